@@ -1,0 +1,145 @@
+"""Map page: layers, filters, the map, and the side panel of the clicked feature."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from lianghu_map.catalog import load_catalog
+from lianghu_map.i18n import STATUS_KEYS, status_label, t
+from lianghu_map.layers import LAYERS
+from lianghu_map.mapview import BASEMAPS, base_map, feature_groups, legend_html
+from lianghu_map.panels import (
+    clause_html,
+    feature_facts,
+    feature_title_html,
+    heading_html,
+    theme_label,
+)
+from lianghu_map.selection import MapFilter, select
+from lianghu_map.ui import current_lang, facts_table, page_path, show_html
+
+lang = current_lang()
+cat = load_catalog()
+features, meeting, links = cat.features, cat.meeting, cat.links
+directive_ids = [d.id for d in meeting.directives]
+
+# ?directive=… (from the Directives page or a shared link) selects a clause.
+qp_directive = st.query_params.get("directive")
+if qp_directive != st.session_state.get("_qp_directive"):
+    st.session_state["_qp_directive"] = qp_directive
+    if qp_directive in directive_ids:
+        st.session_state["f_directive"] = qp_directive
+        st.session_state["f_themes"] = []
+
+
+def _sync_directive_param() -> None:
+    value = st.session_state.get("f_directive")
+    st.session_state["_qp_directive"] = value
+    if value:
+        st.query_params["directive"] = value
+    elif "directive" in st.query_params:
+        del st.query_params["directive"]
+
+
+def _clear_filters() -> None:
+    for key in ("f_themes", "f_statuses"):
+        st.session_state[key] = []
+    st.session_state["f_directive"] = None
+    st.session_state["f_name"] = ""
+    _sync_directive_param()
+
+
+def _show_directive(directive_id: str) -> None:
+    st.session_state["f_directive"] = directive_id
+    st.session_state["f_themes"] = []
+    _sync_directive_param()
+
+
+with st.sidebar:
+    basemap = st.radio(t("basemap.label", lang), BASEMAPS, key="basemap",
+                       format_func=lambda b: t(f"basemap.{b}", lang))
+    st.markdown(f"**{t('layers.label', lang)}**")
+    visible_layers = tuple(
+        spec.id for spec in LAYERS
+        if st.checkbox(t(f"layer.{spec.id}", lang), value=True, key=f"layer_{spec.id}")
+    )
+    st.markdown(f"**{t('filters.header', lang)}**")
+    themes = st.multiselect(
+        t("filter.theme", lang), list(dict.fromkeys(d.theme for d in meeting.directives)),
+        key="f_themes", format_func=lambda th: theme_label(th, lang),
+    )
+    choices = [None, *(d.id for d in meeting.directives if not themes or d.theme in themes)]
+    if st.session_state.get("f_directive") not in choices:
+        st.session_state["f_directive"] = None
+    directive = st.selectbox(
+        t("filter.directive", lang), choices, key="f_directive", on_change=_sync_directive_param,
+        format_func=lambda i: t("filter.directive.none", lang) if i is None
+        else f"{theme_label(meeting.get(i).theme, lang)} · {meeting.get(i).label(lang)}",
+    )
+    statuses = st.multiselect(t("filter.status", lang), STATUS_KEYS, key="f_statuses",
+                              format_func=lambda s: status_label(s, lang))
+    name = st.text_input(t("filter.name", lang), key="f_name", help=t("filter.name.help", lang))
+    st.button(t("filter.clear", lang), on_click=_clear_filters)
+
+flt = MapFilter(layers=visible_layers, themes=tuple(themes), directive=directive,
+                statuses=tuple(statuses), name=name)
+selection = select(features, links, meeting, flt)
+selected = st.session_state.get("selected_feature")
+
+st.subheader(t("app.title", lang))
+col_map, col_panel = st.columns([3, 1.25], gap="medium")
+
+with col_map:
+    if directive:
+        d = meeting.get(directive)
+        show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
+    out = st_folium(
+        base_map(basemap),
+        feature_group_to_add=feature_groups(features, selection, lang, selected),
+        key="map", height=620, use_container_width=True,
+        returned_objects=["last_active_drawing", "last_object_clicked"],
+    )
+    shown = len(set(selection.drawn))
+    st.caption(t("map.count", lang, shown=shown, total=len(features)) + " · "
+               + t("map.indicative_note", lang))
+    if flt.active and not (selection.shown or selection.focus):
+        st.info(t("map.none", lang))
+
+# A click: the component returns the clicked GeoJSON feature with its properties.
+clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
+click_sig = (clicked.get("feature_id"), str((out or {}).get("last_object_clicked")))
+if clicked.get("feature_id") and click_sig != st.session_state.get("_click_sig"):
+    st.session_state["_click_sig"] = click_sig
+    if clicked["feature_id"] in features.index and clicked["feature_id"] != selected:
+        st.session_state["selected_feature"] = clicked["feature_id"]
+        st.rerun()
+
+with col_panel:
+    with st.expander(t("legend.header", lang), expanded=True):
+        show_html(legend_html(features, selection.drawn, lang))
+    st.markdown(f"#### {t('panel.header', lang)}")
+    if not selected:
+        st.caption(t("panel.hint", lang))
+    elif selected not in features.index:
+        st.warning(t("panel.unknown", lang))
+    else:
+        row = features.loc[selected]
+        show_html(feature_title_html(row, lang))
+        facts_table(feature_facts(row, lang))
+        st.markdown(f"**{t('panel.clauses', lang)}**")
+        mentioning = links.directives_of(selected)
+        if not mentioning:
+            st.caption(t("panel.no_clause", lang))
+        for did in mentioning:
+            d = meeting.get(did)
+            with st.container(border=True):
+                st.caption(f"{theme_label(d.theme, lang)} · {d.label(lang)}")
+                mentions = [lk for lk in links.for_directive(did) if lk.feature_id == selected]
+                show_html(clause_html(d, lang, mentions))
+                c1, c2 = st.columns(2)
+                c1.page_link(page_path("directives"), label=t("link.open_directive", lang),
+                             query_params={"d": did})
+                c2.button(t("link.show_on_map", lang), key=f"show_{did}",
+                          on_click=_show_directive, args=(did,))
+        if st.button(t("panel.close", lang), key="close_panel"):
+            st.session_state.pop("selected_feature", None)
+            st.rerun()

@@ -1,0 +1,78 @@
+"""Leaflet assets served by the app itself, so maps render with no internet.
+
+Leaflet comes from the declared dependency ``xstatic-leaflet`` (same version as folium's, 1.9.3).
+:func:`install_static_assets` copies it under ``static/vendor/`` (Streamlit static serving, at
+``/app/static/``); :func:`use_local_assets` points folium at those URLs instead of its CDNs.
+``static/`` is generated (gitignored) and holds trusted package files only — never uploads.
+
+Run ``python -m lianghu_map.assets`` to (re)generate it.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from functools import cache
+from pathlib import Path
+
+import folium
+import xstatic.pkg.leaflet as xs_leaflet
+
+from . import paths
+
+__all__ = [
+    "LEAFLET_CSS",
+    "LEAFLET_JS",
+    "STATIC_DIR",
+    "assert_local_assets",
+    "ensure_static_assets",
+    "install_static_assets",
+    "use_local_assets",
+]
+
+STATIC_DIR = paths.PROJECT_ROOT / "static"
+_VENDOR = "vendor/leaflet"
+_FILES = ("leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
+          "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png")
+LEAFLET_JS = f"/app/static/{_VENDOR}/leaflet.js"
+LEAFLET_CSS = f"/app/static/{_VENDOR}/leaflet.css"
+
+
+def install_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
+    """Copy Leaflet from its package into ``static_dir``; returns the files (re)written."""
+    src = Path(xs_leaflet.BASE_DIR)
+    written = []
+    for name in _FILES:
+        target = static_dir / _VENDOR / name
+        if target.exists() and filecmp.cmp(src / name, target, shallow=False):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src / name, target)
+        written.append(target)
+    return written
+
+
+@cache
+def ensure_static_assets() -> None:
+    """:func:`install_static_assets` once per process (cheap on every rerun)."""
+    install_static_assets()
+
+
+def use_local_assets(base_url_path: str = "") -> None:
+    """Make every folium map load Leaflet from the app (no jQuery/Bootstrap/CDN needed:
+    the maps use GeoJSON layers, circle markers and tooltips only)."""
+    prefix = "/" + base_url_path.strip("/") if base_url_path.strip("/") else ""
+    folium.Map.default_js = [("leaflet", prefix + LEAFLET_JS)]
+    folium.Map.default_css = [("leaflet_css", prefix + LEAFLET_CSS)]
+
+
+def assert_local_assets(links: list[str]) -> None:
+    """Raise if any script or stylesheet URL would leave the machine."""
+    remote = [u for u in links if "://" in u or u.startswith("//")]
+    if remote:
+        raise RuntimeError(f"remote map assets would be fetched: {remote}")
+
+
+if __name__ == "__main__":
+    for path in install_static_assets():
+        print(f"installed {path.relative_to(paths.PROJECT_ROOT)}")

@@ -1,0 +1,122 @@
+"""The built-in layers: catalogue, loading into GeoDataFrames with the canonical schema, styles.
+
+One GeoJSON (RFC 7946, WGS84) per layer in ``data/geo/``; provenance in ``data/geo/SOURCES.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import paths
+
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "LAYERS",
+    "STATUSES",
+    "LayerSpec",
+    "Style",
+    "feature_style",
+    "load_builtin_features",
+]
+
+CANONICAL_COLUMNS = (
+    "feature_id", "layer_id", "name_zh", "name_en", "kind", "status", "source", "accuracy_m",
+    "basis", "note_zh", "note_en",
+)
+STATUSES = ("existing", "under_construction", "planned", "indicative")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    id: str
+    color: str  # legend swatch
+    base: bool = False  # context layers (water, boundaries): kept, dimmed, under any filter
+
+
+# Drawing order: first is drawn at the bottom.
+LAYERS: tuple[LayerSpec, ...] = (
+    LayerSpec("boundaries", "#78716c", base=True),
+    LayerSpec("water", "#3b82c4", base=True),
+    LayerSpec("green", "#2f9e44"),
+    LayerSpec("parks", "#d9480f"),
+    LayerSpec("places", "#a16207"),
+    LayerSpec("transit", "#1c4e80"),
+    LayerSpec("stations", "#c92a2a"),
+)
+LAYER_BY_ID = {spec.id: spec for spec in LAYERS}
+
+
+@dataclass(frozen=True)
+class Style:
+    color: str
+    weight: float
+    fill: str | None = None  # None: no fill
+    fill_opacity: float = 0.0
+    dash: str | None = None
+    radius: float = 6.0  # points
+
+
+# Cartographic style by kind; status modifies the stroke (see feature_style).
+_KIND_STYLE: dict[str, Style] = {
+    "water": Style("#3b82c4", 1, "#a5d0f0", 0.75),
+    "district": Style("#78716c", 1.5, None, 0.0, "6 4"),
+    "zone": Style("#b91c1c", 2, "#fca5a5", 0.06, "10 6"),
+    "park": Style("#d9480f", 2, "#ffa94d", 0.28),
+    "hub": Style("#c92a2a", 3, "#fa5252", 0.95, radius=10),
+    "station": Style("#862e9c", 2, "#ffffff", 0.95, radius=7),
+    "metro": Style("#1c7ed6", 4),
+    "rail": Style("#343a40", 3.5),
+    "road": Style("#e8590c", 3),
+    "axis": Style("#b91c1c", 4, None, 0.0, "2 10"),
+    "ecological_corridor": Style("#2b8a3e", 6),
+    "wetland": Style("#2f9e44", 1.5, "#8ce99a", 0.45),
+    "greenway": Style("#37b24d", 4),
+    "pocket_park": Style("#2f9e44", 2, "#b2f2bb", 0.9, radius=6),
+    "heritage": Style("#a16207", 2, "#ffd43b", 0.6, radius=8),
+    "resort": Style("#a16207", 2, "#ffe066", 0.4, radius=8),
+    "town_centre": Style("#495057", 2, "#ced4da", 0.95, radius=7),
+}
+_DEFAULT_STYLE = Style("#495057", 2, "#adb5bd", 0.3)
+_STATUS_DASH = {"planned": "8 6", "under_construction": "12 4 2 4", "indicative": "2 6"}
+
+
+def feature_style(kind: str, status: str) -> Style:
+    """Style of a feature: planned lines dashed, under construction dash-dot, indicative dotted."""
+    base = _KIND_STYLE.get(kind, _DEFAULT_STYLE)
+    dash = base.dash or _STATUS_DASH.get(status)
+    return Style(base.color, base.weight, base.fill, base.fill_opacity, dash, base.radius)
+
+
+def _read_layer(path: Path) -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(path, engine="pyogrio")
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        gdf = gdf.set_crs(4326) if gdf.crs is None else gdf.to_crs(4326)
+    gdf["layer_id"] = path.stem
+    for col in CANONICAL_COLUMNS:
+        if col not in gdf:
+            gdf[col] = ""
+    gdf["accuracy_m"] = pd.to_numeric(gdf["accuracy_m"], errors="coerce").fillna(0).astype(int)
+    text_cols = [c for c in CANONICAL_COLUMNS if c != "accuracy_m"]
+    gdf[text_cols] = gdf[text_cols].fillna("").astype(str)
+    return gdf[[*CANONICAL_COLUMNS, "geometry"]]
+
+
+@cache
+def load_builtin_features(geo_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """Every built-in feature, in drawing order, indexed by ``feature_id``.
+
+    Cached: the built-in data are immutable while the app runs; treat the result as read-only.
+    """
+    d = geo_dir or paths.GEO_DIR
+    frames = [_read_layer(d / f"{spec.id}.geojson") for spec in LAYERS
+              if (d / f"{spec.id}.geojson").exists()]
+    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+    if gdf["feature_id"].duplicated().any():
+        dups = sorted(gdf.loc[gdf["feature_id"].duplicated(), "feature_id"])
+        raise ValueError(f"duplicate feature ids in {d}: {dups}")
+    return gdf.set_index("feature_id", drop=False)

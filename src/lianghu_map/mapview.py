@@ -1,0 +1,230 @@
+"""Pure functions that turn features and a selection into folium map artefacts.
+
+* :func:`base_map` — the map whose JS never changes for a given basemap (st_folium's component
+  identity: a change would remount the iframe);
+* :func:`feature_groups` — the data, one group per layer, swapped without a remount through
+  st_folium's ``feature_group_to_add``; the view is fitted from inside the group (once per target);
+* :func:`legend_html` — the legend of what is visible.
+
+Every string from data reaches HTML only through :func:`html.escape` (folium tooltips are raw
+HTML inside an iframe that is same-origin with the app).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+
+from .assets import use_local_assets
+from .i18n import kind_label, status_label, t, zh
+from .layers import LAYER_BY_ID, LAYERS, Style, feature_style
+from .selection import MapSelection
+
+__all__ = [
+    "BASEMAPS",
+    "FitOnce",
+    "base_map",
+    "feature_collection",
+    "feature_groups",
+    "legend_html",
+    "tooltip_html",
+]
+
+use_local_assets()
+
+CENTER = (31.66, 119.74)  # between the two lakes
+ZOOM = 10
+BASEMAPS = ("osm", "none")
+_BACKGROUND_CSS = """<style>
+.leaflet-container { background: #f3f1ea; font: 13px/1.4 "Noto Sans CJK SC", "WenQuanYi Zen Hei",
+  system-ui, sans-serif; }
+.leaflet-tooltip .lh-tip small { color: #555; }
+.leaflet-tooltip .lh-tip .lh-badge { color: #8a5a00; }
+</style>"""
+
+
+def base_map(basemap: str = "osm") -> folium.Map:
+    """The base map: constant location/zoom; only the basemap changes its JS."""
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
+    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
+                   min_zoom=7, max_zoom=18)
+    if basemap == "osm":
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap", control=False,
+            attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        ).add_to(m)
+    m.get_root().header.add_child(Element(_BACKGROUND_CSS))
+    return m
+
+
+def tooltip_html(row, lang: str) -> str:
+    """Tooltip of one feature: escaped name (both scripts/languages), kind and status."""
+    name_zh, name_en = zh(row["name_zh"], lang), row["name_en"]
+    first, second = (name_en, name_zh) if lang == "en" else (name_zh, name_en)
+    parts = [f"<b>{html.escape(first or second)}</b>"]
+    if second and second != first:
+        parts.append(f"<br><small>{html.escape(second)}</small>")
+    meta = f"{kind_label(row['kind'], lang)} · {status_label(row['status'], lang)}"
+    parts.append(f"<br><small>{html.escape(meta)}</small>")
+    if row["basis"] == "estimate" or row["status"] == "indicative":
+        badge = html.escape(t("badge.indicative", lang))
+        parts.append(f' <small class="lh-badge">[{badge}]</small>')
+    return f'<div class="lh-tip">{"".join(parts)}</div>'
+
+
+def feature_collection(gdf: gpd.GeoDataFrame, lang: str, state: str) -> dict:
+    """A GeoJSON FeatureCollection with only what the map uses: id, tooltip, state."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": fid,
+                "properties": {"feature_id": fid, "tip": tooltip_html(row, lang), "state": state},
+                "geometry": mapping(row.geometry),
+            }
+            for fid, row in gdf.iterrows()
+        ],
+    }
+
+
+_STATE_STYLE = {
+    # state: (stroke opacity, fill factor, weight delta)
+    "normal": (0.95, 1.0, 0.0),
+    "context": (0.35, 0.35, -0.5),
+    "focus": (1.0, 1.25, 2.0),
+    "selected": (1.0, 1.3, 3.0),
+}
+
+
+def _leaflet_style(style: Style, state: str) -> dict:
+    opacity, fill_factor, dw = _STATE_STYLE[state]
+    out = {
+        "color": "#f08c00" if state == "selected" else style.color,
+        "weight": max(style.weight + dw, 1),
+        "opacity": opacity,
+        "fill": style.fill is not None,
+        "fillColor": style.fill or style.color,
+        "fillOpacity": min(style.fill_opacity * fill_factor, 1.0),
+        "radius": style.radius + (3 if state in ("focus", "selected") else 0),
+    }
+    if style.dash:
+        out["dashArray"] = style.dash
+    return out
+
+
+class FitOnce(MacroElement):
+    """Fit the map to bounds when this target is new (re-evaluated groups keep the user's view)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.__lh_fit_key !== {{ this.key|tojson }}) {
+            window.__lh_fit_key = {{ this.key|tojson }};
+            {{ this._parent._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+                {maxZoom: {{ this.max_zoom }}, padding: [24, 24]});
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], max_zoom: int = 14):
+        super().__init__()
+        self._name = "FitOnce"
+        self.bounds = bounds
+        self.max_zoom = max_zoom
+        self.key = hashlib.sha1(json.dumps(bounds).encode()).hexdigest()[:12]
+
+
+def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
+    minx, miny, maxx, maxy = (round(float(v), 5) for v in gdf.total_bounds)
+    return [[miny, minx], [maxy, maxx]]
+
+
+def feature_groups(
+    features: gpd.GeoDataFrame,
+    selection: MapSelection,
+    lang: str,
+    selected: str | None = None,
+) -> list[folium.FeatureGroup]:
+    """One FeatureGroup per layer with drawn features; states give each feature its style."""
+    state_of = dict.fromkeys(selection.context, "context")
+    state_of.update(dict.fromkeys(selection.shown, "normal"))
+    state_of.update(dict.fromkeys(selection.focus, "focus"))
+    if selected in state_of:
+        state_of[selected] = "selected"
+    drawn = features.loc[[fid for fid in features.index if fid in state_of]]
+    groups = []
+    for spec in LAYERS:
+        layer = drawn[drawn["layer_id"] == spec.id]
+        if layer.empty:
+            continue
+        group = folium.FeatureGroup(name=t(f"layer.{spec.id}", lang))
+        styles = {fid: _leaflet_style(feature_style(row["kind"], row["status"]), state_of[fid])
+                  for fid, row in layer.iterrows()}
+        # Draw context first, focus last, so highlighted features sit on top.
+        for state in ("context", "normal", "focus", "selected"):
+            part = layer[[state_of[f] == state for f in layer.index]]
+            if part.empty:
+                continue
+            folium.GeoJson(
+                feature_collection(part, lang, state),
+                name=f"{spec.id}-{state}",
+                style_function=lambda f, s=styles: s[f["id"]],
+                highlight_function=lambda _f: {"weight": 6, "fillOpacity": 0.6},
+                marker=folium.CircleMarker(radius=6),
+                tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+            ).add_to(group)
+        groups.append(group)
+    if groups and selection.fit:
+        fit = features.loc[[f for f in selection.fit if f in features.index]]
+        if not fit.empty:
+            groups[-1].add_child(FitOnce(_bounds(fit)))
+    return groups
+
+
+def _swatch(style: Style, geom_type: str) -> str:
+    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+    fill = style.fill or "none"
+    if geom_type.endswith("Point"):
+        shape = (f'<circle cx="11" cy="8" r="5" fill="{fill}" stroke="{style.color}" '
+                 f'stroke-width="2"/>')
+    elif geom_type.endswith("LineString"):
+        shape = (f'<line x1="1" y1="8" x2="21" y2="8" stroke="{style.color}" '
+                 f'stroke-width="{min(style.weight, 5)}"{dash}/>')
+    else:
+        shape = (f'<rect x="2" y="2" width="18" height="12" fill="{fill}" '
+                 f'fill-opacity="{max(style.fill_opacity, 0.15)}" stroke="{style.color}" '
+                 f'stroke-width="1.5"{dash}/>')
+    return f'<svg width="22" height="16" aria-hidden="true">{shape}</svg>'
+
+
+def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str) -> str:
+    """Legend of the drawn features: per layer, each kind/status with its swatch."""
+    if not drawn:
+        return ""
+    sub = features.loc[[f for f in drawn if f in features.index]]
+    rows = []
+    for spec in LAYERS:
+        layer = sub[sub["layer_id"] == spec.id]
+        if layer.empty:
+            continue
+        rows.append(f'<div class="lh-legend-layer"><b>{html.escape(t(f"layer.{spec.id}", lang))}'
+                    "</b></div>")
+        combos = layer.assign(gt=layer.geom_type)[["kind", "status", "gt"]].drop_duplicates()
+        for kind, status, gt in combos.itertuples(index=False):
+            label = f"{kind_label(kind, lang)} · {status_label(status, lang)}"
+            rows.append(f'<div class="lh-legend-row">{_swatch(feature_style(kind, status), gt)} '
+                        f"{html.escape(label)}</div>")
+    return ('<div class="lh-legend" style="font-size:0.85rem;line-height:1.5">'
+            + "".join(rows) + "</div>")
+
+
+def layer_color(layer_id: str) -> str:
+    return LAYER_BY_ID[layer_id].color

@@ -1,0 +1,115 @@
+"""HTML for clauses and feature details, built from escaped pieces only.
+
+Offsets of mentions and repairs refer to the cleaned 繁體 text; 简体 (OpenCC, same length) uses
+the same offsets.  English has no offsets: its mentions are listed by place name instead.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from .directives import THEME_BY_KEY, Directive
+from .i18n import kind_label, status_label, t, zh
+from .links import Link, Unlocated
+
+__all__ = [
+    "clause_html",
+    "feature_facts",
+    "feature_list_html",
+    "feature_title_html",
+    "heading_html",
+    "theme_label",
+]
+
+
+def theme_label(theme: str, lang: str) -> str:
+    if theme == "context":
+        return t("theme.context", lang)
+    return THEME_BY_KEY[theme].en if lang == "en" else zh(theme, lang)
+
+
+def _marked(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """Escape ``text`` and wrap each (start, end, tag, title) span; overlapping spans are
+    clipped to the earlier one."""
+    out, pos = [], 0
+    for start, end, tag, title in sorted(spans):
+        start = max(start, pos)
+        if start >= end:
+            continue
+        out.append(html.escape(text[pos:start]))
+        attr = f' title="{html.escape(title)}"' if title else ""
+        out.append(f"<{tag}{attr}>{html.escape(text[start:end])}</{tag}>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def clause_html(
+    d: Directive,
+    lang: str,
+    mentions: Iterable[Link | Unlocated] = (),
+    *,
+    mark_repairs: bool = True,
+) -> str:
+    """The directive's text with mentions in <mark> and repaired spans in <ins>."""
+    text = d.text(lang)
+    if lang == "en":
+        return f'<p class="lh-clause" lang="en">{html.escape(text)}</p>'
+    spans = [(m.start, m.end, "mark", "") for m in mentions]
+    if mark_repairs:
+        for r in d.repairs:
+            why = r.explanation_en if lang == "en" else zh(r.explanation_zh, lang)
+            title = t("dir.repaired.help", lang, garbled=r.garbled, repaired=zh(r.repaired, lang),
+                      why=why)
+            spans.append((max(r.start - d.start, 0), min(r.end - d.start, len(text)), "ins",
+                          title))
+    return f'<p class="lh-clause" lang="{lang}">{_marked(text, spans)}</p>'
+
+
+def feature_facts(row, lang: str) -> list[tuple[str, str]]:
+    """(label, value) pairs of a feature's properties, for display as text (not HTML)."""
+    facts = [
+        (t("prop.kind", lang), kind_label(row["kind"], lang)),
+        (t("prop.status", lang), status_label(row["status"], lang)),
+        (t("prop.layer", lang), t(f"layer.{row['layer_id']}", lang)),
+        (t("prop.basis", lang), t(f"basis.{row['basis']}", lang) if row["basis"] in
+         ("sourced", "derived", "estimate") else row["basis"]),
+        (t("prop.accuracy", lang), t("prop.accuracy.value", lang, m=f"{int(row['accuracy_m']):,}")),
+        (t("prop.source", lang), row["source"]),
+    ]
+    note = row["note_en"] if lang == "en" else zh(row["note_zh"], lang)
+    if note:
+        facts.append((t("prop.note", lang), note))
+    return facts
+
+
+def heading_html(d: Directive, lang: str) -> str:
+    """Theme and label of a directive, e.g. “创新 · 西太湖科技产业园”."""
+    color = THEME_BY_KEY[d.theme].color
+    return (f'<div class="lh-heading" style="border-left:4px solid {color};padding-left:.5em">'
+            f"<b>{html.escape(theme_label(d.theme, lang))} · {html.escape(d.label(lang))}</b>"
+            f' <small style="color:#777">{html.escape(d.id)}</small></div>')
+
+
+def feature_title_html(row, lang: str) -> str:
+    """Name of a feature (the other language beneath) with an “indicative” badge where due."""
+    main = row["name_en"] if lang == "en" else zh(row["name_zh"], lang)
+    other = zh(row["name_zh"], lang) if lang == "en" else row["name_en"]
+    badge = ""
+    if row["basis"] == "estimate" or row["status"] == "indicative":
+        badge = (' <span class="lh-badge" style="background:#fff3bf;color:#8a5a00;'
+                 'border-radius:4px;padding:0 .35em;font-size:.8rem">'
+                 f'{html.escape(t("badge.indicative", lang))}</span>')
+    return (f'<div class="lh-feature-title"><span style="font-size:1.15rem;font-weight:600">'
+            f"{html.escape(main)}</span>{badge}<br><small>{html.escape(other)}</small></div>")
+
+
+def feature_list_html(rows, lang: str) -> str:
+    """Comma-separated feature names with kind and status, escaped."""
+    items = []
+    for _, row in rows.iterrows():
+        name = row["name_en"] if lang == "en" else zh(row["name_zh"], lang)
+        meta = f"{kind_label(row['kind'], lang)}, {status_label(row['status'], lang)}"
+        items.append(f"{html.escape(name)} <small style='color:#666'>({html.escape(meta)})</small>")
+    return "、".join(items) if lang != "en" else ", ".join(items)

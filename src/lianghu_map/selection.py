@@ -1,0 +1,86 @@
+"""What the map shows for a filter: visible, dimmed-context and focused features, and the fit.
+
+Pure functions over the feature table and the link table; the pages turn widgets into a
+:class:`MapFilter` and hand the resulting :class:`MapSelection` to :mod:`lianghu_map.mapview`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from .directives import Meeting
+from .gazetteer import normalise
+from .layers import LAYER_BY_ID, LAYERS
+from .links import LinkTable
+
+__all__ = ["MapFilter", "MapSelection", "select"]
+
+ZONE_FEATURE = "zone.lianghu"  # what a clause with no mapped feature shows
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    layers: tuple[str, ...] = tuple(spec.id for spec in LAYERS)
+    themes: tuple[str, ...] = ()  # empty: every theme
+    directive: str | None = None
+    statuses: tuple[str, ...] = ()  # empty: every status
+    name: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.themes or self.directive or self.statuses or self.name.strip())
+
+
+@dataclass(frozen=True)
+class MapSelection:
+    shown: tuple[str, ...]  # drawn normally
+    context: tuple[str, ...]  # drawn dimmed: base layers and, with a directive, the rest
+    focus: tuple[str, ...] = ()  # highlighted: the directive's features
+    fit: tuple[str, ...] = ()  # fit the view to these (empty: leave the view alone)
+
+    @property
+    def drawn(self) -> tuple[str, ...]:
+        return self.context + self.shown + self.focus
+
+
+def _name_matches(features: gpd.GeoDataFrame, query: str) -> set[str]:
+    q = normalise(query.strip())
+    hay = (features["name_zh"] + "\n" + features["name_en"]).map(normalise)
+    return set(features.index[hay.str.contains(q, regex=False)])
+
+
+def select(
+    features: gpd.GeoDataFrame, links: LinkTable, meeting: Meeting, flt: MapFilter
+) -> MapSelection:
+    """Apply ``flt``.  Order: layers → status and name → theme → directive."""
+    in_layers = features[features["layer_id"].isin(flt.layers)]
+    candidates = set(in_layers.index)
+    if flt.statuses:
+        candidates &= set(in_layers.index[in_layers["status"].isin(flt.statuses)])
+    if flt.name.strip():
+        candidates &= _name_matches(in_layers, flt.name)
+    base = {fid for fid in in_layers.index if LAYER_BY_ID.get(in_layers.at[fid, "layer_id"],
+                                                              LAYERS[0]).base}
+    if flt.themes:
+        themed = {
+            fid for d in meeting.directives if d.theme in flt.themes
+            for fid in links.features_of(d.id)
+        }
+        candidates &= themed
+    order = list(in_layers.index)  # keep drawing order
+    directive = meeting.get(flt.directive) if flt.directive else None
+    if directive is None:
+        shown = [f for f in order if f in candidates]
+        context = [f for f in order if f in base and f not in candidates] if flt.active else []
+        fit = shown if flt.active else []
+        return MapSelection(tuple(shown), tuple(context), (), tuple(fit))
+    linked = set(links.features_of(directive.id))
+    focus = [f for f in order if f in linked and f in candidates]
+    rest = [f for f in order if f not in linked and (f in candidates or f in base)]
+    specific = set(links.features_of(directive.id, specific_first=True))
+    fit = [f for f in focus if f in specific] or focus
+    if not fit and ZONE_FEATURE in features.index:
+        fit = [ZONE_FEATURE]
+    return MapSelection((), tuple(rest), tuple(focus), tuple(fit))

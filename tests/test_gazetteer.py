@@ -1,0 +1,50 @@
+"""Gazetteer matching: script-insensitive, longest name wins, English aliases."""
+
+import pytest
+
+from lianghu_map.directives import load_meeting
+from lianghu_map.gazetteer import Gazetteer, Place, load_gazetteer, normalise
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def test_same_places_in_hant_and_hans(gaz):
+    for d in load_meeting().directives:
+        hant = [(m.place_id, m.start, m.end) for m in gaz.find(d.text_hant)]
+        hans = [(m.place_id, m.start, m.end) for m in gaz.find(d.text_hans)]
+        assert hant == hans, d.id
+
+
+def test_longest_name_wins(gaz):
+    found = [(m.place_id, m.text) for m in gaz.find("武進國家高新區在武進")]
+    assert found == [("wujin_hitech", "武進國家高新區"), ("wujin", "武進")]
+
+
+def test_simplified_input_and_evidence_as_written(gaz):
+    (m,) = gaz.find("推进常州南站枢纽规划研究")
+    assert (m.place_id, m.text) == ("changzhou_south", "常州南站枢纽")
+
+
+def test_english_aliases_case_insensitive_whole_words(gaz):
+    ids = [m.place_id for m in gaz.find("Near changzhou south station and WUJIN.")]
+    assert ids == ["changzhou_south", "wujin"]
+    assert gaz.find("Wujinese") == []
+
+
+def test_repaired_kejiaocheng_is_found(gaz):
+    d = load_meeting().get("innovate.5")
+    assert "kejiaocheng" in [m.place_id for m in gaz.find(d.text_hant)]
+
+
+def test_normalise_keeps_length():
+    s = "鐘樓區與長蕩湖 Changdang"
+    assert len(normalise(s)) == len(s)
+    assert normalise(s) == "钟楼区与长荡湖 changdang"
+
+
+def test_conflicting_alias_rejected():
+    with pytest.raises(ValueError, match="names two places"):
+        Gazetteer([Place("a", ("金壇",), ()), Place("b", ("金坛",), ())])
