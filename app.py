@@ -1,18 +1,21 @@
 """lianghu-map: page configuration and navigation only."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from lianghu_map.assets import ensure_static_assets
 from lianghu_map.i18n import t
 from lianghu_map.ui import PAGES, language_selector
 
-st.set_page_config(page_title="兩湖 · Lianghu map", page_icon="🗺️", layout="wide")
+ICON = Path(__file__).parent / "assets" / "favicon.png"  # local: no icon fetched from a CDN
+st.set_page_config(page_title="兩湖 · Lianghu map", layout="wide", page_icon=str(ICON))
 ensure_static_assets()  # Leaflet under /app/static (idempotent; `make run` does it first too)
 lang = language_selector()
 pages = [
-    st.Page(PAGES["map"][0], title=t("nav.map", lang), icon="🗺️", url_path=PAGES["map"][1],
-            default=True),
-    st.Page(PAGES["directives"][0], title=t("nav.directives", lang), icon="📜",
+    st.Page(PAGES["map"][0], title=t("nav.map", lang), icon=":material/map:",
+            url_path=PAGES["map"][1], default=True),
+    st.Page(PAGES["directives"][0], title=t("nav.directives", lang), icon=":material/gavel:",
             url_path=PAGES["directives"][1]),
 ]
 st.navigation(pages).run()

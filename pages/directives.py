@@ -33,7 +33,8 @@ def clause_card(directive_id: str, key_prefix: str) -> None:
             place = gazetteer.places[u[0]]
             st.caption(t("dir.unlocated", lang, name=place.name(lang)) + " — "
                        + (u[2] if lang == "en" else zh(u[1], lang)))
-        if st.button(t("link.show_on_map", lang), key=f"{key_prefix}_{d.id}", icon="🗺️"):
+        show = t("link.show_on_map", lang)
+        if st.button(show, key=f"{key_prefix}_{d.id}", icon=":material/map:"):
             st.switch_page(page_path("map"), query_params={"directive": d.id})
 
 

@@ -66,6 +66,7 @@ with st.sidebar:
     themes = st.multiselect(
         t("filter.theme", lang), list(dict.fromkeys(d.theme for d in meeting.directives)),
         key="f_themes", format_func=lambda th: theme_label(th, lang),
+        placeholder=t("filter.any", lang),
     )
     choices = [None, *(d.id for d in meeting.directives if not themes or d.theme in themes)]
     if st.session_state.get("f_directive") not in choices:
@@ -76,7 +77,8 @@ with st.sidebar:
         else f"{theme_label(meeting.get(i).theme, lang)} · {meeting.get(i).label(lang)}",
     )
     statuses = st.multiselect(t("filter.status", lang), STATUS_KEYS, key="f_statuses",
-                              format_func=lambda s: status_label(s, lang))
+                              format_func=lambda s: status_label(s, lang),
+                              placeholder=t("filter.any", lang))
     name = st.text_input(t("filter.name", lang), key="f_name", help=t("filter.name.help", lang))
     st.button(t("filter.clear", lang), on_click=_clear_filters)
 

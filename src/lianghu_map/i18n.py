@@ -35,6 +35,7 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "filter.directive": ("部署条目", "Directive"),
     "filter.directive.none": ("（全部）", "(all)"),
     "filter.status": ("状态", "Status"),
+    "filter.any": ("不限", "Any"),
     "filter.name": ("按名称查找", "Find by name"),
     "filter.name.help": ("简体、繁体或英文名称均可", "Chinese (either script) or English names"),
     "filter.clear": ("清除筛选", "Clear filters"),

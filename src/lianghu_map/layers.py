@@ -85,10 +85,13 @@ _DEFAULT_STYLE = Style("#495057", 2, "#adb5bd", 0.3)
 _STATUS_DASH = {"planned": "8 6", "under_construction": "12 4 2 4", "indicative": "2 6"}
 
 
-def feature_style(kind: str, status: str) -> Style:
-    """Style of a feature: planned lines dashed, under construction dash-dot, indicative dotted."""
+def feature_style(kind: str, status: str, basis: str = "", geom_type: str = "") -> Style:
+    """Style of a feature: planned lines dashed, under construction dash-dot, indicative dotted;
+    an area whose outline is only estimated gets a dotted outline too."""
     base = _KIND_STYLE.get(kind, _DEFAULT_STYLE)
     dash = base.dash or _STATUS_DASH.get(status)
+    if dash is None and basis == "estimate" and geom_type.endswith("Polygon"):
+        dash = "3 5"
     return Style(base.color, base.weight, base.fill, base.fill_opacity, dash, base.radius)
 
 

@@ -80,6 +80,14 @@ def tooltip_html(row, lang: str) -> str:
     return f'<div class="lh-tip">{"".join(parts)}</div>'
 
 
+def _parts(fid: str, geom) -> list[tuple[str, dict]]:
+    """GeoJSON geometries to draw: a MultiPoint becomes one point per part (Leaflet would make a
+    layer group of it, which tooltips and highlighting cannot handle)."""
+    if geom.geom_type == "MultiPoint":
+        return [(f"{fid}#{i}", mapping(p)) for i, p in enumerate(geom.geoms)]
+    return [(fid, mapping(geom))]
+
+
 def feature_collection(gdf: gpd.GeoDataFrame, lang: str, state: str) -> dict:
     """A GeoJSON FeatureCollection with only what the map uses: id, tooltip, state."""
     return {
@@ -87,11 +95,12 @@ def feature_collection(gdf: gpd.GeoDataFrame, lang: str, state: str) -> dict:
         "features": [
             {
                 "type": "Feature",
-                "id": fid,
+                "id": part_id,
                 "properties": {"feature_id": fid, "tip": tooltip_html(row, lang), "state": state},
-                "geometry": mapping(row.geometry),
+                "geometry": geometry,
             }
             for fid, row in gdf.iterrows()
+            for part_id, geometry in _parts(fid, row.geometry)
         ],
     }
 
@@ -166,8 +175,11 @@ def feature_groups(
         if layer.empty:
             continue
         group = folium.FeatureGroup(name=t(f"layer.{spec.id}", lang))
-        styles = {fid: _leaflet_style(feature_style(row["kind"], row["status"]), state_of[fid])
-                  for fid, row in layer.iterrows()}
+        styles = {
+            fid: _leaflet_style(feature_style(row["kind"], row["status"], row["basis"],
+                                              row.geometry.geom_type), state_of[fid])
+            for fid, row in layer.iterrows()
+        }
         # Draw context first, focus last, so highlighted features sit on top.
         for state in ("context", "normal", "focus", "selected"):
             part = layer[[state_of[f] == state for f in layer.index]]
@@ -176,7 +188,7 @@ def feature_groups(
             folium.GeoJson(
                 feature_collection(part, lang, state),
                 name=f"{spec.id}-{state}",
-                style_function=lambda f, s=styles: s[f["id"]],
+                style_function=lambda f, s=styles: s[f["properties"]["feature_id"]],
                 highlight_function=lambda _f: {"weight": 6, "fillOpacity": 0.6},
                 marker=folium.CircleMarker(radius=6),
                 tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
@@ -190,19 +202,19 @@ def feature_groups(
 
 
 def _swatch(style: Style, geom_type: str) -> str:
-    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
-    fill = style.fill or "none"
+    """A small CSS swatch (no SVG: st.html sanitises it) for the legend."""
+    border = "dashed" if style.dash else "solid"
     if geom_type.endswith("Point"):
-        shape = (f'<circle cx="11" cy="8" r="5" fill="{fill}" stroke="{style.color}" '
-                 f'stroke-width="2"/>')
+        css = (f"width:11px;height:11px;border-radius:50%;background:{style.fill or '#fff'};"
+               f"border:2px solid {style.color};margin:0 5px")
     elif geom_type.endswith("LineString"):
-        shape = (f'<line x1="1" y1="8" x2="21" y2="8" stroke="{style.color}" '
-                 f'stroke-width="{min(style.weight, 5)}"{dash}/>')
+        css = (f"width:22px;height:0;border-top:{min(max(style.weight, 2), 5):.0f}px {border} "
+               f"{style.color};vertical-align:middle")
     else:
-        shape = (f'<rect x="2" y="2" width="18" height="12" fill="{fill}" '
-                 f'fill-opacity="{max(style.fill_opacity, 0.15)}" stroke="{style.color}" '
-                 f'stroke-width="1.5"{dash}/>')
-    return f'<svg width="22" height="16" aria-hidden="true">{shape}</svg>'
+        fill = style.fill or "transparent"
+        css = (f"width:20px;height:12px;background:{fill};border:1.5px {border} {style.color};"
+               f"opacity:{0.5 + min(style.fill_opacity, 0.5):.2f}")
+    return f'<span style="display:inline-block;{css}"></span>'
 
 
 def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str) -> str:
@@ -217,11 +229,11 @@ def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str) -
             continue
         rows.append(f'<div class="lh-legend-layer"><b>{html.escape(t(f"layer.{spec.id}", lang))}'
                     "</b></div>")
-        combos = layer.assign(gt=layer.geom_type)[["kind", "status", "gt"]].drop_duplicates()
-        for kind, status, gt in combos.itertuples(index=False):
+        combos = layer.assign(gt=layer.geom_type)[["kind", "status", "gt"]]
+        for kind, status, gt in combos.drop_duplicates(["kind", "status"]).itertuples(index=False):
             label = f"{kind_label(kind, lang)} · {status_label(status, lang)}"
-            rows.append(f'<div class="lh-legend-row">{_swatch(feature_style(kind, status), gt)} '
-                        f"{html.escape(label)}</div>")
+            swatch = _swatch(feature_style(kind, status, geom_type=gt), gt)
+            rows.append(f'<div class="lh-legend-row">{swatch} {html.escape(label)}</div>')
     return ('<div class="lh-legend" style="font-size:0.85rem;line-height:1.5">'
             + "".join(rows) + "</div>")
 

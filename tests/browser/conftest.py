@@ -1,0 +1,139 @@
+"""Real-browser fixtures: a Streamlit server on a free port and Debian's Chromium.
+
+Every request that does not go to 127.0.0.1/localhost is aborted and recorded, so a test can
+assert that nothing leaves the machine.  Chromium is /usr/bin/chromium (apt package
+``chromium``, installed by .ci/run); Playwright never downloads a browser here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import suppress
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("LIANGHU_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on 127.0.0.1:<free port>; yields the base URL."""
+    port = _free_port()
+    home = tmp_path_factory.mktemp("home")
+    log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"],
+        cwd=ROOT, env={**os.environ, "HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        with suppress(OSError):
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"streamlit did not start; see {log.name}")
+        time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield b
+        b.close()
+
+
+class Offline:
+    """Records and aborts every request to a host that is not local."""
+
+    def __init__(self):
+        self.external: list[str] = []
+
+    def __call__(self, route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort("internetdisconnected")
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    offline = Offline()
+    context.route("**/*", offline)
+    pg = context.new_page()
+    pg.offline = offline
+    pg.set_default_timeout(45_000)
+    yield pg
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        with suppress(Exception):
+            pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ARG001 (hook signature)
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+def wait_for_app(page) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                           state="attached")
+
+
+def map_frame(page):
+    """The st_folium iframe's Frame, once Leaflet has drawn at least one vector."""
+    handle = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
+                                    state="attached")
+    frame = handle.content_frame()
+    frame.wait_for_selector("path.leaflet-interactive", state="attached")
+    return frame
