@@ -54,9 +54,19 @@ def _show_directive(directive_id: str) -> None:
     _sync_directive_param()
 
 
+if "basemap" not in st.session_state:  # ?basemap=none opens the map offline from the start
+    qp_basemap = st.query_params.get("basemap")
+    st.session_state["basemap"] = qp_basemap if qp_basemap in BASEMAPS else BASEMAPS[0]
+
+
+def _sync_basemap_param() -> None:
+    st.query_params["basemap"] = st.session_state["basemap"]
+
+
 with st.sidebar:
     basemap = st.radio(t("basemap.label", lang), BASEMAPS, key="basemap",
-                       format_func=lambda b: t(f"basemap.{b}", lang))
+                       format_func=lambda b: t(f"basemap.{b}", lang),
+                       on_change=_sync_basemap_param)
     st.markdown(f"**{t('layers.label', lang)}**")
     visible_layers = tuple(
         spec.id for spec in LAYERS
