@@ -2,6 +2,7 @@
 
 import re
 
+import shapely
 from browser_helpers import map_frame, wait_for_app
 
 from lianghu_map.catalog import load_catalog
@@ -71,7 +72,8 @@ def _free_spot(feature_id):
     feats = CAT.features
     order = list(feats.index)
     above = feats.loc[order[order.index(feature_id) + 1:]]
-    covered = above.geometry.buffer(0.004).union_all()  # ~400 m margin for markers and strokes
+    # ~400 m margin (in degrees) for markers and strokes
+    covered = shapely.union_all(shapely.buffer(above.geometry.values, 0.004))
     free = feats.at[feature_id, "geometry"].difference(covered)
     assert not free.is_empty, f"{feature_id} is covered by other features"
     p = free.representative_point()
