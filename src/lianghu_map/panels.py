@@ -55,7 +55,12 @@ def clause_html(
     """The directive's text with mentions in <mark> and repaired spans in <ins>."""
     text = d.text(lang)
     if lang == "en":
-        return f'<p class="lh-clause" lang="en">{html.escape(text)}</p>'
+        note = ""
+        if mark_repairs and d.repairs:
+            why = " ".join(r.explanation_en for r in d.repairs)
+            label = html.escape(t("dir.repaired", lang))
+            note = f' <small><ins title="{html.escape(why)}">[{label}]</ins></small>'
+        return f'<p class="lh-clause" lang="en">{html.escape(text)}{note}</p>'
     spans = [(m.start, m.end, "mark", "") for m in mentions]
     if mark_repairs:
         for r in d.repairs:
