@@ -230,6 +230,7 @@ def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str) -
         rows.append(f'<div class="lh-legend-layer"><b>{html.escape(t(f"layer.{spec.id}", lang))}'
                     "</b></div>")
         combos = layer.assign(gt=layer.geom_type)[["kind", "status", "gt"]]
+        combos = combos.sort_values("gt", key=lambda gt: gt.str.contains("Point"), kind="stable")
         for kind, status, gt in combos.drop_duplicates(["kind", "status"]).itertuples(index=False):
             label = f"{kind_label(kind, lang)} · {status_label(status, lang)}"
             swatch = _swatch(feature_style(kind, status, geom_type=gt), gt)

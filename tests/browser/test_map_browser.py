@@ -111,10 +111,10 @@ def test_hover_shows_name_and_click_shows_clause(page, server):
 def test_show_on_map_from_directives_page(page, server):
     page.goto(server + "/directives?d=innovate.3")
     wait_for_app(page)
-    # the chosen clause is shown first, above the themes; its button comes first in the page
+    # the chosen clause is shown first, above the themes, with its own button
     page.get_by_text("已选条目").wait_for()
-    page.get_by_text("中以常州创新园要把").first.wait_for()
-    page.get_by_role("button", name="在地图上查看").first.click()
+    button = page.locator(".st-key-focus_innovate-3").get_by_role("button", name="在地图上查看")
+    button.click()
     page.wait_for_url(re.compile(r"/(map)?\?(.*&)?directive=innovate\.3"))
     wait_for_app(page)
     frame = map_frame(page)
