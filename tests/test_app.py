@@ -5,6 +5,7 @@ import re
 import pytest
 from apptest_helpers import LANGS, map_args, map_feature_ids, map_feature_states
 
+from lianghu_map.assets import assert_local_assets
 from lianghu_map.catalog import load_catalog
 
 CAT = load_catalog()
@@ -53,6 +54,7 @@ def test_directives_page_every_language(app, lang):
 
 def test_map_uses_only_local_assets(app):
     args = map_args(app.run())
+    assert_local_assets(args["js_links"] + args["css_links"])
     assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
     assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
     assert "://" not in args["header"].replace("http://www.w3.org", "")

@@ -24,7 +24,7 @@ from shapely.geometry import mapping
 
 from .assets import use_local_assets
 from .i18n import kind_label, status_label, t, zh
-from .layers import LAYER_BY_ID, LAYERS, Style, feature_style
+from .layers import LAYERS, Style, feature_style
 from .selection import MapSelection
 
 __all__ = [
@@ -238,6 +238,3 @@ def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str) -
     return ('<div class="lh-legend" style="font-size:0.85rem;line-height:1.5">'
             + "".join(rows) + "</div>")
 
-
-def layer_color(layer_id: str) -> str:
-    return LAYER_BY_ID[layer_id].color
