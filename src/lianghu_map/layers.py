@@ -21,6 +21,7 @@ __all__ = [
     "LayerSpec",
     "Style",
     "feature_style",
+    "is_indicative",
     "load_builtin_features",
 ]
 
@@ -34,19 +35,18 @@ STATUSES = ("existing", "under_construction", "planned", "indicative")
 @dataclass(frozen=True)
 class LayerSpec:
     id: str
-    color: str  # legend swatch
     base: bool = False  # context layers (water, boundaries): kept, dimmed, under any filter
 
 
 # Drawing order: first is drawn at the bottom.
 LAYERS: tuple[LayerSpec, ...] = (
-    LayerSpec("boundaries", "#78716c", base=True),
-    LayerSpec("water", "#3b82c4", base=True),
-    LayerSpec("green", "#2f9e44"),
-    LayerSpec("parks", "#d9480f"),
-    LayerSpec("places", "#a16207"),
-    LayerSpec("transit", "#1c4e80"),
-    LayerSpec("stations", "#c92a2a"),
+    LayerSpec("boundaries", base=True),
+    LayerSpec("water", base=True),
+    LayerSpec("green"),
+    LayerSpec("parks"),
+    LayerSpec("places"),
+    LayerSpec("transit"),
+    LayerSpec("stations"),
 )
 LAYER_BY_ID = {spec.id: spec for spec in LAYERS}
 
@@ -93,6 +93,12 @@ def feature_style(kind: str, status: str, basis: str = "", geom_type: str = "") 
     if dash is None and basis == "estimate" and geom_type.endswith("Polygon"):
         dash = "3 5"
     return Style(base.color, base.weight, base.fill, base.fill_opacity, dash, base.radius)
+
+
+def is_indicative(row) -> bool:
+    """Whether a feature must be labelled "indicative": placed from a description, or a
+    schematic element by status."""
+    return row["basis"] == "estimate" or row["status"] == "indicative"
 
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:

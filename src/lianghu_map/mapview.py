@@ -24,7 +24,7 @@ from shapely.geometry import mapping
 
 from .assets import use_local_assets
 from .i18n import kind_label, status_label, t, zh
-from .layers import LAYERS, Style, feature_style
+from .layers import LAYERS, Style, feature_style, is_indicative
 from .selection import MapSelection
 
 __all__ = [
@@ -74,7 +74,7 @@ def tooltip_html(row, lang: str) -> str:
         parts.append(f"<br><small>{html.escape(second)}</small>")
     meta = f"{kind_label(row['kind'], lang)} · {status_label(row['status'], lang)}"
     parts.append(f"<br><small>{html.escape(meta)}</small>")
-    if row["basis"] == "estimate" or row["status"] == "indicative":
+    if is_indicative(row):
         badge = html.escape(t("badge.indicative", lang))
         parts.append(f' <small class="lh-badge">[{badge}]</small>')
     return f'<div class="lh-tip">{"".join(parts)}</div>'

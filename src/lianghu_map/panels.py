@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from .directives import THEME_BY_KEY, Directive
 from .i18n import kind_label, status_label, t, zh
+from .layers import is_indicative
 from .links import Link, Unlocated
 
 __all__ = [
@@ -102,7 +103,7 @@ def feature_title_html(row, lang: str) -> str:
     main = row["name_en"] if lang == "en" else zh(row["name_zh"], lang)
     other = zh(row["name_zh"], lang) if lang == "en" else row["name_en"]
     badge = ""
-    if row["basis"] == "estimate" or row["status"] == "indicative":
+    if is_indicative(row):
         badge = (' <span class="lh-badge" style="background:#fff3bf;color:#8a5a00;'
                  'border-radius:4px;padding:0 .35em;font-size:.8rem">'
                  f'{html.escape(t("badge.indicative", lang))}</span>')
