@@ -3,9 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lianghu_map.catalog import load_catalog
+from lianghu_map.catalog import layer_features, load_catalog
 from lianghu_map.i18n import STATUS_KEYS, status_label, t
-from lianghu_map.layers import LAYERS
 from lianghu_map.mapview import BASEMAPS, base_map, feature_groups, legend_html
 from lianghu_map.panels import (
     clause_html,
@@ -15,7 +14,7 @@ from lianghu_map.panels import (
     theme_label,
 )
 from lianghu_map.selection import MapFilter, select
-from lianghu_map.ui import current_lang, facts_table, page_path, show_html
+from lianghu_map.ui import current_lang, download_buttons, facts_table, page_path, show_html
 
 lang = current_lang()
 cat = load_catalog()
@@ -69,8 +68,8 @@ with st.sidebar:
                        on_change=_sync_basemap_param)
     st.markdown(f"**{t('layers.label', lang)}**")
     visible_layers = tuple(
-        spec.id for spec in LAYERS
-        if st.checkbox(t(f"layer.{spec.id}", lang), value=True, key=f"layer_{spec.id}")
+        spec.id for spec in cat.layers
+        if st.checkbox(spec.label(lang), value=True, key=f"layer_{spec.id}")
     )
     st.markdown(f"**{t('filters.header', lang)}**")
     themes = st.multiselect(
@@ -91,6 +90,10 @@ with st.sidebar:
                               placeholder=t("filter.any", lang))
     name = st.text_input(t("filter.name", lang), key="f_name", help=t("filter.name.help", lang))
     st.button(t("filter.clear", lang), on_click=_clear_filters)
+    with st.expander(t("download.layer", lang)):
+        dl = st.selectbox(t("layers.label", lang), [spec.id for spec in cat.layers],
+                          key="dl_layer", format_func=lambda i: cat.layer(i).label(lang))
+        download_buttons(lambda: layer_features(cat, dl), dl, "dl_map", lang)
 
 flt = MapFilter(layers=visible_layers, themes=tuple(themes), directive=directive,
                 statuses=tuple(statuses), name=name)
@@ -98,6 +101,8 @@ selection = select(features, links, meeting, flt)
 selected = st.session_state.get("selected_feature")
 
 st.subheader(t("app.title", lang))
+if cat.store_error:
+    st.warning(t("map.store_error", lang) + " " + cat.store_error.message(lang))
 col_map, col_panel = st.columns([3, 1.25], gap="medium")
 
 with col_map:
@@ -106,7 +111,7 @@ with col_map:
         show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
     out = st_folium(
         base_map(basemap),
-        feature_group_to_add=feature_groups(features, selection, lang, selected),
+        feature_group_to_add=feature_groups(features, selection, lang, selected, cat.layers),
         key="map", height=620, use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked"],
     )
@@ -127,7 +132,7 @@ if clicked.get("feature_id") and click_sig != st.session_state.get("_click_sig")
 
 with col_panel:
     with st.expander(t("legend.header", lang), expanded=True):
-        show_html(legend_html(features, selection.drawn, lang))
+        show_html(legend_html(features, selection.drawn, lang, cat.layers))
     st.markdown(f"#### {t('panel.header', lang)}")
     if not selected:
         st.caption(t("panel.hint", lang))
@@ -136,7 +141,7 @@ with col_panel:
     else:
         row = features.loc[selected]
         show_html(feature_title_html(row, lang))
-        facts_table(feature_facts(row, lang))
+        facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
         st.markdown(f"**{t('panel.clauses', lang)}**")
         mentioning = links.directives_of(selected)
         if not mentioning:

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+import tempfile
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Tests never touch the real layer store (./var): every run gets its own, empty unless a test
+# writes to it.  Set before anything opens a store; inherited by browser-test servers.
+os.environ["LIANGHU_VAR"] = tempfile.mkdtemp(prefix="lianghu-test-var-")
 
 
 @pytest.fixture

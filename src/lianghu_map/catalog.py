@@ -1,18 +1,28 @@
-"""Everything the pages show, loaded once per process: the meeting, gazetteer, features, links."""
+"""Everything the pages show: the meeting, gazetteer, built-in and stored layers, links.
+
+The built-in part is loaded once per process.  Stored (uploaded) layers are read from the layer
+store and cached by the store's revision, so every session sees a save at its next rerun and a
+restart sees everything that was saved.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import cache
+from threading import Lock
 
 import geopandas as gpd
+import pandas as pd
 
 from .directives import Meeting, load_meeting
+from .errors import LianghuError
 from .gazetteer import Gazetteer, load_gazetteer
-from .layers import load_builtin_features
-from .links import LinkTable, build_links
+from .layers import LAYERS, LayerSpec, canonical_features, load_builtin_features
+from .links import Link, LinkTable, build_links
+from .store import LayerRecord, LayerStore, open_store
 
-__all__ = ["Catalog", "load_catalog"]
+__all__ = ["Catalog", "builtin_catalog", "layer_features", "load_catalog", "read_layer"]
 
 
 @dataclass(frozen=True)
@@ -21,11 +31,96 @@ class Catalog:
     gazetteer: Gazetteer
     features: gpd.GeoDataFrame  # read-only: copy before changing
     links: LinkTable
+    layers: tuple[LayerSpec, ...] = LAYERS  # drawing order, built-in then uploaded
+    records: dict[str, LayerRecord] = field(default_factory=dict)  # stored layers by id
+    store_error: LianghuError | None = None  # the store could not be read: built-ins only
+
+    def layer(self, layer_id: str) -> LayerSpec | None:
+        return next((spec for spec in self.layers if spec.id == layer_id), None)
 
 
 @cache
-def load_catalog() -> Catalog:
+def builtin_catalog() -> Catalog:
     meeting, gazetteer, features = load_meeting(), load_gazetteer(), load_builtin_features()
     kinds = dict(zip(features.index, features["kind"], strict=True))
     links = build_links(meeting, gazetteer, kinds)
     return Catalog(meeting, gazetteer, features, links)
+
+
+_CACHE_SIZE = 8
+_stored_cache: OrderedDict[tuple[str, str, int], gpd.GeoDataFrame] = OrderedDict()
+_catalog_cache: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
+_lock = Lock()
+
+
+def _remember(cache: OrderedDict, key: tuple, value):
+    with _lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
+def read_layer(store: LayerStore, layer_id: str, version: int) -> gpd.GeoDataFrame:
+    """A stored layer version as stored (original attributes), cached; treat as read-only."""
+    key = (str(getattr(store, "root", "")), layer_id, version)
+    hit = _stored_cache.get(key)
+    return hit if hit is not None else _remember(_stored_cache, key,
+                                                 store.read(layer_id, version))
+
+
+def load_catalog(store: LayerStore | None = None) -> Catalog:
+    """The catalogue for the store's current revision (default store: the configured one)."""
+    base = builtin_catalog()
+    try:
+        store = store or open_store()
+        revision = store.revision()
+    except LianghuError as err:
+        return Catalog(base.meeting, base.gazetteer, base.features, base.links, store_error=err)
+    key = (str(getattr(store, "root", "")), revision)
+    hit = _catalog_cache.get(key)
+    if hit is not None:
+        return hit
+    try:
+        cat = _with_stored(base, store)
+    except LianghuError as err:
+        cat = Catalog(base.meeting, base.gazetteer, base.features, base.links, store_error=err)
+    return _remember(_catalog_cache, key, cat)
+
+
+def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
+    records = {r.layer_id: r for r in store.list_layers()}
+    specs, frames, links = [], [base.features], list(base.links.links)
+    for rec in records.values():
+        spec = LayerSpec(rec.layer_id, title_zh=rec.title_zh, title_en=rec.title_en, stored=True,
+                         version=rec.current_version, color=rec.color)
+        gdf = read_layer(store, rec.layer_id, rec.current.version)
+        feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
+        specs.append(spec)
+        frames.append(feats)
+        known = set(feats.index)
+        for lk in rec.current.links:
+            fid = f"{rec.layer_id}/{lk.feature_id}"
+            d = base.meeting.get(lk.directive_id)
+            if d is None or fid not in known:
+                continue  # a directive id no longer in the meeting, or a dropped feature
+            start = d.text_hant.find(lk.evidence) if lk.evidence else -1
+            span = (start, start + len(lk.evidence)) if start >= 0 else (0, 0)
+            links.append(Link(fid, d.id, lk.evidence if start >= 0 else "", *span,
+                              f"upload:{lk.origin}"))
+    if not specs:
+        return base
+    features = gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)
+    return Catalog(base.meeting, base.gazetteer, features,
+                   LinkTable(links, base.links.unlocated), (*LAYERS, *specs), records)
+
+
+def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None
+                   ) -> gpd.GeoDataFrame:
+    """A layer for export: an uploaded layer as stored (every original attribute), a built-in
+    one in the canonical schema."""
+    rec = cat.records.get(layer_id)
+    if rec is not None:
+        return read_layer(store or open_store(), layer_id, rec.current_version)
+    return cat.features[cat.features["layer_id"] == layer_id].reset_index(drop=True)

@@ -68,6 +68,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "prop.note": ("说明", "Note"),
     "basis.sourced": ("有坐标来源", "sourced coordinates"),
     "basis.derived": ("由来源数据推导", "derived from a sourced dataset"),
+    "basis.uploaded": ("分析人员上传（来源见“来源”）", "uploaded by an analyst (see source)"),
+    "prop.accuracy.unknown": ("未说明（见来源）", "not stated (see the source)"),
     "basis.estimate": ("示意（按文字描述估计）", "indicative (estimated from a description)"),
     "badge.indicative": ("示意", "indicative"),
     "link.open_directive": ("在会议部署中查看", "Open in Directives"),
@@ -117,6 +119,121 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "kind.town_centre": ("城区中心", "town centre"),
     "kind.village": ("乡村", "village"),
     "layer.boundaries": ("行政区与规划范围", "Districts & zone"),
+    "nav.upload": ("上传图层", "Upload layers"),
+    "kind.other": ("其他", "other"),
+    "upload.header": ("上传图层", "Upload layers"),
+    "upload.intro": (
+        "上传 GeoJSON、压缩的 Shapefile、GeoPackage、KML/KMZ 或带坐标的 CSV。保存前逐项检查，"
+        "转换为 WGS84，并与会议部署条目关联；保存后所有用户都能在地图上看到。",
+        "Upload GeoJSON, zipped Shapefile, GeoPackage, KML/KMZ or CSV with coordinates. Each "
+        "file is checked before anything is saved, converted to WGS84 and linked to the "
+        "directives; once saved, every user sees it on the map.",
+    ),
+    "upload.closed": (
+        "上传未开放：管理员需设置上传口令（环境变量 LIANGHU_UPLOAD_PASSWORD），或在单机上以本地"
+        "模式运行（LIANGHU_LOCAL_MODE=1）。下方仍可查看和下载已保存的图层。",
+        "Uploads are closed: an administrator must set an upload password "
+        "(LIANGHU_UPLOAD_PASSWORD) or run in local mode on a single machine "
+        "(LIANGHU_LOCAL_MODE=1). Saved layers below can still be viewed and downloaded.",
+    ),
+    "upload.local_mode": ("本地模式：无需口令即可保存（仅适用于单人使用的电脑）。",
+                          "Local mode: saving needs no password (for a single-user machine)."),
+    "upload.password": ("上传口令", "Upload password"),
+    "upload.password_wrong": ("口令不正确。", "Wrong password."),
+    "upload.user": ("您的姓名（记录在图层历史中）", "Your name (recorded in the layer history)"),
+    "upload.user.help": ("每次保存、替换、删除都会记录操作人和时间。",
+                         "Every save, replace and delete records who and when."),
+    "upload.datum": ("坐标来源", "Source datum"),
+    "upload.datum.help": (
+        "坐标来自哪里？GPS、天地图、OSM 为 WGS84/CGCS2000；高德、腾讯为 GCJ-02；百度为 BD-09。"
+        "无法自动判断，选错会偏移约 500 米至 1 公里。",
+        "Where do the coordinates come from? GPS, Tianditu and OSM are WGS84/CGCS2000; "
+        "Amap/Gaode and Tencent are GCJ-02; Baidu is BD-09. This cannot be detected; a wrong "
+        "choice shifts features by about 500 m to 1 km.",
+    ),
+    "upload.files": ("选择文件（可多选）", "Choose files (several at once)"),
+    "upload.files.help": ("每个文件不超过 {mb} MB。Shapefile 请将 .shp、.shx、.dbf（及 .prj、"
+                          ".cpg）一起压缩为 .zip。",
+                          "Up to {mb} MB per file. Zip a Shapefile's .shp, .shx, .dbf (and "
+                          ".prj, .cpg) together."),
+    "upload.reading": ("正在读取 {name} …", "Reading {name} …"),
+    "upload.stage.read": ("正在读取…", "Reading…"),
+    "upload.stage.validate": ("正在检查…", "Checking…"),
+    "upload.stage.convert": ("正在转换坐标…", "Converting coordinates…"),
+    "upload.stage.repair": ("正在修复几何…", "Repairing geometry…"),
+    "upload.stage.done": ("完成", "Done"),
+    "upload.ok": ("可以保存：{n} 个要素（错误 {error}，警告 {warning}，提示 {info}）。",
+                  "Ready to save: {n} features ({error} errors, {warning} warnings, "
+                  "{info} notes)."),
+    "upload.refused": ("无法保存：请先处理下列错误（错误 {error}，警告 {warning}，提示 {info}）。",
+                       "Cannot be saved: fix the errors below first ({error} errors, "
+                       "{warning} warnings, {info} notes)."),
+    "upload.col.severity": ("级别", "Severity"),
+    "upload.col.where": ("位置", "Where"),
+    "upload.col.message": ("说明与处理办法", "What and what to do"),
+    "severity.error": ("错误", "error"),
+    "severity.warning": ("警告", "warning"),
+    "severity.info": ("提示", "note"),
+    "upload.layer": ("选择图层", "Choose the layer"),
+    "upload.choose": ("（请选择）", "(choose)"),
+    "upload.crs": ("文件的坐标系", "The file's CRS"),
+    "upload.swap": ("交换经纬度（数据中纬度写在前）", "Swap longitude/latitude (the data has "
+                    "latitude first)"),
+    "upload.title_zh": ("图层名称（中文）", "Layer title (Chinese)"),
+    "upload.title_en": ("图层名称（英文）", "Layer title (English)"),
+    "upload.kind": ("要素类型（决定样式）", "Feature kind (sets the style)"),
+    "upload.status": ("状态", "Status"),
+    "upload.source": ("数据来源", "Data source"),
+    "upload.source.help": ("例如“武进区自然资源局 2024 年规划图，CAD 转绘”。地图上会显示。",
+                           "E.g. \"Wujin natural resources bureau 2024 plan, traced from CAD\". "
+                           "Shown on the map."),
+    "upload.color": ("图层颜色", "Layer colour"),
+    "upload.target": ("保存为", "Save as"),
+    "upload.target.new": ("新图层", "a new layer"),
+    "upload.target.replace": ("替换“{title}”（保留旧版本）", "replace \"{title}\" (old versions "
+                              "kept)"),
+    "upload.preview": ("预览（尚未保存）", "Preview (not saved yet)"),
+    "upload.links": ("与会议部署条目的关联", "Links to the directives"),
+    "upload.links.none": ("没有找到可关联的部署条目；可在属性中加入 directive_ids 列后重新上传。",
+                          "No directive link found; add a directive_ids property to link "
+                          "features yourself."),
+    "upload.links.help": (
+        "文件自带的关联（directive_ids）已勾选；系统建议需您确认。可修改条目编号或取消勾选。",
+        "Links given by the file (directive_ids) are ticked; the app's suggestions wait for "
+        "you. Change a directive id or untick to reject.",
+    ),
+    "upload.col.accept": ("采纳", "Accept"),
+    "upload.col.directive": ("部署条目", "Directive"),
+    "upload.need.user": ("请填写您的姓名。", "Enter your name."),
+    "upload.need.title": ("请填写图层名称。", "Enter a layer title."),
+    "upload.need.source": ("请填写数据来源。", "Enter the data source."),
+    "upload.save": ("保存图层", "Save layer"),
+    "upload.saving": ("正在保存…", "Saving…"),
+    "upload.saved": ("已保存：图层 {layer}，第 {version} 版。所有用户刷新后即可在地图上看到。",
+                     "Saved: layer {layer}, version {version}. Every user sees it on the map at "
+                     "their next refresh."),
+    "stored.header": ("已保存的图层", "Saved layers"),
+    "stored.none": ("还没有上传的图层。", "No uploaded layer yet."),
+    "stored.deleted": ("已删除（可恢复）", "deleted (can be restored)"),
+    "stored.meta": ("编号 {id} · 文件 {file} · {who} 于 {when} (UTC) · {n} 个要素",
+                    "id {id} · file {file} · {who} at {when} (UTC) · {n} features"),
+    "stored.conversions": ("已做的转换：", "Conversions: "),
+    "stored.history": ("版本历史", "Version history"),
+    "stored.col.version": ("版本", "Version"),
+    "stored.col.file": ("文件", "File"),
+    "stored.col.features": ("要素数", "Features"),
+    "stored.col.who": ("操作人", "By"),
+    "stored.col.when": ("时间 (UTC)", "When (UTC)"),
+    "stored.col.note": ("备注", "Note"),
+    "stored.delete": ("删除（可恢复）", "Delete (can be restored)"),
+    "stored.restore": ("恢复", "Restore"),
+    "stored.revert": ("恢复到旧版本", "Go back to version"),
+    "stored.revert.go": ("以第 {v} 版内容生成新版本", "Make version {v} current again"),
+    "download.label": ("下载", "Download"),
+    "download.layer": ("下载图层", "Download a layer"),
+    "map.store_error": ("已上传的图层暂时无法读取，地图仅显示内置图层。",
+                        "Uploaded layers cannot be read right now; the map shows the built-in "
+                        "layers only."),
     "layer.water": ("水域", "Water"),
     "layer.green": ("生态绿地", "Green & ecological"),
     "layer.parks": ("创新园区", "Innovation parks"),

@@ -5,7 +5,7 @@ One GeoJSON (RFC 7946, WGS84) per layer in ``data/geo/``; provenance in ``data/g
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -13,15 +13,20 @@ import geopandas as gpd
 import pandas as pd
 
 from . import paths
+from .i18n import t, zh
 
 __all__ = [
     "CANONICAL_COLUMNS",
     "LAYERS",
+    "LAYER_BY_ID",
     "STATUSES",
     "LayerSpec",
     "Style",
+    "canonical_features",
+    "display_names",
     "feature_style",
     "is_indicative",
+    "layer_style",
     "load_builtin_features",
 ]
 
@@ -36,6 +41,18 @@ STATUSES = ("existing", "under_construction", "planned", "indicative")
 class LayerSpec:
     id: str
     base: bool = False  # context layers (water, boundaries): kept, dimmed, under any filter
+    title_zh: str = ""  # uploaded layers carry their own titles; built-in ones use i18n
+    title_en: str = ""
+    stored: bool = False  # an uploaded layer from the store
+    version: int = 0
+    color: str = ""  # an uploaded layer's own colour (stroke and fill)
+
+    def label(self, lang: str) -> str:
+        if not self.stored:
+            return t(f"layer.{self.id}", lang)
+        if lang == "en":
+            return self.title_en or self.title_zh
+        return zh(self.title_zh, lang) if self.title_zh else self.title_en
 
 
 # Drawing order: first is drawn at the bottom.
@@ -95,6 +112,23 @@ def feature_style(kind: str, status: str, basis: str = "", geom_type: str = "") 
     return Style(base.color, base.weight, base.fill, base.fill_opacity, dash, base.radius)
 
 
+def layer_style(spec: LayerSpec, kind: str, status: str, basis: str = "",
+                geom_type: str = "") -> Style:
+    """:func:`feature_style`, in the layer's own colour when it has one (uploaded layers)."""
+    style = feature_style(kind, status, basis, geom_type)
+    if not spec.color:
+        return style
+    return replace(style, color=spec.color, fill=spec.color,
+                   fill_opacity=style.fill_opacity or 0.3)
+
+
+def display_names(row, lang: str) -> tuple[str, str]:
+    """(main, other) names of a feature for ``lang``; either may stand in for a missing one."""
+    name_zh, name_en = zh(row["name_zh"], lang), row["name_en"]
+    main, other = (name_en, name_zh) if lang == "en" else (name_zh, name_en)
+    return (main or other), (other if main and other != main else "")
+
+
 def is_indicative(row) -> bool:
     """Whether a feature must be labelled "indicative": placed from a description, or a
     schematic element by status."""
@@ -129,3 +163,37 @@ def load_builtin_features(geo_dir: Path | None = None) -> gpd.GeoDataFrame:
         dups = sorted(gdf.loc[gdf["feature_id"].duplicated(), "feature_id"])
         raise ValueError(f"duplicate feature ids in {d}: {dups}")
     return gdf.set_index("feature_id", drop=False)
+
+
+NAME_ZH_COLUMNS = ("name_zh", "名称", "名稱", "name", "NAME", "Name", "title", "标题", "標題",
+                   "label", "名字")
+NAME_EN_COLUMNS = ("name_en", "name_eng", "english", "English", "NAME_EN", "Name_EN")
+
+
+def _first_text(gdf: gpd.GeoDataFrame, names: tuple[str, ...]) -> pd.Series:
+    col = next((c for c in names if c in gdf.columns), None)
+    if col is None:
+        return pd.Series("", index=gdf.index)
+    return gdf[col].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
+                        else str(v).strip())
+
+
+def canonical_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, *, kind: str, status: str,
+                       source: str) -> gpd.GeoDataFrame:
+    """An uploaded layer (as stored: original attributes + ``source_id``) in the canonical
+    schema, feature ids ``<layer_id>/<source_id>``.  Names come from the usual name columns;
+    a feature with none is called by its id."""
+    out = pd.DataFrame(index=gdf.index)
+    out["feature_id"] = spec.id + "/" + gdf["source_id"].astype(str)
+    out["layer_id"] = spec.id
+    names = _first_text(gdf, NAME_ZH_COLUMNS)
+    out["name_en"] = _first_text(gdf, NAME_EN_COLUMNS)
+    out["name_zh"] = names.where(names != "", out["name_en"])
+    out["name_zh"] = out["name_zh"].where(out["name_zh"] != "", "#" + gdf["source_id"].astype(str))
+    out["kind"], out["status"], out["source"] = kind, status, source
+    out["accuracy_m"] = 0  # unknown: the analyst's source states it
+    out["basis"] = "uploaded"
+    out["note_zh"], out["note_en"] = "", ""
+    res = gpd.GeoDataFrame(out[list(CANONICAL_COLUMNS)], geometry=gdf.geometry.values,
+                           crs=4326)
+    return res.set_index("feature_id", drop=False)

@@ -23,8 +23,8 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from .assets import use_local_assets
-from .i18n import kind_label, status_label, t, zh
-from .layers import LAYERS, Style, feature_style, is_indicative
+from .i18n import kind_label, status_label, t
+from .layers import LAYERS, LayerSpec, Style, display_names, is_indicative, layer_style
 from .selection import MapSelection
 
 __all__ = [
@@ -67,10 +67,9 @@ def base_map(basemap: str = "osm") -> folium.Map:
 
 def tooltip_html(row, lang: str) -> str:
     """Tooltip of one feature: escaped name (both scripts/languages), kind and status."""
-    name_zh, name_en = zh(row["name_zh"], lang), row["name_en"]
-    first, second = (name_en, name_zh) if lang == "en" else (name_zh, name_en)
-    parts = [f"<b>{html.escape(first or second)}</b>"]
-    if second and second != first:
+    first, second = display_names(row, lang)
+    parts = [f"<b>{html.escape(first)}</b>"]
+    if second:
         parts.append(f"<br><small>{html.escape(second)}</small>")
     meta = f"{kind_label(row['kind'], lang)} · {status_label(row['status'], lang)}"
     parts.append(f"<br><small>{html.escape(meta)}</small>")
@@ -161,6 +160,7 @@ def feature_groups(
     selection: MapSelection,
     lang: str,
     selected: str | None = None,
+    layers: tuple[LayerSpec, ...] = LAYERS,
 ) -> list[folium.FeatureGroup]:
     """One FeatureGroup per layer with drawn features; states give each feature its style."""
     state_of = dict.fromkeys(selection.context, "context")
@@ -170,14 +170,14 @@ def feature_groups(
         state_of[selected] = "selected"
     drawn = features.loc[[fid for fid in features.index if fid in state_of]]
     groups = []
-    for spec in LAYERS:
+    for spec in layers:
         layer = drawn[drawn["layer_id"] == spec.id]
         if layer.empty:
             continue
-        group = folium.FeatureGroup(name=t(f"layer.{spec.id}", lang))
+        group = folium.FeatureGroup(name=spec.label(lang))
         styles = {
-            fid: _leaflet_style(feature_style(row["kind"], row["status"], row["basis"],
-                                              row.geometry.geom_type), state_of[fid])
+            fid: _leaflet_style(layer_style(spec, row["kind"], row["status"], row["basis"],
+                                            row.geometry.geom_type), state_of[fid])
             for fid, row in layer.iterrows()
         }
         # Draw context first, focus last, so highlighted features sit on top.
@@ -217,23 +217,24 @@ def _swatch(style: Style, geom_type: str) -> str:
     return f'<span style="display:inline-block;{css}"></span>'
 
 
-def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str) -> str:
+def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str,
+                layers: tuple[LayerSpec, ...] = LAYERS) -> str:
     """Legend of the drawn features: per layer, each kind/status with its swatch."""
     if not drawn:
         return ""
     sub = features.loc[[f for f in drawn if f in features.index]]
     rows = []
-    for spec in LAYERS:
+    for spec in layers:
         layer = sub[sub["layer_id"] == spec.id]
         if layer.empty:
             continue
-        rows.append(f'<div class="lh-legend-layer"><b>{html.escape(t(f"layer.{spec.id}", lang))}'
+        rows.append(f'<div class="lh-legend-layer"><b>{html.escape(spec.label(lang))}'
                     "</b></div>")
         combos = layer.assign(gt=layer.geom_type)[["kind", "status", "gt"]]
         combos = combos.sort_values("gt", key=lambda gt: gt.str.contains("Point"), kind="stable")
         for kind, status, gt in combos.drop_duplicates(["kind", "status"]).itertuples(index=False):
             label = f"{kind_label(kind, lang)} · {status_label(status, lang)}"
-            swatch = _swatch(feature_style(kind, status, geom_type=gt), gt)
+            swatch = _swatch(layer_style(spec, kind, status, geom_type=gt), gt)
             rows.append(f'<div class="lh-legend-row">{swatch} {html.escape(label)}</div>')
     return ('<div class="lh-legend" style="font-size:0.85rem;line-height:1.5">'
             + "".join(rows) + "</div>")

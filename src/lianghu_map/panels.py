@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from .directives import THEME_BY_KEY, Directive
 from .i18n import kind_label, status_label, t, zh
-from .layers import is_indicative
+from .layers import LAYER_BY_ID, LayerSpec, display_names, is_indicative
 from .links import Link, Unlocated
 
 __all__ = [
@@ -73,15 +73,18 @@ def clause_html(
     return f'<p class="lh-clause" lang="{lang}">{_marked(text, spans)}</p>'
 
 
-def feature_facts(row, lang: str) -> list[tuple[str, str]]:
+def feature_facts(row, lang: str, layer: LayerSpec | None = None) -> list[tuple[str, str]]:
     """(label, value) pairs of a feature's properties, for display as text (not HTML)."""
+    layer = layer or LAYER_BY_ID.get(row["layer_id"])
+    accuracy = int(row["accuracy_m"])
     facts = [
         (t("prop.kind", lang), kind_label(row["kind"], lang)),
         (t("prop.status", lang), status_label(row["status"], lang)),
-        (t("prop.layer", lang), t(f"layer.{row['layer_id']}", lang)),
+        (t("prop.layer", lang), layer.label(lang) if layer else row["layer_id"]),
         (t("prop.basis", lang), t(f"basis.{row['basis']}", lang) if row["basis"] in
-         ("sourced", "derived", "estimate") else row["basis"]),
-        (t("prop.accuracy", lang), t("prop.accuracy.value", lang, m=f"{int(row['accuracy_m']):,}")),
+         ("sourced", "derived", "estimate", "uploaded") else row["basis"]),
+        (t("prop.accuracy", lang), t("prop.accuracy.value", lang, m=f"{accuracy:,}") if accuracy
+         else t("prop.accuracy.unknown", lang)),
         (t("prop.source", lang), row["source"]),
     ]
     note = row["note_en"] if lang == "en" else zh(row["note_zh"], lang)
@@ -100,8 +103,7 @@ def heading_html(d: Directive, lang: str) -> str:
 
 def feature_title_html(row, lang: str) -> str:
     """Name of a feature (the other language beneath) with an “indicative” badge where due."""
-    main = row["name_en"] if lang == "en" else zh(row["name_zh"], lang)
-    other = zh(row["name_zh"], lang) if lang == "en" else row["name_en"]
+    main, other = display_names(row, lang)
     badge = ""
     if is_indicative(row):
         badge = (' <span class="lh-badge" style="background:#fff3bf;color:#8a5a00;'
@@ -115,7 +117,7 @@ def feature_list_html(rows, lang: str) -> str:
     """Comma-separated feature names with kind and status, escaped."""
     items = []
     for _, row in rows.iterrows():
-        name = row["name_en"] if lang == "en" else zh(row["name_zh"], lang)
+        name = display_names(row, lang)[0]
         meta = f"{kind_label(row['kind'], lang)}, {status_label(row['status'], lang)}"
         items.append(f"{html.escape(name)} <small style='color:#666'>({html.escape(meta)})</small>")
     return "、".join(items) if lang != "en" else ", ".join(items)

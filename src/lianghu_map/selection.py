@@ -12,7 +12,7 @@ import geopandas as gpd
 
 from .directives import Meeting
 from .gazetteer import normalise
-from .layers import LAYER_BY_ID, LAYERS
+from .layers import LAYERS
 from .links import LinkTable
 
 __all__ = ["MapFilter", "MapSelection", "select"]
@@ -61,8 +61,8 @@ def select(
         candidates &= set(in_layers.index[in_layers["status"].isin(flt.statuses)])
     if flt.name.strip():
         candidates &= _name_matches(in_layers, flt.name)
-    base = {fid for fid in in_layers.index if LAYER_BY_ID.get(in_layers.at[fid, "layer_id"],
-                                                              LAYERS[0]).base}
+    base_layers = {spec.id for spec in LAYERS if spec.base}
+    base = set(in_layers.index[in_layers["layer_id"].isin(base_layers)])
     if flt.themes:
         themed = {
             fid for d in meeting.directives if d.theme in flt.themes

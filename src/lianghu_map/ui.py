@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
+import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
+from .export import EXPORT_FORMATS, export_layer, export_name, mime_type
 from .i18n import DEFAULT_LANG, LANGS, t
 
-__all__ = ["PAGES", "current_lang", "facts_table", "language_selector", "page_path", "show_html"]
+__all__ = [
+    "PAGES",
+    "current_lang",
+    "download_buttons",
+    "facts_table",
+    "language_selector",
+    "page_path",
+    "report_table",
+    "show_html",
+]
 
 # page key → script path (relative to app.py) and url path
 PAGES = {
     "map": ("pages/map.py", "map"),
     "directives": ("pages/directives.py", "directives"),
+    "upload": ("pages/upload.py", "upload"),
 }
 
 
@@ -54,3 +68,31 @@ def facts_table(facts: list[tuple[str, str]]) -> None:
         for k, v in facts
     )
     show_html(f"<table class='lh-facts' style='font-size:.9rem'>{rows}</table>")
+
+
+def download_buttons(layer: Callable[[], gpd.GeoDataFrame], layer_id: str, key: str, lang: str,
+                     version: int | None = None) -> None:
+    """GeoJSON / GeoPackage / CSV buttons; the file is made only when a button is clicked."""
+    cols = st.columns(len(EXPORT_FORMATS))
+    for col, fmt in zip(cols, EXPORT_FORMATS, strict=True):
+        col.download_button(
+            f"{t('download.label', lang)} {fmt.upper()}",
+            data=lambda f=fmt: export_layer(layer(), f, layer_id),
+            file_name=export_name(layer_id, fmt, version), mime=mime_type(fmt),
+            key=f"{key}_{fmt}", on_click="ignore", icon=":material/download:",
+        )
+
+
+_SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
+
+
+def report_table(report: pd.DataFrame, lang: str) -> None:
+    """The validation report (severity, where, message) as a table, in ``lang``."""
+    shown = pd.DataFrame({
+        t("upload.col.severity", lang): [f"{_SEVERITY_ICON[s]} {t(f'severity.{s}', lang)}"
+                                         for s in report["severity"]],
+        t("upload.col.where", lang): report["where"],
+        t("upload.col.message", lang): report["message"],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(shown), 400))

@@ -1,0 +1,227 @@
+"""Upload page: analysts add layers — validate, convert, link to directives, preview, save."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from lianghu_map.catalog import load_catalog, read_layer
+from lianghu_map.config import can_write, load_settings
+from lianghu_map.crs import DATUM_LABELS, DATUMS, crs_label
+from lianghu_map.errors import LianghuError
+from lianghu_map.i18n import STATUS_KEYS, kind_label, status_label, t
+from lianghu_map.ingest import IngestOptions
+from lianghu_map.mapview import base_map, feature_groups
+from lianghu_map.publish import (
+    UPLOAD_KINDS,
+    LayerMeta,
+    attribute_table,
+    findings_frame,
+    links_from_table,
+    prepare,
+    preview_features,
+    save_draft,
+    suggestion_table,
+)
+from lianghu_map.selection import MapSelection
+from lianghu_map.store import open_store
+from lianghu_map.ui import current_lang, download_buttons, report_table
+
+lang = current_lang()
+settings = load_settings()
+cat = load_catalog()
+st.subheader(t("upload.header", lang))
+st.caption(t("upload.intro", lang))
+
+# -- write access: local mode or the configured password; never open by accident
+if not settings.writes_configured:
+    st.warning(t("upload.closed", lang))
+    allowed = False
+elif settings.local_mode:
+    st.info(t("upload.local_mode", lang))
+    allowed = True
+else:
+    pw = st.text_input(t("upload.password", lang), type="password", key="upload_password")
+    allowed = can_write(settings, pw)
+    if pw and not allowed:
+        st.error(t("upload.password_wrong", lang))
+if cat.store_error:
+    st.error(cat.store_error.message(lang))
+
+if allowed:
+    user = st.text_input(t("upload.user", lang), key="upload_user",
+                         help=t("upload.user.help", lang)).strip()
+    datum = st.radio(t("upload.datum", lang), DATUMS, key="upload_datum", horizontal=True,
+                     format_func=lambda d: DATUM_LABELS[d][1 if lang == "en" else 0],
+                     help=t("upload.datum.help", lang))
+    files = st.file_uploader(
+        t("upload.files", lang), accept_multiple_files=True, key="upload_files",
+        type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "csv"],
+        help=t("upload.files.help", lang, mb=settings.max_upload_mb),
+    ) or []
+    drafts = st.session_state.setdefault("_drafts", {})
+    for stale in [k for k in drafts if k[0] not in {f.file_id for f in files}]:
+        del drafts[stale]  # files removed from the uploader
+    live = dict(cat.records)  # layers a file can replace
+    for n, up in enumerate(files):
+        key = f"f{n}"
+        with st.container(border=True):
+            st.markdown(f"#### {n + 1}. `{up.name}`")
+            layer = st.session_state.get(f"{key}_layer")
+            assume = st.session_state.get(f"{key}_crs")
+            swap = st.session_state.get(f"{key}_swap", False)
+            options = IngestOptions(datum=datum, layer=layer, assume_crs=assume, swap_xy=swap,
+                                    max_bytes=settings.max_upload_mb * 2**20,
+                                    max_features=settings.max_features)
+            cache_key = (up.file_id, options)
+            if cache_key not in drafts:
+                bar = st.progress(0.0, text=t("upload.reading", lang, name=up.name))
+                drafts[cache_key] = prepare(
+                    up.name, up.getvalue(), options, cat,
+                    progress=lambda f, stage, b=bar: b.progress(
+                        f, text=t(f"upload.stage.{stage}", lang)))
+                bar.empty()
+            draft = drafts[cache_key]
+            res = draft.result
+            counts = {s: sum(f.severity == s for f in res.findings)
+                      for s in ("error", "warning", "info")}
+            if draft.ok:
+                st.success(t("upload.ok", lang, n=len(res.gdf), **counts))
+            else:
+                st.error(t("upload.refused", lang, **counts))
+            if res.findings:
+                report_table(findings_frame(res.findings, lang), lang)
+            # Fixes the analyst can choose, offered only when the report asks for them
+            if res.layers:
+                st.selectbox(t("upload.layer", lang), [None, *res.layers], key=f"{key}_layer",
+                             format_func=lambda v: t("upload.choose", lang) if v is None else v)
+            codes = next((f.params.get("codes") for f in res.findings
+                          if f.code == "projected_no_crs"), None)
+            if codes is not None or assume:
+                choices = list(dict.fromkeys([*(codes or []), "EPSG:4549", "EPSG:4528",
+                                              "EPSG:32650", "EPSG:32651", "EPSG:3857"]))
+                st.selectbox(t("upload.crs", lang), [None, *choices], key=f"{key}_crs",
+                             format_func=lambda v: t("upload.choose", lang) if v is None
+                             else crs_label(v))
+            if "swapped_axes" in res.codes() or swap:
+                st.checkbox(t("upload.swap", lang), key=f"{key}_swap")
+            if not draft.ok:
+                continue
+
+            c1, c2 = st.columns(2)
+            stem = up.name.rsplit(".", 1)[0]
+            title_zh = c1.text_input(t("upload.title_zh", lang), value=stem, key=f"{key}_tzh")
+            title_en = c2.text_input(t("upload.title_en", lang), key=f"{key}_ten")
+            kind = c1.selectbox(t("upload.kind", lang), UPLOAD_KINDS, key=f"{key}_kind",
+                                index=UPLOAD_KINDS.index("other"),
+                                format_func=lambda k: kind_label(k, lang))
+            status = c2.selectbox(t("upload.status", lang), STATUS_KEYS, key=f"{key}_status",
+                                  format_func=lambda s: status_label(s, lang))
+            source = st.text_input(t("upload.source", lang), key=f"{key}_source",
+                                   help=t("upload.source.help", lang)).strip()
+            color = c1.color_picker(t("upload.color", lang), "#7048e8", key=f"{key}_color")
+            replace = c2.selectbox(t("upload.target", lang), [None, *live], key=f"{key}_target",
+                                   format_func=lambda i: t("upload.target.new", lang) if i is None
+                                   else t("upload.target.replace", lang,
+                                          title=live[i].title(lang)))
+            meta = LayerMeta(title_zh.strip(), title_en.strip(), kind, status, source, color)
+
+            st.markdown(f"**{t('upload.preview', lang)}**")
+            spec, preview = preview_features(draft, meta)
+            sel = MapSelection(tuple(preview.index), (), (), tuple(preview.index))
+            st_folium(base_map(st.session_state.get("basemap", "osm")),
+                      feature_group_to_add=feature_groups(preview, sel, lang, layers=(spec,)),
+                      key=f"{key}_map", height=360, use_container_width=True,
+                      returned_objects=[])
+            st.dataframe(attribute_table(res.gdf), height=220, key=f"{key}_table")
+
+            st.markdown(f"**{t('upload.links', lang)}**")
+            table = suggestion_table(draft, cat, lang)
+            if table.empty:
+                st.caption(t("upload.links.none", lang))
+                edited = table
+            else:
+                st.caption(t("upload.links.help", lang))
+                edited = st.data_editor(
+                    table, key=f"{key}_links", hide_index=True, num_rows="dynamic",
+                    disabled=["name", "label", "origin", "evidence", "mention"],
+                    column_config={
+                        "accept": st.column_config.CheckboxColumn(t("upload.col.accept", lang)),
+                        "directive": st.column_config.SelectboxColumn(
+                            t("upload.col.directive", lang),
+                            options=[d.id for d in cat.meeting.directives]),
+                        "mention": None,
+                    })
+            problems = []
+            if not user:
+                problems.append(t("upload.need.user", lang))
+            if not (meta.title_zh or meta.title_en) and not replace:
+                problems.append(t("upload.need.title", lang))
+            if not meta.source and not replace:
+                problems.append(t("upload.need.source", lang))
+            for p in problems:
+                st.caption(f"⚠ {p}")
+            if st.button(t("upload.save", lang), key=f"{key}_save", type="primary",
+                         disabled=bool(problems)):
+                with st.spinner(t("upload.saving", lang)):
+                    try:
+                        record = save_draft(open_store(), draft, meta,
+                                            links_from_table(edited, table), user, replace)
+                    except LianghuError as err:
+                        st.error(err.message(lang))
+                    else:
+                        st.session_state["_saved"] = (record.layer_id, record.current_version)
+                        st.rerun()
+
+saved = st.session_state.pop("_saved", None)
+if saved:
+    st.success(t("upload.saved", lang, layer=saved[0], version=saved[1]))
+
+# -- the stored layers: history, downloads, delete / restore (everyone sees; analysts act)
+st.markdown(f"### {t('stored.header', lang)}")
+try:
+    store = open_store()
+    records = store.list_layers(include_deleted=True)
+except LianghuError as err:
+    st.error(err.message(lang))
+    records = []
+if not records:
+    st.caption(t("stored.none", lang))
+for rec in records:
+    label = rec.title(lang) + (f" · {t('stored.deleted', lang)}" if rec.deleted else "")
+    with st.expander(f"{label} — v{rec.current_version} · {rec.current.feature_count}",
+                     expanded=False):
+        cur = rec.current
+        st.caption(t("stored.meta", lang, id=rec.layer_id, file=cur.original_name,
+                     who=cur.created_by, when=cur.created_at[:19].replace("T", " "),
+                     n=cur.feature_count))
+        if cur.conversions:
+            st.caption(t("stored.conversions", lang) + "; ".join(cur.conversions))
+        if not rec.deleted:
+            download_buttons(lambda r=rec: read_layer(store, r.layer_id, r.current_version),
+                             rec.layer_id, f"dl_{rec.layer_id}", lang, rec.current_version)
+        st.markdown(f"**{t('stored.history', lang)}**")
+        st.dataframe([{t("stored.col.version", lang): v.version,
+                       t("stored.col.file", lang): v.original_name,
+                       t("stored.col.features", lang): v.feature_count,
+                       t("stored.col.who", lang): v.created_by,
+                       t("stored.col.when", lang): v.created_at[:19].replace("T", " "),
+                       t("stored.col.note", lang): v.note} for v in reversed(rec.versions)],
+                     hide_index=True, key=f"hist_{rec.layer_id}")
+        if allowed:
+            who = st.session_state.get("upload_user", "").strip() or "analyst"
+            c1, c2 = st.columns(2)
+            if rec.deleted:
+                if c1.button(t("stored.restore", lang), key=f"restore_{rec.layer_id}"):
+                    store.restore(rec.layer_id, user=who)
+                    st.rerun()
+            else:
+                if c1.button(t("stored.delete", lang), key=f"delete_{rec.layer_id}"):
+                    store.delete(rec.layer_id, user=who)
+                    st.rerun()
+                older = [v.version for v in rec.versions if v.version != rec.current_version]
+                if older:
+                    target = c2.selectbox(t("stored.revert", lang), older,
+                                          key=f"revert_v_{rec.layer_id}")
+                    if c2.button(t("stored.revert.go", lang, v=target),
+                                 key=f"revert_{rec.layer_id}"):
+                        store.revert(rec.layer_id, target, user=who)
+                        st.rerun()

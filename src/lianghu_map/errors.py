@@ -1,0 +1,231 @@
+"""Typed findings and errors, with messages in 简体中文, 繁體中文 and English.
+
+Ingest never raises for bad input: it returns :class:`Finding` objects (what is wrong, where, and
+what to do).  Code that cannot go on raises a :class:`LianghuError` subclass; the UI shows
+``err.message(lang)``.  Messages are plain text (never HTML): the UI escapes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from .text import to_traditional
+
+__all__ = [
+    "MESSAGES",
+    "Finding",
+    "LayerNotFound",
+    "LianghuError",
+    "Severity",
+    "StoreError",
+    "WriteDenied",
+    "message",
+]
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the file cannot be saved as it is
+    WARNING = "warning"  # saved after a repair or a drop the analyst should know about
+    INFO = "info"  # what was done (encoding, datum, CRS)
+
+
+# code: (简体, English). Placeholders are filled from Finding.params.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # -- the file as a whole
+    "empty_file": ("文件为空（0 字节）。请检查导出是否完成后重新上传。",
+                   "The file is empty (0 bytes). Check that the export finished and upload again."),
+    "file_too_large": ("文件 {size_mb} MB，超过上限 {limit_mb} MB。请拆分图层或简化几何后再上传。",
+                       "The file is {size_mb} MB, over the {limit_mb} MB limit. Split the layer "
+                       "or simplify its geometry, then upload again."),
+    "too_many_features": ("共 {count} 个要素，超过上限 {limit} 个。请拆分图层后再上传。",
+                          "{count} features, over the limit of {limit}. Split the layer and "
+                          "upload the parts."),
+    "unsupported_format": ("不支持的文件类型“{ext}”。支持：GeoJSON（.geojson/.json）、压缩的 "
+                           "Shapefile（.zip）、GeoPackage（.gpkg）、KML/KMZ、CSV。",
+                           "Unsupported file type \"{ext}\". Supported: GeoJSON (.geojson/.json), "
+                           "zipped Shapefile (.zip), GeoPackage (.gpkg), KML/KMZ, CSV."),
+    "not_json": ("不是有效的 JSON：第 {line} 行第 {column} 列，{detail}。请用文本编辑器或 JSON "
+                 "校验工具修正该处。",
+                 "Not valid JSON: line {line}, column {column}: {detail}. Fix the file at that "
+                 "place (a text editor or JSON validator shows it)."),
+    "not_geojson": ("这是 JSON，但不是 GeoJSON：{what}。GeoJSON 需要 \"type\" 为 "
+                    "FeatureCollection、Feature 或几何类型。",
+                    "This is JSON but not GeoJSON: {what}. GeoJSON needs a \"type\" of "
+                    "FeatureCollection, Feature or a geometry type."),
+    "topojson": ("这是 TopoJSON（拓扑编码），不是 GeoJSON。请先转换为 GeoJSON（如 mapshaper 或 "
+                 "QGIS“另存为”）再上传。",
+                 "This is TopoJSON, not GeoJSON. Convert it to GeoJSON first (mapshaper, or QGIS "
+                 "\"Save as\") and upload that."),
+    "unreadable": ("无法读取文件：{detail}。请确认文件完整、格式与扩展名一致。",
+                   "The file cannot be read: {detail}. Check that it is complete and that its "
+                   "extension matches its format."),
+    "no_features": ("文件中没有任何要素。", "The file holds no features."),
+    "no_geometry": ("文件中没有几何（全部为空）。请检查导出设置。",
+                    "No feature has a geometry. Check the export settings."),
+    "choose_layer": ("文件包含多个图层：{layers}。请选择要上传的图层。",
+                     "The file holds several layers: {layers}. Choose the layer to upload."),
+    "unknown_layer": ("文件中没有名为“{layer}”的图层（现有：{layers}）。",
+                      "The file has no layer \"{layer}\" (it has: {layers})."),
+    "shapefile_incomplete": ("压缩包中的 Shapefile“{name}”缺少 {missing}。.shp、.shx、.dbf "
+                             "三个文件缺一不可，请一并打包。",
+                             "The Shapefile \"{name}\" in the zip lacks {missing}. .shp, .shx and "
+                             ".dbf must all be in the zip."),
+    "zip_no_shapefile": ("压缩包中没有 .shp 文件（内容：{members}）。",
+                         "The zip holds no .shp file (it holds: {members})."),
+    "kmz_no_kml": ("KMZ 中没有 .kml 文件。", "The KMZ holds no .kml file."),
+    # -- coordinates and reference systems
+    "projected_no_crs": ("坐标看起来是投影坐标（如 x={x}, y={y}），但文件没有声明坐标系。系统"
+                         "不会默认为 WGS84。请在导出时附带坐标系（.prj），或在下方选择坐标系。"
+                         "可能是：{suggestions}。",
+                         "The coordinates look projected (e.g. x={x}, y={y}) but the file declares "
+                         "no CRS. They will not be taken as WGS84. Export with the CRS (.prj), or "
+                         "choose the CRS below. Likely: {suggestions}."),
+    "out_of_range": ("坐标超出经纬度范围（x={x}, y={y}）。经度应在 −180…180，纬度在 −90…90。"
+                     "请检查坐标系与数据。",
+                     "Coordinates out of range (x={x}, y={y}). Longitude must be within "
+                     "-180…180 and latitude within -90…90. Check the CRS and the data."),
+    "swapped_axes": ("坐标似乎写反了（经纬度互换：x={x}, y={y} 落在中国以外，互换后落在中国境内）。"
+                     "请在下方勾选“交换经纬度”，或修正数据后重新上传。",
+                     "The coordinates look swapped (x={x}, y={y} lies outside China; swapped, it "
+                     "lies inside). Tick \"Swap longitude/latitude\" below, or fix the data."),
+    "axes_swapped": ("已按要求交换经纬度。", "Longitude and latitude swapped as requested."),
+    "outside_china": ("数据范围（{bounds}）不在中国境内，与两湖地区相距甚远。请确认坐标系。",
+                      "The data extent ({bounds}) lies outside China, far from Lianghu. Check "
+                      "the CRS."),
+    "legacy_crs": ("文件用旧式 \"crs\" 成员声明了坐标系 {crs}，已据此转换为 WGS84。",
+                   "The file declares its CRS {crs} with a legacy \"crs\" member; it was "
+                   "honoured and the layer converted to WGS84."),
+    "crs_assumed_wgs84": ("文件未声明坐标系；坐标明显是经纬度，按 WGS84 处理。若数据来自高德、"
+                          "腾讯或百度，请在上方选择对应的坐标来源。",
+                          "The file declares no CRS; the coordinates are plainly longitude/"
+                          "latitude and are taken as WGS84. If they come from Amap, Tencent or "
+                          "Baidu, choose that source datum above."),
+    "crs_converted": ("坐标系 {crs} 已转换为 WGS84（EPSG:4326）。",
+                      "CRS {crs} converted to WGS84 (EPSG:4326)."),
+    "crs_assumed": ("按您的选择，将坐标视为 {crs}。", "Coordinates taken as {crs}, as you chose."),
+    "datum_converted": ("已将 {datum} 坐标转换为 WGS84（{count} 个要素）。",
+                        "{datum} coordinates converted to WGS84 ({count} features)."),
+    # -- encodings
+    "bom_removed": ("文件以 UTF-8 BOM 开头，已忽略 BOM。", "The file starts with a UTF-8 BOM; "
+                    "it was ignored."),
+    "encoding_guessed": ("“{name}”未附 .cpg 编码文件，按内容判断为 {encoding} 读取属性。若中文"
+                         "显示为乱码，请附上 .cpg 文件后重新上传。",
+                         "\"{name}\" has no .cpg file; its attributes were read as {encoding}, "
+                         "judged from the content. If Chinese text looks garbled, add a .cpg "
+                         "file and upload again."),
+    "encoding_declared": ("属性编码按 .cpg 声明读取：{encoding}。",
+                          "Attributes read in the encoding the .cpg declares: {encoding}."),
+    # -- features
+    "null_geometry": ("要素没有几何（空或缺失），已删除。", "The feature has no geometry (null or "
+                      "empty); it was dropped."),
+    "invalid_geometry": ("几何无效（{reason}），已用 make_valid 修复。请核对修复结果。",
+                         "Invalid geometry ({reason}); repaired with make_valid. Check the "
+                         "result."),
+    "unrepairable_geometry": ("几何无效（{reason}）且无法修复，已删除。",
+                              "Invalid geometry ({reason}) that cannot be repaired; dropped."),
+    "mixed_geometry": ("图层混合了不同几何类型：{types}。将按类型分别绘制；如非有意，请拆分为多个"
+                       "图层。",
+                       "The layer mixes geometry types: {types}. Each is drawn in its own way; "
+                       "if this is not intended, split it into several layers."),
+    "duplicate_id": ("要素编号“{id}”重复（另见第 {first} 个要素），已改为“{new_id}”。",
+                     "Feature id \"{id}\" is duplicated (see also feature {first}); renamed "
+                     "\"{new_id}\"."),
+    "style_stripped": ("已移除 \"style\" 属性：样式由本系统统一设定。",
+                       "The \"style\" property was removed: the app sets styles itself."),
+    "unknown_directive": ("属性 directive_ids 中的“{directive}”不是会议部署条目的编号，已忽略。",
+                          "\"{directive}\" in directive_ids is not a directive id; ignored."),
+    "csv_no_coordinates": ("CSV 中找不到坐标列（列：{columns}）。需要经度/纬度列（如 经度/纬度、"
+                           "lon/lat、x/y）或 WKT 列。",
+                           "No coordinate columns in the CSV (columns: {columns}). It needs "
+                           "longitude/latitude columns (经度/纬度, lon/lat, x/y …) or a WKT "
+                           "column."),
+    "csv_columns": ("坐标取自列“{x}”与“{y}”。", "Coordinates taken from columns \"{x}\" and "
+                    "\"{y}\"."),
+    "csv_wkt_column": ("几何取自 WKT 列“{column}”。", "Geometry taken from the WKT column "
+                       "\"{column}\"."),
+    "csv_bad_value": ("第 {row} 行的坐标“{value}”不是数字，该行已删除。",
+                      "Row {row}: coordinate \"{value}\" is not a number; the row was dropped."),
+    "csv_bad_wkt": ("第 {row} 行的 WKT 无法解析（{detail}），该行已删除。",
+                    "Row {row}: the WKT cannot be parsed ({detail}); the row was dropped."),
+    "more_findings": ("另有 {count} 处同类问题（{code}）未逐一列出。",
+                      "{count} more findings of the same kind ({code}) not listed one by one."),
+}
+
+
+@cache
+def _hant(code: str) -> str:
+    return to_traditional(MESSAGES[code][0])
+
+
+def message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+    """The message for ``code`` in ``lang`` (``zh-Hans`` | ``zh-Hant`` | ``en``)."""
+    zh_hans, en = MESSAGES[code]
+    text = en if lang == "en" else _hant(code) if lang == "zh-Hant" else zh_hans
+    return text.format(**params) if params else text
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the validation found: what, where (file, feature index and id), what to do."""
+
+    code: str
+    severity: Severity
+    file: str
+    index: int | None = None  # 0-based position of the feature (or data row) in the file
+    feature_id: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in MESSAGES:
+            raise KeyError(f"no message for finding code {self.code!r}")
+
+    def message(self, lang: str) -> str:
+        return message(self.code, lang, self.params)
+
+    def where(self, lang: str) -> str:
+        """"file.geojson · feature #3 · id x" in ``lang`` (#: 0-based, as in the table)."""
+        parts = [self.file]
+        if self.index is not None:
+            parts.append(f"feature #{self.index}" if lang == "en" else f"要素 #{self.index}")
+        if self.feature_id not in (None, ""):
+            parts.append(f"id {self.feature_id}" if lang == "en" else f"编号 {self.feature_id}")
+        return " · ".join(parts)
+
+
+class LianghuError(Exception):
+    """Base of the errors the UI turns into messages."""
+
+    code = "error"
+
+    def __init__(self, detail: str = "", **params: Any):
+        super().__init__(detail or self.code)
+        self.detail = detail
+        self.params = params
+
+    def message(self, lang: str) -> str:
+        zh_hans, en = self.texts
+        text = en if lang == "en" else to_traditional(zh_hans) if lang == "zh-Hant" else zh_hans
+        return text.format(detail=self.detail, **self.params)
+
+    texts: tuple[str, str] = ("出错了：{detail}", "Something went wrong: {detail}")
+
+
+class StoreError(LianghuError):
+    code = "store"
+    texts = ("图层库出错：{detail}。数据未被修改。",
+             "The layer store failed: {detail}. No data was changed.")
+
+
+class LayerNotFound(StoreError):
+    code = "layer_not_found"
+    texts = ("找不到图层“{detail}”。", "No layer \"{detail}\".")
+
+
+class WriteDenied(LianghuError):
+    code = "write_denied"
+    texts = ("没有写入权限：请输入上传口令，或以本地模式运行。",
+             "No write access: enter the upload password, or run in local mode.")

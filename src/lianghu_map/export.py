@@ -1,0 +1,66 @@
+"""Layers as downloadable files: GeoJSON (RFC 7946), GeoPackage, CSV (WKT geometry).
+
+Exports carry full coordinate precision and every attribute.  CSV is UTF-8 with a BOM so Excel
+opens Chinese text correctly; its ``wkt`` column reads back through the CSV uploader.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+__all__ = ["EXPORT_FORMATS", "INTERNAL_COLUMNS", "export_layer", "export_name", "mime_type"]
+
+EXPORT_FORMATS = ("geojson", "gpkg", "csv")
+INTERNAL_COLUMNS = ("source_index", "source_id")  # added by ingest; not the analyst's data
+_MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
+         "csv": "text/csv"}
+_EXT = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv"}
+
+
+def mime_type(fmt: str) -> str:
+    return _MIME[fmt]
+
+
+def export_name(layer_id: str, fmt: str, version: int | None = None) -> str:
+    suffix = f"-v{version}" if version else ""
+    return f"lianghu-{layer_id}{suffix}{_EXT[fmt]}"
+
+
+def _public(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = gdf.drop(columns=[c for c in INTERNAL_COLUMNS if c in gdf.columns])
+    out = out.reset_index(drop=True)
+    return out.to_crs(4326) if out.crs is not None and out.crs.to_epsg() != 4326 else out
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value)
+
+
+def export_layer(gdf: gpd.GeoDataFrame, fmt: str, layer_name: str = "features") -> bytes:
+    """The layer as ``fmt`` bytes (``geojson`` | ``gpkg`` | ``csv``)."""
+    data = _public(gdf)
+    if fmt == "geojson":
+        doc = data.to_geo_dict(na="null", show_bbox=False, drop_id=True)
+        return json.dumps(doc, ensure_ascii=False, default=_json_default).encode("utf-8")
+    if fmt == "gpkg":
+        buf = io.BytesIO()
+        # A user column called "fid" stays an attribute: the GeoPackage key gets its own name.
+        pyogrio.write_dataframe(data, buf, driver="GPKG", layer=layer_name,
+                                layer_options={"FID": "gpkg_fid"}, geometry_type="Unknown")
+        return buf.getvalue()
+    if fmt == "csv":
+        frame = pd.DataFrame(data.drop(columns=data.geometry.name))
+        frame.insert(0, "wkt", data.geometry.to_wkt())
+        return frame.to_csv(index=False).encode("utf-8-sig")
+    raise ValueError(f"unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")

@@ -1,0 +1,641 @@
+"""Uploaded bytes + file name → a validated WGS84 GeoDataFrame and a report of findings.
+
+Ingest never raises for bad input: everything wrong with a file becomes a
+:class:`~lianghu_map.errors.Finding` that names the file, the feature (index and id) and what to
+do.  A file with any ERROR finding yields no GeoDataFrame.  Readers (one per format) only turn
+bytes into a raw GeoDataFrame; the checks that follow are the same for every format:
+
+limits → null/empty geometries → CRS (declared, legacy, assumed, or refused with suggestions) →
+ranges and swapped axes → source datum (GCJ-02/BD-09 → WGS84) → validity (make_valid) → mixed
+types → duplicate ids → ``style`` stripped.
+
+GeoJSON goes through GDAL (pyogrio) first, which is fast; Python's ``json`` parser runs only when
+GDAL refuses a file, to say what is wrong with it (line and column, TopoJSON, other JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from .crs import DATUM_LABELS, crs_label, guess_projected_crs, to_wgs84
+from .errors import Finding, Severity
+
+__all__ = ["FORMATS", "IngestOptions", "IngestResult", "ingest_file", "sniff_format"]
+
+# extension → format
+FORMATS: dict[str, str] = {
+    ".geojson": "geojson", ".json": "geojson", ".zip": "shapefile", ".gpkg": "gpkg",
+    ".kml": "kml", ".kmz": "kmz", ".csv": "csv",
+}
+MAX_LISTED = 50  # findings of one code listed one by one; the rest are counted
+CHINA = (73.0, 18.0, 135.1, 53.6)  # lon/lat box used for plausibility (generous)
+ID_COLUMNS = ("feature_id", "id", "ID", "Id", "fid", "FID", "编号", "編號")
+LON_NAMES = ("经度", "經度", "lon", "lng", "long", "longitude", "x", "东经", "東經", "lon_wgs84")
+LAT_NAMES = ("纬度", "緯度", "lat", "latitude", "y", "北纬", "北緯", "lat_wgs84")
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "幾何")
+FAMILY = {"Point": "Point", "MultiPoint": "Point", "LineString": "LineString",
+          "MultiLineString": "LineString", "LinearRing": "LineString", "Polygon": "Polygon",
+          "MultiPolygon": "Polygon", "GeometryCollection": "GeometryCollection"}
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    datum: str = "wgs84"  # where the coordinates come from: wgs84 | gcj02 | bd09
+    layer: str | None = None  # layer of a multi-layer GeoPackage, or .shp in a zip
+    assume_crs: str | None = None  # the analyst's CRS for a file that declares none
+    swap_xy: bool = False  # the analyst confirms that lat/lon are swapped
+    max_bytes: int = 100 * 2**20
+    max_features: int = 200_000
+
+
+@dataclass
+class IngestResult:
+    file: str
+    format: str
+    gdf: gpd.GeoDataFrame | None
+    findings: list[Finding]
+    layers: tuple[str, ...] = ()
+    source_crs: str | None = None
+    conversions: list[str] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.gdf is not None and not any(f.severity == Severity.ERROR
+                                                for f in self.findings)
+
+    def codes(self) -> set[str]:
+        return {f.code for f in self.findings}
+
+
+class _Refused(Exception):
+    """The file cannot go on: the findings say why."""
+
+
+class _Report:
+    """Collects findings for one file, listing at most MAX_LISTED per code."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.findings: list[Finding] = []
+        self._counts: dict[str, int] = {}
+        self.conversions: list[str] = []
+
+    def add(self, code: str, severity: Severity, index: int | None = None,
+            feature_id: Any = None, **params: Any) -> None:
+        n = self._counts[code] = self._counts.get(code, 0) + 1
+        if n <= MAX_LISTED:
+            fid = None if feature_id is None or pd.isna(feature_id) else str(feature_id)
+            self.findings.append(Finding(code, severity, self.file, index, fid, params))
+
+    def refuse(self, code: str, **params: Any) -> _Refused:
+        self.add(code, Severity.ERROR, **params)
+        return _Refused(code)
+
+    def close(self) -> None:
+        for code, n in self._counts.items():
+            if n > MAX_LISTED:
+                sev = next(f.severity for f in self.findings if f.code == code)
+                self.findings.append(Finding("more_findings", sev, self.file,
+                                             params={"count": n - MAX_LISTED, "code": code}))
+
+
+def sniff_format(name: str) -> str | None:
+    return FORMATS.get(PurePosixPath(name.lower()).suffix)
+
+
+def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
+                progress: Progress | None = None) -> IngestResult:
+    """Read, validate and convert one uploaded file. Never raises for bad input."""
+    options = options or IngestOptions()
+    name = PurePosixPath(name.replace("\\", "/")).name or "upload"
+    fmt = sniff_format(name) or ""
+    rep = _Report(name)
+    result = IngestResult(name, fmt, None, rep.findings, conversions=rep.conversions,
+                          sha256=hashlib.sha256(data).hexdigest())
+    tell = progress or (lambda _f, _s: None)
+    try:
+        if not fmt:
+            raise rep.refuse("unsupported_format", ext=PurePosixPath(name).suffix or name)
+        if not data:
+            raise rep.refuse("empty_file")
+        if len(data) > options.max_bytes:
+            raise rep.refuse("file_too_large", size_mb=round(len(data) / 2**20, 1),
+                             limit_mb=round(options.max_bytes / 2**20, 1))
+        tell(0.05, "read")
+        gdf, declared, layers = _READERS[fmt](data, options, rep, result)
+        result.layers = layers
+        tell(0.6, "validate")
+        result.gdf = _check(gdf, declared, fmt, options, rep, result, tell)
+        tell(1.0, "done")
+    except _Refused:
+        result.gdf = None
+    except Exception as exc:  # a reader or GDAL failed in a way not foreseen: report, don't crash
+        rep.add("unreadable", Severity.ERROR, detail=_short(exc))
+        result.gdf = None
+    rep.close()
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# readers: bytes → (raw GeoDataFrame, whether its CRS is declared by the file, layer names)
+
+Read = tuple[gpd.GeoDataFrame, bool, tuple[str, ...]]
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).replace("\n", " ")
+    text = re.sub(r"'?/vsimem/\S+'?", "the file", text)
+    return text[:300]
+
+
+def _strip_bom(data: bytes, rep: _Report) -> bytes:
+    if data.startswith(b"\xef\xbb\xbf"):
+        rep.add("bom_removed", Severity.INFO)
+        return data[3:]
+    return data
+
+
+def _read_gdal(source: Any, **kwargs: Any) -> tuple[gpd.GeoDataFrame, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gdf = pyogrio.read_dataframe(source, on_invalid="ignore", use_arrow=True, **kwargs)
+    return gdf, [str(w.message) for w in caught]
+
+
+def _read_geojson(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+    data = _strip_bom(data, rep)
+    if not data.strip():
+        raise rep.refuse("empty_file")
+    head, tail = data[:65536], data[-65536:]
+    if re.search(rb'"type"\s*:\s*"Topology"', head) or re.search(rb'"type"\s*:\s*"Topology"',
+                                                                  tail):
+        raise rep.refuse("topojson")
+    try:
+        gdf, warns = _read_gdal(io.BytesIO(data), fid_as_index=True)
+    except pyogrio.errors.DataSourceError as exc:
+        raise _diagnose_json(data, rep, exc) from None
+    if any("Several features with id" in w for w in warns):
+        gdf = _restore_duplicate_ids(gdf, data)
+    elif "id" not in gdf.columns and not gdf.index.equals(pd.RangeIndex(len(gdf))):
+        gdf.insert(0, "id", gdf.index.to_numpy())  # integer GeoJSON ids became GDAL FIDs
+    gdf = gdf.reset_index(drop=True)
+    # RFC 7946 GeoJSON is lon/lat by definition and GDAL reports EPSG:4326 for it; only a legacy
+    # "crs" member declares anything else.  Lon/lat is still checked for plausibility.
+    return gdf, gdf.crs is not None and gdf.crs.to_epsg() != 4326, ()
+
+
+def _restore_duplicate_ids(gdf: gpd.GeoDataFrame, data: bytes) -> gpd.GeoDataFrame:
+    """GDAL renumbers duplicate integer ids; recover the file's own ids (slow path, rare)."""
+    doc = json.loads(data)
+    feats = doc.get("features", []) if isinstance(doc, dict) else []
+    if len(feats) == len(gdf):
+        gdf.insert(0, "id", [f.get("id") if isinstance(f, dict) else None for f in feats])
+    return gdf
+
+
+def _diagnose_json(data: bytes, rep: _Report, exc: Exception) -> _Refused:
+    """GDAL refused a .geojson/.json: say what the file is instead."""
+    try:
+        doc = json.loads(data.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError as err:
+        return rep.refuse("not_json", line=err.lineno, column=err.colno, detail=err.msg)
+    if isinstance(doc, dict) and doc.get("type") == "Topology":
+        return rep.refuse("topojson")
+    return rep.refuse("not_geojson", what=_describe_json(doc)) if not _looks_geojson(doc) \
+        else rep.refuse("unreadable", detail=_short(exc))
+
+
+def _looks_geojson(doc: Any) -> bool:
+    types = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString",
+             "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
+    return isinstance(doc, dict) and doc.get("type") in types
+
+
+def _describe_json(doc: Any) -> str:
+    if isinstance(doc, list):
+        return f"a JSON array of {len(doc)} items"
+    if isinstance(doc, dict):
+        keys = ", ".join(list(map(str, doc))[:6]) or "none"
+        if "type" in doc:
+            return f"an object of type {str(doc['type'])[:40]!r} (keys: {keys})"
+        return f"an object without \"type\" (keys: {keys})"
+    return f"a single JSON {type(doc).__name__} value"
+
+
+def _choose(names: list[str], options: IngestOptions, rep: _Report, res: IngestResult) -> str:
+    res.layers = tuple(names)
+    if options.layer is not None:
+        if options.layer not in names:
+            raise rep.refuse("unknown_layer", layer=options.layer, layers=", ".join(names))
+        return options.layer
+    if len(names) > 1:
+        raise rep.refuse("choose_layer", layers=", ".join(names))
+    return names[0]
+
+
+def _read_gpkg(data: bytes, options: IngestOptions, rep: _Report, res: IngestResult) -> Read:
+    try:
+        listed = pyogrio.list_layers(io.BytesIO(data))
+    except pyogrio.errors.DataSourceError as exc:
+        raise rep.refuse("unreadable", detail=_short(exc)) from None
+    names = [str(n) for n, gtype in listed if gtype is not None] or [str(n) for n, _ in listed]
+    if not names:
+        raise rep.refuse("no_features")
+    layer = _choose(names, options, rep, res)
+    gdf, _ = _read_gdal(io.BytesIO(data), layer=layer)
+    return gdf, gdf.crs is not None, tuple(names)
+
+
+def _safe_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """Members that are plain files with relative paths (no zip-slip, no macOS resource forks)."""
+    out = []
+    for info in zf.infolist():
+        p = PurePosixPath(info.filename)
+        if info.is_dir() or p.is_absolute() or ".." in p.parts or "__MACOSX" in p.parts:
+            continue
+        if p.name.startswith("._"):
+            continue
+        out.append(info)
+    return out
+
+
+def _open_zip(data: bytes, rep: _Report) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise rep.refuse("unreadable", detail=f"not a valid zip archive ({exc})") from None
+
+
+def _read_shapefile(data: bytes, options: IngestOptions, rep: _Report, res: IngestResult) -> Read:
+    zf = _open_zip(data, rep)
+    members = _safe_members(zf)
+    by_stem: dict[str, dict[str, zipfile.ZipInfo]] = {}
+    for info in members:
+        p = PurePosixPath(info.filename)
+        by_stem.setdefault(str(p.with_suffix("")), {})[p.suffix.lower()] = info
+    shapes = sorted(stem for stem, parts in by_stem.items() if ".shp" in parts)
+    if not shapes:
+        listing = ", ".join(PurePosixPath(i.filename).name for i in members[:10]) or "—"
+        raise rep.refuse("zip_no_shapefile", members=listing)
+    stem = _choose(shapes, options, rep, res) if len(shapes) > 1 or options.layer else shapes[0]
+    parts = by_stem[stem]
+    missing = [ext for ext in (".shx", ".dbf") if ext not in parts]
+    if missing:
+        raise rep.refuse("shapefile_incomplete", name=PurePosixPath(stem).name + ".shp",
+                         missing=", ".join(missing))
+    encoding = _shapefile_encoding(zf, parts, rep, PurePosixPath(stem).name)
+    with tempfile.TemporaryDirectory(prefix="lianghu-shp-") as tmp:
+        for ext, info in parts.items():
+            if ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                (Path(tmp) / f"layer{ext}").write_bytes(zf.read(info))
+        gdf, _ = _read_gdal(str(Path(tmp) / "layer.shp"), encoding=encoding)
+    return gdf, gdf.crs is not None, res.layers
+
+
+def _shapefile_encoding(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], rep: _Report,
+                        name: str) -> str | None:
+    """The DBF's text encoding: the .cpg if present, else the DBF's language id, else judged
+    from the bytes (UTF-8 if they decode as UTF-8, else GB18030 — Chinese GIS exports)."""
+    if ".cpg" in parts:
+        declared = zf.read(parts[".cpg"]).decode("ascii", errors="replace").strip()
+        rep.add("encoding_declared", Severity.INFO, encoding=declared)
+        return None  # GDAL reads the .cpg itself
+    dbf = zf.read(parts[".dbf"])
+    if len(dbf) < 32:
+        return None
+    if dbf[29] != 0:  # language driver id: GDAL honours it
+        return None
+    header_len = int.from_bytes(dbf[8:10], "little")
+    records = dbf[header_len:]
+    if records.isascii():
+        return None
+    try:
+        records.decode("utf-8")
+        encoding = "UTF-8"
+    except UnicodeDecodeError:
+        try:
+            records.decode("gb18030")
+            encoding = "GB18030"
+        except UnicodeDecodeError:
+            encoding = "ISO-8859-1"
+    rep.add("encoding_guessed", Severity.INFO, name=f"{name}.dbf", encoding=encoding)
+    rep.conversions.append(f"DBF encoding {encoding} (no .cpg; judged from content)")
+    return encoding
+
+
+def _read_kml_bytes(data: bytes, rep: _Report) -> Read:
+    src = io.BytesIO(data)
+    try:
+        listed = [str(n) for n, _ in pyogrio.list_layers(src)]
+    except pyogrio.errors.DataSourceError as exc:
+        raise rep.refuse("unreadable", detail=_short(exc)) from None
+    frames = []
+    for layer in listed:
+        gdf, _ = _read_gdal(io.BytesIO(data), layer=layer)
+        if len(gdf):
+            if len(listed) > 1:
+                gdf["kml_folder"] = layer
+            frames.append(gdf)
+    if not frames:
+        raise rep.refuse("no_features")
+    gdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return gpd.GeoDataFrame(gdf, geometry="geometry", crs=4326), True, ()
+
+
+def _read_kml(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+    return _read_kml_bytes(data, rep)
+
+
+def _read_kmz(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+    zf = _open_zip(data, rep)
+    kmls = [i for i in _safe_members(zf) if i.filename.lower().endswith(".kml")]
+    if not kmls:
+        raise rep.refuse("kmz_no_kml")
+    kml = next((i for i in kmls if PurePosixPath(i.filename).name.lower() == "doc.kml"), kmls[0])
+    return _read_kml_bytes(zf.read(kml), rep)
+
+
+def _decode_text(data: bytes, rep: _Report, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        rep.add("bom_removed", Severity.INFO)
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        encoding = "GB18030"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "ISO-8859-1"
+    rep.add("encoding_guessed", Severity.INFO, name=name, encoding=encoding)
+    rep.conversions.append(f"CSV encoding {encoding} (judged from content)")
+    return text
+
+
+def _find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
+    lowered = {str(c).strip().lower(): c for c in columns}
+    return next((lowered[n] for n in names if n in lowered), None)
+
+
+def _read_csv(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+    text = _decode_text(data, rep, rep.file)
+    if not text.strip():
+        raise rep.refuse("empty_file")
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None,
+                         engine="python")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise rep.refuse("unreadable", detail=_short(exc)) from None
+    columns = [str(c) for c in df.columns]
+    lon, lat = _find_column(columns, LON_NAMES), _find_column(columns, LAT_NAMES)
+    wkt = _find_column(columns, WKT_NAMES)
+    if lon and lat:
+        x = pd.to_numeric(df[lon].str.strip(), errors="coerce")
+        y = pd.to_numeric(df[lat].str.strip(), errors="coerce")
+        bad = x.isna() | y.isna()
+        for i in np.flatnonzero(bad.to_numpy()):
+            value = df[lon].iat[i] if pd.isna(x.iat[i]) else df[lat].iat[i]
+            rep.add("csv_bad_value", Severity.WARNING, index=int(i), row=int(i), value=value)
+        rep.add("csv_columns", Severity.INFO, x=lon, y=lat)
+        geoms = shapely.points(np.column_stack([x.to_numpy(float), y.to_numpy(float)]))
+        geoms[bad.to_numpy()] = None
+        attrs = df.drop(columns=[lon, lat])
+    elif wkt:
+        geoms = np.empty(len(df), dtype=object)
+        for i, value in enumerate(df[wkt]):
+            try:
+                geoms[i] = shapely.from_wkt(value.strip())
+            except shapely.errors.GEOSException as exc:
+                rep.add("csv_bad_wkt", Severity.WARNING, index=i, row=i, detail=_short(exc)[:80])
+        rep.add("csv_wkt_column", Severity.INFO, column=wkt)
+        attrs = df.drop(columns=[wkt])
+    else:
+        raise rep.refuse("csv_no_coordinates", columns=", ".join(columns[:12]) or "—")
+    gdf = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=df.index), crs=None)
+    bad_rows = gdf.geometry.isna().to_numpy()
+    return gdf.loc[~bad_rows] if bad_rows.any() and ((lon and lat) or wkt) else gdf, False, ()
+
+
+_READERS: dict[str, Callable[[bytes, IngestOptions, _Report, IngestResult], Read]] = {
+    "geojson": _read_geojson, "gpkg": _read_gpkg, "shapefile": _read_shapefile,
+    "kml": _read_kml, "kmz": _read_kmz, "csv": _read_csv,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# checks common to every format
+
+
+def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptions,
+           rep: _Report, res: IngestResult, tell: Progress) -> gpd.GeoDataFrame:
+    if len(gdf) == 0:
+        raise rep.refuse("no_features")
+    if len(gdf) > options.max_features:
+        raise rep.refuse("too_many_features", count=len(gdf), limit=options.max_features)
+    gdf = gdf.copy() if fmt == "csv" else gdf
+    gdf["source_index"] = gdf.index.to_numpy(dtype="int64")
+    gdf = gdf.reset_index(drop=True)
+    ids = _id_series(gdf)
+
+    geoms = gdf.geometry.to_numpy()
+    missing = pd.isna(geoms) | shapely.is_empty(geoms)
+    for i in np.flatnonzero(missing):
+        rep.add("null_geometry", Severity.WARNING, index=int(gdf["source_index"].iat[i]),
+                feature_id=ids.iat[i] if ids is not None else None)
+    if missing.all():
+        raise rep.refuse("no_geometry")
+    if missing.any():
+        gdf = gdf.loc[~missing].reset_index(drop=True)
+        ids = ids.loc[~missing].reset_index(drop=True) if ids is not None else None
+    if shapely.has_z(gdf.geometry.to_numpy()).any():
+        gdf = gdf.set_geometry(shapely.force_2d(gdf.geometry.to_numpy()), crs=gdf.crs)
+        rep.conversions.append("Z coordinates dropped (2-D map)")
+
+    gdf = _to_lonlat(gdf, declared, fmt, options, rep, res)
+    tell(0.75, "convert")
+    _check_ranges(gdf, ids, options, rep)
+    if options.datum != "wgs84":
+        gdf = gdf.set_geometry(to_wgs84(gdf.geometry, options.datum))
+        label = DATUM_LABELS[options.datum][1]
+        rep.add("datum_converted", Severity.INFO, datum=label, count=len(gdf))
+        rep.conversions.append(f"{label} → WGS84 (vectorised; iterative inverse)")
+    tell(0.85, "repair")
+    gdf = _repair(gdf, ids, rep)
+    _check_types(gdf, rep)
+    gdf["source_id"] = _unique_ids(gdf, ids, rep)
+    if "style" in gdf.columns:
+        gdf = gdf.drop(columns=["style"])
+        rep.add("style_stripped", Severity.INFO)
+    return _plain_columns(gdf)
+
+
+def _id_series(gdf: gpd.GeoDataFrame) -> pd.Series | None:
+    col = next((c for c in ID_COLUMNS if c in gdf.columns), None)
+    if col is None:
+        return None
+    return gdf[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                        else str(v))
+
+
+def _to_lonlat(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptions,
+               rep: _Report, res: IngestResult) -> gpd.GeoDataFrame:
+    """Bring the layer to EPSG:4326 — from a declared CRS, the analyst's choice, or (only when
+    the coordinates are plainly longitude/latitude) by assuming WGS84."""
+    crs = gdf.crs if declared else None
+    if crs is None and options.assume_crs:
+        try:
+            crs = CRS.from_user_input(options.assume_crs)
+        except Exception as exc:  # pyproj raises CRSError; keep the message
+            raise rep.refuse("unreadable", detail=f"{options.assume_crs}: {_short(exc)}") from None
+        rep.add("crs_assumed", Severity.INFO, crs=crs_label(options.assume_crs))
+    if crs is None:
+        x0, y0, x1, y1 = gdf.total_bounds
+        if max(abs(x0), abs(x1)) > 360 or max(abs(y0), abs(y1)) > 360:
+            cx, cy = float(np.median(gdf.geometry.bounds["minx"])), float(
+                np.median(gdf.geometry.bounds["miny"]))
+            suggestions = guess_projected_crs(cx, cy)
+            raise rep.refuse("projected_no_crs", x=round(cx, 1), y=round(cy, 1),
+                             suggestions=", ".join(crs_label(c) for c in suggestions[:5])
+                             or "EPSG:4549", codes=suggestions)
+        if fmt not in ("geojson", "kml", "kmz"):  # formats that define lon/lat need no word
+            rep.add("crs_assumed_wgs84", Severity.INFO)
+        crs = CRS.from_epsg(4326)
+    epsg = crs.to_epsg()
+    res.source_crs = f"EPSG:{epsg}" if epsg else crs.to_string()
+    gdf = gdf.set_crs(crs, allow_override=True)
+    if epsg != 4326:
+        gdf = gdf.to_crs(4326)
+        if declared:
+            rep.add("legacy_crs" if fmt == "geojson" else "crs_converted", Severity.INFO,
+                    crs=crs_label(res.source_crs))
+        rep.conversions.append(f"{res.source_crs} → EPSG:4326")
+    return gdf
+
+
+def _inside(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (x >= CHINA[0]) & (x <= CHINA[2]) & (y >= CHINA[1]) & (y <= CHINA[3])
+
+
+def _check_ranges(gdf: gpd.GeoDataFrame, ids: pd.Series | None, options: IngestOptions,
+                  rep: _Report) -> None:
+    b = gdf.geometry.bounds.to_numpy()
+    cx, cy = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+    swapped = ~_inside(cx, cy) & _inside(cy, cx)
+    bad = ((b[:, 0] < -180) | (b[:, 2] > 180) | (b[:, 1] < -90) | (b[:, 3] > 90)) & ~swapped
+    src = gdf["source_index"].to_numpy()
+    if swapped.any():
+        if options.swap_xy:
+            geoms = gdf.geometry.to_numpy().copy()
+            geoms[swapped] = shapely.transform(geoms[swapped], lambda c: c[:, ::-1])
+            gdf.geometry.values[:] = geoms  # in place: same rows, same CRS
+            rep.add("axes_swapped", Severity.INFO)
+            rep.conversions.append(f"longitude/latitude swapped on {int(swapped.sum())} features")
+        else:
+            for i in np.flatnonzero(swapped):
+                rep.add("swapped_axes", Severity.ERROR, index=int(src[i]),
+                        feature_id=ids.iat[i] if ids is not None else None,
+                        x=round(float(cx[i]), 5), y=round(float(cy[i]), 5))
+    for i in np.flatnonzero(bad):
+        rep.add("out_of_range", Severity.ERROR, index=int(src[i]),
+                feature_id=ids.iat[i] if ids is not None else None,
+                x=round(float(cx[i]), 5), y=round(float(cy[i]), 5))
+    if (swapped.any() and not options.swap_xy) or bad.any():
+        raise _Refused("coordinates")
+    x0, y0, x1, y1 = gdf.total_bounds
+    if not _inside(np.array([x0, x1]), np.array([y0, y1])).any():
+        rep.add("outside_china", Severity.WARNING,
+                bounds=f"{x0:.4f}, {y0:.4f} – {x1:.4f}, {y1:.4f}")
+
+
+def _repair(gdf: gpd.GeoDataFrame, ids: pd.Series | None, rep: _Report) -> gpd.GeoDataFrame:
+    geoms = gdf.geometry.to_numpy()
+    invalid = ~shapely.is_valid(geoms)
+    if not invalid.any():
+        return gdf
+    idx = np.flatnonzero(invalid)
+    reasons = shapely.is_valid_reason(geoms[idx])
+    fixed = shapely.make_valid(geoms[idx], method="structure", keep_collapsed=False)
+    src = gdf["source_index"].to_numpy()
+    keep = np.ones(len(gdf), dtype=bool)
+    for k, i in enumerate(idx):
+        fid = ids.iat[i] if ids is not None else None
+        if fixed[k] is None or shapely.is_empty(fixed[k]):
+            rep.add("unrepairable_geometry", Severity.WARNING, index=int(src[i]), feature_id=fid,
+                    reason=str(reasons[k]))
+            keep[i] = False
+        else:
+            rep.add("invalid_geometry", Severity.WARNING, index=int(src[i]), feature_id=fid,
+                    reason=str(reasons[k]))
+    geoms = geoms.copy()
+    geoms[idx] = fixed
+    gdf = gdf.set_geometry(geoms, crs=gdf.crs)
+    rep.conversions.append(f"make_valid on {len(idx)} features")
+    return gdf.loc[keep].reset_index(drop=True) if not keep.all() else gdf
+
+
+def _check_types(gdf: gpd.GeoDataFrame, rep: _Report) -> None:
+    families = sorted({FAMILY.get(t, t) for t in gdf.geom_type.unique()})
+    if len(families) > 1:
+        rep.add("mixed_geometry", Severity.WARNING, types=", ".join(families))
+
+
+def _unique_ids(gdf: gpd.GeoDataFrame, ids: pd.Series | None, rep: _Report) -> pd.Series:
+    """The features' own ids (made unique) or their positions in the file."""
+    if ids is None:
+        return gdf["source_index"].astype(str)
+    ids = ids.reindex(gdf.index) if len(ids) != len(gdf) else ids.set_axis(gdf.index)
+    out = ids.where(ids.notna(), gdf["source_index"].astype(str)).astype(str)
+    dup = out.duplicated(keep="first")
+    if dup.any():
+        first = {v: int(gdf["source_index"].iat[k]) for k, v in
+                 enumerate(out) if not dup.iat[k]}
+        seen = set(out)
+        for k in np.flatnonzero(dup.to_numpy()):
+            n, new = 2, f"{out.iat[k]}~2"
+            while new in seen:
+                n += 1
+                new = f"{out.iat[k]}~{n}"
+            seen.add(new)
+            rep.add("duplicate_id", Severity.WARNING, index=int(gdf["source_index"].iat[k]),
+                    feature_id=out.iat[k], id=out.iat[k], first=first[out.iat[k]], new_id=new)
+            out.iat[k] = new
+    return out
+
+
+def _plain_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Nested values (lists, dicts from GeoJSON properties) become JSON text, so every store and
+    export can hold them."""
+    for col in gdf.columns:
+        if col == gdf.geometry.name or gdf[col].dtype != object:
+            continue
+        if gdf[col].map(lambda v: isinstance(v, (list, dict, np.ndarray))).any():
+            gdf[col] = gdf[col].map(_jsonable)
+    return gdf
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        v = v.tolist()
+    return json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v

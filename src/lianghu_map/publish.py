@@ -1,0 +1,174 @@
+"""The analyst's upload workflow, without Streamlit: ingest → report → links → preview → save.
+
+The Upload page only reads widgets and calls these functions; everything here is testable on
+its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from .catalog import Catalog
+from .errors import Finding, Severity
+from .i18n import kind_label
+from .ingest import IngestOptions, IngestResult, ingest_file
+from .layers import LayerSpec, canonical_features
+from .store import LayerRecord, LayerStore, LinkRecord
+from .suggest import Suggestion, file_links, suggest_links
+
+__all__ = [
+    "UPLOAD_KINDS",
+    "Draft",
+    "LayerMeta",
+    "attribute_table",
+    "findings_frame",
+    "links_from_table",
+    "prepare",
+    "preview_features",
+    "save_draft",
+    "suggestion_table",
+]
+
+# Kinds an analyst can give a layer (they choose the cartographic style); "other" is neutral.
+UPLOAD_KINDS = ("park", "zone", "wetland", "greenway", "ecological_corridor",
+                "pocket_park", "water", "metro", "rail", "road", "station", "hub", "heritage",
+                "resort", "town_centre", "other")
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_ORIGIN_FOR_STORE = {"file": "file", "gazetteer": "suggested", "keyword": "suggested",
+                     "analyst": "analyst"}
+
+
+@dataclass
+class Draft:
+    """One uploaded file, read and checked, with its link suggestions: not yet saved."""
+
+    result: IngestResult
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+
+@dataclass(frozen=True)
+class LayerMeta:
+    title_zh: str
+    title_en: str
+    kind: str
+    status: str
+    source: str
+    color: str = "#7048e8"
+
+
+def prepare(name: str, data: bytes, options: IngestOptions, catalog: Catalog,
+            progress=None) -> Draft:
+    """Ingest one file and, if it can be saved, find its directive links."""
+    result = ingest_file(name, data, options, progress)
+    draft = Draft(result)
+    if result.ok and result.gdf is not None:
+        given, findings = file_links(result.gdf, catalog.meeting, result.file)
+        result.findings.extend(findings)
+        suggested = suggest_links(result.gdf, catalog.meeting, catalog.gazetteer)
+        have = {(s.source_id, s.directive_id) for s in given}
+        draft.suggestions = given + [s for s in suggested
+                                     if (s.source_id, s.directive_id) not in have]
+    return draft
+
+
+def attribute_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The attributes as the analyst's table shows them (geometry as its type)."""
+    out = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    out.insert(0, "geometry_type", gdf.geom_type.to_numpy())
+    return out.set_index("source_index")
+
+
+def findings_frame(findings: list[Finding], lang: str) -> pd.DataFrame:
+    """The validation report as a table: severity, where, message (text, not HTML)."""
+    rows = sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.index or -1))
+    return pd.DataFrame({
+        "severity": [f.severity.value for f in rows],
+        "where": [f.where(lang) for f in rows],
+        "message": [f.message(lang) for f in rows],
+    })
+
+
+def _feature_names(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    spec = LayerSpec("draft", stored=True)
+    feats = canonical_features(gdf, spec, kind="other", status="existing", source="")
+    return dict(zip(gdf["source_id"].astype(str), feats["name_zh"], strict=True))
+
+
+def suggestion_table(draft: Draft, catalog: Catalog, lang: str) -> pd.DataFrame:
+    """Suggestions as rows for the analyst to accept, change or reject.  Links the file gives
+    itself start accepted; the app's suggestions start unaccepted (the analyst decides)."""
+    gdf = draft.result.gdf
+    names = _feature_names(gdf) if gdf is not None else {}
+    rows = []
+    for s in draft.suggestions:
+        d = catalog.meeting.get(s.directive_id)
+        rows.append({
+            "accept": s.origin == "file",
+            "feature": s.source_id,
+            "name": names.get(s.source_id, ""),
+            "directive": s.directive_id,
+            "label": d.label(lang) if d else "",
+            "origin": s.origin,
+            "evidence": s.evidence if s.origin == "file" else
+            f"{s.evidence} ↔ {s.directive_evidence}",
+            "mention": s.directive_evidence,
+        })
+    columns = ["accept", "feature", "name", "directive", "label", "origin", "evidence", "mention"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def links_from_table(table: pd.DataFrame, original: pd.DataFrame | None = None
+                     ) -> tuple[LinkRecord, ...]:
+    """Accepted rows → link records.  A row whose directive the analyst changed is theirs
+    ("analyst"), and its mention no longer applies."""
+    out: dict[tuple[str, str], LinkRecord] = {}
+    for i, row in table.reset_index(drop=True).iterrows():
+        if not bool(row["accept"]) or not row["directive"] or not str(row["feature"]):
+            continue
+        origin = str(row.get("origin") or "analyst")
+        mention = str(row.get("mention") or "")
+        if original is not None and i < len(original) and \
+                original.iloc[i]["directive"] != row["directive"]:
+            origin, mention = "analyst", ""
+        key = (str(row["feature"]), str(row["directive"]))
+        out.setdefault(key, LinkRecord(key[0], key[1], mention,
+                                       _ORIGIN_FOR_STORE.get(origin, "analyst")))
+    return tuple(out.values())
+
+
+def preview_features(draft: Draft, meta: LayerMeta) -> tuple[LayerSpec, gpd.GeoDataFrame]:
+    """The draft as it will look on the map (canonical schema, the layer's colour)."""
+    spec = LayerSpec("preview", title_zh=meta.title_zh, title_en=meta.title_en, stored=True,
+                     color=meta.color)
+    return spec, canonical_features(draft.result.gdf, spec, kind=meta.kind, status=meta.status,
+                                    source=meta.source)
+
+
+def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[LinkRecord, ...],
+               user: str, replace: str | None = None) -> LayerRecord:
+    """Save as a new layer, or as a new version of ``replace``.  The store refuses bad ids and
+    writes atomically; a refused draft (errors in its report) is never saved."""
+    if not draft.ok or draft.result.gdf is None:
+        raise ValueError("a file with errors in its report cannot be saved")
+    res = draft.result
+    common = {"original_name": res.file, "sha256": res.sha256,
+              "conversions": tuple(res.conversions), "links": links, "user": user}
+    if replace:
+        return store.replace(replace, res.gdf, **common)
+    return store.create(res.gdf, title_zh=meta.title_zh, title_en=meta.title_en, kind=meta.kind,
+                        color=meta.color, status=meta.status, source=meta.source, **common)
+
+
+def kind_options(lang: str) -> dict[str, str]:
+    return {k: kind_label(k, lang) for k in UPLOAD_KINDS}

@@ -1,0 +1,242 @@
+"""The layer store: uploaded layers, kept for everyone, with nothing ever lost.
+
+Every save makes a new version; replacing a layer keeps the old versions; delete is soft and can
+be undone; a revert appends a copy of an old version, so history only grows.  This module holds
+the backend-neutral part (the records, the :class:`LayerStore` protocol, layer ids) so that a
+PostGIS backend can later implement the same protocol; :mod:`.gpkg` is the file backend.
+
+Records are frozen dataclasses, JSON-serialisable through :func:`dataclasses.asdict`, and
+:func:`record_from_dict` is the way back.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from .. import paths
+from ..errors import LayerNotFound, StoreError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "ACTIONS",
+    "LAYER_ID_RE",
+    "LINK_ORIGINS",
+    "Event",
+    "LayerRecord",
+    "LayerStore",
+    "LinkRecord",
+    "VersionInfo",
+    "check_root",
+    "new_layer_id",
+    "open_store",
+    "record_from_dict",
+    "utc_now",
+    "validate_layer_id",
+]
+
+# A layer id becomes a path component (and later a table key): keep it to a safe alphabet.
+LAYER_ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")
+LINK_ORIGINS = ("file", "suggested", "analyst")
+ACTIONS = ("create", "replace", "delete", "restore", "revert", "update")
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """A feature ↔ directive link saved with a layer version (who proposed it: ``origin``)."""
+
+    feature_id: str
+    directive_id: str
+    evidence: str
+    origin: str  # "file" (in the upload) | "suggested" (by the app) | "analyst" (by hand)
+
+    def __post_init__(self) -> None:
+        if self.origin not in LINK_ORIGINS:
+            raise StoreError(f"link origin {self.origin!r} is not one of {LINK_ORIGINS}")
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One saved version: its data file, where it came from and what is in it."""
+
+    version: int
+    file: str  # path relative to the store root (posix); versions may share a file
+    original_name: str
+    sha256: str  # of the uploaded file
+    conversions: tuple[str, ...]  # what ingest did (CRS, datum, encoding …)
+    feature_count: int
+    bounds: tuple[float, float, float, float]  # minx, miny, maxx, maxy in EPSG:4326
+    geometry_types: tuple[str, ...]
+    created_by: str
+    created_at: str  # ISO 8601, UTC
+    links: tuple[LinkRecord, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    action: str  # one of ACTIONS
+    version: int  # the current version after the action
+    user: str
+    at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class LayerRecord:
+    layer_id: str
+    title_zh: str
+    title_en: str
+    kind: str
+    color: str
+    status: str
+    source: str
+    current_version: int
+    versions: tuple[VersionInfo, ...]
+    deleted: bool
+    events: tuple[Event, ...]
+
+    def __post_init__(self) -> None:
+        validate_layer_id(self.layer_id)
+        if not any(v.version == self.current_version for v in self.versions):
+            raise StoreError(f"layer {self.layer_id}: no version {self.current_version}")
+
+    @property
+    def current(self) -> VersionInfo:
+        return self.version(self.current_version)
+
+    def version(self, number: int) -> VersionInfo:
+        """The saved version ``number``; :class:`LayerNotFound` if there is none."""
+        for info in self.versions:
+            if info.version == number:
+                return info
+        raise LayerNotFound(f"{self.layer_id} v{number}")
+
+    def title(self, lang: str) -> str:
+        if lang == "en":
+            return self.title_en or self.title_zh
+        return self.title_zh or self.title_en
+
+
+def record_from_dict(data: Mapping[str, Any]) -> LayerRecord:
+    """The inverse of ``dataclasses.asdict`` (lists back to tuples).
+
+    Raises TypeError or KeyError if ``data`` is malformed, StoreError if it is inconsistent.
+    """
+    versions = tuple(
+        VersionInfo(**{
+            **v,
+            "conversions": tuple(v["conversions"]),
+            "bounds": tuple(v["bounds"]),
+            "geometry_types": tuple(v["geometry_types"]),
+            "links": tuple(LinkRecord(**link) for link in v["links"]),
+        })
+        for v in data["versions"]
+    )
+    events = tuple(Event(**e) for e in data["events"])
+    return LayerRecord(**{**data, "versions": versions, "events": events})
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def validate_layer_id(layer_id: object) -> str:
+    if not isinstance(layer_id, str) or not LAYER_ID_RE.fullmatch(layer_id):
+        raise StoreError(f"invalid layer id {layer_id!r} (allowed: a-z, 0-9, '-', 3–64 long)")
+    return layer_id
+
+
+def new_layer_id(title: str) -> str:
+    """``up-<slug>-<6 hex>`` from the ASCII letters and digits of ``title``, else ``up-<8 hex>``."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:40].strip("-")
+    return f"up-{slug}-{secrets.token_hex(3)}" if slug else f"up-{secrets.token_hex(4)}"
+
+
+def check_root(root: Path) -> Path:
+    """Refuse a store root inside ``<project>/static``: uploads must never be served as files."""
+    static = (paths.PROJECT_ROOT / "static").resolve()
+    resolved = Path(root).resolve()
+    if resolved.is_relative_to(static):
+        raise StoreError(f"the layer store may not live under {static} (got {root})")
+    return resolved
+
+
+@runtime_checkable
+class LayerStore(Protocol):
+    """What the app needs from a layer store, whatever keeps the data.
+
+    Writes return the layer's new record.  Reads never lock; ``revision()`` is the cache key.
+    """
+
+    def revision(self) -> str:
+        """Cheap; changes on every successful write, by this process or another one."""
+        ...
+
+    def list_layers(self, include_deleted: bool = False) -> list[LayerRecord]:
+        """In creation order."""
+        ...
+
+    def get(self, layer_id: str) -> LayerRecord:
+        """Also for a deleted layer; :class:`LayerNotFound` if there is none."""
+        ...
+
+    def read(self, layer_id: str, version: int | None = None) -> gpd.GeoDataFrame:
+        """EPSG:4326, the original columns in their order, index 0..n-1."""
+        ...
+
+    def create(
+        self,
+        gdf: gpd.GeoDataFrame,
+        *,
+        title_zh: str,
+        title_en: str,
+        kind: str,
+        color: str,
+        status: str,
+        source: str,
+        original_name: str,
+        sha256: str,
+        conversions: Sequence[str],
+        links: Sequence[LinkRecord],
+        user: str,
+        layer_id: str | None = None,
+    ) -> LayerRecord: ...
+
+    def replace(
+        self,
+        layer_id: str,
+        gdf: gpd.GeoDataFrame,
+        *,
+        original_name: str,
+        sha256: str,
+        conversions: Sequence[str],
+        links: Sequence[LinkRecord],
+        user: str,
+    ) -> LayerRecord: ...
+
+    def update_links(
+        self, layer_id: str, links: Sequence[LinkRecord], *, user: str
+    ) -> LayerRecord: ...
+
+    def delete(self, layer_id: str, *, user: str) -> LayerRecord: ...
+
+    def restore(self, layer_id: str, *, user: str) -> LayerRecord: ...
+
+    def revert(self, layer_id: str, version: int, *, user: str) -> LayerRecord: ...
+
+
+def open_store(root: Path | None = None) -> LayerStore:
+    """The store at ``root``, else at ``$LIANGHU_VAR``, else at ``<project>/var``."""
+    from .gpkg import GpkgStore
+
+    if root is None:
+        root = Path(os.environ.get("LIANGHU_VAR") or paths.VAR_DIR)
+    return GpkgStore(Path(root))

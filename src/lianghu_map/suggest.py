@@ -1,0 +1,176 @@
+"""Directive links for uploaded features: honour a ``directive_ids`` property, suggest the rest.
+
+Suggestions come from the features' names and text attributes, matched script-insensitively
+(繁/简, English case-insensitive) in two ways:
+
+* ``gazetteer`` — the text names a known place (滆湖, 常州南站, 口袋公園 …) → every directive that
+  mentions that place;
+* ``keyword`` — a distinctive phrase of the text (two or more characters, found in at most
+  ``MAX_DIRECTIVES_PER_KEYWORD`` directives, not inside a longer match) occurs in a directive.
+
+Each suggestion carries its evidence — what matched in the feature and where it stands in the
+directive — so the analyst can accept, change or reject it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from .directives import Meeting
+from .errors import Finding, Severity
+from .gazetteer import Gazetteer, normalise
+
+__all__ = ["DIRECTIVE_COLUMN", "Suggestion", "file_links", "suggest_links", "text_of"]
+
+DIRECTIVE_COLUMN = "directive_ids"
+MAX_DIRECTIVES_PER_KEYWORD = 3
+MIN_KEYWORD = 2  # characters (CJK); Latin keywords need 4
+MAX_KEYWORD = 16
+MAX_TEXT = 200  # characters of attribute text looked at per feature
+_SKIP_COLUMNS = {"geometry", "source_index", "source_id", DIRECTIVE_COLUMN, "style"}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_COMMON = frozenset(normalise(w) for w in (
+    "两湖", "創新", "创新", "建設", "發展", "推動", "加快", "打造", "全面", "工作", "項目", "區域",
+    "中心", "城市", "現代化", "高質量", "推進", "體系", "公園", "園區", "地區", "新城",
+))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    source_id: str  # the feature's id within the layer
+    directive_id: str
+    origin: str  # "file" | "gazetteer" | "keyword"
+    evidence: str  # what matched, as it stands in the feature's text
+    directive_evidence: str = ""  # the mention, as it stands in the directive (繁體)
+    place_id: str = ""
+
+
+def text_of(row: pd.Series, columns: list[str]) -> str:
+    """The feature's names and short text attributes, joined (what suggestions look at)."""
+    parts = []
+    for col in columns:
+        v = row[col]
+        if isinstance(v, str) and v.strip() and not v.lstrip().startswith(("{", "[")):
+            parts.append(v.strip())
+    return " · ".join(parts)[:MAX_TEXT]
+
+
+def _text_columns(gdf: gpd.GeoDataFrame) -> list[str]:
+    return [c for c in gdf.columns if c not in _SKIP_COLUMNS and gdf[c].dtype == object]
+
+
+def _parse_ids(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            return [str(v).strip() for v in json.loads(text)]
+        except json.JSONDecodeError:
+            pass
+    return [p.strip() for p in re.split(r"[,;，；、\s]+", text) if p.strip()]
+
+
+def file_links(gdf: gpd.GeoDataFrame, meeting: Meeting, file: str
+               ) -> tuple[list[Suggestion], list[Finding]]:
+    """Links given by the file's own ``directive_ids`` property; unknown ids are findings."""
+    if DIRECTIVE_COLUMN not in gdf.columns:
+        return [], []
+    out: list[Suggestion] = []
+    findings: list[Finding] = []
+    for sid, idx, value in zip(gdf["source_id"], gdf["source_index"], gdf[DIRECTIVE_COLUMN],
+                               strict=True):
+        for did in _parse_ids(value):
+            if meeting.get(did) is None:
+                findings.append(Finding("unknown_directive", Severity.WARNING, file, int(idx),
+                                        str(sid), {"directive": did}))
+            else:
+                out.append(Suggestion(str(sid), did, "file", did))
+    return out, findings
+
+
+class _DirectiveIndex:
+    """Normalised directive texts, and which directives mention each gazetteer place."""
+
+    def __init__(self, meeting: Meeting, gazetteer: Gazetteer):
+        self.meeting = meeting
+        self.norm = {d.id: normalise(d.text_hant) for d in meeting.directives}
+        self.ngrams: dict[str, set[str]] = defaultdict(set)  # every phrase → directives with it
+        for did, text in self.norm.items():
+            for length in range(MIN_KEYWORD, MAX_KEYWORD + 1):
+                for start in range(len(text) - length + 1):
+                    self.ngrams[text[start:start + length]].add(did)
+        self.by_place: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for d in meeting.directives:
+            for m in gazetteer.find(d.text_hant):
+                self.by_place[m.place_id].append((d.id, m.text))
+
+    def keyword_hits(self, text: str) -> list[tuple[str, str, str]]:
+        """(keyword as in the feature text, directive id, keyword as in the directive)."""
+        norm = normalise(text)
+        found: list[tuple[int, int, list[str]]] = []
+        n = len(norm)
+        for length in range(min(n, MAX_KEYWORD), MIN_KEYWORD - 1, -1):
+            for start in range(n - length + 1):
+                frag = norm[start:start + length]
+                if not frag.strip() or frag in _COMMON or not _keyword_shape(frag):
+                    continue
+                if any(s <= start and start + length <= e for s, e, _ in found):
+                    continue  # inside a longer match
+                hits = self.ngrams.get(frag, ())
+                if 0 < len(hits) <= MAX_DIRECTIVES_PER_KEYWORD:
+                    found.append((start, start + length, sorted(hits)))
+        out = []
+        for s, e, hits in found:
+            for did in hits:
+                at = self.norm[did].find(norm[s:e])
+                out.append((text[s:e], did, self.meeting.get(did).text_hant[at:at + e - s]))
+        return out
+
+
+def _keyword_shape(frag: str) -> bool:
+    if _CJK.search(frag):
+        return all(_CJK.match(c) for c in frag)  # CJK runs only: no punctuation, no digits
+    return len(frag) >= 4 and frag.isalpha()
+
+
+def suggest_links(gdf: gpd.GeoDataFrame, meeting: Meeting, gazetteer: Gazetteer
+                  ) -> list[Suggestion]:
+    """Suggested directive links for every feature (not those the file gives itself)."""
+    index = _DirectiveIndex(meeting, gazetteer)
+    columns = _text_columns(gdf)
+    out: list[Suggestion] = []
+    cache: dict[str, list[Suggestion]] = {}
+    for sid, (_, row) in zip(gdf["source_id"], gdf.iterrows(), strict=True):
+        text = text_of(row, columns)
+        if not text:
+            continue
+        if text not in cache:
+            cache[text] = _suggest_for_text(text, index, gazetteer)
+        out.extend(Suggestion(str(sid), s.directive_id, s.origin, s.evidence,
+                              s.directive_evidence, s.place_id) for s in cache[text])
+    return out
+
+
+def _suggest_for_text(text: str, index: _DirectiveIndex, gazetteer: Gazetteer
+                      ) -> list[Suggestion]:
+    seen: set[str] = set()
+    out: list[Suggestion] = []
+    for m in gazetteer.find(text):
+        for did, mention in index.by_place.get(m.place_id, ()):
+            if did not in seen:
+                seen.add(did)
+                out.append(Suggestion("", did, "gazetteer", m.text, mention, m.place_id))
+    for kw, did, mention in index.keyword_hits(text):
+        if did not in seen:
+            seen.add(did)
+            out.append(Suggestion("", did, "keyword", kw, mention))
+    return out
