@@ -46,6 +46,14 @@ import shapely.affinity
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPoint, Point, Polygon, box, mapping, shape
 
+# GCJ-02 <-> WGS84 (standard "Mars coordinates" formulas, Krasovsky ellipsoid) live in the
+# app package; put the repo's src/ first so the tool also runs from a venv without it.
+_SRC = str(Path(__file__).resolve().parents[1] / "src")
+if _SRC not in sys.path:
+    sys.path.insert(0, _SRC)
+# wgs84_to_gcj02 is re-exported for tests/test_geo_data.py (tool.wgs84_to_gcj02).
+from lianghu_map.crs import gcj02_to_wgs84, wgs84_to_gcj02  # noqa: E402, F401
+
 REPO = Path(__file__).resolve().parents[1]
 OUT_DIR = REPO / "data" / "geo"
 
@@ -63,63 +71,6 @@ LAKE_OFFICIAL_KM2 = {"water.gehu": 164.0, "water.changdang": 85.0}
 
 DISTRICT_SIMPLIFY_M = 40.0  # coverage_simplify tolerance, metres (max shift measured ~90 m)
 CNMAPS_VERSION = "1.1.2"
-
-# --------------------------------------------------------------------------------------
-# GCJ-02 -> WGS84 (standard "Mars coordinates" formulas, Krasovsky ellipsoid)
-# --------------------------------------------------------------------------------------
-GCJ_A = 6378245.0
-GCJ_EE = 0.00669342162296594323
-
-
-def _gcj_dlat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
-    ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-    ret += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-    ret += (160.0 * np.sin(y / 12.0 * np.pi) + 320.0 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
-    return ret
-
-
-def _gcj_dlon(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
-    ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-    ret += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-    ret += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
-    return ret
-
-
-def wgs84_to_gcj02(lonlat: np.ndarray) -> np.ndarray:
-    """Forward transform, vectorised over an (N, 2) array of lon, lat (degrees)."""
-    lon = lonlat[:, 0]
-    lat = lonlat[:, 1]
-    dlat = _gcj_dlat(lon - 105.0, lat - 35.0)
-    dlon = _gcj_dlon(lon - 105.0, lat - 35.0)
-    radlat = lat / 180.0 * np.pi
-    magic = 1.0 - GCJ_EE * np.sin(radlat) ** 2
-    sqrtmagic = np.sqrt(magic)
-    dlat = (dlat * 180.0) / ((GCJ_A * (1.0 - GCJ_EE)) / (magic * sqrtmagic) * np.pi)
-    dlon = (dlon * 180.0) / (GCJ_A / sqrtmagic * np.cos(radlat) * np.pi)
-    return np.column_stack([lon + dlon, lat + dlat])
-
-
-def gcj02_to_wgs84(lonlat: np.ndarray, tol_deg: float = 1e-9, max_iter: int = 30) -> np.ndarray:
-    """Iterative inverse of :func:`wgs84_to_gcj02`.
-
-    Fixed-point iteration ``w <- w - (f(w) - g)``; stops when the largest correction is
-    below ``tol_deg`` (1e-9 deg ~ 0.1 mm, far under the 0.01 m target).
-    """
-    gcj = np.asarray(lonlat, dtype="f8")
-    if gcj.size == 0:
-        return gcj.reshape(-1, 2)
-    wgs = gcj.copy()
-    for _ in range(max_iter):
-        err = wgs84_to_gcj02(wgs) - gcj
-        wgs = wgs - err
-        if np.max(np.abs(err)) < tol_deg:
-            break
-    else:  # pragma: no cover - never observed inside China
-        raise RuntimeError("gcj02_to_wgs84 did not converge")
-    return wgs
-
 
 # --------------------------------------------------------------------------------------
 # small geometry helpers (all metric work in EPSG:4549)

@@ -164,7 +164,7 @@ def gcj02_to_bd09(lonlat: np.ndarray) -> np.ndarray:
     x, y = gcj[:, 0], gcj[:, 1]
     z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
-    return np.column_stack([z * np.sin(theta) + _BD_DLON, z * np.cos(theta) + _BD_DLAT])
+    return np.column_stack([z * np.cos(theta) + _BD_DLON, z * np.sin(theta) + _BD_DLAT])
 
 
 def bd09_to_gcj02(lonlat: np.ndarray) -> np.ndarray:

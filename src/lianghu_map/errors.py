@@ -110,6 +110,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "datum_converted": ("已将 {datum} 坐标转换为 WGS84（{count} 个要素）。",
                         "{datum} coordinates converted to WGS84 ({count} features)."),
     # -- encodings
+    "utf16": ("文件是 UTF-16 编码。请用文本编辑器另存为 UTF-8 后重新上传。",
+              "The file is encoded in UTF-16. Save it as UTF-8 (any text editor can) and upload "
+              "again."),
     "bom_removed": ("文件以 UTF-8 BOM 开头，已忽略 BOM。", "The file starts with a UTF-8 BOM; "
                     "it was ignored."),
     "encoding_guessed": ("“{name}”未附 .cpg 编码文件，按内容判断为 {encoding} 读取属性。若中文"

@@ -170,6 +170,8 @@ def _short(exc: BaseException) -> str:
 
 
 def _strip_bom(data: bytes, rep: _Report) -> bytes:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise rep.refuse("utf16")
     if data.startswith(b"\xef\xbb\xbf"):
         rep.add("bom_removed", Severity.INFO)
         return data[3:]
@@ -181,6 +183,12 @@ def _read_gdal(source: Any, **kwargs: Any) -> tuple[gpd.GeoDataFrame, list[str]]
         warnings.simplefilter("always")
         gdf = pyogrio.read_dataframe(source, on_invalid="ignore", use_arrow=True, **kwargs)
     return gdf, [str(w.message) for w in caught]
+
+
+def _list_layers(source: Any) -> list[tuple[str, Any]]:
+    with warnings.catch_warnings():  # GDAL notes the in-memory name lacks a .gpkg extension
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return [(str(n), g) for n, g in pyogrio.list_layers(source)]
 
 
 def _read_geojson(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
@@ -256,10 +264,10 @@ def _choose(names: list[str], options: IngestOptions, rep: _Report, res: IngestR
 
 def _read_gpkg(data: bytes, options: IngestOptions, rep: _Report, res: IngestResult) -> Read:
     try:
-        listed = pyogrio.list_layers(io.BytesIO(data))
+        listed = _list_layers(io.BytesIO(data))
     except pyogrio.errors.DataSourceError as exc:
         raise rep.refuse("unreadable", detail=_short(exc)) from None
-    names = [str(n) for n, gtype in listed if gtype is not None] or [str(n) for n, _ in listed]
+    names = [n for n, gtype in listed if gtype is not None] or [n for n, _ in listed]
     if not names:
         raise rep.refuse("no_features")
     layer = _choose(names, options, rep, res)
@@ -347,7 +355,7 @@ def _shapefile_encoding(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], 
 def _read_kml_bytes(data: bytes, rep: _Report) -> Read:
     src = io.BytesIO(data)
     try:
-        listed = [str(n) for n, _ in pyogrio.list_layers(src)]
+        listed = [n for n, _ in _list_layers(src)]
     except pyogrio.errors.DataSourceError as exc:
         raise rep.refuse("unreadable", detail=_short(exc)) from None
     frames = []
@@ -377,6 +385,8 @@ def _read_kmz(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
 
 
 def _decode_text(data: bytes, rep: _Report, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise rep.refuse("utf16")
     if data.startswith(b"\xef\xbb\xbf"):
         rep.add("bom_removed", Severity.INFO)
         return data[3:].decode("utf-8", errors="replace")
@@ -492,11 +502,17 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
 
 
 def _id_series(gdf: gpd.GeoDataFrame) -> pd.Series | None:
-    col = next((c for c in ID_COLUMNS if c in gdf.columns), None)
-    if col is None:
+    """Each feature's own id: per row, the first present of the id columns (a GeoJSON ``id``
+    member, an ``id`` or ``feature_id`` property …)."""
+    cols = [c for c in ID_COLUMNS if c in gdf.columns]
+    if not cols:
         return None
-    return gdf[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                        else str(v))
+    ids = pd.Series([None] * len(gdf), index=gdf.index, dtype=object)
+    for col in cols:
+        values = gdf[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                              or (isinstance(v, str) and not v.strip()) else str(v))
+        ids = ids.where(ids.notna(), values)
+    return ids
 
 
 def _to_lonlat(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptions,
