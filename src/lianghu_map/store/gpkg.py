@@ -215,7 +215,7 @@ class GpkgStore:
     @contextmanager
     def _locked(self) -> Iterator[_Manifest]:
         """Hold both locks and yield the manifest as it is on disk; errors become StoreError."""
-        if True:
+        with _PROCESS_LOCK:
             try:
                 if self._held:  # re-entered by this thread: the flock is already ours
                     yield self._load(fresh=True)

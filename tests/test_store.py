@@ -1,0 +1,528 @@
+"""The layer store: versions, soft delete, atomic writes, locking, attribute round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import asdict
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import LineString, Point, Polygon
+
+from lianghu_map import paths
+from lianghu_map.errors import LayerNotFound, StoreError
+from lianghu_map.store import (
+    LAYER_ID_RE,
+    LayerRecord,
+    LayerStore,
+    LinkRecord,
+    gpkg,
+    new_layer_id,
+    open_store,
+    record_from_dict,
+)
+from lianghu_map.store.gpkg import GpkgStore
+
+# GDAL reports trouble (a non-conformant file, an odd datetime) as RuntimeWarning, sometimes from
+# a callback (then pytest sees an "unraisable exception"): none is expected.
+pytestmark = [pytest.mark.filterwarnings("error::RuntimeWarning"),
+              pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")]
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+LINK = LinkRecord("p1", "d-2023-01", "湖畔公园", "file")
+
+
+# -- fixtures and helpers
+
+
+@pytest.fixture
+def parks() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "id": ["p1", "p2", "p3"],
+            "名称": ["滆湖公园", "西太湖湿地", None],
+            "area_ha": [12.5, None, 3.25],
+            "count": [1, 2, 3],
+            "open": [True, False, True],
+        },
+        geometry=[
+            Polygon([(119.9, 31.6), (119.91, 31.6), (119.91, 31.61)]),
+            Polygon([(119.8, 31.5), (119.82, 31.5), (119.82, 31.52), (119.8, 31.52)]),
+            Polygon([(119.7, 31.4), (119.71, 31.4), (119.71, 31.41)]),
+        ],
+        crs="EPSG:4326",
+    )
+
+
+@pytest.fixture
+def roads() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"name": ["A", "B"], "lanes": [4, 6]},
+        geometry=[LineString([(119.9, 31.6), (120.0, 31.7)]),
+                  LineString([(119.8, 31.5), (119.85, 31.55)])],
+        crs="EPSG:4326",
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> GpkgStore:
+    return GpkgStore(tmp_path / "var")
+
+
+def create(store: LayerStore, gdf: gpd.GeoDataFrame, **kw) -> LayerRecord:
+    args = {"title_zh": "公园", "title_en": "Parks", "kind": "park", "color": "#2a9d8f",
+            "status": "planned", "source": "test", "original_name": "parks.geojson",
+            "sha256": "a" * 64, "conversions": ("crs: EPSG:4490 → EPSG:4326",),
+            "links": (LINK,), "user": "alice"}
+    return store.create(gdf, **{**args, **kw})
+
+
+def replace(store: LayerStore, layer_id: str, gdf: gpd.GeoDataFrame) -> LayerRecord:
+    return store.replace(layer_id, gdf, original_name="v2.geojson", sha256="b" * 64,
+                         conversions=(), links=(), user="bob")
+
+
+def assert_same(actual: gpd.GeoDataFrame, expected: gpd.GeoDataFrame) -> None:
+    """Same columns in the same order, same values (nulls alike), geometries within 1e-9."""
+    assert list(actual.columns) == list(expected.columns)
+    assert actual.crs.to_epsg() == 4326
+    assert list(actual.index) == list(range(len(expected)))
+    geom = expected.geometry.name
+    assert actual.geometry.name == geom
+    for a, e in zip(actual.geometry, expected.geometry, strict=True):
+        assert a.equals_exact(e, tolerance=1e-9), (a, e)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(actual.drop(columns=geom)),
+        pd.DataFrame(expected.drop(columns=geom)).reset_index(drop=True),
+    )
+
+
+def manifest(root: Path) -> dict:
+    return json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+
+
+# -- records and ids
+
+
+def test_new_layer_id_is_safe() -> None:
+    assert LAYER_ID_RE.fullmatch(new_layer_id("Lake Park 2"))
+    assert new_layer_id("Lake Park 2").startswith("up-lake-park-2-")
+    chinese = new_layer_id("滆湖公园")
+    assert LAYER_ID_RE.fullmatch(chinese) and len(chinese) == len("up-") + 8
+    assert LAYER_ID_RE.fullmatch(new_layer_id("x" * 200 + "!"))
+    assert new_layer_id("a") != new_layer_id("a")
+
+
+@pytest.mark.parametrize("bad", ["../x", "a/b", "UP-X", "ab", "x" * 65, "", "up_x", "up.x"])
+def test_bad_layer_id_is_refused(store: GpkgStore, parks: gpd.GeoDataFrame, bad: str) -> None:
+    for call in (lambda: store.get(bad), lambda: store.read(bad),
+                 lambda: create(store, parks, layer_id=bad)):
+        with pytest.raises(StoreError) as err:
+            call()
+        assert not isinstance(err.value, LayerNotFound)
+    assert not (store.root / "manifest.json").exists()
+    assert not (store.root.parent / "x").exists()
+
+
+def test_record_is_json_and_round_trips(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+    record = create(store, parks, title_en="")
+    assert record_from_dict(json.loads(json.dumps(asdict(record)))) == record
+    assert record.title("en") == "公园"  # falls back to the Chinese title
+    assert record.title("zh-Hans") == "公园"
+    assert record.current.links == (LINK,)
+    with pytest.raises(StoreError):
+        LinkRecord("p1", "d1", "", "guessed")
+
+
+# -- the life of a layer
+
+
+def test_create_list_read(store: GpkgStore, parks: gpd.GeoDataFrame,
+                          roads: gpd.GeoDataFrame) -> None:
+    first = create(store, parks)
+    second = create(store, roads, title_zh="道路", title_en="Roads", layer_id="roads")
+    assert second.layer_id == "roads"
+    assert [r.layer_id for r in store.list_layers()] == [first.layer_id, "roads"]
+    info = first.current
+    assert (info.version, info.feature_count, info.geometry_types) == (1, 3, ("Polygon",))
+    assert info.bounds == pytest.approx((119.7, 31.4, 119.91, 31.61))
+    assert info.file == f"layers/{first.layer_id}/v0001.gpkg"
+    assert [e.action for e in first.events] == ["create"]
+    assert store.get(first.layer_id) == first
+    assert_same(store.read(first.layer_id), parks)
+    assert_same(store.read("roads", 1), roads)
+    with pytest.raises(StoreError):
+        create(store, parks, layer_id="roads")  # ids are unique
+
+
+def test_unknown_layer_or_version(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+    layer_id = create(store, parks).layer_id
+    with pytest.raises(LayerNotFound):
+        store.get("nope")
+    with pytest.raises(LayerNotFound):
+        store.read("nope")
+    with pytest.raises(LayerNotFound):
+        store.read(layer_id, 2)
+
+
+def test_replace_keeps_the_old_version(store: GpkgStore, parks: gpd.GeoDataFrame,
+                                       roads: gpd.GeoDataFrame) -> None:
+    layer_id = create(store, parks).layer_id
+    old_file = store.root / store.get(layer_id).current.file
+    old_bytes = old_file.read_bytes()
+    record = replace(store, layer_id, roads)
+    assert [v.version for v in record.versions] == [1, 2]
+    assert record.current_version == 2 and record.current.created_by == "bob"
+    assert record.current.original_name == "v2.geojson" and record.current.links == ()
+    assert [e.action for e in record.events] == ["create", "replace"]
+    assert_same(store.read(layer_id), roads)
+    assert_same(store.read(layer_id, 1), parks)
+    assert old_file.read_bytes() == old_bytes  # never modified
+
+
+def test_update_links_shares_the_data_file(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+    layer_id = create(store, parks).layer_id
+    link = LinkRecord("p2", "d-2023-04", "西太湖", "analyst")
+    record = store.update_links(layer_id, [link], user="carol")
+    assert record.current_version == 2
+    assert record.current.links == (link,)
+    assert record.version(1).links == (LINK,)
+    assert record.current.file == record.version(1).file
+    assert record.events[-1].action == "update" and record.events[-1].user == "carol"
+    assert_same(store.read(layer_id), parks)
+
+
+def test_delete_and_restore(store: GpkgStore, parks: gpd.GeoDataFrame,
+                            roads: gpd.GeoDataFrame) -> None:
+    layer_id = create(store, parks).layer_id
+    create(store, roads, layer_id="roads")
+    deleted = store.delete(layer_id, user="bob")
+    assert deleted.deleted
+    assert [r.layer_id for r in store.list_layers()] == ["roads"]
+    assert [r.layer_id for r in store.list_layers(include_deleted=True)] == [layer_id, "roads"]
+    assert store.get(layer_id).deleted
+    assert_same(store.read(layer_id), parks)  # history stays readable
+    with pytest.raises(StoreError):
+        replace(store, layer_id, roads)
+    with pytest.raises(StoreError):
+        store.update_links(layer_id, [], user="bob")
+    with pytest.raises(StoreError):
+        store.revert(layer_id, 1, user="bob")
+    # deleting a deleted layer is a no-op: no event, no new revision
+    revision = store.revision()
+    assert store.delete(layer_id, user="bob") == deleted
+    assert store.revision() == revision
+    restored = store.restore(layer_id, user="carol")
+    assert not restored.deleted
+    assert [e.action for e in restored.events] == ["create", "delete", "restore"]
+    assert [r.layer_id for r in store.list_layers()] == [layer_id, "roads"]
+    assert store.restore(layer_id, user="carol") == restored  # no-op too
+    with pytest.raises(LayerNotFound):
+        store.delete("nope", user="bob")
+
+
+def test_revert_appends_a_copy(store: GpkgStore, parks: gpd.GeoDataFrame,
+                               roads: gpd.GeoDataFrame) -> None:
+    layer_id = create(store, parks).layer_id
+    replace(store, layer_id, roads)
+    record = store.revert(layer_id, 1, user="carol")
+    assert [v.version for v in record.versions] == [1, 2, 3]
+    assert record.current_version == 3
+    v1, v3 = record.version(1), record.version(3)
+    assert (v3.file, v3.sha256, v3.links, v3.original_name) == (
+        v1.file, v1.sha256, v1.links, v1.original_name)
+    assert v3.created_by == "carol" and v3.note == "reverted to v1"
+    assert record.events[-1].action == "revert"
+    assert_same(store.read(layer_id), parks)
+    assert_same(store.read(layer_id, 2), roads)
+    with pytest.raises(LayerNotFound):
+        store.revert(layer_id, 9, user="carol")
+
+
+def test_revision_changes_on_every_write(store: GpkgStore, parks: gpd.GeoDataFrame,
+                                         roads: gpd.GeoDataFrame) -> None:
+    seen = [store.revision()]
+    layer_id = create(store, parks).layer_id
+    seen.append(store.revision())
+    for write in (lambda: replace(store, layer_id, roads),
+                  lambda: store.update_links(layer_id, [LINK], user="a"),
+                  lambda: store.revert(layer_id, 1, user="a"),
+                  lambda: store.delete(layer_id, user="a"),
+                  lambda: store.restore(layer_id, user="a")):
+        write()
+        seen.append(store.revision())
+    assert len(set(seen)) == len(seen) == 7
+    # another instance (another process) writing is seen at once, though this one caches
+    other = GpkgStore(store.root)
+    before = store.revision()
+    other.delete(layer_id, user="b")
+    assert store.revision() != before
+    assert store.get(layer_id).deleted
+    assert manifest(store.root)["revision"] == 7
+
+
+def test_recent_manifest_is_reread_though_its_stat_looks_unchanged(
+    store: GpkgStore, parks: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Coarse mtimes and reused inodes can hide a change; a recent manifest is not trusted."""
+    monkeypatch.setattr(gpkg, "RACY_NS", 60 * 10**9)
+    layer_id = create(store, parks, title_en="Layer A").layer_id
+    path = store.root / "manifest.json"
+    stamp = path.stat().st_mtime_ns
+    assert store.get(layer_id).title_en == "Layer A"  # cached now
+    text = path.read_text(encoding="utf-8").replace('"Layer A"', '"Layer B"')
+    with open(path, "r+", encoding="utf-8") as fh:  # same inode, same size, same mtime
+        fh.write(text)
+    os.utime(path, ns=(stamp, stamp))
+    assert store.get(layer_id).title_en == "Layer B"
+
+
+def test_restart_sees_everything(store: GpkgStore, parks: gpd.GeoDataFrame,
+                                 roads: gpd.GeoDataFrame) -> None:
+    layer_id = create(store, parks).layer_id
+    replace(store, layer_id, roads)
+    create(store, roads, layer_id="roads")
+    store.delete("roads", user="a")
+    again = GpkgStore(store.root)
+    assert again.list_layers(include_deleted=True) == store.list_layers(include_deleted=True)
+    assert again.revision() == store.revision()
+    assert_same(again.read(layer_id, 1), parks)
+    assert_same(again.read(layer_id), roads)
+
+
+def test_open_store_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert paths.VAR_DIR.name == "var" or "LIANGHU_VAR" in os.environ
+    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "v"))
+    store = open_store()
+    assert isinstance(store, LayerStore)
+    assert store.root == (tmp_path / "v").resolve()
+    assert open_store(tmp_path / "w").root == (tmp_path / "w").resolve()
+    assert not (tmp_path / "v").exists()  # nothing is created until the first write
+
+
+def test_root_under_static_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    static = paths.PROJECT_ROOT / "static"
+    with pytest.raises(StoreError):
+        GpkgStore(static / "uploads")
+    with pytest.raises(StoreError):
+        GpkgStore(static)
+    assert not (static / "uploads").exists()
+    monkeypatch.setenv("LIANGHU_VAR", str(static / "var"))
+    with pytest.raises(StoreError):
+        open_store()
+    # a symlink does not get round it
+    (tmp_path / "link").symlink_to(static, target_is_directory=True)
+    with pytest.raises(StoreError):
+        GpkgStore(tmp_path / "link" / "var")
+    GpkgStore(paths.PROJECT_ROOT / "static-not")  # a name that merely starts alike is fine
+
+
+# -- safety
+
+
+def test_concurrent_creates_in_threads(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def work(i: int) -> None:
+        target = store if i % 2 else GpkgStore(store.root)  # shared and separate instances
+        try:
+            barrier.wait()
+            create(target, parks, title_en=f"Layer {i}", user=f"user{i}")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    data = manifest(store.root)
+    assert data["revision"] == 8 and len(data["layers"]) == 8
+    layers = GpkgStore(store.root).list_layers()
+    assert sorted(r.title_en for r in layers) == [f"Layer {i}" for i in range(8)]
+    for record in layers:
+        assert_same(store.read(record.layer_id), parks)
+    assert not list(store.root.rglob("*.tmp*"))
+
+
+CHILD = """
+import sys
+import geopandas as gpd
+from shapely.geometry import Point
+from lianghu_map.store import gpkg
+from lianghu_map.store.gpkg import GpkgStore
+store = GpkgStore(sys.argv[1])
+gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[Point(120, 31.5)], crs="EPSG:4326")
+for i in range(3):
+    store.create(gdf, title_zh="", title_en=f"{sys.argv[2]} {i}", kind="k", color="#000",
+                 status="s", source="s", original_name="a.csv", sha256="", conversions=(),
+                 links=(), user=sys.argv[2])
+"""
+
+
+def test_concurrent_creates_in_processes(tmp_path: Path) -> None:
+    root = tmp_path / "var"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(root), f"p{i}"], env=env,
+                              stderr=subprocess.PIPE, text=True) for i in range(3)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    data = manifest(root)
+    assert data["revision"] == 9
+    assert sorted(r["title_en"] for r in data["layers"]) == [
+        f"p{i} {j}" for i in range(3) for j in range(3)]
+
+
+def test_crash_before_the_manifest_leaves_the_store_intact(
+    store: GpkgStore, parks: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layer_id = create(store, parks).layer_id
+    before = (store.root / "manifest.json").read_bytes()
+    revision = store.revision()
+    real_replace = os.replace
+
+    def crash(src, dst):
+        if Path(dst).name == "manifest.json":
+            raise OSError("simulated crash")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(StoreError, match="simulated crash"):
+        replace(store, layer_id, roads)
+    with pytest.raises(StoreError, match="simulated crash"):
+        create(store, roads, layer_id="roads")
+    monkeypatch.undo()
+
+    assert (store.root / "manifest.json").read_bytes() == before
+    again = GpkgStore(store.root)
+    assert again.revision() == revision
+    assert [r.layer_id for r in again.list_layers(include_deleted=True)] == [layer_id]
+    assert again.get(layer_id).current_version == 1
+    assert_same(again.read(layer_id), parks)
+    # the data file went first: an orphan, referenced by nothing; no temp files left behind
+    orphan = store.root / "layers" / layer_id / "v0002.gpkg"
+    assert orphan.exists() and (store.root / "layers" / "roads" / "v0001.gpkg").exists()
+    assert not list(store.root.rglob("*.tmp*"))
+    # the next write does not overwrite the orphan
+    orphan_bytes = orphan.read_bytes()
+    record = replace(again, layer_id, roads)
+    assert record.current.file == f"layers/{layer_id}/v0002-1.gpkg"
+    assert orphan.read_bytes() == orphan_bytes
+    assert_same(again.read(layer_id), roads)
+
+
+@pytest.mark.parametrize("text", ["{not json", "[]", '{"format": 2, "revision": 1, "layers": []}',
+                                  '{"format": 1, "revision": 1, "layers": [{"layer_id": "x"}]}'])
+def test_corrupt_manifest_is_an_error(store: GpkgStore, parks: gpd.GeoDataFrame,
+                                      text: str) -> None:
+    store.root.mkdir(parents=True)
+    (store.root / "manifest.json").write_text(text, encoding="utf-8")
+    with pytest.raises(StoreError, match=r"manifest\.json"):
+        store.list_layers()
+    with pytest.raises(StoreError, match=r"manifest\.json"):
+        store.revision()
+    with pytest.raises(StoreError, match=r"manifest\.json"):
+        create(store, parks)
+    assert (store.root / "manifest.json").read_text(encoding="utf-8") == text  # not overwritten
+    assert not (store.root / "layers").exists()
+
+
+def test_missing_manifest_is_an_empty_store(store: GpkgStore) -> None:
+    assert store.list_layers(include_deleted=True) == []
+    assert store.revision() == "0"
+
+
+def test_refuses_frames_it_cannot_store(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+    with pytest.raises(StoreError):
+        create(store, parks.set_crs(None, allow_override=True))
+    with pytest.raises(StoreError):
+        create(store, parks.assign(geometry=None))
+    assert store.list_layers() == []
+
+
+# -- attribute and geometry round trips
+
+
+def test_fid_and_chinese_columns_round_trip(store: GpkgStore) -> None:
+    gdf = gpd.GeoDataFrame(
+        {"fid": ["a-1", "a-2"], "FID": [10, 20], "名称": ["滆湖", "西太湖"],
+         "面积（公顷）": [1.5, 2.0], "geom": [1, 2],
+         "Name": ["x", "y"], "name": ["p", "q"], "fid_1": [7, 8]},
+        geometry=[Point(119.9, 31.6), Point(119.8, 31.5)], crs="EPSG:4326",
+    )
+    layer_id = create(store, gdf).layer_id
+    assert_same(store.read(layer_id), gdf)
+    # in the file, the names GeoPackage reserves are renamed (the mapping is in the file)
+    path = store.root / store.get(layer_id).current.file
+    fields = list(pyogrio.read_info(path, layer="features")["fields"])
+    assert "名称" in fields and "fid" not in [f.casefold() for f in fields]
+
+
+def test_mixed_geometry_round_trips(store: GpkgStore) -> None:
+    gdf = gpd.GeoDataFrame(
+        {"kind": ["site", "zone", "road"]},
+        geometry=[Point(119.9, 31.6), Polygon([(119.8, 31.5), (119.9, 31.5), (119.9, 31.6)]),
+                  LineString([(119.7, 31.4), (119.75, 31.45)])],
+        crs="EPSG:4326",
+    )
+    record = create(store, gdf)
+    assert record.current.geometry_types == ("LineString", "Point", "Polygon")
+    assert_same(store.read(record.layer_id), gdf)
+    info = pyogrio.read_info(store.root / record.current.file, layer="features")
+    assert info["geometry_type"] == "Unknown"
+
+
+def test_values_round_trip(store: GpkgStore) -> None:
+    when = pd.to_datetime(["2024-01-01 08:00", None, "2024-03-01 10:30:15.123"], format="ISO8601")
+    gdf = gpd.GeoDataFrame(
+        {
+            "int": [1, 2, 3],
+            "float": [1.5, None, -2.25],
+            "bool": [True, False, True],
+            "maybe": [True, None, False],  # object column of bools and None
+            "str": ["a", None, "丙"],
+            "Int64": pd.array([1, None, 3], dtype="Int64"),
+            "naive": when,
+            "shanghai": when.tz_localize("Asia/Shanghai"),
+            "category": pd.Categorical(["x", "y", "x"]),
+        },
+        geometry=[Point(119.9, 31.6), Point(119.8, 31.5), Point(119.7, 31.4)],
+        crs="EPSG:4326",
+        index=[10, 20, 30],
+    )
+    layer_id = create(store, gdf).layer_id
+    back = store.read(layer_id)
+    assert_same(back, gdf)
+    assert back["maybe"].tolist() == [True, None, False]
+
+
+def test_lists_and_mixed_values_become_text(store: GpkgStore) -> None:
+    gdf = gpd.GeoDataFrame(
+        {"tags": [["湖", 1], {"a": 1}, None], "mixed": ["a", 2, None]},
+        geometry=[Point(119.9, 31.6), Point(119.8, 31.5), Point(119.7, 31.4)],
+        crs="EPSG:4326",
+    )
+    back = store.read(create(store, gdf).layer_id)
+    assert back["tags"].tolist() == ['["湖", 1]', '{"a": 1}', None]
+    assert json.loads(back["tags"][0]) == ["湖", 1]
+    assert back["mixed"].tolist() == ["a", "2", None]
+
+
+def test_other_crs_and_geometry_name(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+    projected = parks.rename_geometry("shape").to_crs("EPSG:32650")
+    back = store.read(create(store, projected).layer_id)
+    assert back.geometry.name == "shape"
+    assert list(back.columns) == list(projected.columns)
+    for a, e in zip(back.geometry, parks.geometry, strict=True):
+        assert a.equals_exact(e, tolerance=1e-6)

@@ -1,0 +1,165 @@
+"""AppTest: Upload page — access, report, save, seen after a restart, replace, delete/restore.
+
+Each test gets its own empty layer store (``LIANGHU_VAR``) so tests do not see each other's
+layers.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from apptest_helpers import LANGS, map_feature_ids, map_feature_states
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from lianghu_map.store import open_store
+
+PARK = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "id": "p1",
+     "properties": {"name": "滆湖口袋公园", "directive_ids": "ecology.1"},
+     "geometry": {"type": "Point", "coordinates": [119.80, 31.62]}},
+    {"type": "Feature", "id": "p2", "properties": {"name": "<img src=x onerror=alert(1)>"},
+     "geometry": {"type": "Polygon", "coordinates": [[[119.90, 31.70], [119.91, 31.70],
+                                                      [119.91, 31.71], [119.90, 31.70]]]}},
+]}
+
+
+def _bytes(doc: dict) -> bytes:
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+@pytest.fixture(autouse=True)
+def store_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "var"))
+    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
+    monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
+    return tmp_path / "var"
+
+
+def _fresh(lang: str = "zh-Hans") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def _upload_page(lang: str = "zh-Hans") -> AppTest:
+    at = _fresh(lang)
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    return at
+
+
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="upload_files").set_value([(name, data, "application/geo+json")]).run()
+    assert not at.exception
+    return at
+
+
+def _save(at: AppTest, **fields: str) -> AppTest:
+    at.text_input(key="upload_user").input("测试员").run()
+    for key, value in {"f0_source": "测试数据", **fields}.items():
+        at.text_input(key=key).input(value).run()
+    at.button(key="f0_save").click().run()
+    assert not at.exception
+    return at
+
+
+def _report(at: AppTest) -> str:
+    """The validation report tables' text."""
+    return "\n".join(df.value.to_string() for df in at.dataframe)
+
+
+def test_writes_are_closed_unless_configured(monkeypatch):
+    monkeypatch.delenv("LIANGHU_LOCAL_MODE")
+    at = _upload_page()
+    assert any("LIANGHU_UPLOAD_PASSWORD" in w.value for w in at.warning)
+    assert len(at.file_uploader) == 0
+
+
+def test_password_opens_writes(monkeypatch):
+    monkeypatch.delenv("LIANGHU_LOCAL_MODE")
+    monkeypatch.setenv("LIANGHU_UPLOAD_PASSWORD", "s3cret")
+    at = _upload_page("en")
+    assert len(at.file_uploader) == 0
+    at.text_input(key="upload_password").input("wrong").run()
+    assert any("Wrong password" in e.value for e in at.error)
+    assert len(at.file_uploader) == 0
+    at.text_input(key="upload_password").input("s3cret").run()
+    assert len(at.file_uploader) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bad_file_report_in_every_language(lang):
+    at = _upload(_upload_page(lang), "broken.geojson", b'{"type": "FeatureCollection",\n "x": ]')
+    assert at.error, "a refused file says so"
+    report = _report(at)
+    assert "broken.geojson" in report
+    expected = {"zh-Hans": "第 2 行", "zh-Hant": "第 2 行", "en": "line 2"}[lang]
+    assert expected in report
+    assert not any(b.key == "f0_save" for b in at.button), "a refused file cannot be saved"
+
+
+def test_upload_save_map_restart_replace_delete_restore():
+    at = _upload(_upload_page(), "parks.geojson", _bytes(PARK))
+    assert any("2 个要素" in s.value for s in at.success)
+    at = _save(at, f0_tzh="口袋公园试点")
+    assert any("已保存" in s.value for s in at.success)
+
+    [record] = open_store().list_layers()
+    assert record.title_zh == "口袋公园试点" and record.current.feature_count == 2
+    assert record.current.created_by == "测试员"
+    assert ("p1", "ecology.1", "file") in {(lk.feature_id, lk.directive_id, lk.origin)
+                                           for lk in record.current.links}
+    new_ids = {f"{record.layer_id}/p1", f"{record.layer_id}/p2"}
+
+    at.switch_page("pages/map.py").run()
+    assert new_ids <= map_feature_ids(at)
+    script = json.dumps(at.get("component_instance")[0].proto.json_args)
+    assert "<img src=x" not in script, "uploaded names are escaped before they reach HTML"
+
+    # a restart: a new app instance reads the store again
+    at2 = _fresh()
+    assert new_ids <= map_feature_ids(at2)
+    # the directive filter includes the uploaded feature its file linked
+    at2.selectbox(key="f_directive").set_value("ecology.1").run()
+    states = map_feature_states(at2)
+    assert states.get(f"{record.layer_id}/p1") == "focus"
+    # … and the Directives page lists it under its clause
+    at2.switch_page("pages/directives.py").run()
+    assert any("滆湖口袋公园" in h.proto.body for h in at2.get("html"))
+
+    # replace: a new version; the old one is listed in the history
+    smaller = {"type": "FeatureCollection", "features": PARK["features"][:1]}
+    at3 = _upload(_upload_page(), "parks-v2.geojson", _bytes(smaller))
+    at3.selectbox(key="f0_target").set_value(record.layer_id).run()
+    at3 = _save(at3)
+    rec = open_store().get(record.layer_id)
+    assert [v.version for v in rec.versions] == [1, 2] and rec.current.feature_count == 1
+    history = "\n".join(df.value.to_string() for df in at3.dataframe)
+    assert "parks.geojson" in history and "parks-v2.geojson" in history
+    at3.switch_page("pages/map.py").run()
+    ids = map_feature_ids(at3)
+    assert f"{record.layer_id}/p1" in ids and f"{record.layer_id}/p2" not in ids
+
+    # delete (soft) → gone from the map; restore → back
+    at4 = _upload_page()
+    at4.button(key=f"delete_{record.layer_id}").click().run()
+    assert open_store().list_layers() == []
+    at4.switch_page("pages/map.py").run()
+    assert not any(i.startswith(record.layer_id) for i in map_feature_ids(at4))
+    at5 = _upload_page()
+    at5.button(key=f"restore_{record.layer_id}").click().run()
+    at5.switch_page("pages/map.py").run()
+    assert f"{record.layer_id}/p1" in map_feature_ids(at5)
+
+
+def test_projected_file_offers_crs_choice():
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "站"},
+         "geometry": {"type": "Point", "coordinates": [488_600.0, 3_508_900.0]}}]}
+    at = _upload(_upload_page("en"), "gk.geojson", _bytes(doc))
+    assert "projected" in _report(at)
+    assert not any(b.key == "f0_save" for b in at.button)
+    at.selectbox(key="f0_crs").set_value("EPSG:4549").run()
+    assert any("Ready to save" in s.value for s in at.success)
