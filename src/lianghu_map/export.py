@@ -61,6 +61,6 @@ def export_layer(gdf: gpd.GeoDataFrame, fmt: str, layer_name: str = "features") 
         return buf.getvalue()
     if fmt == "csv":
         frame = pd.DataFrame(data.drop(columns=data.geometry.name))
-        frame.insert(0, "wkt", data.geometry.to_wkt())
+        frame.insert(0, "wkt", data.geometry.to_wkt(rounding_precision=-1))  # full precision
         return frame.to_csv(index=False).encode("utf-8-sig")
     raise ValueError(f"unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")

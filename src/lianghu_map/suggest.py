@@ -62,7 +62,8 @@ def text_of(row: pd.Series, columns: list[str]) -> str:
 
 
 def _text_columns(gdf: gpd.GeoDataFrame) -> list[str]:
-    return [c for c in gdf.columns if c not in _SKIP_COLUMNS and gdf[c].dtype == object]
+    return [c for c in gdf.columns if c not in _SKIP_COLUMNS
+            and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))]
 
 
 def _parse_ids(value: object) -> list[str]:
