@@ -23,7 +23,7 @@ from lianghu_map.publish import (
 )
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
-from lianghu_map.ui import current_lang, download_buttons, report_table
+from lianghu_map.ui import current_basemap, current_lang, download_buttons, report_table
 
 lang = current_lang()
 settings = load_settings()
@@ -127,7 +127,7 @@ if allowed:
             st.markdown(f"**{t('upload.preview', lang)}**")
             spec, preview = preview_features(draft, meta)
             sel = MapSelection(tuple(preview.index), (), (), tuple(preview.index))
-            st_folium(base_map(st.session_state.get("basemap", "osm")),
+            st_folium(base_map(current_basemap()),
                       feature_group_to_add=feature_groups(preview, sel, lang, layers=(spec,)),
                       key=f"{key}_map", height=360, use_container_width=True,
                       returned_objects=[])

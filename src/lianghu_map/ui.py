@@ -11,9 +11,11 @@ import streamlit as st
 
 from .export import EXPORT_FORMATS, export_layer, export_name, mime_type
 from .i18n import DEFAULT_LANG, LANGS, t
+from .mapview import BASEMAPS
 
 __all__ = [
     "PAGES",
+    "current_basemap",
     "current_lang",
     "download_buttons",
     "facts_table",
@@ -84,15 +86,30 @@ def download_buttons(layer: Callable[[], gpd.GeoDataFrame], layer_id: str, key: 
 
 
 _SEVERITY_ICON = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
+_SEVERITY_COLOR = {"error": "#c92a2a", "warning": "#e67700", "info": "#1971c2"}
 
 
 def report_table(report: pd.DataFrame, lang: str) -> None:
-    """The validation report (severity, where, message) as a table, in ``lang``."""
-    shown = pd.DataFrame({
-        t("upload.col.severity", lang): [f"{_SEVERITY_ICON[s]} {t(f'severity.{s}', lang)}"
-                                         for s in report["severity"]],
-        t("upload.col.where", lang): report["where"],
-        t("upload.col.message", lang): report["message"],
-    })
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(shown), 400))
+    """The validation report (severity, where, message) as an HTML table (text a screen reader
+    and a browser test can read; every cell escaped)."""
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(t(k, lang))}</th>"
+                   for k in ("upload.col.severity", "upload.col.where", "upload.col.message"))
+    rows = []
+    for sev, where, msg in report[["severity", "where", "message"]].itertuples(index=False):
+        label = f"{_SEVERITY_ICON[sev]} {t(f'severity.{sev}', lang)}"
+        rows.append(f"<tr class='lh-finding lh-{sev}'>"
+                    f"<td style='color:{_SEVERITY_COLOR[sev]};white-space:nowrap;padding:2px 8px'>"
+                    f"{html.escape(label)}</td>"
+                    f"<td style='padding:2px 8px'>{html.escape(where)}</td>"
+                    f"<td style='padding:2px 8px'>{html.escape(msg)}</td></tr>")
+    show_html("<div style='max-height:360px;overflow:auto'><table class='lh-report' "
+              "style='font-size:.85rem;border-collapse:collapse'>"
+              f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def current_basemap() -> str:
+    """The basemap chosen on the Map page, else ?basemap=, else the default."""
+    for value in (st.session_state.get("basemap"), st.query_params.get("basemap")):
+        if value in BASEMAPS:
+            return value
+    return BASEMAPS[0]

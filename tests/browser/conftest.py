@@ -38,8 +38,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def _serve(tmp_path_factory, **env: str):
     """`streamlit run app.py` on 127.0.0.1:<free port>; yields the base URL."""
     port = _free_port()
     home = tmp_path_factory.mktemp("home")
@@ -49,8 +48,8 @@ def server(tmp_path_factory):
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"],
-        cwd=ROOT, env={**os.environ, "HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
+        cwd=ROOT, env={**os.environ, "HOME": str(home), **env}, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -68,6 +67,20 @@ def server(tmp_path_factory):
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app with the built-in data only (an empty layer store, writes closed)."""
+    yield from _serve(tmp_path_factory, LIANGHU_VAR=str(tmp_path_factory.mktemp("var")),
+                      LIANGHU_LOCAL_MODE="")
+
+
+@pytest.fixture(scope="module")
+def writable_server(tmp_path_factory):
+    """The app in local mode (writes open) with its own empty layer store."""
+    yield from _serve(tmp_path_factory, LIANGHU_VAR=str(tmp_path_factory.mktemp("var")),
+                      LIANGHU_LOCAL_MODE="1")
 
 
 @pytest.fixture(scope="session")
