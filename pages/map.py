@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lianghu_map.catalog import layer_features, load_catalog
+from lianghu_map.catalog import feature_attributes, layer_features, load_catalog
 from lianghu_map.i18n import STATUS_KEYS, status_label, t
 from lianghu_map.mapview import BASEMAPS, base_map, feature_groups, legend_html
 from lianghu_map.panels import (
@@ -142,6 +142,10 @@ with col_panel:
         row = features.loc[selected]
         show_html(feature_title_html(row, lang))
         facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
+        attributes = feature_attributes(cat, selected)
+        if attributes:
+            with st.expander(t("panel.attributes", lang)):
+                facts_table(attributes)
         st.markdown(f"**{t('panel.clauses', lang)}**")
         mentioning = links.directives_of(selected)
         if not mentioning:

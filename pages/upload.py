@@ -126,6 +126,8 @@ if allowed:
 
             st.markdown(f"**{t('upload.preview', lang)}**")
             spec, preview = preview_features(draft, meta)
+            if len(preview) < len(res.gdf):
+                st.caption(t("upload.preview.capped", lang, n=len(preview), total=len(res.gdf)))
             sel = MapSelection(tuple(preview.index), (), (), tuple(preview.index))
             st_folium(base_map(current_basemap()),
                       feature_group_to_add=feature_groups(preview, sel, lang, layers=(spec,)),

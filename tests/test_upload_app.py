@@ -121,10 +121,19 @@ def test_upload_save_map_restart_replace_delete_restore():
     # a restart: a new app instance reads the store again
     at2 = _fresh()
     assert new_ids <= map_feature_ids(at2)
+    # clicking it (faked) shows its facts, its own attributes and the clause its file linked
+    at2.session_state["selected_feature"] = f"{record.layer_id}/p1"
+    at2.run()
+    panel = "\n".join(h.proto.body for h in at2.get("html"))
+    assert "测试数据" in panel and "口袋公园试点" in panel  # source and layer title
+    assert "directive_ids" in panel and "ecology.1" in panel  # attributes as uploaded
     # the directive filter includes the uploaded feature its file linked
     at2.selectbox(key="f_directive").set_value("ecology.1").run()
     states = map_feature_states(at2)
-    assert states.get(f"{record.layer_id}/p1") == "focus"
+    assert states.get(f"{record.layer_id}/p1") == "selected"  # the clicked one, drawn on top
+    del at2.session_state["selected_feature"]
+    at2.run()
+    assert map_feature_states(at2).get(f"{record.layer_id}/p1") == "focus"
     # … and the Directives page lists it under its clause
     at2.switch_page("pages/directives.py").run()
     assert any("滆湖口袋公园" in h.proto.body for h in at2.get("html"))

@@ -22,7 +22,14 @@ from .layers import LAYERS, LayerSpec, canonical_features, load_builtin_features
 from .links import Link, LinkTable, build_links
 from .store import LayerRecord, LayerStore, open_store
 
-__all__ = ["Catalog", "builtin_catalog", "layer_features", "load_catalog", "read_layer"]
+__all__ = [
+    "Catalog",
+    "builtin_catalog",
+    "feature_attributes",
+    "layer_features",
+    "load_catalog",
+    "read_layer",
+]
 
 
 @dataclass(frozen=True)
@@ -124,3 +131,20 @@ def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None
     if rec is not None:
         return read_layer(store or open_store(), layer_id, rec.current_version)
     return cat.features[cat.features["layer_id"] == layer_id].reset_index(drop=True)
+
+
+def feature_attributes(cat: Catalog, feature_id: str, store: LayerStore | None = None
+                       ) -> list[tuple[str, str]]:
+    """An uploaded feature's own attributes as (name, value) text pairs; [] for built-ins."""
+    layer_id, _, source_id = feature_id.partition("/")
+    rec = cat.records.get(layer_id)
+    if rec is None:
+        return []
+    gdf = read_layer(store or open_store(), layer_id, rec.current_version)
+    rows = gdf[gdf["source_id"].astype(str) == source_id]
+    if rows.empty:
+        return []
+    row = rows.iloc[0]
+    skip = {gdf.geometry.name, "source_index", "source_id"}
+    return [(str(col), "" if pd.isna(row[col]) else str(row[col]))
+            for col in gdf.columns if col not in skip and not isinstance(row[col], list | dict)]

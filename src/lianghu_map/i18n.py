@@ -53,6 +53,10 @@ _STRINGS: dict[str, tuple[str, ...]] = {
         "点击地图上的要素，查看其属性及提及它的部署条目。",
         "Click a feature on the map to read its properties and the clauses that mention it.",
     ),
+    "panel.attributes": ("原始属性", "Attributes as uploaded"),
+    "upload.preview.capped": ("预览仅显示前 {n} 个要素（共 {total} 个）；保存时全部保存。",
+                              "The preview shows the first {n} of {total} features; all are "
+                              "saved."),
     "panel.close": ("关闭", "Close"),
     "panel.clauses": ("提及它的部署条目", "Clauses that mention it"),
     "panel.no_clause": ("会议部署中没有条目提及此要素。",

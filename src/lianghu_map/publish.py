@@ -20,6 +20,7 @@ from .store import LayerRecord, LayerStore, LinkRecord
 from .suggest import Suggestion, file_links, suggest_links
 
 __all__ = [
+    "PREVIEW_LIMIT",
     "UPLOAD_KINDS",
     "Draft",
     "LayerMeta",
@@ -147,12 +148,17 @@ def links_from_table(table: pd.DataFrame, original: pd.DataFrame | None = None
     return tuple(out.values())
 
 
-def preview_features(draft: Draft, meta: LayerMeta) -> tuple[LayerSpec, gpd.GeoDataFrame]:
-    """The draft as it will look on the map (canonical schema, the layer's colour)."""
+PREVIEW_LIMIT = 5_000  # features drawn in the preview (the map payload stays small)
+
+
+def preview_features(draft: Draft, meta: LayerMeta, limit: int = PREVIEW_LIMIT
+                     ) -> tuple[LayerSpec, gpd.GeoDataFrame]:
+    """The draft as it will look on the map (canonical schema, the layer's colour); at most
+    ``limit`` features."""
     spec = LayerSpec("preview", title_zh=meta.title_zh, title_en=meta.title_en, stored=True,
                      color=meta.color)
-    return spec, canonical_features(draft.result.gdf, spec, kind=meta.kind, status=meta.status,
-                                    source=meta.source)
+    return spec, canonical_features(draft.result.gdf.iloc[:limit], spec, kind=meta.kind,
+                                    status=meta.status, source=meta.source)
 
 
 def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[LinkRecord, ...],
