@@ -18,7 +18,7 @@ assets: $(STAMP)
 	$(PY) -m lianghu_map.assets
 
 run: assets
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(if $(LOCAL),LIANGHU_LOCAL_MODE=1 )$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

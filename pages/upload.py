@@ -55,6 +55,7 @@ if allowed:
     files = st.file_uploader(
         t("upload.files", lang), accept_multiple_files=True, key="upload_files",
         type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "csv"],
+        max_upload_size=settings.max_upload_mb,
         help=t("upload.files.help", lang, mb=settings.max_upload_mb),
     ) or []
     drafts = st.session_state.setdefault("_drafts", {})
