@@ -6,7 +6,9 @@ from lianghu_map.catalog import load_catalog
 from lianghu_map.directives import THEMES
 from lianghu_map.i18n import t, zh
 from lianghu_map.panels import clause_html, feature_list_html, heading_html, theme_label
-from lianghu_map.ui import current_lang, page_path, show_html
+from lianghu_map.ui import current_lang, page_path, require_app_shell, show_html
+
+require_app_shell()
 
 lang = current_lang()
 cat = load_catalog()

@@ -14,7 +14,16 @@ from lianghu_map.panels import (
     theme_label,
 )
 from lianghu_map.selection import MapFilter, select
-from lianghu_map.ui import current_lang, download_buttons, facts_table, page_path, show_html
+from lianghu_map.ui import (
+    current_lang,
+    download_buttons,
+    facts_table,
+    page_path,
+    require_app_shell,
+    show_html,
+)
+
+require_app_shell()
 
 lang = current_lang()
 cat = load_catalog()

@@ -23,7 +23,15 @@ from lianghu_map.publish import (
 )
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
-from lianghu_map.ui import current_basemap, current_lang, download_buttons, report_table
+from lianghu_map.ui import (
+    current_basemap,
+    current_lang,
+    download_buttons,
+    report_table,
+    require_app_shell,
+)
+
+require_app_shell()
 
 lang = current_lang()
 settings = load_settings()

@@ -22,6 +22,7 @@ __all__ = [
     "language_selector",
     "page_path",
     "report_table",
+    "require_app_shell",
     "show_html",
 ]
 
@@ -31,6 +32,21 @@ PAGES = {
     "directives": ("pages/directives.py", "directives"),
     "upload": ("pages/upload.py", "upload"),
 }
+
+
+def require_app_shell() -> None:
+    """Make sure a page runs inside app.py's navigation (language switch, page config).
+
+    Streamlit still treats an app with a ``pages/`` folder as a v1 multipage app until the first
+    ``st.navigation`` call in the process; so the first request of a fresh server, if it is a
+    deep link (/upload), runs the page script on its own.  Turn that mode off and rerun: the
+    rerun goes through app.py to the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def page_path(key: str) -> str:

@@ -30,8 +30,10 @@ def _fill(page, key: str, value: str) -> None:
 
 
 def test_upload_report_save_and_see_on_map(page, writable_server):
-    page.goto(writable_server + "/upload?basemap=none")
+    page.goto(writable_server + "/upload?basemap=none")  # the fresh server's first request
     wait_for_app(page)
+    # a deep link still runs inside app.py's shell (Streamlit would run pages/upload.py alone)
+    page.get_by_test_id("stSidebar").get_by_text("语言 / Language").wait_for()
     _fill(page, "upload_user", "测试员")
     with page.expect_file_chooser() as chooser:
         page.get_by_test_id("stFileUploaderDropzone").click()
