@@ -53,7 +53,7 @@ def test_upload_report_save_and_see_on_map(page, writable_server):
     _fill(page, "f0_source", "浏览器测试")
     _fill(page, "f0_tzh", "湿地试点")
     page.locator(".st-key-f0_save button").click()
-    page.get_by_text("已保存", exact=False).wait_for(timeout=30_000)
+    page.get_by_text("已保存：图层", exact=False).wait_for(timeout=30_000)
 
     # a new session on the Map page: the saved layer is drawn for everyone
     page.goto(writable_server + "/?basemap=none")
