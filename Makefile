@@ -26,5 +26,8 @@ lint: $(STAMP)
 test: assets lint
 	$(PY) -m pytest
 
+bench: assets
+	$(PY) -m bench
+
 clean:
 	rm -rf $(VENV) static .pytest_cache

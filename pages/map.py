@@ -18,6 +18,7 @@ from lianghu_map.ui import (
     current_lang,
     download_buttons,
     facts_table,
+    md,
     page_path,
     require_app_shell,
     show_html,
@@ -78,7 +79,7 @@ with st.sidebar:
     st.markdown(f"**{t('layers.label', lang)}**")
     visible_layers = tuple(
         spec.id for spec in cat.layers
-        if st.checkbox(spec.label(lang), value=True, key=f"layer_{spec.id}")
+        if st.checkbox(md(spec.label(lang)), value=True, key=f"layer_{spec.id}")
     )
     st.markdown(f"**{t('filters.header', lang)}**")
     themes = st.multiselect(

@@ -27,6 +27,7 @@ from lianghu_map.ui import (
     current_basemap,
     current_lang,
     download_buttons,
+    md,
     report_table,
     require_app_shell,
 )
@@ -52,7 +53,7 @@ else:
     if pw and not allowed:
         st.error(t("upload.password_wrong", lang))
 if cat.store_error:
-    st.error(cat.store_error.message(lang))
+    st.error(md(cat.store_error.message(lang)))
 
 if allowed:
     user = st.text_input(t("upload.user", lang), key="upload_user",
@@ -73,7 +74,7 @@ if allowed:
     for n, up in enumerate(files):
         key = f"f{n}"
         with st.container(border=True):
-            st.markdown(f"#### {n + 1}. `{up.name}`")
+            st.markdown(f"#### {n + 1}. {md(up.name)}")
             layer = st.session_state.get(f"{key}_layer")
             assume = st.session_state.get(f"{key}_crs")
             swap = st.session_state.get(f"{key}_swap", False)
@@ -177,7 +178,7 @@ if allowed:
                         record = save_draft(open_store(), draft, meta,
                                             links_from_table(edited, table), user, replace)
                     except LianghuError as err:
-                        st.error(err.message(lang))
+                        st.error(md(err.message(lang)))
                     else:
                         st.session_state["_saved"] = (record.layer_id, record.current_version)
                         st.rerun()
@@ -192,20 +193,20 @@ try:
     store = open_store()
     records = store.list_layers(include_deleted=True)
 except LianghuError as err:
-    st.error(err.message(lang))
+    st.error(md(err.message(lang)))
     records = []
 if not records:
     st.caption(t("stored.none", lang))
 for rec in records:
     label = rec.title(lang) + (f" · {t('stored.deleted', lang)}" if rec.deleted else "")
-    with st.expander(f"{label} — v{rec.current_version} · {rec.current.feature_count}",
+    with st.expander(f"{md(label)} — v{rec.current_version} · {rec.current.feature_count}",
                      expanded=False):
         cur = rec.current
-        st.caption(t("stored.meta", lang, id=rec.layer_id, file=cur.original_name,
-                     who=cur.created_by, when=cur.created_at[:19].replace("T", " "),
-                     n=cur.feature_count))
+        st.caption(md(t("stored.meta", lang, id=rec.layer_id, file=cur.original_name,
+                        who=cur.created_by, when=cur.created_at[:19].replace("T", " "),
+                        n=cur.feature_count)))
         if cur.conversions:
-            st.caption(t("stored.conversions", lang) + "; ".join(cur.conversions))
+            st.caption(md(t("stored.conversions", lang) + "; ".join(cur.conversions)))
         if not rec.deleted:
             download_buttons(lambda r=rec: read_layer(store, r.layer_id, r.current_version),
                              rec.layer_id, f"dl_{rec.layer_id}", lang, rec.current_version)

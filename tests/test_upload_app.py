@@ -172,3 +172,20 @@ def test_projected_file_offers_crs_choice():
     assert not any(b.key == "f0_save" for b in at.button)
     at.selectbox(key="f0_crs").set_value("EPSG:4549").run()
     assert any("Ready to save" in s.value for s in at.success)
+
+
+def test_user_text_stays_text_in_labels_and_captions():
+    """Widget labels, expander titles and captions render markdown: an uploaded title or file name
+    must not become an image (a request off the machine) or formatting."""
+    hostile = "![x](http://evil.example/x.png) **bold**"
+    at = _upload(_upload_page(), "[x](javascript:alert(1)).geojson", _bytes(PARK))
+    at = _save(at, f0_tzh=hostile)
+    [record] = open_store().list_layers()
+    assert record.title_zh == hostile  # stored as given
+    at.switch_page("pages/map.py").run()
+    label = at.checkbox(key=f"layer_{record.layer_id}").label
+    assert label.startswith(r"\!\[x\]\(http\://evil") and r"\*\*bold\*\*" in label
+    at.switch_page("pages/upload.py").run()
+    shown = [e.proto.label for e in at.expander] + [c.value for c in at.caption]
+    assert any(r"\!\[x\]" in s for s in shown)
+    assert not any("](javascript" in s for s in shown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -18,8 +19,10 @@ __all__ = [
     "current_basemap",
     "current_lang",
     "download_buttons",
+    "enter_app_shell",
     "facts_table",
     "language_selector",
+    "md",
     "page_path",
     "report_table",
     "require_app_shell",
@@ -34,17 +37,25 @@ PAGES = {
 }
 
 
+_SHELL_KEY = "_lh_shell"
+
+
+def enter_app_shell() -> None:
+    """Called by app.py on every run: this session has the app's shell."""
+    st.session_state[_SHELL_KEY] = True
+
+
 def require_app_shell() -> None:
     """Make sure a page runs inside app.py's navigation (language switch, page config).
 
-    Streamlit still treats an app with a ``pages/`` folder as a v1 multipage app until the first
-    ``st.navigation`` call in the process; so the first request of a fresh server, if it is a
-    deep link (/upload), runs the page script on its own.  Turn that mode off and rerun: the
-    rerun goes through app.py to the same page.
+    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until the first
+    ``st.navigation`` call in the process: the first request of a fresh server, if it is a deep
+    link (/upload), runs the page script on its own.  On a session's first run (nothing to lose:
+    no widget has been used yet), turn the v1 mode off and rerun, which goes through app.py.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.session_state.get(_SHELL_KEY):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -72,6 +83,15 @@ def language_selector() -> str:
 def current_lang() -> str:
     lang = st.session_state.get("lang", DEFAULT_LANG)
     return lang if lang in LANGS else DEFAULT_LANG
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: str) -> str:
+    """Text from data or a user, safe in a Streamlit label, caption or markdown: every markdown
+    character is escaped, so ``![x](http://…)`` stays text and fetches nothing."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def show_html(fragment: str) -> None:
