@@ -23,6 +23,7 @@ from lianghu_map.publish import (
 )
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
+from lianghu_map.suggest import SUGGEST_LIMIT
 from lianghu_map.ui import (
     current_basemap,
     current_lang,
@@ -147,6 +148,8 @@ if allowed:
 
             st.markdown(f"**{t('upload.links', lang)}**")
             table = suggestion_table(draft, cat, lang)
+            if len(res.gdf) > SUGGEST_LIMIT:
+                st.caption(t("upload.links.capped", lang, n=SUGGEST_LIMIT))
             if table.empty:
                 st.caption(t("upload.links.none", lang))
                 edited = table

@@ -206,6 +206,10 @@ _STRINGS: dict[str, tuple[str, ...]] = {
         "Links given by the file (directive_ids) are ticked; the app's suggestions wait for "
         "you. Change a directive id or untick to reject.",
     ),
+    "upload.links.capped": ("建议只针对前 {n} 个要素；其余要素可在文件中用 directive_ids "
+                            "属性关联。",
+                            "Suggestions cover the first {n} features; link the others with a "
+                            "directive_ids property in the file."),
     "upload.col.accept": ("采纳", "Accept"),
     "upload.col.directive": ("部署条目", "Directive"),
     "upload.need.user": ("请填写您的姓名。", "Enter your name."),

@@ -25,14 +25,24 @@ import pandas as pd
 from .directives import Meeting
 from .errors import Finding, Severity
 from .gazetteer import Gazetteer, normalise
+from .layers import NAME_EN_COLUMNS, NAME_ZH_COLUMNS
 
-__all__ = ["DIRECTIVE_COLUMN", "Suggestion", "file_links", "suggest_links", "text_of"]
+__all__ = [
+    "DIRECTIVE_COLUMN",
+    "SUGGEST_LIMIT",
+    "Suggestion",
+    "file_links",
+    "suggest_links",
+    "text_of",
+]
 
 DIRECTIVE_COLUMN = "directive_ids"
 MAX_DIRECTIVES_PER_KEYWORD = 3
-MIN_KEYWORD = 2  # characters (CJK); Latin keywords need 4
+MIN_KEYWORD = 3  # characters (CJK; Latin keywords need 4). Shorter place names: the gazetteer
 MAX_KEYWORD = 16
-MAX_TEXT = 200  # characters of attribute text looked at per feature
+MAX_TEXT = 120  # characters of text looked at per feature
+MAX_VALUE = 30  # longer attribute values (notes, descriptions) are not names: skipped
+SUGGEST_LIMIT = 5_000  # features looked at (suggestions are for the analyst to review)
 _SKIP_COLUMNS = {"geometry", "source_index", "source_id", DIRECTIVE_COLUMN, "style"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _COMMON = frozenset(normalise(w) for w in (
@@ -51,19 +61,22 @@ class Suggestion:
     place_id: str = ""
 
 
-def text_of(row: pd.Series, columns: list[str]) -> str:
-    """The feature's names and short text attributes, joined (what suggestions look at)."""
+def text_of(values: tuple) -> str:
+    """A feature's names and short text attributes, joined (what suggestions look at)."""
     parts = []
-    for col in columns:
-        v = row[col]
-        if isinstance(v, str) and v.strip() and not v.lstrip().startswith(("{", "[")):
+    for v in values:
+        if isinstance(v, str) and 0 < len(v.strip()) <= MAX_VALUE \
+                and not v.lstrip().startswith(("{", "[")):
             parts.append(v.strip())
     return " · ".join(parts)[:MAX_TEXT]
 
 
 def _text_columns(gdf: gpd.GeoDataFrame) -> list[str]:
-    return [c for c in gdf.columns if c not in _SKIP_COLUMNS
+    """Text columns, name columns first."""
+    text = [c for c in gdf.columns if c not in _SKIP_COLUMNS
             and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))]
+    names = [c for c in (*NAME_ZH_COLUMNS, *NAME_EN_COLUMNS) if c in text]
+    return names + [c for c in text if c not in names]
 
 
 def _parse_ids(value: object) -> list[str]:
@@ -121,14 +134,15 @@ class _DirectiveIndex:
         n = len(norm)
         for length in range(min(n, MAX_KEYWORD), MIN_KEYWORD - 1, -1):
             for start in range(n - length + 1):
+                hits = self.ngrams.get(norm[start:start + length])  # most fragments: None
+                if not hits or len(hits) > MAX_DIRECTIVES_PER_KEYWORD:
+                    continue
                 frag = norm[start:start + length]
-                if not frag.strip() or frag in _COMMON or not _keyword_shape(frag):
+                if frag in _COMMON or not _keyword_shape(frag):
                     continue
                 if any(s <= start and start + length <= e for s, e, _ in found):
                     continue  # inside a longer match
-                hits = self.ngrams.get(frag, ())
-                if 0 < len(hits) <= MAX_DIRECTIVES_PER_KEYWORD:
-                    found.append((start, start + length, sorted(hits)))
+                found.append((start, start + length, sorted(hits)))
         out = []
         for s, e, hits in found:
             for did in hits:
@@ -145,13 +159,16 @@ def _keyword_shape(frag: str) -> bool:
 
 def suggest_links(gdf: gpd.GeoDataFrame, meeting: Meeting, gazetteer: Gazetteer
                   ) -> list[Suggestion]:
-    """Suggested directive links for every feature (not those the file gives itself)."""
+    """Suggested directive links for the first ``SUGGEST_LIMIT`` features (not those the file
+    gives itself)."""
     index = _DirectiveIndex(meeting, gazetteer)
     columns = _text_columns(gdf)
     out: list[Suggestion] = []
     cache: dict[str, list[Suggestion]] = {}
-    for sid, (_, row) in zip(gdf["source_id"], gdf.iterrows(), strict=True):
-        text = text_of(row, columns)
+    head = gdf.iloc[:SUGGEST_LIMIT]
+    rows = zip(*(head[c].tolist() for c in columns), strict=True) if columns else ()
+    for sid, values in zip(head["source_id"], rows, strict=False):
+        text = text_of(values)
         if not text:
             continue
         if text not in cache:
