@@ -189,3 +189,27 @@ def test_user_text_stays_text_in_labels_and_captions():
     shown = [e.proto.label for e in at.expander] + [c.value for c in at.caption]
     assert any(r"\!\[x\]" in s for s in shown)
     assert not any("](javascript" in s for s in shown)
+
+
+def test_several_files_at_once_each_with_its_report_and_fixes():
+    """A GBK shapefile without .cpg, a two-layer GeoPackage and broken JSON, in one go: each gets
+    its own report; the GeoPackage asks for a layer and is ready once one is chosen."""
+    from ingest_fixtures import gpkg_two, shapefile_gbk_no_cpg
+
+    files = [shapefile_gbk_no_cpg(), gpkg_two(), ("broken.json", b"{")]
+    at = _upload_page("en")
+    at.file_uploader(key="upload_files").set_value(
+        [(name, data, "application/octet-stream") for name, data in files]).run()
+    assert not at.exception
+    report = _report(at)
+    for name, _ in files:
+        assert name in report
+    assert "GB18030" in report  # the encoding judged from the DBF, said so
+    tables = "\n".join(df.value.to_string() for df in at.dataframe)
+    assert "西太湖科技产业园" in tables  # GBK attributes come out as readable Chinese
+    assert "several layers" in report and "Not valid JSON" in report
+    ready = [s.value for s in at.success]
+    assert len(ready) == 1 and "Ready to save" in ready[0]  # the shapefile only
+    at.selectbox(key="f1_layer").set_value("b").run()
+    assert len([s for s in at.success if "Ready to save" in s.value]) == 2
+    assert len(at.error) == 1  # the broken JSON is still refused
