@@ -686,3 +686,12 @@ ALL_BUILDERS = [b for b in vars(fx).values() if _is_builder(b)]
 @pytest.mark.parametrize("build", ALL_BUILDERS, ids=[b.__name__ for b in ALL_BUILDERS])
 def test_every_fixture_ingests_without_raising(build) -> None:
     run(build())  # run() checks messages in three languages and gdf/ok for ERROR findings
+
+
+def test_kml_keeps_only_the_columns_the_file_fills():
+    """GDAL adds timestamp/begin/end/tessellate/extrude/visibility … to every KML feature."""
+    res = ingest_file(*fx.kml_handwritten())
+    assert res.ok
+    assert {"timestamp", "begin", "end", "tessellate", "extrude", "visibility"}.isdisjoint(
+        res.gdf.columns)
+    assert "Name" in res.gdf.columns

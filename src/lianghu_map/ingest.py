@@ -368,6 +368,13 @@ def _read_kml_bytes(data: bytes, rep: _Report) -> Read:
     if not frames:
         raise rep.refuse("no_features")
     gdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    # GDAL's KML drivers add a column for every KML element (timestamp, altitudeMode, icon …);
+    # keep only those the file fills
+    defaults = {"tessellate": -1, "extrude": 0, "visibility": -1}
+    empty = [c for c in gdf.columns if c != "geometry" and (
+        (gdf[c].isna() | (gdf[c].astype(str) == "")).all()
+        or (c in defaults and (gdf[c] == defaults[c]).all()))]
+    gdf = gdf.drop(columns=empty)
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs=4326), True, ()
 
 
