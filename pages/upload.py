@@ -1,10 +1,12 @@
 """Upload page: analysts add layers — validate, convert, link to directives, preview, save."""
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from lianghu_map.catalog import load_catalog, read_layer
-from lianghu_map.config import can_write, load_settings
+from lianghu_map.config import load_settings
 from lianghu_map.crs import DATUM_LABELS, DATUMS, crs_label
 from lianghu_map.errors import LianghuError
 from lianghu_map.i18n import STATUS_KEYS, kind_label, status_label, t
@@ -14,10 +16,13 @@ from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
     attribute_table,
+    delete_layer,
     findings_frame,
     links_from_table,
     prepare,
     preview_features,
+    restore_layer,
+    revert_layer,
     save_draft,
     suggestion_table,
 )
@@ -25,34 +30,27 @@ from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.suggest import SUGGEST_LIMIT
 from lianghu_map.ui import (
+    analyst_access,
     current_basemap,
     current_lang,
     download_buttons,
     md,
     report_table,
     require_app_shell,
+    secrets,
 )
 
 require_app_shell()
 
 lang = current_lang()
-settings = load_settings()
+settings = load_settings(secrets())
 cat = load_catalog()
 st.subheader(t("upload.header", lang))
 st.caption(t("upload.intro", lang))
 
-# -- write access: local mode or the configured password; never open by accident
-if not settings.writes_configured:
-    st.warning(t("upload.closed", lang))
-    allowed = False
-elif settings.local_mode:
-    st.info(t("upload.local_mode", lang))
-    allowed = True
-else:
-    pw = st.text_input(t("upload.password", lang), type="password", key="upload_password")
-    allowed = can_write(settings, pw)
-    if pw and not allowed:
-        st.error(t("upload.password_wrong", lang))
+# -- who may write: worked out on every run (viewer unless local mode, password or SSO)
+access = analyst_access(settings, lang)
+allowed = access.can_write
 if cat.store_error:
     st.error(md(cat.store_error.message(lang)))
 
@@ -179,7 +177,8 @@ if allowed:
                 with st.spinner(t("upload.saving", lang)):
                     try:
                         record = save_draft(open_store(), draft, meta,
-                                            links_from_table(edited, table), user, replace)
+                                            links_from_table(edited, table), user, access,
+                                            replace)
                     except LianghuError as err:
                         st.error(md(err.message(lang)))
                     else:
@@ -224,19 +223,24 @@ for rec in records:
         if allowed:
             who = st.session_state.get("upload_user", "").strip() or "analyst"
             c1, c2 = st.columns(2)
+            action = None
             if rec.deleted:
                 if c1.button(t("stored.restore", lang), key=f"restore_{rec.layer_id}"):
-                    store.restore(rec.layer_id, user=who)
-                    st.rerun()
+                    action = partial(restore_layer, store, rec.layer_id, who, access)
             else:
                 if c1.button(t("stored.delete", lang), key=f"delete_{rec.layer_id}"):
-                    store.delete(rec.layer_id, user=who)
-                    st.rerun()
+                    action = partial(delete_layer, store, rec.layer_id, who, access)
                 older = [v.version for v in rec.versions if v.version != rec.current_version]
                 if older:
                     target = c2.selectbox(t("stored.revert", lang), older,
                                           key=f"revert_v_{rec.layer_id}")
                     if c2.button(t("stored.revert.go", lang, v=target),
                                  key=f"revert_{rec.layer_id}"):
-                        store.revert(rec.layer_id, target, user=who)
-                        st.rerun()
+                        action = partial(revert_layer, store, rec.layer_id, target, who, access)
+            if action is not None:
+                try:
+                    action()
+                except LianghuError as err:
+                    st.error(md(err.message(lang)))
+                else:
+                    st.rerun()

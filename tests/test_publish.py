@@ -12,14 +12,26 @@ import pyogrio
 import pytest
 import shapely
 
+from lianghu_map.auth import Access, Role
 from lianghu_map.catalog import builtin_catalog, layer_features, load_catalog
+from lianghu_map.errors import WriteDenied
 from lianghu_map.export import EXPORT_FORMATS, export_layer
 from lianghu_map.ingest import IngestOptions, ingest_file
-from lianghu_map.publish import LayerMeta, links_from_table, prepare, save_draft, suggestion_table
+from lianghu_map.publish import (
+    LayerMeta,
+    delete_layer,
+    links_from_table,
+    prepare,
+    restore_layer,
+    revert_layer,
+    save_draft,
+    suggestion_table,
+)
 from lianghu_map.store import open_store
 from lianghu_map.suggest import suggest_links
 
 CAT = builtin_catalog()
+ANALYST = Access(Role.ANALYST, "local")
 META = LayerMeta("测试图层", "Test layer", "park", "planned", "unit test")
 
 DOC = {"type": "FeatureCollection", "features": [
@@ -98,7 +110,7 @@ def test_table_decisions_become_link_records():
 def test_saved_layer_joins_the_catalog_with_its_links(store):
     draft = prepare("parks.geojson", RAW, IngestOptions(), CAT)
     links = links_from_table(suggestion_table(draft, CAT, "zh-Hans"))
-    rec = save_draft(store, draft, META, links, "tester")
+    rec = save_draft(store, draft, META, links, "tester", ANALYST)
     cat = load_catalog(store)
     assert f"{rec.layer_id}/a" in cat.features.index
     assert cat.layer(rec.layer_id).label("en") == "Test layer"
@@ -111,7 +123,7 @@ def test_saved_layer_joins_the_catalog_with_its_links(store):
 def test_a_refused_draft_is_never_saved(store):
     draft = prepare("bad.geojson", b"[1, 2]", IngestOptions(), CAT)
     with pytest.raises(ValueError, match="errors"):
-        save_draft(store, draft, META, (), "tester")
+        save_draft(store, draft, META, (), "tester", ANALYST)
     assert store.list_layers() == []
 
 
@@ -127,7 +139,7 @@ def _read_export(data: bytes, fmt: str) -> gpd.GeoDataFrame:
 def test_round_trip_upload_store_download(store, fmt):
     """Upload → save → download: same geometries (stored precision: float64) and properties."""
     draft = prepare("parks.geojson", RAW, IngestOptions(), CAT)
-    rec = save_draft(store, draft, META, (), "tester")
+    rec = save_draft(store, draft, META, (), "tester", ANALYST)
     cat = load_catalog(store)
     back = _read_export(export_layer(layer_features(cat, rec.layer_id, store), fmt), fmt)
     assert len(back) == 3
@@ -151,3 +163,21 @@ def test_builtin_layers_download_with_source_and_accuracy(fmt):
     back = _read_export(data, fmt)
     assert len(back) == (cat.features["layer_id"] == "parks").sum()
     assert {"feature_id", "source", "accuracy_m", "basis"} <= set(back.columns)
+
+
+def test_viewers_cannot_write_through_the_workflow(store):
+    """Every write of the workflow checks the role itself, whatever the page shows."""
+    draft = prepare("parks.geojson", RAW, IngestOptions(), CAT)
+    viewer = Access(Role.VIEWER, "none")
+    with pytest.raises(WriteDenied):
+        save_draft(store, draft, META, (), "mallory", viewer)
+    rec = save_draft(store, draft, META, (), "tester", ANALYST)
+    for write in (lambda a: delete_layer(store, rec.layer_id, "mallory", a),
+                  lambda a: restore_layer(store, rec.layer_id, "mallory", a),
+                  lambda a: revert_layer(store, rec.layer_id, 1, "mallory", a)):
+        with pytest.raises(WriteDenied):
+            write(viewer)
+        with pytest.raises(WriteDenied):
+            write("analyst")  # not an Access: a tampered value grants nothing
+    assert [r.current_version for r in store.list_layers()] == [1]
+    assert [e.action for e in store.get(rec.layer_id).events] == ["create"]

@@ -1,16 +1,18 @@
-"""Deployment settings, from environment variables (documented in the README).
+"""Deployment settings, from environment variables or Streamlit secrets (see the README).
 
-Writes are closed unless explicitly opened: set ``LIANGHU_UPLOAD_PASSWORD`` (analysts enter it on
-the Upload page) or ``LIANGHU_LOCAL_MODE=1`` (a single-user machine: no password).
+Writes are closed unless explicitly opened: an analyst password (``LIANGHU_UPLOAD_PASSWORD`` or
+``upload_password`` in secrets), analyst e-mails for single sign-on (``LIANGHU_ANALYSTS`` or
+``analysts``), or ``LIANGHU_LOCAL_MODE=1`` (a single-user machine: no password).
 """
 
 from __future__ import annotations
 
-import hmac
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["Settings", "can_write", "load_settings"]
+__all__ = ["Settings", "load_settings"]
 
 
 @dataclass(frozen=True)
@@ -19,10 +21,12 @@ class Settings:
     local_mode: bool  # writes open without a password (one user on their own machine)
     max_upload_mb: int
     max_features: int
+    analysts: frozenset[str] = frozenset()  # e-mails that are analysts when signed in (SSO)
+    sso: bool = False  # Streamlit's st.login is configured ([auth] in secrets)
 
     @property
     def writes_configured(self) -> bool:
-        return self.local_mode or bool(self.upload_password)
+        return self.local_mode or bool(self.upload_password) or (self.sso and bool(self.analysts))
 
 
 def _int(name: str, default: int) -> int:
@@ -33,21 +37,20 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {value!r}") from None
 
 
-def load_settings() -> Settings:
-    """Read the settings now (tests change the environment between runs)."""
+def load_settings(secrets: Mapping[str, Any] | None = None) -> Settings:
+    """Read the settings now (tests change the environment between runs).  The environment
+    wins over ``secrets`` (Streamlit's secrets.toml, passed in by the UI)."""
+    secrets = secrets or {}
+    analysts = os.environ.get("LIANGHU_ANALYSTS") or secrets.get("analysts") or ""
+    if isinstance(analysts, str):
+        analysts = analysts.replace(";", ",").split(",")
     return Settings(
-        upload_password=os.environ.get("LIANGHU_UPLOAD_PASSWORD") or None,
+        upload_password=os.environ.get("LIANGHU_UPLOAD_PASSWORD")
+        or str(secrets.get("upload_password") or "") or None,
         local_mode=os.environ.get("LIANGHU_LOCAL_MODE", "").strip().lower() in ("1", "true",
                                                                                   "yes"),
         max_upload_mb=_int("LIANGHU_MAX_UPLOAD_MB", 100),
         max_features=_int("LIANGHU_MAX_FEATURES", 200_000),
+        analysts=frozenset(a.strip().lower() for a in analysts if str(a).strip()),
+        sso="auth" in secrets,
     )
-
-
-def can_write(settings: Settings, password: str | None) -> bool:
-    """Whether an analyst may save: local mode, or the configured password (constant-time)."""
-    if settings.local_mode:
-        return True
-    if not settings.upload_password or not password:
-        return False
-    return hmac.compare_digest(password.encode(), settings.upload_password.encode())

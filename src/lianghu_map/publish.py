@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from .auth import Access, require_analyst
 from .catalog import Catalog
 from .errors import Finding, Severity
-from .i18n import kind_label
 from .ingest import IngestOptions, IngestResult, ingest_file
 from .layers import LayerSpec, canonical_features
 from .store import LayerRecord, LayerStore, LinkRecord
@@ -25,10 +25,13 @@ __all__ = [
     "Draft",
     "LayerMeta",
     "attribute_table",
+    "delete_layer",
     "findings_frame",
     "links_from_table",
     "prepare",
     "preview_features",
+    "restore_layer",
+    "revert_layer",
     "save_draft",
     "suggestion_table",
 ]
@@ -162,9 +165,12 @@ def preview_features(draft: Draft, meta: LayerMeta, limit: int = PREVIEW_LIMIT
 
 
 def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[LinkRecord, ...],
-               user: str, replace: str | None = None) -> LayerRecord:
-    """Save as a new layer, or as a new version of ``replace``.  The store refuses bad ids and
-    writes atomically; a refused draft (errors in its report) is never saved."""
+               user: str, access: Access, replace: str | None = None) -> LayerRecord:
+    """Save as a new layer, or as a new version of ``replace`` (analysts only).  The store
+    refuses bad ids and writes atomically; a refused draft (errors in its report) is never
+    saved."""
+    require_analyst(access)
+    user = access.user or user
     if not draft.ok or draft.result.gdf is None:
         raise ValueError("a file with errors in its report cannot be saved")
     res = draft.result
@@ -176,5 +182,19 @@ def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[Li
                         color=meta.color, status=meta.status, source=meta.source, **common)
 
 
-def kind_options(lang: str) -> dict[str, str]:
-    return {k: kind_label(k, lang) for k in UPLOAD_KINDS}
+def delete_layer(store: LayerStore, layer_id: str, user: str, access: Access) -> LayerRecord:
+    """Soft delete (analysts only): hidden everywhere, every version kept."""
+    require_analyst(access)
+    return store.delete(layer_id, user=access.user or user)
+
+
+def restore_layer(store: LayerStore, layer_id: str, user: str, access: Access) -> LayerRecord:
+    require_analyst(access)
+    return store.restore(layer_id, user=access.user or user)
+
+
+def revert_layer(store: LayerStore, layer_id: str, version: int, user: str, access: Access
+                 ) -> LayerRecord:
+    """Make an old version current again, as a new version (analysts only)."""
+    require_analyst(access)
+    return store.revert(layer_id, version, user=access.user or user)

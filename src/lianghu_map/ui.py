@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Callable
@@ -10,12 +11,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from .auth import PASSWORD_LIMITER, VIEWER, Access, resolve_access
+from .config import Settings
 from .export import EXPORT_FORMATS, export_layer, export_name, mime_type
 from .i18n import DEFAULT_LANG, LANGS, t
 from .mapview import BASEMAPS
 
 __all__ = [
     "PAGES",
+    "analyst_access",
     "current_basemap",
     "current_lang",
     "download_buttons",
@@ -26,6 +30,7 @@ __all__ = [
     "page_path",
     "report_table",
     "require_app_shell",
+    "secrets",
     "show_html",
 ]
 
@@ -149,3 +154,58 @@ def current_basemap() -> str:
         if value in BASEMAPS:
             return value
     return BASEMAPS[0]
+
+
+def secrets() -> dict:
+    """Streamlit secrets as a plain dict ({} when there is no secrets.toml)."""
+    try:
+        return {k: st.secrets[k] for k in st.secrets}
+    except (FileNotFoundError, KeyError, AttributeError, ValueError):
+        return {}
+    except Exception:  # StreamlitSecretNotFoundError and parse errors: no secrets
+        return {}
+
+
+def _client_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ip = getattr(st.context, "ip_address", None)
+    if isinstance(ip, str) and ip:
+        return ip
+    ctx = get_script_run_ctx()
+    return f"session:{ctx.session_id}" if ctx else "local"
+
+
+def analyst_access(settings: Settings, lang: str) -> Access:
+    """The access panel of the Upload page: says how writes open, asks for what is needed, and
+    returns this run's :class:`Access` (worked out from the inputs only, never from state)."""
+    if not settings.writes_configured:
+        st.warning(t("upload.closed", lang))
+        return VIEWER
+    if settings.local_mode:
+        st.info(t("upload.local_mode", lang))
+        return resolve_access(settings).access
+    email = None
+    if settings.sso and settings.analysts:
+        if getattr(st.user, "is_logged_in", False):
+            email = str(st.user.get("email") or "")
+            st.caption(md(t("auth.signed_in", lang, email=email)))
+        elif st.button(t("auth.login", lang), key="sso_login"):
+            st.login()
+    verdict = resolve_access(settings, sso_email=email)
+    if verdict.access.can_write or not settings.upload_password:
+        return verdict.access
+    pw = st.text_input(t("upload.password", lang), type="password", key="upload_password")
+    if not pw:
+        return verdict.access
+    digest = hashlib.sha256(pw.encode()).hexdigest()
+    if st.session_state.get("_pw_failed") == digest:  # the same wrong password: count it once
+        st.error(t("upload.password_wrong", lang))
+        return verdict.access
+    verdict = resolve_access(settings, password=pw, client=_client_id(), limiter=PASSWORD_LIMITER)
+    if verdict.problem == "auth.locked":
+        st.error(t("auth.locked", lang, minutes=max(1, round(verdict.wait_s / 60))))
+    elif verdict.problem:
+        st.session_state["_pw_failed"] = digest
+        st.error(t("upload.password_wrong", lang))
+    return verdict.access
