@@ -76,6 +76,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              ".dbf must all be in the zip."),
     "zip_no_shapefile": ("压缩包中没有 .shp 文件（内容：{members}）。",
                          "The zip holds no .shp file (it holds: {members})."),
+    "zip_too_many": ("压缩包内有 {count} 个文件，超过上限 {limit} 个。请只打包需要的文件。",
+                     "The archive holds {count} files, over the limit of {limit}. Zip only the "
+                     "files needed."),
+    "zip_unsafe_path": ("压缩包内的文件名“{name}”不安全（绝对路径或含 ..）。请重新打包。",
+                        "The archive entry \"{name}\" has an unsafe name (absolute or with ..). "
+                        "Zip the files again."),
+    "zip_nested": ("压缩包内又有压缩文件“{name}”。请解开后只打包图层文件。",
+                   "The archive contains another archive, \"{name}\". Unpack it and zip only "
+                   "the layer's files."),
+    "zip_bomb": ("压缩包“{name}”解压后过大（压缩比约 {ratio}:1），已拒绝。",
+                 "The archive entry \"{name}\" expands too much (about {ratio}:1); refused."),
+    "too_many_vertices": ("共 {count} 个顶点，超过上限 {limit} 个。请简化几何后再上传。",
+                          "{count} vertices, over the limit of {limit}. Simplify the geometry "
+                          "and upload again."),
+    "property_too_long": ("属性“{name}”的值长 {length} 个字符，超过上限 {limit}。"
+                          "请缩短或移除该属性。",
+                          "Attribute \"{name}\" holds a value of {length} characters, over the "
+                          "limit of {limit}. Shorten or remove it."),
+    "property_name_too_long": ("属性名“{name}”长 {length} 个字符，超过上限 {limit}。",
+                               "An attribute name is {length} characters long (\"{name}\"), "
+                               "over the limit of {limit}."),
     "kmz_no_kml": ("KMZ 中没有 .kml 文件。", "The KMZ holds no .kml file."),
     # -- coordinates and reference systems
     "projected_no_crs": ("坐标看起来是投影坐标（如 x={x}, y={y}），但文件没有声明坐标系。系统"

@@ -66,6 +66,10 @@ class IngestOptions:
     swap_xy: bool = False  # the analyst confirms that lat/lon are swapped
     max_bytes: int = 100 * 2**20
     max_features: int = 200_000
+    max_vertices: int = 5_000_000
+    max_property_chars: int = 10_000  # one attribute value, or one attribute name / 50
+    max_zip_members: int = 1_000
+    max_zip_ratio: float = 100.0  # uncompressed / compressed, per member (zip bombs)
 
 
 @dataclass
@@ -100,6 +104,7 @@ class _Report:
         self.findings: list[Finding] = []
         self._counts: dict[str, int] = {}
         self.conversions: list[str] = []
+        self.zip: zipfile.ZipFile | None = None  # the archive being read, once checked
 
     def add(self, code: str, severity: Severity, index: int | None = None,
             feature_id: Any = None, **params: Any) -> None:
@@ -275,29 +280,45 @@ def _read_gpkg(data: bytes, options: IngestOptions, rep: _Report, res: IngestRes
     return gdf, gdf.crs is not None, tuple(names)
 
 
-def _safe_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """Members that are plain files with relative paths (no zip-slip, no macOS resource forks)."""
-    out = []
-    for info in zf.infolist():
-        p = PurePosixPath(info.filename)
-        if info.is_dir() or p.is_absolute() or ".." in p.parts or "__MACOSX" in p.parts:
-            continue
-        if p.name.startswith("._"):
-            continue
-        out.append(info)
-    return out
+_ARCHIVES = (".zip", ".kmz", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz")
 
 
-def _open_zip(data: bytes, rep: _Report) -> zipfile.ZipFile:
+def _open_zip(data: bytes, rep: _Report, options: IngestOptions) -> list[zipfile.ZipInfo]:
+    """Open an archive and check every entry *before* anything is decompressed: entry count,
+    unsafe names (absolute, ``..``: zip-slip), nested archives, total size and compression ratio
+    (zip bombs).  Returns the plain file members (macOS resource forks left out)."""
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise rep.refuse("unreadable", detail=f"not a valid zip archive ({exc})") from None
+    infos = zf.infolist()
+    if len(infos) > options.max_zip_members:
+        raise rep.refuse("zip_too_many", count=len(infos), limit=options.max_zip_members)
+    members = []
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        p = PurePosixPath(name)
+        if p.is_absolute() or ".." in p.parts or re.match(r"^[A-Za-z]:", name):
+            raise rep.refuse("zip_unsafe_path", name=info.filename[:200])
+        if info.is_dir() or "__MACOSX" in p.parts or p.name.startswith("._"):
+            continue
+        if p.suffix.lower() in _ARCHIVES:
+            raise rep.refuse("zip_nested", name=info.filename[:200])
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 2**20 and ratio > options.max_zip_ratio:
+            raise rep.refuse("zip_bomb", name=info.filename[:200], ratio=round(ratio))
+        members.append(info)
+    total = sum(i.file_size for i in members)
+    if total > options.max_bytes * 4:
+        raise rep.refuse("zip_bomb", name=f"{len(members)} files, {total // 2**20} MB",
+                         ratio=round(total / max(len(data), 1)))
+    rep.zip = zf
+    return members
 
 
 def _read_shapefile(data: bytes, options: IngestOptions, rep: _Report, res: IngestResult) -> Read:
-    zf = _open_zip(data, rep)
-    members = _safe_members(zf)
+    members = _open_zip(data, rep, options)
+    zf = rep.zip
     by_stem: dict[str, dict[str, zipfile.ZipInfo]] = {}
     for info in members:
         p = PurePosixPath(info.filename)
@@ -382,9 +403,9 @@ def _read_kml(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
     return _read_kml_bytes(data, rep)
 
 
-def _read_kmz(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
-    zf = _open_zip(data, rep)
-    kmls = [i for i in _safe_members(zf) if i.filename.lower().endswith(".kml")]
+def _read_kmz(data: bytes, options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+    kmls = [i for i in _open_zip(data, rep, options) if i.filename.lower().endswith(".kml")]
+    zf = rep.zip
     if not kmls:
         raise rep.refuse("kmz_no_kml")
     kml = next((i for i in kmls if PurePosixPath(i.filename).name.lower() == "doc.kml"), kmls[0])
@@ -471,6 +492,7 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
         raise rep.refuse("no_features")
     if len(gdf) > options.max_features:
         raise rep.refuse("too_many_features", count=len(gdf), limit=options.max_features)
+    _check_sizes(gdf, options, rep)
     gdf = gdf.copy() if fmt == "csv" else gdf
     gdf["source_index"] = gdf.index.to_numpy(dtype="int64")
     gdf = gdf.reset_index(drop=True)
@@ -506,6 +528,26 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
         gdf = gdf.drop(columns=["style"])
         rep.add("style_stripped", Severity.INFO)
     return _plain_columns(gdf)
+
+
+def _check_sizes(gdf: gpd.GeoDataFrame, options: IngestOptions, rep: _Report) -> None:
+    """Vertex count, attribute names and values: refused when over the limits."""
+    vertices = int(shapely.get_num_coordinates(gdf.geometry.to_numpy()).sum())
+    if vertices > options.max_vertices:
+        raise rep.refuse("too_many_vertices", count=vertices, limit=options.max_vertices)
+    name_limit = max(options.max_property_chars // 50, 64)
+    for col in gdf.columns:
+        if len(str(col)) > name_limit:
+            raise rep.refuse("property_name_too_long", name=str(col)[:80] + "…",
+                             length=len(str(col)), limit=name_limit)
+        if col == gdf.geometry.name or not (gdf[col].dtype == object
+                                            or pd.api.types.is_string_dtype(gdf[col])):
+            continue
+        lengths = gdf[col].map(lambda v: len(v) if isinstance(v, str) else 0)
+        if len(lengths) and lengths.max() > options.max_property_chars:
+            i = int(np.argmax(lengths.to_numpy()))
+            raise rep.refuse("property_too_long", index=i, name=str(col)[:80],
+                             length=int(lengths.iat[i]), limit=options.max_property_chars)
 
 
 def _id_series(gdf: gpd.GeoDataFrame) -> pd.Series | None:
