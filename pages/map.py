@@ -112,7 +112,9 @@ selected = st.session_state.get("selected_feature")
 
 st.subheader(t("app.title", lang))
 if cat.store_error:
-    st.warning(t("map.store_error", lang) + " " + cat.store_error.message(lang))
+    st.warning(md(t("map.store_error", lang) + " " + cat.store_error.message(lang)))
+for title, why in cat.broken.items():
+    st.warning(md(t("map.layer_broken", lang, title=title, why=why)))
 col_map, col_panel = st.columns([3, 1.25], gap="medium")
 
 with col_map:

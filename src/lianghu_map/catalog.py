@@ -41,6 +41,7 @@ class Catalog:
     layers: tuple[LayerSpec, ...] = LAYERS  # drawing order, built-in then uploaded
     records: dict[str, LayerRecord] = field(default_factory=dict)  # stored layers by id
     store_error: LianghuError | None = None  # the store could not be read: built-ins only
+    broken: dict[str, str] = field(default_factory=dict)  # layer title → why it was skipped
 
     def layer(self, layer_id: str) -> LayerSpec | None:
         return next((spec for spec in self.layers if spec.id == layer_id), None)
@@ -99,10 +100,15 @@ def load_catalog(store: LayerStore | None = None) -> Catalog:
 def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
     records = {r.layer_id: r for r in store.list_layers()}
     specs, frames, links = [], [base.features], list(base.links.links)
+    broken: dict[str, str] = {}
     for rec in records.values():
         spec = LayerSpec(rec.layer_id, title_zh=rec.title_zh, title_en=rec.title_en, stored=True,
                          version=rec.current_version, color=rec.color)
-        gdf = read_layer(store, rec.layer_id, rec.current.version)
+        try:
+            gdf = read_layer(store, rec.layer_id, rec.current.version)
+        except LianghuError as err:  # one broken layer must not take the others down
+            broken[f"{rec.title_zh or rec.title_en} ({rec.layer_id})"] = err.detail or str(err)
+            continue
         feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
         specs.append(spec)
         frames.append(feats)
@@ -116,11 +122,13 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
             span = (start, start + len(lk.evidence)) if start >= 0 else (0, 0)
             links.append(Link(fid, d.id, lk.evidence if start >= 0 else "", *span,
                               f"upload:{lk.origin}"))
-    if not specs:
+    if not specs and not broken:
         return base
     features = gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)
+    live = {lid: rec for lid, rec in records.items() if any(s.id == lid for s in specs)}
     return Catalog(base.meeting, base.gazetteer, features,
-                   LinkTable(links, base.links.unlocated), (*LAYERS, *specs), records)
+                   LinkTable(links, base.links.unlocated), (*LAYERS, *specs), live,
+                   broken=broken)
 
 
 def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None

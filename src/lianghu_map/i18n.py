@@ -243,6 +243,9 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "stored.revert.go": ("以第 {v} 版内容生成新版本", "Make version {v} current again"),
     "download.label": ("下载", "Download"),
     "download.layer": ("下载图层", "Download a layer"),
+    "map.layer_broken": ("图层“{title}”无法读取，已跳过（其他图层正常）：{why}",
+                         "Layer \"{title}\" cannot be read and is left out (the others are "
+                         "fine): {why}"),
     "map.store_error": ("已上传的图层暂时无法读取，地图仅显示内置图层。",
                         "Uploaded layers cannot be read right now; the map shows the built-in "
                         "layers only."),
