@@ -18,7 +18,7 @@ import pandas as pd
 from .directives import Meeting, load_meeting
 from .errors import LianghuError
 from .gazetteer import Gazetteer, load_gazetteer
-from .layers import LAYERS, LayerSpec, canonical_features, load_builtin_features
+from .layers import LAYERS, LayerSpec, canonical_features, feature_key, load_builtin_features
 from .links import Link, LinkTable, build_links
 from .store import LayerRecord, LayerStore, open_store
 
@@ -112,11 +112,11 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
         feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
         specs.append(spec)
         frames.append(feats)
-        known = set(feats.index)
+        key_of = dict(zip(gdf["source_id"].astype(str), feats.index, strict=True))
         for lk in rec.current.links:
-            fid = f"{rec.layer_id}/{lk.feature_id}"
+            fid = key_of.get(lk.feature_id)
             d = base.meeting.get(lk.directive_id)
-            if d is None or fid not in known:
+            if d is None or fid is None:
                 continue  # a directive id no longer in the meeting, or a dropped feature
             start = d.text_hant.find(lk.evidence) if lk.evidence else -1
             span = (start, start + len(lk.evidence)) if start >= 0 else (0, 0)
@@ -144,12 +144,14 @@ def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None
 def feature_attributes(cat: Catalog, feature_id: str, store: LayerStore | None = None
                        ) -> list[tuple[str, str]]:
     """An uploaded feature's own attributes as (name, value) text pairs; [] for built-ins."""
-    layer_id, _, source_id = feature_id.partition("/")
+    layer_id = feature_id.partition("/")[0]
     rec = cat.records.get(layer_id)
-    if rec is None:
+    if rec is None or feature_id not in cat.features.index:
         return []
     gdf = read_layer(store or open_store(), layer_id, rec.current_version)
-    rows = gdf[gdf["source_id"].astype(str) == source_id]
+    keys = [feature_key(layer_id, sid, idx)
+            for sid, idx in zip(gdf["source_id"], gdf["source_index"], strict=True)]
+    rows = gdf[[k == feature_id for k in keys]]
     if rows.empty:
         return []
     row = rows.iloc[0]

@@ -158,8 +158,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_id": ("要素编号“{id}”重复（另见第 {first} 个要素），已改为“{new_id}”。",
                      "Feature id \"{id}\" is duplicated (see also feature {first}); renamed "
                      "\"{new_id}\"."),
-    "style_stripped": ("已移除 \"style\" 属性：样式由本系统统一设定。",
-                       "The \"style\" property was removed: the app sets styles itself."),
+    "style_stripped": ("\"style\" 属性中不允许的部分已移除（{dropped}）。只保留：{allowed}。",
+                       "Disallowed parts of \"style\" properties were removed ({dropped}). "
+                       "Only these are kept: {allowed}."),
     "unknown_directive": ("属性 directive_ids 中的“{directive}”不是会议部署条目的编号，已忽略。",
                           "\"{directive}\" in directive_ids is not a directive id; ignored."),
     "csv_no_coordinates": ("CSV 中找不到坐标列（列：{columns}）。需要经度/纬度列（如 经度/纬度、"

@@ -7,7 +7,7 @@ bytes into a raw GeoDataFrame; the checks that follow are the same for every for
 
 limits → null/empty geometries → CRS (declared, legacy, assumed, or refused with suggestions) →
 ranges and swapped axes → source datum (GCJ-02/BD-09 → WGS84) → validity (make_valid) → mixed
-types → duplicate ids → ``style`` stripped.
+types → duplicate ids → ``style`` whitelisted.
 
 GeoJSON goes through GDAL (pyogrio) first, which is fast; Python's ``json`` parser runs only when
 GDAL refuses a file, to say what is wrong with it (line and column, TopoJSON, other JSON).
@@ -37,6 +37,7 @@ from pyproj import CRS
 
 from .crs import DATUM_LABELS, crs_label, guess_projected_crs, to_wgs84
 from .errors import Finding, Severity
+from .layers import STYLE_WHITELIST, sanitise_style
 
 __all__ = ["FORMATS", "IngestOptions", "IngestResult", "ingest_file", "sniff_format"]
 
@@ -525,8 +526,7 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
     _check_types(gdf, rep)
     gdf["source_id"] = _unique_ids(gdf, ids, rep)
     if "style" in gdf.columns:
-        gdf = gdf.drop(columns=["style"])
-        rep.add("style_stripped", Severity.INFO)
+        gdf = _whitelist_style(gdf, rep)
     return _plain_columns(gdf)
 
 
@@ -548,6 +548,26 @@ def _check_sizes(gdf: gpd.GeoDataFrame, options: IngestOptions, rep: _Report) ->
             i = int(np.argmax(lengths.to_numpy()))
             raise rep.refuse("property_too_long", index=i, name=str(col)[:80],
                              length=int(lengths.iat[i]), limit=options.max_property_chars)
+
+
+def _whitelist_style(gdf: gpd.GeoDataFrame, rep: _Report) -> gpd.GeoDataFrame:
+    """Keep only the whitelisted part of ``style`` properties (colours, widths, opacities,
+    dashes), as JSON text; report what was dropped."""
+    kept_any, dropped_keys = False, set()
+    values = []
+    for v in gdf["style"]:
+        kept, dropped = sanitise_style(v)
+        dropped_keys.update(dropped)
+        kept_any = kept_any or bool(kept)
+        values.append(json.dumps(kept) if kept else None)
+    if kept_any:
+        gdf["style"] = values
+    else:
+        gdf = gdf.drop(columns=["style"])
+    if dropped_keys:
+        rep.add("style_stripped", Severity.INFO, dropped=", ".join(sorted(dropped_keys)[:12]),
+                allowed=", ".join(STYLE_WHITELIST))
+    return gdf
 
 
 def _id_series(gdf: gpd.GeoDataFrame) -> pd.Series | None:

@@ -5,6 +5,8 @@ One GeoJSON (RFC 7946, WGS84) per layer in ``data/geo/``; provenance in ``data/g
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -24,15 +26,17 @@ __all__ = [
     "Style",
     "canonical_features",
     "display_names",
+    "feature_key",
     "feature_style",
     "is_indicative",
     "layer_style",
     "load_builtin_features",
+    "sanitise_style",
 ]
 
 CANONICAL_COLUMNS = (
     "feature_id", "layer_id", "name_zh", "name_en", "kind", "status", "source", "accuracy_m",
-    "basis", "note_zh", "note_en",
+    "basis", "note_zh", "note_en", "style",  # style: an uploaded feature's whitelisted style
 )
 STATUSES = ("existing", "under_construction", "planned", "indicative")
 
@@ -122,6 +126,43 @@ def layer_style(spec: LayerSpec, kind: str, status: str, basis: str = "",
                    fill_opacity=style.fill_opacity or 0.3)
 
 
+# What an uploaded feature may say about its own look: these keys, these value shapes only.
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_DASH = re.compile(r"^\d{1,3}(?:[ ,]\d{1,3}){0,7}$")
+STYLE_WHITELIST: dict[str, tuple[str, float, float]] = {  # key: (kind, min, max)
+    "color": ("hex", 0, 0), "fillColor": ("hex", 0, 0), "weight": ("num", 0.5, 12),
+    "opacity": ("num", 0, 1), "fillOpacity": ("num", 0, 1), "radius": ("num", 1, 20),
+    "dashArray": ("dash", 0, 0),
+}
+
+
+def sanitise_style(value: object) -> tuple[dict, list[str]]:
+    """(the allowed part of an uploaded ``style`` property, the keys dropped).  Accepts a dict or
+    its JSON text; anything else (CSS text, lists, scripts) is dropped whole."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return {}, ["(not a JSON object)"]
+    if not isinstance(value, dict):
+        return {}, [] if value is None else ["(not a JSON object)"]
+    kept, dropped = {}, []
+    for key, v in value.items():
+        rule = STYLE_WHITELIST.get(key)
+        ok = False
+        if rule and rule[0] == "hex":
+            ok = isinstance(v, str) and bool(_HEX.match(v))
+        elif rule and rule[0] == "num":
+            ok = isinstance(v, int | float) and not isinstance(v, bool) and rule[1] <= v <= rule[2]
+        elif rule and rule[0] == "dash":
+            ok = isinstance(v, str) and bool(_DASH.match(v))
+        if ok:
+            kept[key] = v
+        else:
+            dropped.append(str(key)[:40])
+    return kept, dropped
+
+
 def display_names(row, lang: str) -> tuple[str, str]:
     """(main, other) names of a feature for ``lang``; either may stand in for a missing one."""
     name_zh, name_en = zh(row["name_zh"], lang), row["name_en"]
@@ -178,13 +219,26 @@ def _first_text(gdf: gpd.GeoDataFrame, names: tuple[str, ...]) -> pd.Series:
                         else str(v).strip())
 
 
+_SAFE_ID = re.compile(r"^[\w.~-]{1,80}$")  # \w: letters and digits of any script, and _
+
+
+def feature_key(layer_id: str, source_id: object, source_index: int) -> str:
+    """The catalogue id of an uploaded feature: ``<layer>/<its id>`` when that id is plain
+    (letters, digits, ``_.~-``), else ``<layer>/#<its position>``.  Ids reach the map's script
+    and widget keys, so markup and template syntax never get there."""
+    sid = str(source_id)
+    return f"{layer_id}/{sid}" if _SAFE_ID.match(sid) else f"{layer_id}/#{int(source_index)}"
+
+
 def canonical_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, *, kind: str, status: str,
                        source: str) -> gpd.GeoDataFrame:
     """An uploaded layer (as stored: original attributes + ``source_id``) in the canonical
     schema, feature ids ``<layer_id>/<source_id>``.  Names come from the usual name columns;
     a feature with none is called by its id."""
     out = pd.DataFrame(index=gdf.index)
-    out["feature_id"] = spec.id + "/" + gdf["source_id"].astype(str)
+    positions = gdf["source_index"] if "source_index" in gdf else range(len(gdf))
+    out["feature_id"] = [feature_key(spec.id, sid, idx) for sid, idx in
+                         zip(gdf["source_id"], positions, strict=True)]
     out["layer_id"] = spec.id
     names = _first_text(gdf, NAME_ZH_COLUMNS)
     out["name_en"] = _first_text(gdf, NAME_EN_COLUMNS)
@@ -194,6 +248,7 @@ def canonical_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, *, kind: str, sta
     out["accuracy_m"] = 0  # unknown: the analyst's source states it
     out["basis"] = "uploaded"
     out["note_zh"], out["note_en"] = "", ""
+    out["style"] = gdf["style"].fillna("").astype(str) if "style" in gdf else ""
     res = gpd.GeoDataFrame(out[list(CANONICAL_COLUMNS)], geometry=gdf.geometry.values,
                            crs=4326)
     return res.set_index("feature_id", drop=False)

@@ -24,7 +24,15 @@ from shapely.geometry import mapping
 
 from .assets import use_local_assets
 from .i18n import kind_label, status_label, t
-from .layers import LAYERS, LayerSpec, Style, display_names, is_indicative, layer_style
+from .layers import (
+    LAYERS,
+    LayerSpec,
+    Style,
+    display_names,
+    is_indicative,
+    layer_style,
+    sanitise_style,
+)
 from .selection import MapSelection
 
 __all__ = [
@@ -65,16 +73,23 @@ def base_map(basemap: str = "osm") -> folium.Map:
     return m
 
 
+def _esc(text: str) -> str:
+    """HTML-escape data for the map, braces too: folium (branca) compiles every element's
+    rendered script as a *Jinja template* again, so ``{{ … }}`` in data would be evaluated on the
+    server.  ``&#123;`` shows as "{" in the tooltip and means nothing to Jinja."""
+    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def tooltip_html(row, lang: str) -> str:
     """Tooltip of one feature: escaped name (both scripts/languages), kind and status."""
     first, second = display_names(row, lang)
-    parts = [f"<b>{html.escape(first)}</b>"]
+    parts = [f"<b>{_esc(first)}</b>"]
     if second:
-        parts.append(f"<br><small>{html.escape(second)}</small>")
+        parts.append(f"<br><small>{_esc(second)}</small>")
     meta = f"{kind_label(row['kind'], lang)} · {status_label(row['status'], lang)}"
-    parts.append(f"<br><small>{html.escape(meta)}</small>")
+    parts.append(f"<br><small>{_esc(meta)}</small>")
     if is_indicative(row):
-        badge = html.escape(t("badge.indicative", lang))
+        badge = _esc(t("badge.indicative", lang))
         parts.append(f' <small class="lh-badge">[{badge}]</small>')
     return f'<div class="lh-tip">{"".join(parts)}</div>'
 
@@ -129,6 +144,17 @@ def _leaflet_style(style: Style, state: str) -> dict:
     return out
 
 
+def _own_style(style: dict, own: str, state: str) -> dict:
+    """An uploaded feature's whitelisted style (JSON text, checked again here) over the app's,
+    while the feature is drawn normally or in focus; dimmed and selected keep the app's look."""
+    if not own or state not in ("normal", "focus"):
+        return style
+    kept, _ = sanitise_style(own)
+    if "fillColor" in kept:
+        kept["fill"] = True
+    return {**style, **kept}
+
+
 class FitOnce(MacroElement):
     """Fit the map to bounds when this target is new (re-evaluated groups keep the user's view)."""
 
@@ -174,10 +200,12 @@ def feature_groups(
         layer = drawn[drawn["layer_id"] == spec.id]
         if layer.empty:
             continue
-        group = folium.FeatureGroup(name=spec.label(lang))
+        # named by id, not title: an uploaded title must never reach folium's templates
+        group = folium.FeatureGroup(name=spec.id)
         styles = {
-            fid: _leaflet_style(layer_style(spec, row["kind"], row["status"], row["basis"],
-                                            row.geometry.geom_type), state_of[fid])
+            fid: _own_style(_leaflet_style(layer_style(spec, row["kind"], row["status"],
+                                                       row["basis"], row.geometry.geom_type),
+                                           state_of[fid]), row.get("style", ""), state_of[fid])
             for fid, row in layer.iterrows()
         }
         # Draw context first, focus last, so highlighted features sit on top.
