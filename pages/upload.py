@@ -9,6 +9,7 @@ from lianghu_map.catalog import load_catalog, read_layer
 from lianghu_map.config import load_settings
 from lianghu_map.crs import DATUM_LABELS, DATUMS, crs_label
 from lianghu_map.errors import LianghuError
+from lianghu_map.export import audit_export, audit_table
 from lianghu_map.i18n import STATUS_KEYS, kind_label, status_label, t
 from lianghu_map.ingest import IngestOptions
 from lianghu_map.mapview import base_map, feature_groups
@@ -191,8 +192,8 @@ if saved:
 
 # -- the stored layers: history, downloads, delete / restore (everyone sees; analysts act)
 st.markdown(f"### {t('stored.header', lang)}")
+store = open_store()
 try:
-    store = open_store()
     records = store.list_layers(include_deleted=True)
 except LianghuError as err:
     st.error(md(err.message(lang)))
@@ -221,21 +222,25 @@ for rec in records:
                        t("stored.col.note", lang): v.note} for v in reversed(rec.versions)],
                      hide_index=True, key=f"hist_{rec.layer_id}")
         if allowed:
-            who = st.session_state.get("upload_user", "").strip() or "analyst"
+            who = st.session_state.get("upload_user", "").strip()  # recorded: required
+            if not who:
+                st.caption(f"⚠ {t('upload.need.user', lang)}")
             c1, c2 = st.columns(2)
             action = None
             if rec.deleted:
-                if c1.button(t("stored.restore", lang), key=f"restore_{rec.layer_id}"):
+                if c1.button(t("stored.restore", lang), key=f"restore_{rec.layer_id}",
+                             disabled=not who):
                     action = partial(restore_layer, store, rec.layer_id, who, access)
             else:
-                if c1.button(t("stored.delete", lang), key=f"delete_{rec.layer_id}"):
+                if c1.button(t("stored.delete", lang), key=f"delete_{rec.layer_id}",
+                             disabled=not who):
                     action = partial(delete_layer, store, rec.layer_id, who, access)
                 older = [v.version for v in rec.versions if v.version != rec.current_version]
                 if older:
                     target = c2.selectbox(t("stored.revert", lang), older,
                                           key=f"revert_v_{rec.layer_id}")
                     if c2.button(t("stored.revert.go", lang, v=target),
-                                 key=f"revert_{rec.layer_id}"):
+                                 key=f"revert_{rec.layer_id}", disabled=not who):
                         action = partial(revert_layer, store, rec.layer_id, target, who, access)
             if action is not None:
                 try:
@@ -244,3 +249,20 @@ for rec in records:
                     st.error(md(err.message(lang)))
                 else:
                     st.rerun()
+
+# -- the audit log: every write, who, when, what, sha256 (analysts see and export it)
+if allowed:
+    with st.expander(t("audit.header", lang)):
+        try:
+            entries = store.audit()
+        except LianghuError as err:
+            st.error(md(err.message(lang)))
+            entries = []
+        st.dataframe(audit_table(entries), hide_index=True, key="audit_table")
+        c1, c2 = st.columns(2)
+        for col, fmt in ((c1, "csv"), (c2, "jsonl")):
+            col.download_button(f"{t('download.label', lang)} {fmt.upper()}",
+                                data=partial(audit_export, entries, fmt),
+                                file_name=f"lianghu-audit.{fmt}", key=f"audit_{fmt}",
+                                mime="text/csv" if fmt == "csv" else "application/jsonl",
+                                on_click="ignore", icon=":material/download:")

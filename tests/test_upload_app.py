@@ -153,12 +153,19 @@ def test_upload_save_map_restart_replace_delete_restore():
 
     # delete (soft) → gone from the map; restore → back
     at4 = _upload_page()
+    assert at4.button(key=f"delete_{record.layer_id}").disabled  # who deletes is recorded
+    at4.text_input(key="upload_user").input("测试员").run()
     at4.button(key=f"delete_{record.layer_id}").click().run()
     assert open_store().list_layers() == []
     at4.switch_page("pages/map.py").run()
     assert not any(i.startswith(record.layer_id) for i in map_feature_ids(at4))
     at5 = _upload_page()
+    at5.text_input(key="upload_user").input("测试员").run()
     at5.button(key=f"restore_{record.layer_id}").click().run()
+    # the audit log lists every write, newest first, with who and the upload's sha256
+    [audit] = [df.value for df in at5.dataframe if "sha256" in df.value.columns]
+    assert list(audit["action"]) == ["restore", "delete", "replace", "create"]
+    assert set(audit["user"]) == {"测试员"} and audit["sha256"].iloc[-1] == record.current.sha256
     at5.switch_page("pages/map.py").run()
     assert f"{record.layer_id}/p1" in map_feature_ids(at5)
 

@@ -15,7 +15,15 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-__all__ = ["EXPORT_FORMATS", "INTERNAL_COLUMNS", "export_layer", "export_name", "mime_type"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "INTERNAL_COLUMNS",
+    "audit_export",
+    "audit_table",
+    "export_layer",
+    "export_name",
+    "mime_type",
+]
 
 EXPORT_FORMATS = ("geojson", "gpkg", "csv")
 INTERNAL_COLUMNS = ("source_index", "source_id")  # added by ingest; not the analyst's data
@@ -64,3 +72,25 @@ def export_layer(gdf: gpd.GeoDataFrame, fmt: str, layer_name: str = "features") 
         frame.insert(0, "wkt", data.geometry.to_wkt(rounding_precision=-1))  # full precision
         return frame.to_csv(index=False).encode("utf-8-sig")
     raise ValueError(f"unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")
+
+
+def audit_table(entries) -> pd.DataFrame:
+    """Audit entries (``lianghu_map.store.AuditEntry``) as a table, newest first."""
+    from dataclasses import asdict
+
+    rows = [asdict(e) for e in reversed(list(entries))]
+    columns = ["at", "user", "action", "layer_id", "title", "version", "sha256",
+               "original_name", "feature_count", "links"]
+    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+
+
+def audit_export(entries, fmt: str) -> bytes:
+    """The audit log as ``csv`` (UTF-8 with BOM) or ``jsonl`` (one entry per line)."""
+    from dataclasses import asdict
+
+    if fmt == "jsonl":
+        return "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n"
+                       for e in entries).encode("utf-8")
+    if fmt == "csv":
+        return audit_table(entries).to_csv(index=False).encode("utf-8-sig")
+    raise ValueError(f"unknown audit export format {fmt!r}")

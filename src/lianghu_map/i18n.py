@@ -224,6 +224,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.saved": ("已保存：图层 {layer}，第 {version} 版。所有用户刷新后即可在地图上看到。",
                      "Saved: layer {layer}, version {version}. Every user sees it on the map at "
                      "their next refresh."),
+    "audit.header": ("审计日志（上传、替换、删除、恢复、关联修改）",
+                     "Audit log (uploads, replacements, deletions, restores, link edits)"),
     "stored.header": ("已保存的图层", "Saved layers"),
     "stored.none": ("还没有上传的图层。", "No uploaded layer yet."),
     "stored.deleted": ("已删除（可恢复）", "deleted (can be restored)"),
