@@ -20,3 +20,11 @@ os.environ["LIANGHU_VAR"] = tempfile.mkdtemp(prefix="lianghu-test-var-")
 def app() -> AppTest:
     """A fresh app (main script), not yet run."""
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_password_limiter():
+    """Wrong-password counts are per process; tests must not inherit each other's lockouts."""
+    from lianghu_map.auth import PASSWORD_LIMITER
+
+    PASSWORD_LIMITER.reset()

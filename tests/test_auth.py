@@ -148,6 +148,6 @@ def test_password_opens_and_wrong_ones_lock(viewer_app, monkeypatch):
     assert any("Too many" in e.value or "次数过多" in e.value for e in at.error)
     at.text_input(key="upload_password").input("s3cret").run()
     assert _writes(at) == set(), "locked out: even the right password waits"
-    monkeypatch.setattr(auth.PASSWORD_LIMITER, "_locked_until", {})  # the lockout is over
+    auth.PASSWORD_LIMITER.reset()  # the lockout is over
     at.text_input(key="upload_password").input("s3cret").run()
     assert "upload_files" in _writes(at)

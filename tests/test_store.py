@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -15,12 +14,12 @@ import pandas as pd
 import pyogrio
 import pytest
 from shapely.geometry import LineString, Point, Polygon
+from store_helpers import LINK, assert_same, create, manifest, replace
 
 from lianghu_map import paths
 from lianghu_map.errors import LayerNotFound, StoreError
 from lianghu_map.store import (
     LAYER_ID_RE,
-    LayerRecord,
     LayerStore,
     LinkRecord,
     gpkg,
@@ -36,7 +35,6 @@ pytestmark = [pytest.mark.filterwarnings("error::RuntimeWarning"),
               pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")]
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-LINK = LinkRecord("p1", "d-2023-01", "湖畔公园", "file")
 
 
 # -- fixtures and helpers
@@ -74,38 +72,6 @@ def roads() -> gpd.GeoDataFrame:
 @pytest.fixture
 def store(tmp_path: Path) -> GpkgStore:
     return GpkgStore(tmp_path / "var")
-
-
-def create(store: LayerStore, gdf: gpd.GeoDataFrame, **kw) -> LayerRecord:
-    args = {"title_zh": "公园", "title_en": "Parks", "kind": "park", "color": "#2a9d8f",
-            "status": "planned", "source": "test", "original_name": "parks.geojson",
-            "sha256": "a" * 64, "conversions": ("crs: EPSG:4490 → EPSG:4326",),
-            "links": (LINK,), "user": "alice"}
-    return store.create(gdf, **{**args, **kw})
-
-
-def replace(store: LayerStore, layer_id: str, gdf: gpd.GeoDataFrame) -> LayerRecord:
-    return store.replace(layer_id, gdf, original_name="v2.geojson", sha256="b" * 64,
-                         conversions=(), links=(), user="bob")
-
-
-def assert_same(actual: gpd.GeoDataFrame, expected: gpd.GeoDataFrame) -> None:
-    """Same columns in the same order, same values (nulls alike), geometries within 1e-9."""
-    assert list(actual.columns) == list(expected.columns)
-    assert actual.crs.to_epsg() == 4326
-    assert list(actual.index) == list(range(len(expected)))
-    geom = expected.geometry.name
-    assert actual.geometry.name == geom
-    for a, e in zip(actual.geometry, expected.geometry, strict=True):
-        assert a.equals_exact(e, tolerance=1e-9), (a, e)
-    pd.testing.assert_frame_equal(
-        pd.DataFrame(actual.drop(columns=geom)),
-        pd.DataFrame(expected.drop(columns=geom)).reset_index(drop=True),
-    )
-
-
-def manifest(root: Path) -> dict:
-    return json.loads((root / "manifest.json").read_text(encoding="utf-8"))
 
 
 # -- records and ids
@@ -325,33 +291,6 @@ def test_root_under_static_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 # -- safety
-
-
-def test_concurrent_creates_in_threads(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(8)
-
-    def work(i: int) -> None:
-        target = store if i % 2 else GpkgStore(store.root)  # shared and separate instances
-        try:
-            barrier.wait()
-            create(target, parks, title_en=f"Layer {i}", user=f"user{i}")
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    data = manifest(store.root)
-    assert data["revision"] == 8 and len(data["layers"]) == 8
-    layers = GpkgStore(store.root).list_layers()
-    assert sorted(r.title_en for r in layers) == [f"Layer {i}" for i in range(8)]
-    for record in layers:
-        assert_same(store.read(record.layer_id), parks)
-    assert not list(store.root.rglob("*.tmp*"))
 
 
 CHILD = """

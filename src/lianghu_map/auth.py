@@ -94,6 +94,12 @@ class AttemptLimiter:
         with self._lock:
             self._failures.pop(client, None)
 
+    def reset(self) -> None:
+        """Forget every failure and lockout (tests; an administrator's restart does the same)."""
+        with self._lock:
+            self._failures.clear()
+            self._locked_until.clear()
+
 
 PASSWORD_LIMITER = AttemptLimiter()  # the process-wide one the Upload page uses
 

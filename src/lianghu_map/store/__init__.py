@@ -7,6 +7,10 @@ PostGIS backend can later implement the same protocol; :mod:`.gpkg` is the file 
 
 Records are frozen dataclasses, JSON-serialisable through :func:`dataclasses.asdict`, and
 :func:`record_from_dict` is the way back.
+
+Every successful write also leaves an :class:`AuditEntry` (who, when, what, which upload) in an
+append-only audit log, so that analysts can see, and export, what happened to every layer even
+after the manifest has moved on.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ __all__ = [
     "ACTIONS",
     "LAYER_ID_RE",
     "LINK_ORIGINS",
+    "AuditEntry",
+    "AuditWarning",
     "Event",
     "LayerRecord",
     "LayerStore",
@@ -87,6 +93,38 @@ class Event:
     version: int  # the current version after the action
     user: str
     at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log: a successful write, as it was committed.
+
+    ``action`` is the :class:`Event` action (``"update"`` is a link edit).  ``version`` and the
+    fields after it describe the layer's current version after the action; ``sha256`` is that of
+    the upload behind it, ``""`` for delete and restore (no data was written).  ``revision`` is
+    the store revision the write produced: a gap in it shows an entry that could not be logged.
+    """
+
+    at: str  # ISO 8601, UTC (the time of the layer's event)
+    user: str
+    action: str  # one of ACTIONS
+    layer_id: str
+    title: str  # the Chinese title, else the English one
+    version: int
+    sha256: str
+    original_name: str
+    feature_count: int
+    links: int  # how many feature ↔ directive links the current version has
+    file: str = ""  # the current version's data file, relative to the store root
+    revision: int = 0
+
+
+class AuditWarning(UserWarning):
+    """A write was committed but could not be added to the audit log (e.g. the disk is full).
+
+    A warning, not an error: the data and the manifest are safe, and failing the write after the
+    commit would make the user repeat a save that happened.  The gap shows in the revisions.
+    """
 
 
 @dataclass(frozen=True)
@@ -231,6 +269,14 @@ class LayerStore(Protocol):
     def restore(self, layer_id: str, *, user: str) -> LayerRecord: ...
 
     def revert(self, layer_id: str, version: int, *, user: str) -> LayerRecord: ...
+
+    def audit(self, limit: int | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first (the last ``limit`` entries if given)."""
+        ...
+
+    def check(self, layer_id: str | None = None) -> dict[str, str]:
+        """``{layer_id: problem}`` for the live layers (or ``layer_id``) whose data is broken."""
+        ...
 
 
 def open_store(root: Path | None = None) -> LayerStore:

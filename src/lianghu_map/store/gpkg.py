@@ -4,6 +4,7 @@ Layout under the root::
 
     manifest.json                  all layer records, a "revision" counter and "format": 1
     layers/<layer_id>/v0001.gpkg   one GeoPackage per saved data version, layer "features"
+    audit.jsonl                    one JSON line per successful write (append-only)
     .lock                          flock'ed by writers
 
 Why it is safe:
@@ -17,6 +18,19 @@ Why it is safe:
 * An existing version file is never modified or deleted; a new version never reuses a name that
   exists on disk (an orphan from a crash keeps its name, the new file takes ``vNNNN-1.gpkg``).
 * A manifest that cannot be read raises :class:`StoreError` naming it and is never overwritten.
+* Temporary files are only ever made under the lock, so whatever temporary file a writer finds
+  under the lock is left by a crashed (e.g. SIGKILLed) writer, and is removed.
+* A full disk (``ENOSPC``/``EDQUOT``, SQLite's "database or disk is full" as GDAL reports it,
+  or any failure while less than ``LOW_SPACE`` is free) is a :class:`StoreError` saying so; like
+  any failed write it leaves the store as it was.
+* A data file that cannot be read (corrupt, truncated, missing) is a :class:`StoreError` naming
+  the layer and the file; the other layers are unaffected, and :meth:`GpkgStore.check` finds
+  such files without reading them whole.
+
+The audit log is appended to under the lock, after the manifest commit, and never rewritten.  An
+append that fails (full disk) does not fail the write, which is committed already: it warns
+(:class:`~lianghu_map.store.AuditWarning`).  An append cut short by a crash leaves a line without
+its newline: the next append ends that line first, and :meth:`GpkgStore.audit` skips it.
 
 The temporary data file ends in ``.tmp.gpkg`` (not ``.gpkg.tmp``): GDAL warns about a GeoPackage
 without the ``.gpkg`` extension; ``driver="GPKG"`` is always passed anyway, because for an unknown
@@ -31,16 +45,19 @@ Values GDAL has no type for are written as text: lists and dicts as JSON, anythi
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import numbers
 import os
+import shutil
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from dataclasses import replace as evolve
 from pathlib import Path
 from typing import Any
@@ -51,6 +68,8 @@ import pyogrio
 
 from ..errors import LayerNotFound, LianghuError, StoreError
 from . import (
+    AuditEntry,
+    AuditWarning,
     Event,
     LayerRecord,
     LinkRecord,
@@ -66,6 +85,7 @@ __all__ = ["FORMAT", "GpkgStore"]
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+AUDIT = "audit.jsonl"
 DATA_LAYER = "features"
 SCHEMA_KEY = "LIANGHU_SCHEMA"  # no ':' in the key: GDAL would split it into domain and name
 # Names GDAL's GeoPackage driver uses itself (SQLite compares column names without case).
@@ -73,6 +93,13 @@ RESERVED = frozenset({"fid", "geom", "geometry"})
 # A manifest whose mtime is this recent is re-read even if its stat looks unchanged: mtimes are
 # coarse, and a replaced manifest may get the freed inode back (as "racy git" does).
 RACY_NS = 100_000_000
+# How a full disk shows: errno from Python, message text from GDAL and SQLite (which report it
+# in exceptions of their own, without an errno).
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+_FULL_TEXTS = ("no space left on device", "disk is full", "disk quota exceeded")
+# A write that fails with less than this free is taken for a full disk whatever the error says:
+# GDAL does not always say so (a GeoPackage it could not set up fails later, "no such table").
+LOW_SPACE = 1 << 20
 
 _PROCESS_LOCK = threading.RLock()
 
@@ -106,15 +133,56 @@ class GpkgStore:
         return _find(self._load(), layer_id)
 
     def read(self, layer_id: str, version: int | None = None) -> gpd.GeoDataFrame:
+        """A broken data file is a :class:`StoreError` naming the layer and the file."""
         record = self.get(layer_id)
         info = record.current if version is None else record.version(version)
         path = self.root / info.file
         try:
             frame = pyogrio.read_dataframe(path, layer=DATA_LAYER)
             meta = pyogrio.read_info(path, layer=DATA_LAYER).get("layer_metadata") or {}
+            if len(frame) != info.feature_count:  # a file cut short, or not the one we wrote
+                raise ValueError(f"{len(frame)} features, the manifest says "
+                                 f"{info.feature_count}")
+            return _decode(frame, meta.get(SCHEMA_KEY))
         except Exception as exc:
+            raise StoreError(f"layer {layer_id} v{info.version}: cannot read {path}: "
+                             f"{type(exc).__name__}: {exc}") from exc
+
+    def check(self, layer_id: str | None = None) -> dict[str, str]:
+        """``{layer_id: problem}`` for the live layers (or ``layer_id``) whose current data file
+        is missing or cannot be opened, or does not hold the features the manifest says.
+
+        Cheap (opens each file's metadata, reads no features), so that the app can name broken
+        layers at start and show the others; :meth:`read` still fails on damage this misses.
+        """
+        manifest = self._load()
+        if layer_id is not None:
+            records = [_find(manifest, layer_id)]
+        else:
+            records = [r for r in manifest.layers.values() if not r.deleted]
+        problems = {}
+        for record in records:
+            problem = self._problem(record.current)
+            if problem:
+                problems[record.layer_id] = problem
+        return problems
+
+    def audit(self, limit: int | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first; the last ``limit`` entries if ``limit`` is given.
+
+        Lines that do not parse (one cut short by a crash) are skipped, never an error.
+        """
+        if limit is not None and limit < 0:
+            raise StoreError(f"audit limit must be >= 0, got {limit}")
+        path = self.root / AUDIT
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
             raise StoreError(f"cannot read {path}: {exc}") from exc
-        return _decode(frame, meta.get(SCHEMA_KEY))
+        entries = [e for e in map(_audit_from_line, raw.split(b"\n")) if e is not None]
+        return entries[max(0, len(entries) - limit):] if limit is not None else entries
 
     # -- writing
 
@@ -188,7 +256,11 @@ class GpkgStore:
         """A new version whose content (data file, links, provenance) is that of ``version``."""
         with self._locked() as manifest:
             record = _find(manifest, layer_id, live=True)
-            info = evolve(record.version(version), version=_next(record), created_by=user,
+            target = record.version(version)
+            problem = self._problem(target)
+            if problem:  # a revert makes that file current: refuse a broken one
+                raise StoreError(f"layer {layer_id} v{version} cannot be restored: {problem}")
+            info = evolve(target, version=_next(record), created_by=user,
                           created_at=utc_now(), note=f"reverted to v{version}")
             return self._commit(manifest, _append(record, info, "revert"))
 
@@ -231,6 +303,9 @@ class GpkgStore:
             except LianghuError:
                 raise
             except Exception as exc:
+                if _disk_full(exc) or _low_on_space(self.root):
+                    raise StoreError(f"no space left on the device ({type(exc).__name__}: "
+                                     f"{exc})") from exc
                 raise StoreError(f"{type(exc).__name__}: {exc}") from exc
 
     def _load(self, fresh: bool = False) -> _Manifest:
@@ -254,11 +329,13 @@ class GpkgStore:
         return manifest
 
     def _commit(self, manifest: _Manifest, record: LayerRecord) -> LayerRecord:
-        """Write the manifest with ``record`` added or updated, atomically."""
+        """Write the manifest with ``record`` added or updated, atomically; then log it."""
         layers = {**manifest.layers, record.layer_id: record}
-        data = {"format": FORMAT, "revision": manifest.revision + 1,
+        revision = manifest.revision + 1
+        data = {"format": FORMAT, "revision": revision,
                 "layers": [asdict(r) for r in layers.values()]}
         text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+        _sweep(self.root, ".manifest-*.json.tmp")
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".manifest-", suffix=".json.tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -272,7 +349,45 @@ class GpkgStore:
             raise
         _fsync_dir(self.root)
         self._cache = None
+        self._log(record, revision)
         return record
+
+    def _log(self, record: LayerRecord, revision: int) -> None:
+        """Append the audit line of a committed write; never raises (see the module docstring)."""
+        path = self.root / AUDIT
+        line = json.dumps(asdict(_audit_entry(record, revision)), ensure_ascii=False) + "\n"
+        try:
+            created = not path.exists()
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                data = line.encode("utf-8")
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    data = b"\n" + data  # end a line a crash cut short; it stays as it is
+                while data:
+                    data = data[os.write(fd, data):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if created:
+                _fsync_dir(self.root)
+        except Exception as exc:
+            warnings.warn(f"layer {record.layer_id} saved (revision {revision}), but the audit "
+                          f"log {path} could not be appended to: {exc}", AuditWarning,
+                          stacklevel=4)
+
+    def _problem(self, info: VersionInfo) -> str:
+        """What is wrong with the data file of ``info`` ("" if it opens and looks complete)."""
+        path = self.root / info.file
+        if not path.is_file():
+            return f"{info.file} is missing"
+        try:
+            count = pyogrio.read_info(path, layer=DATA_LAYER)["features"]
+        except Exception as exc:
+            return f"{info.file} cannot be opened: {type(exc).__name__}: {exc}"
+        if count >= 0 and count != info.feature_count:
+            return f"{info.file} holds {count} features, the manifest says {info.feature_count}"
+        return ""
 
     def _write_version(
         self, layer_id: str, version: int, gdf: gpd.GeoDataFrame, *, original_name: str,
@@ -281,7 +396,11 @@ class GpkgStore:
         """Write the data file of a new version (never over an existing file) and describe it."""
         frame, schema, geometry_type = _encode(gdf)
         folder = self.root / "layers" / layer_id
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            _fsync_dir(folder.parent)  # so that the manifest never names a folder a crash lost
+            _fsync_dir(self.root)
+        _sweep(folder, "*.tmp.gpkg*")
         target = folder / f"v{version:04d}.gpkg"
         n = 0
         while target.exists():  # an orphan left by a crash: keep it, take another name
@@ -295,12 +414,17 @@ class GpkgStore:
                 frame, tmp, layer=DATA_LAYER, driver="GPKG", geometry_type=geometry_type,
                 layer_metadata={SCHEMA_KEY: json.dumps(schema, ensure_ascii=False)},
             )
+            written = pyogrio.read_info(tmp, layer=DATA_LAYER)["features"]
+            if written != len(frame):  # GDAL may not report every failure (on close, say)
+                raise StoreError(f"{tmp} holds {written} features after writing {len(frame)}")
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, target)
+            _fsync_dir(folder)
         except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
+            for path in folder.glob(f"{Path(tmp).name}*"):  # with any -journal or -wal of GDAL's
+                with suppress(OSError):
+                    path.unlink()
             raise
         geoms = frame.geometry
         return VersionInfo(
@@ -359,6 +483,57 @@ def _parse(raw: bytes, path: Path) -> _Manifest:
     except (LianghuError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise StoreError(f"unreadable manifest {path}: {exc}") from exc
     return _Manifest(revision, layers)
+
+
+def _sweep(folder: Path, pattern: str) -> None:
+    """Remove temporary files a crashed writer left; only ever called under the lock."""
+    for path in folder.glob(pattern):
+        with suppress(OSError):
+            path.unlink()
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc``, or an exception it was raised from, says that the disk is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
+            return True
+        if any(text in str(current).lower() for text in _FULL_TEXTS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _low_on_space(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path).free < LOW_SPACE
+    except OSError:
+        return False
+
+
+def _audit_entry(record: LayerRecord, revision: int) -> AuditEntry:
+    event, info = record.events[-1], record.current  # every write adds exactly one event
+    return AuditEntry(
+        at=event.at, user=event.user, action=event.action, layer_id=record.layer_id,
+        title=record.title("zh-Hans"), version=record.current_version,
+        sha256="" if event.action in ("delete", "restore") else info.sha256,
+        original_name=info.original_name, feature_count=info.feature_count,
+        links=len(info.links), file=info.file, revision=revision,
+    )
+
+
+_AUDIT_FIELDS = frozenset(f.name for f in fields(AuditEntry))
+
+
+def _audit_from_line(line: bytes) -> AuditEntry | None:
+    """The entry on ``line``; None for a blank, cut-short or otherwise unreadable line."""
+    try:
+        data = json.loads(line.decode("utf-8"))
+        return AuditEntry(**{k: v for k, v in data.items() if k in _AUDIT_FIELDS})
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def _fsync_dir(path: Path) -> None:
