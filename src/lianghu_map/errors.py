@@ -76,6 +76,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              ".dbf must all be in the zip."),
     "zip_no_shapefile": ("压缩包中没有 .shp 文件（内容：{members}）。",
                          "The zip holds no .shp file (it holds: {members})."),
+    "zip_damaged": ("压缩包已损坏（无法解开）。请重新打包后上传。",
+                    "The archive is damaged and cannot be unpacked. Zip the files again."),
+    "prj_unusable": ("“{name}”中的坐标系无法识别，已忽略；坐标将按没有坐标系的文件处理。",
+                     "The CRS in \"{name}\" cannot be understood and was set aside; the "
+                     "coordinates are judged as for a file without CRS."),
+    "not_utf8": ("文件不是 UTF-8 编码（第 {offset} 字节起无法解码）。请另存为 UTF-8 后重新上传。",
+                 "The file is not UTF-8 (undecodable from byte {offset}). Save it as UTF-8 and "
+                 "upload again."),
+    "csv_malformed": ("CSV 格式有误：{detail}。请检查分隔符和每行的列数。",
+                      "The CSV is malformed: {detail}. Check the delimiter and the number of "
+                      "fields in each row."),
     "zip_too_many": ("压缩包内有 {count} 个文件，超过上限 {limit} 个。请只打包需要的文件。",
                      "The archive holds {count} files, over the limit of {limit}. Zip only the "
                      "files needed."),
@@ -141,6 +152,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "\"{name}\" has no .cpg file; its attributes were read as {encoding}, "
                          "judged from the content. If Chinese text looks garbled, add a .cpg "
                          "file and upload again."),
+    "encoding_fallback": ("“{name}”的属性无法按 {encoding} 解码，已按 ISO-8859-1 读取，"
+                          "中文可能显示为乱码。请附上正确的 .cpg 文件后重新上传。",
+                          "The attributes of \"{name}\" cannot be decoded as {encoding}; they "
+                          "were read as ISO-8859-1 and Chinese text may look garbled. Add the "
+                          "right .cpg file and upload again."),
     "encoding_declared": ("属性编码按 .cpg 声明读取：{encoding}。",
                           "Attributes read in the encoding the .cpg declares: {encoding}."),
     # -- features

@@ -187,7 +187,9 @@ def _strip_bom(data: bytes, rep: _Report) -> bytes:
 def _read_gdal(source: Any, **kwargs: Any) -> tuple[gpd.GeoDataFrame, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        gdf = pyogrio.read_dataframe(source, on_invalid="ignore", use_arrow=True, **kwargs)
+        # Arrow is fastest but reads UTF-8 only; a declared other encoding goes the classic way
+        arrow = kwargs.get("encoding") in (None, "UTF-8")
+        gdf = pyogrio.read_dataframe(source, on_invalid="ignore", use_arrow=arrow, **kwargs)
     return gdf, [str(w.message) for w in caught]
 
 
@@ -201,6 +203,7 @@ def _read_geojson(data: bytes, _options: IngestOptions, rep: _Report, _res: Inge
     data = _strip_bom(data, rep)
     if not data.strip():
         raise rep.refuse("empty_file")
+    data = _as_utf8(data, rep)
     head, tail = data[:65536], data[-65536:]
     if re.search(rb'"type"\s*:\s*"Topology"', head) or re.search(rb'"type"\s*:\s*"Topology"',
                                                                   tail):
@@ -209,6 +212,9 @@ def _read_geojson(data: bytes, _options: IngestOptions, rep: _Report, _res: Inge
         gdf, warns = _read_gdal(io.BytesIO(data), fid_as_index=True)
     except pyogrio.errors.DataSourceError as exc:
         raise _diagnose_json(data, rep, exc) from None
+    except ValueError:  # FIDs pandas cannot index (e.g. negative ids): read them from the JSON
+        gdf, _ = _read_gdal(io.BytesIO(data))
+        warns = ["Several features with id"]
     if any("Several features with id" in w for w in warns):
         gdf = _restore_duplicate_ids(gdf, data)
     elif "id" not in gdf.columns and not gdf.index.equals(pd.RangeIndex(len(gdf))):
@@ -219,12 +225,33 @@ def _read_geojson(data: bytes, _options: IngestOptions, rep: _Report, _res: Inge
     return gdf, gdf.crs is not None and gdf.crs.to_epsg() != 4326, ()
 
 
+def _as_utf8(data: bytes, rep: _Report) -> bytes:
+    """GeoJSON is UTF-8 (RFC 7946).  Chinese tools sometimes write GBK: recode it, and say so;
+    refuse bytes that are neither, naming the first bad byte."""
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise rep.refuse("not_utf8", offset=first_bad) from None
+    rep.add("encoding_guessed", Severity.INFO, name=rep.file, encoding="GB18030")
+    rep.conversions.append("GeoJSON text GB18030 → UTF-8 (judged from content)")
+    return text.encode("utf-8")
+
+
 def _restore_duplicate_ids(gdf: gpd.GeoDataFrame, data: bytes) -> gpd.GeoDataFrame:
     """GDAL renumbers duplicate integer ids; recover the file's own ids (slow path, rare)."""
     doc = json.loads(data)
     feats = doc.get("features", []) if isinstance(doc, dict) else []
     if len(feats) == len(gdf):
-        gdf.insert(0, "id", [f.get("id") if isinstance(f, dict) else None for f in feats])
+        ids = [f.get("id") if isinstance(f, dict) else None for f in feats]
+        if "id" in gdf.columns:
+            gdf["id"] = ids
+        else:
+            gdf.insert(0, "id", ids)
     return gdf
 
 
@@ -234,7 +261,7 @@ def _diagnose_json(data: bytes, rep: _Report, exc: Exception) -> _Refused:
         doc = json.loads(data.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as err:
         return rep.refuse("not_json", line=err.lineno, column=err.colno, detail=err.msg)
-    if isinstance(doc, dict) and doc.get("type") == "Topology":
+    if isinstance(doc, dict) and doc.get("type") == "Topology":  # (non-str types compare False)
         return rep.refuse("topojson")
     return rep.refuse("not_geojson", what=_describe_json(doc)) if not _looks_geojson(doc) \
         else rep.refuse("unreadable", detail=_short(exc))
@@ -243,7 +270,7 @@ def _diagnose_json(data: bytes, rep: _Report, exc: Exception) -> _Refused:
 def _looks_geojson(doc: Any) -> bool:
     types = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString",
              "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
-    return isinstance(doc, dict) and doc.get("type") in types
+    return isinstance(doc, dict) and isinstance(doc.get("type"), str) and doc["type"] in types
 
 
 def _describe_json(doc: Any) -> str:
@@ -290,9 +317,9 @@ def _open_zip(data: bytes, rep: _Report, options: IngestOptions) -> list[zipfile
     (zip bombs).  Returns the plain file members (macOS resource forks left out)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise rep.refuse("unreadable", detail=f"not a valid zip archive ({exc})") from None
-    infos = zf.infolist()
+        infos = zf.infolist()
+    except Exception:  # zipfile raises many types on damaged archives
+        raise rep.refuse("zip_damaged") from None
     if len(infos) > options.max_zip_members:
         raise rep.refuse("zip_too_many", count=len(infos), limit=options.max_zip_members)
     members = []
@@ -317,9 +344,27 @@ def _open_zip(data: bytes, rep: _Report, options: IngestOptions) -> list[zipfile
     return members
 
 
+def _member(rep: _Report, info: zipfile.ZipInfo) -> bytes:
+    """One archive member's bytes; a damaged member (bad CRC, truncated data) is a finding."""
+    try:
+        return rep.zip.read(info)
+    except Exception:  # BadZipFile, zlib.error, EOFError …
+        raise rep.refuse("zip_damaged") from None
+
+
+def _prj_is_usable(prj: bytes, rep: _Report, name: str) -> bool:
+    """Whether the .prj states a CRS pyproj understands; if not, it is set aside (a finding) and
+    the coordinates are judged as for a file without CRS."""
+    try:
+        CRS.from_wkt(prj.decode("utf-8").strip())
+    except Exception:  # pyproj.exceptions.CRSError and friends
+        rep.add("prj_unusable", Severity.WARNING, name=name)
+        return False
+    return True
+
+
 def _read_shapefile(data: bytes, options: IngestOptions, rep: _Report, res: IngestResult) -> Read:
     members = _open_zip(data, rep, options)
-    zf = rep.zip
     by_stem: dict[str, dict[str, zipfile.ZipInfo]] = {}
     for info in members:
         p = PurePosixPath(info.filename)
@@ -334,24 +379,54 @@ def _read_shapefile(data: bytes, options: IngestOptions, rep: _Report, res: Inge
     if missing:
         raise rep.refuse("shapefile_incomplete", name=PurePosixPath(stem).name + ".shp",
                          missing=", ".join(missing))
-    encoding = _shapefile_encoding(zf, parts, rep, PurePosixPath(stem).name)
+    name = PurePosixPath(stem).name
+    encoding = _shapefile_encoding(parts, rep, name)
     with tempfile.TemporaryDirectory(prefix="lianghu-shp-") as tmp:
         for ext, info in parts.items():
-            if ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
-                (Path(tmp) / f"layer{ext}").write_bytes(zf.read(info))
-        gdf, _ = _read_gdal(str(Path(tmp) / "layer.shp"), encoding=encoding)
+            if ext in (".shp", ".shx", ".dbf", ".cpg") or (
+                    ext == ".prj" and _prj_is_usable(_member(rep, info), rep, name + ".prj")):
+                (Path(tmp) / f"layer{ext}").write_bytes(_member(rep, info))
+        gdf = _read_shapefile_dir(Path(tmp), encoding, rep, name)
     return gdf, gdf.crs is not None, res.layers
 
 
-def _shapefile_encoding(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], rep: _Report,
-                        name: str) -> str | None:
+def _read_shapefile_dir(tmp: Path, encoding: str | None, rep: _Report, name: str
+                        ) -> gpd.GeoDataFrame:
+    """Read the extracted shapefile; fall back (with a finding) when GDAL cannot use its .prj or
+    cannot decode its attributes in the encoding found."""
+    shp, prj = tmp / "layer.shp", tmp / "layer.prj"
+    for _attempt in range(3):
+        try:
+            return _read_gdal(str(shp), encoding=encoding)[0]
+        except pyogrio.errors.DataSourceError as exc:
+            raise rep.refuse("unreadable", detail=_short(exc)) from None
+        except (UnicodeDecodeError, ValueError) as exc:
+            if isinstance(exc, UnicodeDecodeError) or "encoding" in str(exc).lower():
+                if encoding == "ISO-8859-1":
+                    break
+                rep.add("encoding_fallback", Severity.WARNING, name=f"{name}.dbf",
+                        encoding=encoding or "UTF-8")
+                encoding = "ISO-8859-1"  # decodes any byte: text may look garbled, data kept
+                continue
+            if not prj.exists():
+                break
+        except Exception:  # pyogrio's CRS reading fails on some damaged .prj files
+            if not prj.exists():
+                break
+        prj.unlink()  # read again without the .prj: judged as a file without CRS
+        rep.add("prj_unusable", Severity.WARNING, name=f"{name}.prj")
+    raise rep.refuse("unreadable", detail="the shapefile's parts do not fit together")
+
+
+def _shapefile_encoding(parts: dict[str, zipfile.ZipInfo], rep: _Report, name: str
+                        ) -> str | None:
     """The DBF's text encoding: the .cpg if present, else the DBF's language id, else judged
     from the bytes (UTF-8 if they decode as UTF-8, else GB18030 — Chinese GIS exports)."""
     if ".cpg" in parts:
-        declared = zf.read(parts[".cpg"]).decode("ascii", errors="replace").strip()
+        declared = _member(rep, parts[".cpg"]).decode("ascii", errors="replace").strip()
         rep.add("encoding_declared", Severity.INFO, encoding=declared)
         return None  # GDAL reads the .cpg itself
-    dbf = zf.read(parts[".dbf"])
+    dbf = _member(rep, parts[".dbf"])
     if len(dbf) < 32:
         return None
     if dbf[29] != 0:  # language driver id: GDAL honours it
@@ -406,11 +481,10 @@ def _read_kml(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
 
 def _read_kmz(data: bytes, options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
     kmls = [i for i in _open_zip(data, rep, options) if i.filename.lower().endswith(".kml")]
-    zf = rep.zip
     if not kmls:
         raise rep.refuse("kmz_no_kml")
     kml = next((i for i in kmls if PurePosixPath(i.filename).name.lower() == "doc.kml"), kmls[0])
-    return _read_kml_bytes(zf.read(kml), rep)
+    return _read_kml_bytes(_member(rep, kml), rep)
 
 
 def _decode_text(data: bytes, rep: _Report, name: str) -> str:
@@ -444,9 +518,10 @@ def _read_csv(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
         raise rep.refuse("empty_file")
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None,
-                         engine="python")
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise rep.refuse("unreadable", detail=_short(exc)) from None
+                         engine="python", index_col=False, on_bad_lines="error")
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise rep.refuse("csv_malformed", detail=_short(exc)[:160]) from None
+    df = df.fillna("")  # short rows: missing cells are empty, not NaN
     columns = [str(c) for c in df.columns]
     lon, lat = _find_column(columns, LON_NAMES), _find_column(columns, LAT_NAMES)
     wkt = _find_column(columns, WKT_NAMES)
@@ -465,8 +540,9 @@ def _read_csv(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
         geoms = np.empty(len(df), dtype=object)
         for i, value in enumerate(df[wkt]):
             try:
-                geoms[i] = shapely.from_wkt(value.strip())
-            except shapely.errors.GEOSException as exc:
+                geoms[i] = shapely.from_wkt(str(value).strip())
+            except (shapely.errors.GEOSException, NotImplementedError, ValueError) as exc:
+                # (curves such as CIRCULARSTRING are not supported: NotImplementedError)
                 rep.add("csv_bad_wkt", Severity.WARNING, index=i, row=i, detail=_short(exc)[:80])
         rep.add("csv_wkt_column", Severity.INFO, column=wkt)
         attrs = df.drop(columns=[wkt])
@@ -501,6 +577,8 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
 
     geoms = gdf.geometry.to_numpy()
     missing = pd.isna(geoms) | shapely.is_empty(geoms)
+    coords, which = shapely.get_coordinates(geoms, return_index=True)
+    missing[np.unique(which[~np.isfinite(coords).all(axis=1)])] = True  # NaN / inf vertices
     for i in np.flatnonzero(missing):
         rep.add("null_geometry", Severity.WARNING, index=int(gdf["source_index"].iat[i]),
                 feature_id=ids.iat[i] if ids is not None else None)
@@ -523,6 +601,8 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
         rep.conversions.append(f"{label} → WGS84 (vectorised; iterative inverse)")
     tell(0.85, "repair")
     gdf = _repair(gdf, ids, rep)
+    if len(gdf) == 0:  # every geometry collapsed (a zero-length line …)
+        raise rep.refuse("no_geometry")
     _check_types(gdf, rep)
     gdf["source_id"] = _unique_ids(gdf, ids, rep)
     if "style" in gdf.columns:
