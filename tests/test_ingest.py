@@ -696,3 +696,23 @@ def test_kml_keeps_only_the_columns_the_file_fills():
     assert {"timestamp", "begin", "end", "tessellate", "extrude", "visibility"}.isdisjoint(
         res.gdf.columns)
     assert "Name" in res.gdf.columns
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"wkt\nPOINT (119.8 31.6)\n", "csv_wkt_column"),  # one column: no delimiter to sniff
+    (b"lon,lat\r119.8,31.6\r", "csv_columns"),  # old Mac Excel: CR line endings
+    (b"lon;lat\n119.8;31.6\n", "csv_columns"),
+    (b"lon,lat,name\n119.8,31.6,a,extra\n", "csv_extra_cells"),  # said, not silently dropped
+])
+def test_csv_shapes_seen_in_the_wild(data: bytes, code: str) -> None:
+    res = ingest_file("a.csv", data)
+    assert res.ok and code in res.codes()
+
+
+def test_server_paths_never_reach_a_message() -> None:
+    import tempfile
+
+    res = ingest_file("a.zip", fx.zip_bytes({"p.shp": b"garbage", "p.shx": b"x", "p.dbf": b"y"}))
+    assert not res.ok
+    text = " ".join(f.message("en") for f in res.findings)
+    assert tempfile.gettempdir() + "/" not in text and "/vsimem/" not in text

@@ -174,6 +174,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_id": ("要素编号“{id}”重复（另见第 {first} 个要素），已改为“{new_id}”。",
                      "Feature id \"{id}\" is duplicated (see also feature {first}); renamed "
                      "\"{new_id}\"."),
+    "duplicate_column": ("属性名“{name}”出现多次，重复的已改名为“{name}~2”等。",
+                         "The attribute name \"{name}\" appears more than once; the repeats "
+                         "were renamed \"{name}~2\" and so on."),
     "style_stripped": ("\"style\" 属性中不允许的部分已移除（{dropped}）。只保留：{allowed}。",
                        "Disallowed parts of \"style\" properties were removed ({dropped}). "
                        "Only these are kept: {allowed}."),
@@ -188,6 +191,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "\"{y}\"."),
     "csv_wkt_column": ("几何取自 WKT 列“{column}”。", "Geometry taken from the WKT column "
                        "\"{column}\"."),
+    "csv_extra_cells": ("第 {row} 行比表头多 {count} 个单元格，多出的内容已忽略。",
+                        "Row {row} has {count} more cells than the header; the extra cells were "
+                        "ignored."),
     "csv_bad_value": ("第 {row} 行的坐标“{value}”不是数字，该行已删除。",
                       "Row {row}: coordinate \"{value}\" is not a number; the row was dropped."),
     "csv_bad_wkt": ("第 {row} 行的 WKT 无法解析（{detail}），该行已删除。",

@@ -171,7 +171,8 @@ Read = tuple[gpd.GeoDataFrame, bool, tuple[str, ...]]
 
 def _short(exc: BaseException) -> str:
     text = str(exc).replace("\n", " ")
-    text = re.sub(r"'?/vsimem/\S+'?", "the file", text)
+    text = re.sub(r"'?(/vsimem/|/tmp/lianghu-shp-|" + re.escape(tempfile.gettempdir())
+                  + r"/)\S+'?", "the file", text)  # never show server paths
     return text[:300]
 
 
@@ -184,12 +185,20 @@ def _strip_bom(data: bytes, rep: _Report) -> bytes:
     return data
 
 
-def _read_gdal(source: Any, **kwargs: Any) -> tuple[gpd.GeoDataFrame, list[str]]:
+def _read_gdal(source: Any, *, check_text: bool = True, **kwargs: Any
+               ) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """pyogrio read, warnings collected.  ``check_text``: make sure every text value is valid
+    (GDAL passes undecodable bytes through into Arrow strings, which fail only when used); the
+    error then surfaces here, where readers can fall back."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         # Arrow is fastest but reads UTF-8 only; a declared other encoding goes the classic way
         arrow = kwargs.get("encoding") in (None, "UTF-8")
         gdf = pyogrio.read_dataframe(source, on_invalid="ignore", use_arrow=arrow, **kwargs)
+    if check_text:
+        for i, col in enumerate(gdf.columns):  # by position: names may repeat in bad files
+            if col != gdf.geometry.name and pd.api.types.is_string_dtype(gdf.iloc[:, i]):
+                gdf.isetitem(i, gdf.iloc[:, i].astype(object))
     return gdf, [str(w.message) for w in caught]
 
 
@@ -209,11 +218,11 @@ def _read_geojson(data: bytes, _options: IngestOptions, rep: _Report, _res: Inge
                                                                   tail):
         raise rep.refuse("topojson")
     try:
-        gdf, warns = _read_gdal(io.BytesIO(data), fid_as_index=True)
+        gdf, warns = _read_gdal(io.BytesIO(data), check_text=False, fid_as_index=True)
     except pyogrio.errors.DataSourceError as exc:
         raise _diagnose_json(data, rep, exc) from None
     except ValueError:  # FIDs pandas cannot index (e.g. negative ids): read them from the JSON
-        gdf, _ = _read_gdal(io.BytesIO(data))
+        gdf, _ = _read_gdal(io.BytesIO(data), check_text=False)
         warns = ["Several features with id"]
     if any("Several features with id" in w for w in warns):
         gdf = _restore_duplicate_ids(gdf, data)
@@ -400,21 +409,17 @@ def _read_shapefile_dir(tmp: Path, encoding: str | None, rep: _Report, name: str
             return _read_gdal(str(shp), encoding=encoding)[0]
         except pyogrio.errors.DataSourceError as exc:
             raise rep.refuse("unreadable", detail=_short(exc)) from None
-        except (UnicodeDecodeError, ValueError) as exc:
-            if isinstance(exc, UnicodeDecodeError) or "encoding" in str(exc).lower():
-                if encoding == "ISO-8859-1":
-                    break
-                rep.add("encoding_fallback", Severity.WARNING, name=f"{name}.dbf",
-                        encoding=encoding or "UTF-8")
-                encoding = "ISO-8859-1"  # decodes any byte: text may look garbled, data kept
-                continue
-            if not prj.exists():
-                break
-        except Exception:  # pyogrio's CRS reading fails on some damaged .prj files
-            if not prj.exists():
-                break
-        prj.unlink()  # read again without the .prj: judged as a file without CRS
-        rep.add("prj_unusable", Severity.WARNING, name=f"{name}.prj")
+        except Exception:  # text GDAL cannot decode (UnicodeDecodeError, ArrowException …) or
+            pass           # a .prj pyogrio cannot turn into a CRS: fall back, then retry
+        if encoding != "ISO-8859-1":
+            rep.add("encoding_fallback", Severity.WARNING, name=f"{name}.dbf",
+                    encoding=encoding or "UTF-8")
+            encoding = "ISO-8859-1"  # decodes any byte: text may look garbled, data kept
+        elif prj.exists():
+            prj.unlink()  # read again without the .prj: judged as a file without CRS
+            rep.add("prj_unusable", Severity.WARNING, name=f"{name}.prj")
+        else:
+            break
     raise rep.refuse("unreadable", detail="the shapefile's parts do not fit together")
 
 
@@ -516,9 +521,21 @@ def _read_csv(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
     text = _decode_text(data, rep, rep.file)
     if not text.strip():
         raise rep.refuse("empty_file")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Mac Excel: CR line endings
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None,
-                         engine="python", index_col=False, on_bad_lines="error")
+        sep = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","  # one column, or nothing to tell from: the usual comma
+    rows = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(rows, []))
+    for i, row in enumerate(rows):
+        if len(row) > width:
+            rep.add("csv_extra_cells", Severity.WARNING, index=i, row=i, count=len(row) - width)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)  # reported just above
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep,
+                             engine="python", index_col=False, on_bad_lines="error")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise rep.refuse("csv_malformed", detail=_short(exc)[:160]) from None
     df = df.fillna("")  # short rows: missing cells are empty, not NaN
@@ -567,6 +584,8 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
            rep: _Report, res: IngestResult, tell: Progress) -> gpd.GeoDataFrame:
     if len(gdf) == 0:
         raise rep.refuse("no_features")
+    if gdf.columns.duplicated().any():
+        gdf = _dedupe_columns(gdf, rep)
     if len(gdf) > options.max_features:
         raise rep.refuse("too_many_features", count=len(gdf), limit=options.max_features)
     _check_sizes(gdf, options, rep)
@@ -608,6 +627,20 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
     if "style" in gdf.columns:
         gdf = _whitelist_style(gdf, rep)
     return _plain_columns(gdf)
+
+
+def _dedupe_columns(gdf: gpd.GeoDataFrame, rep: _Report) -> gpd.GeoDataFrame:
+    """Attribute names that repeat (a damaged DBF, a hand-made CSV) get ``~2``, ``~3`` …"""
+    seen: dict[str, int] = {}
+    names = []
+    for col in gdf.columns:
+        n = seen[col] = seen.get(col, 0) + 1
+        names.append(col if n == 1 or col == gdf.geometry.name else f"{col}~{n}")
+        if n == 2:
+            rep.add("duplicate_column", Severity.WARNING, name=str(col)[:80])
+    out = gdf.copy()
+    out.columns = names
+    return gpd.GeoDataFrame(out, geometry=gdf.geometry.name, crs=gdf.crs)
 
 
 def _check_sizes(gdf: gpd.GeoDataFrame, options: IngestOptions, rep: _Report) -> None:
