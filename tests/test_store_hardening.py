@@ -26,7 +26,7 @@ from shapely import points
 from shapely.geometry import Polygon
 from store_helpers import LINK, assert_same, create, manifest, replace
 
-from lianghu_map.errors import StoreError
+from lianghu_map.errors import StoreError, StoreFull
 from lianghu_map.store import (
     AuditEntry,
     AuditWarning,
@@ -360,6 +360,8 @@ def test_full_disk_is_a_clear_error_and_changes_nothing(
         save()
     monkeypatch.undo()
     assert "no space left on the device" in err.value.message("en")
+    assert isinstance(err.value, StoreFull) and "disk is full" in err.value.message("en")
+    assert "磁盘空间已满" in err.value.message("zh-Hans")
 
     again = GpkgStore(store.root)
     assert again.revision() == "1"
@@ -427,7 +429,7 @@ import os, sys
 import geopandas as gpd
 import numpy as np
 from shapely import points
-from lianghu_map.errors import StoreError
+from lianghu_map.errors import StoreError, StoreFull
 from lianghu_map.store import gpkg
 from lianghu_map.store.gpkg import GpkgStore
 

@@ -22,6 +22,7 @@ __all__ = [
     "LianghuError",
     "Severity",
     "StoreError",
+    "StoreFull",
     "WriteDenied",
     "message",
 ]
@@ -265,6 +266,16 @@ class StoreError(LianghuError):
     code = "store"
     texts = ("图层库出错：{detail}。数据未被修改。",
              "The layer store failed: {detail}. No data was changed.")
+
+
+class StoreFull(StoreError):
+    """The disk (or quota) is full: the write was refused whole, nothing stored changed."""
+
+    code = "store_full"
+    texts = ("磁盘空间已满，图层未保存；已有数据均未改变。请联系管理员清理空间后重试。"
+             "（{detail}）",
+             "The disk is full: the layer was not saved and nothing stored changed. Ask the "
+             "administrator to free space, then try again. ({detail})")
 
 
 class LayerNotFound(StoreError):

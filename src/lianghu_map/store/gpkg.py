@@ -66,7 +66,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from ..errors import LayerNotFound, LianghuError, StoreError
+from ..errors import LayerNotFound, LianghuError, StoreError, StoreFull
 from . import (
     AuditEntry,
     AuditWarning,
@@ -304,8 +304,8 @@ class GpkgStore:
                 raise
             except Exception as exc:
                 if _disk_full(exc) or _low_on_space(self.root):
-                    raise StoreError(f"no space left on the device ({type(exc).__name__}: "
-                                     f"{exc})") from exc
+                    raise StoreFull(f"no space left on the device ({type(exc).__name__}: "
+                                    f"{exc})") from exc
                 raise StoreError(f"{type(exc).__name__}: {exc}") from exc
 
     def _load(self, fresh: bool = False) -> _Manifest:
