@@ -171,11 +171,11 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.stage.repair": ("正在修复几何…", "Repairing geometry…"),
     "upload.stage.done": ("完成", "Done"),
     "upload.ok": ("可以保存：{n} 个要素（错误 {error}，警告 {warning}，提示 {info}）。",
-                  "Ready to save: {n} features ({error} errors, {warning} warnings, "
-                  "{info} notes)."),
+                  "Ready to save: {n} features (errors: {error}, warnings: {warning}, "
+                  "notes: {info})."),
     "upload.refused": ("无法保存：请先处理下列错误（错误 {error}，警告 {warning}，提示 {info}）。",
-                       "Cannot be saved: fix the errors below first ({error} errors, "
-                       "{warning} warnings, {info} notes)."),
+                       "Cannot be saved: fix the errors below first (errors: {error}, "
+                       "warnings: {warning}, notes: {info})."),
     "upload.col.severity": ("级别", "Severity"),
     "upload.col.where": ("位置", "Where"),
     "upload.col.message": ("说明与处理办法", "What and what to do"),
