@@ -656,7 +656,10 @@ def _check_sizes(gdf: gpd.GeoDataFrame, options: IngestOptions, rep: _Report) ->
         if col == gdf.geometry.name or not (gdf[col].dtype == object
                                             or pd.api.types.is_string_dtype(gdf[col])):
             continue
-        lengths = gdf[col].map(lambda v: len(v) if isinstance(v, str) else 0)
+        try:  # vectorised (Arrow strings: native); non-strings count 0
+            lengths = gdf[col].str.len().fillna(0)
+        except AttributeError:  # an object column with no strings at all
+            continue
         if len(lengths) and lengths.max() > options.max_property_chars:
             i = int(np.argmax(lengths.to_numpy()))
             raise rep.refuse("property_too_long", index=i, name=str(col)[:80],
@@ -690,10 +693,11 @@ def _id_series(gdf: gpd.GeoDataFrame) -> pd.Series | None:
     if not cols:
         return None
     ids = pd.Series([None] * len(gdf), index=gdf.index, dtype=object)
-    for col in cols:
-        values = gdf[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                              or (isinstance(v, str) and not v.strip()) else str(v))
-        ids = ids.where(ids.notna(), values)
+    for col in cols:  # vectorised: null and blank ids are absent
+        raw = gdf[col]
+        text = raw.astype(str).astype(object)
+        present = raw.notna().to_numpy() & (text.str.strip() != "").to_numpy()
+        ids = ids.where(ids.notna(), text.where(present, None))
     return ids
 
 
