@@ -3,22 +3,14 @@ sizes — each refused with its own finding, archives before anything is decompr
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 
 import pytest
+from ingest_fixtures import zip_bytes
 
 from lianghu_map.errors import Severity
 from lianghu_map.ingest import IngestOptions, ingest_file
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def _geojson(features: list[dict]) -> bytes:
@@ -59,7 +51,7 @@ SHP = {"a.shp": b"x", "a.shx": b"x", "a.dbf": b"x"}
 ])
 @pytest.mark.usefixtures("no_decompression")
 def test_archives_are_checked_before_decompression(name, members, code):
-    res = ingest_file(name, _zip(members), IngestOptions(max_zip_members=8))
+    res = ingest_file(name, zip_bytes(members), IngestOptions(max_zip_members=8))
     assert not res.ok and res.gdf is None
     assert code in res.codes(), res.findings
     [finding] = [f for f in res.findings if f.code == code]
@@ -74,7 +66,7 @@ def test_total_uncompressed_size_is_limited():
     import os
 
     members = {**SHP, **{f"noise{i}.bin": os.urandom(300_000) for i in range(8)}}
-    res = ingest_file("big.zip", _zip(members), IngestOptions(max_bytes=500_000))
+    res = ingest_file("big.zip", zip_bytes(members), IngestOptions(max_bytes=500_000))
     assert "zip_bomb" in res.codes() or "file_too_large" in res.codes()
     assert not res.ok
 
