@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
-from .text import to_traditional
+from .i18n import localise
 
 __all__ = [
     "MESSAGES",
@@ -204,15 +203,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-@cache
-def _hant(code: str) -> str:
-    return to_traditional(MESSAGES[code][0])
-
-
 def message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
     """The message for ``code`` in ``lang`` (``zh-Hans`` | ``zh-Hant`` | ``en``)."""
-    zh_hans, en = MESSAGES[code]
-    text = en if lang == "en" else _hant(code) if lang == "zh-Hant" else zh_hans
+    text = localise(*MESSAGES[code], lang)
     return text.format(**params) if params else text
 
 
@@ -238,9 +231,9 @@ class Finding:
         """"file.geojson · feature #3 · id x" in ``lang`` (#: 0-based, as in the table)."""
         parts = [self.file]
         if self.index is not None:
-            parts.append(f"feature #{self.index}" if lang == "en" else f"要素 #{self.index}")
+            parts.append(localise(f"要素 #{self.index}", f"feature #{self.index}", lang))
         if self.feature_id not in (None, ""):
-            parts.append(f"id {self.feature_id}" if lang == "en" else f"编号 {self.feature_id}")
+            parts.append(localise("编号 ", "id ", lang) + self.feature_id)
         return " · ".join(parts)
 
 
@@ -255,9 +248,7 @@ class LianghuError(Exception):
         self.params = params
 
     def message(self, lang: str) -> str:
-        zh_hans, en = self.texts
-        text = en if lang == "en" else to_traditional(zh_hans) if lang == "zh-Hant" else zh_hans
-        return text.format(detail=self.detail, **self.params)
+        return localise(*self.texts, lang).format(detail=self.detail, **self.params)
 
     texts: tuple[str, str] = ("出错了：{detail}", "Something went wrong: {detail}")
 

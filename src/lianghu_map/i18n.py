@@ -10,7 +10,16 @@ from functools import cache
 
 from .text import to_simplified, to_traditional
 
-__all__ = ["DEFAULT_LANG", "LANGS", "STATUS_KEYS", "kind_label", "status_label", "t", "zh"]
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "STATUS_KEYS",
+    "kind_label",
+    "localise",
+    "status_label",
+    "t",
+    "zh",
+]
 
 LANGS: dict[str, str] = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
 DEFAULT_LANG = "zh-Hans"
@@ -264,6 +273,13 @@ _STRINGS: dict[str, tuple[str, ...]] = {
 def _hant(key: str) -> str:
     entry = _STRINGS[key]
     return entry[2] if len(entry) > 2 else to_traditional(entry[0])
+
+
+def localise(zh_hans: str, en: str, lang: str) -> str:
+    """Pick the text for ``lang`` from a 简体 / English pair (繁體 by OpenCC, cached)."""
+    if lang == "en":
+        return en
+    return to_traditional(zh_hans) if lang == "zh-Hant" else zh_hans
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -105,7 +105,6 @@ class _Report:
         self.findings: list[Finding] = []
         self._counts: dict[str, int] = {}
         self.conversions: list[str] = []
-        self.zip: zipfile.ZipFile | None = None  # the archive being read, once checked
 
     def add(self, code: str, severity: Severity, index: int | None = None,
             feature_id: Any = None, **params: Any) -> None:
@@ -320,7 +319,8 @@ def _read_gpkg(data: bytes, options: IngestOptions, rep: _Report, res: IngestRes
 _ARCHIVES = (".zip", ".kmz", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz")
 
 
-def _open_zip(data: bytes, rep: _Report, options: IngestOptions) -> list[zipfile.ZipInfo]:
+def _open_zip(data: bytes, rep: _Report, options: IngestOptions
+              ) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """Open an archive and check every entry *before* anything is decompressed: entry count,
     unsafe names (absolute, ``..``: zip-slip), nested archives, total size and compression ratio
     (zip bombs).  Returns the plain file members (macOS resource forks left out)."""
@@ -349,14 +349,13 @@ def _open_zip(data: bytes, rep: _Report, options: IngestOptions) -> list[zipfile
     if total > options.max_bytes * 4:
         raise rep.refuse("zip_bomb", name=f"{len(members)} files, {total // 2**20} MB",
                          ratio=round(total / max(len(data), 1)))
-    rep.zip = zf
-    return members
+    return zf, members
 
 
-def _member(rep: _Report, info: zipfile.ZipInfo) -> bytes:
+def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, rep: _Report) -> bytes:
     """One archive member's bytes; a damaged member (bad CRC, truncated data) is a finding."""
     try:
-        return rep.zip.read(info)
+        return zf.read(info)
     except Exception:  # BadZipFile, zlib.error, EOFError …
         raise rep.refuse("zip_damaged") from None
 
@@ -373,7 +372,7 @@ def _prj_is_usable(prj: bytes, rep: _Report, name: str) -> bool:
 
 
 def _read_shapefile(data: bytes, options: IngestOptions, rep: _Report, res: IngestResult) -> Read:
-    members = _open_zip(data, rep, options)
+    zf, members = _open_zip(data, rep, options)
     by_stem: dict[str, dict[str, zipfile.ZipInfo]] = {}
     for info in members:
         p = PurePosixPath(info.filename)
@@ -389,12 +388,12 @@ def _read_shapefile(data: bytes, options: IngestOptions, rep: _Report, res: Inge
         raise rep.refuse("shapefile_incomplete", name=PurePosixPath(stem).name + ".shp",
                          missing=", ".join(missing))
     name = PurePosixPath(stem).name
-    encoding = _shapefile_encoding(parts, rep, name)
+    encoding = _shapefile_encoding(zf, parts, rep, name)
     with tempfile.TemporaryDirectory(prefix="lianghu-shp-") as tmp:
         for ext, info in parts.items():
             if ext in (".shp", ".shx", ".dbf", ".cpg") or (
-                    ext == ".prj" and _prj_is_usable(_member(rep, info), rep, name + ".prj")):
-                (Path(tmp) / f"layer{ext}").write_bytes(_member(rep, info))
+                    ext == ".prj" and _prj_is_usable(_member(zf, info, rep), rep, name + ".prj")):
+                (Path(tmp) / f"layer{ext}").write_bytes(_member(zf, info, rep))
         gdf = _read_shapefile_dir(Path(tmp), encoding, rep, name)
     return gdf, gdf.crs is not None, res.layers
 
@@ -423,15 +422,15 @@ def _read_shapefile_dir(tmp: Path, encoding: str | None, rep: _Report, name: str
     raise rep.refuse("unreadable", detail="the shapefile's parts do not fit together")
 
 
-def _shapefile_encoding(parts: dict[str, zipfile.ZipInfo], rep: _Report, name: str
-                        ) -> str | None:
+def _shapefile_encoding(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], rep: _Report,
+                        name: str) -> str | None:
     """The DBF's text encoding: the .cpg if present, else the DBF's language id, else judged
     from the bytes (UTF-8 if they decode as UTF-8, else GB18030 — Chinese GIS exports)."""
     if ".cpg" in parts:
-        declared = _member(rep, parts[".cpg"]).decode("ascii", errors="replace").strip()
+        declared = _member(zf, parts[".cpg"], rep).decode("ascii", errors="replace").strip()
         rep.add("encoding_declared", Severity.INFO, encoding=declared)
         return None  # GDAL reads the .cpg itself
-    dbf = _member(rep, parts[".dbf"])
+    dbf = _member(zf, parts[".dbf"], rep)
     if len(dbf) < 32:
         return None
     if dbf[29] != 0:  # language driver id: GDAL honours it
@@ -485,11 +484,12 @@ def _read_kml(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
 
 
 def _read_kmz(data: bytes, options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
-    kmls = [i for i in _open_zip(data, rep, options) if i.filename.lower().endswith(".kml")]
+    zf, members = _open_zip(data, rep, options)
+    kmls = [i for i in members if i.filename.lower().endswith(".kml")]
     if not kmls:
         raise rep.refuse("kmz_no_kml")
     kml = next((i for i in kmls if PurePosixPath(i.filename).name.lower() == "doc.kml"), kmls[0])
-    return _read_kml_bytes(_member(rep, kml), rep)
+    return _read_kml_bytes(_member(zf, kml, rep), rep)
 
 
 def _decode_text(data: bytes, rep: _Report, name: str) -> str:
@@ -566,8 +566,8 @@ def _read_csv(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
     else:
         raise rep.refuse("csv_no_coordinates", columns=", ".join(columns[:12]) or "—")
     gdf = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=df.index), crs=None)
-    bad_rows = gdf.geometry.isna().to_numpy()
-    return gdf.loc[~bad_rows] if bad_rows.any() and ((lon and lat) or wkt) else gdf, False, ()
+    # rows without a geometry were reported (csv_bad_value / csv_bad_wkt): not again as null
+    return gdf.loc[gdf.geometry.notna().to_numpy()], False, ()
 
 
 _READERS: dict[str, Callable[[bytes, IngestOptions, _Report, IngestResult], Read]] = {

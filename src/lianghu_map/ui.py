@@ -160,9 +160,7 @@ def secrets() -> dict:
     """Streamlit secrets as a plain dict ({} when there is no secrets.toml)."""
     try:
         return {k: st.secrets[k] for k in st.secrets}
-    except (FileNotFoundError, KeyError, AttributeError, ValueError):
-        return {}
-    except Exception:  # StreamlitSecretNotFoundError and parse errors: no secrets
+    except Exception:  # no file (StreamlitSecretNotFoundError), or one that does not parse
         return {}
 
 
