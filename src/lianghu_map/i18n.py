@@ -266,6 +266,12 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "layer.places": ("文旅与城区", "Tourism & towns"),
     "layer.transit": ("交通走廊", "Transit corridors"),
     "layer.stations": ("枢纽与车站", "Hub & stations"),
+    # -- Present page (pages/present.py, agenda) --
+    # -- end Present page --
+    # -- printed exports (figure, meeting_pack, fonts) --
+    # -- end printed exports --
+    # -- standalone HTML export (standalone) --
+    # -- end standalone HTML export --
 }
 
 
