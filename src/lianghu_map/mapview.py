@@ -42,6 +42,8 @@ __all__ = [
     "feature_collection",
     "feature_groups",
     "legend_html",
+    "map_text",
+    "state_style",
     "tooltip_html",
 ]
 
@@ -73,7 +75,7 @@ def base_map(basemap: str = "osm") -> folium.Map:
     return m
 
 
-def _esc(text: str) -> str:
+def map_text(text: str) -> str:
     """HTML-escape data for the map, braces too: folium (branca) compiles every element's
     rendered script as a *Jinja template* again, so ``{{ … }}`` in data would be evaluated on the
     server.  ``&#123;`` shows as "{" in the tooltip and means nothing to Jinja."""
@@ -83,13 +85,13 @@ def _esc(text: str) -> str:
 def tooltip_html(row, lang: str) -> str:
     """Tooltip of one feature: escaped name (both scripts/languages), kind and status."""
     first, second = display_names(row, lang)
-    parts = [f"<b>{_esc(first)}</b>"]
+    parts = [f"<b>{map_text(first)}</b>"]
     if second:
-        parts.append(f"<br><small>{_esc(second)}</small>")
+        parts.append(f"<br><small>{map_text(second)}</small>")
     meta = f"{kind_label(row['kind'], lang)} · {status_label(row['status'], lang)}"
-    parts.append(f"<br><small>{_esc(meta)}</small>")
+    parts.append(f"<br><small>{map_text(meta)}</small>")
     if is_indicative(row):
-        badge = _esc(t("badge.indicative", lang))
+        badge = map_text(t("badge.indicative", lang))
         parts.append(f' <small class="lh-badge">[{badge}]</small>')
     return f'<div class="lh-tip">{"".join(parts)}</div>'
 
@@ -128,7 +130,8 @@ _STATE_STYLE = {
 }
 
 
-def _leaflet_style(style: Style, state: str) -> dict:
+def state_style(style: Style, state: str) -> dict:
+    """Leaflet path options of a feature drawn in ``state`` (normal, context, focus, selected)."""
     opacity, fill_factor, dw = _STATE_STYLE[state]
     out = {
         "color": "#f08c00" if state == "selected" else style.color,
@@ -203,7 +206,7 @@ def feature_groups(
         # named by id, not title: an uploaded title must never reach folium's templates
         group = folium.FeatureGroup(name=spec.id)
         styles = {
-            fid: _own_style(_leaflet_style(layer_style(spec, row["kind"], row["status"],
+            fid: _own_style(state_style(layer_style(spec, row["kind"], row["status"],
                                                        row["basis"], row.geometry.geom_type),
                                            state_of[fid]), row.get("style", ""), state_of[fid])
             for fid, row in layer.iterrows()
