@@ -18,6 +18,8 @@ pages = [
             url_path=PAGES["map"][1], default=True),
     st.Page(PAGES["directives"][0], title=t("nav.directives", lang), icon=":material/gavel:",
             url_path=PAGES["directives"][1]),
+    st.Page(PAGES["present"][0], title=t("nav.present", lang), icon=":material/slideshow:",
+            url_path=PAGES["present"][1]),
     st.Page(PAGES["upload"][0], title=t("nav.upload", lang), icon=":material/upload_file:",
             url_path=PAGES["upload"][1]),
 ]

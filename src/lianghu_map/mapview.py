@@ -60,12 +60,13 @@ _BACKGROUND_CSS = """<style>
 </style>"""
 
 
-def base_map(basemap: str = "osm") -> folium.Map:
-    """The base map: constant location/zoom; only the basemap changes its JS."""
+def base_map(basemap: str = "osm", *, keyboard: bool = True) -> folium.Map:
+    """The base map: constant location/zoom; only the basemap changes its JS.
+    ``keyboard=False``: arrow keys do not pan (the Present page uses them to change step)."""
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
-                   min_zoom=7, max_zoom=18)
+                   min_zoom=7, max_zoom=18, keyboard=keyboard)
     if basemap == "osm":
         folium.TileLayer(
             "OpenStreetMap", name="OpenStreetMap", control=False,

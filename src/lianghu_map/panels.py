@@ -9,10 +9,11 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from .directives import THEME_BY_KEY, Directive
+from .agenda import Step
+from .directives import THEME_BY_KEY, Directive, Meeting
 from .i18n import kind_label, status_label, t, zh
 from .layers import LAYER_BY_ID, LayerSpec, display_names, is_indicative
-from .links import Link, Unlocated
+from .links import Link, LinkTable, Unlocated
 
 __all__ = [
     "clause_html",
@@ -20,6 +21,7 @@ __all__ = [
     "feature_list_html",
     "feature_title_html",
     "heading_html",
+    "step_caption_html",
     "theme_label",
 ]
 
@@ -121,3 +123,29 @@ def feature_list_html(rows, lang: str) -> str:
         meta = f"{kind_label(row['kind'], lang)}, {status_label(row['status'], lang)}"
         items.append(f"{html.escape(name)} <small style='color:#666'>({html.escape(meta)})</small>")
     return "、".join(items) if lang != "en" else ", ".join(items)
+
+
+def step_caption_html(step: Step, meeting: Meeting, links: LinkTable, lang: str,
+                      feature_count: int) -> str:
+    """The Present page's caption of ``step``: the clause with its place names marked, a theme's
+    clause list, or the title / overview text; escaped pieces only."""
+    if step.kind == "clause":
+        d = meeting.get(step.directive)
+        body = clause_html(d, lang, [*links.for_directive(d.id), *links.unlocated_in(d.id)])
+        if not links.features_of(d.id):
+            body += f'<p><small>{html.escape(t("present.no_feature", lang))}</small></p>'
+        return heading_html(d, lang) + body
+    if step.kind == "theme":
+        color = THEME_BY_KEY[step.theme].color
+        clauses = meeting.by_theme(step.theme)
+        items = "".join(f"<li>{html.escape(d.label(lang))}</li>" for d in clauses)
+        return (f'<div class="lh-heading" style="border-left:6px solid {color};'
+                f'padding-left:.5em"><b>{html.escape(theme_label(step.theme, lang))}</b></div>'
+                f'<div>{html.escape(t("present.theme", lang, n=len(clauses)))}</div>'
+                f'<ol style="margin:.2em 0 0 1.2em">{items}</ol>')
+    if step.kind == "title":
+        return (f'<div class="lh-heading"><b>{html.escape(t("app.title", lang))}</b></div>'
+                f'<div>{html.escape(t("app.subtitle", lang))}</div>')
+    directives = sum(1 for d in meeting.directives if d.theme != "context")
+    text = t("present.overview", lang, n=feature_count, d=directives)
+    return f'<div class="lh-heading"><b>{html.escape(text)}</b></div>'

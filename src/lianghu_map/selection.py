@@ -44,6 +44,11 @@ class MapSelection:
     def drawn(self) -> tuple[str, ...]:
         return self.context + self.shown + self.focus
 
+    @property
+    def matches(self) -> tuple[str, ...]:
+        """What the filter or step is about: shown and focused, not the dimmed context."""
+        return self.shown + self.focus
+
 
 def _name_matches(features: gpd.GeoDataFrame, query: str) -> set[str]:
     q = normalise(query.strip())

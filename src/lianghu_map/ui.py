@@ -16,6 +16,7 @@ from .config import Settings
 from .export import EXPORT_FORMATS, export_layer, export_name, mime_type
 from .i18n import DEFAULT_LANG, LANGS, t
 from .mapview import BASEMAPS
+from .selection import MapSelection
 
 __all__ = [
     "PAGES",
@@ -24,10 +25,12 @@ __all__ = [
     "current_lang",
     "download_buttons",
     "enter_app_shell",
+    "export_buttons",
     "facts_table",
     "language_selector",
     "md",
     "page_path",
+    "present_chrome",
     "report_table",
     "require_app_shell",
     "secrets",
@@ -39,6 +42,7 @@ PAGES = {
     "map": ("pages/map.py", "map"),
     "directives": ("pages/directives.py", "directives"),
     "upload": ("pages/upload.py", "upload"),
+    "present": ("pages/present.py", "present"),
 }
 
 
@@ -207,3 +211,95 @@ def analyst_access(settings: Settings, lang: str) -> Access:
         st.session_state["_pw_failed"] = digest
         st.error(t("upload.password_wrong", lang))
     return verdict.access
+
+
+def export_buttons(cat, selection: MapSelection, lang: str, *, title: str, name: str, key: str,
+                   subtitle: str = "", basemap: str = "none") -> None:
+    """Exports of what the map shows: offline HTML, PNG, the PDF meeting pack (A4, A3) and the
+    data of the filter or step as GeoJSON / CSV.  Each file is made when its button is clicked
+    (the renderers are imported then too: matplotlib costs nothing until someone exports)."""
+    feats, layers = cat.features, cat.layers
+    stamp = f"lianghu-{name}"
+
+    def html_file() -> bytes:
+        from .standalone import standalone_html
+
+        return standalone_html(feats, selection, lang, layers, title=title, subtitle=subtitle,
+                               basemap=basemap).encode("utf-8")
+
+    def png_file() -> bytes:
+        from .figure import render_map_png
+
+        return render_map_png(feats, selection, lang, layers, title=title, subtitle=subtitle)
+
+    def pdf_file(paper: str) -> bytes:
+        from .meeting_pack import meeting_pack_pdf
+
+        return meeting_pack_pdf(feats, cat.links, cat.meeting, lang, layers, paper=paper)
+
+    files = [
+        (t("export.html", lang), html_file, f"{stamp}.html", "text/html", "html"),
+        (t("export.png", lang), png_file, f"{stamp}.png", "image/png", "png"),
+        *((t("export.pdf", lang, paper=paper), lambda p=paper: pdf_file(p),
+           f"lianghu-meeting-pack-{paper}.pdf", "application/pdf", f"pdf_{paper}")
+          for paper in ("A4", "A3")),
+        *((t("export.data", lang, fmt=fmt.upper()),
+           lambda f=fmt: export_layer(feats.loc[list(selection.matches)], f, "features"),
+           export_name(name, fmt), mime_type(fmt), fmt)
+          for fmt in ("geojson", "csv")),
+    ]
+    st.caption(t("export.help", lang))
+    for label, data, file_name, mime, suffix in files:
+        st.download_button(label, data=data, file_name=file_name, mime=mime,
+                           key=f"{key}_{suffix}", on_click="ignore",
+                           icon=":material/download:", width="stretch")
+
+
+# Present page: no Streamlit chrome, large type, and the keys a presentation clicker sends.
+_PRESENT_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: .6rem 1.2rem 0 !important;
+  max-width: 100% !important; }
+.lh-present-caption { font-size: 1.45rem; line-height: 1.55; }
+.lh-present-caption .lh-heading { font-size: 1.6rem; margin-bottom: .2em; }
+.lh-present-caption mark { background: #ffe066; padding: 0 .1em; }
+.lh-present-caption small { font-size: 1rem; }
+</style>"""
+
+# Keys go to the page or, once the map was clicked, to the map's frame (same origin): both are
+# listened to.  Arrow keys are taken from Leaflet, which would otherwise pan the map.
+_PRESENT_KEYS_JS = """<script>
+(() => {
+  if (window.__lhPresentKeys) return;
+  window.__lhPresentKeys = true;
+  const MOVES = {PageDown: "next", PageUp: "prev", ArrowRight: "next", ArrowLeft: "prev",
+                 ArrowDown: "next", ArrowUp: "prev", Home: "first", End: "last"};
+  const onKey = (ev) => {
+    const move = MOVES[ev.key];
+    const tag = ((ev.target && ev.target.tagName) || "").toUpperCase();
+    if (!move || ev.altKey || ev.ctrlKey || ev.metaKey || /INPUT|TEXTAREA|SELECT/.test(tag)) return;
+    const button = document.querySelector(".st-key-present_" + move + " button");
+    if (!button) return;  // not on the Present page
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (!button.disabled) button.click();
+  };
+  window.addEventListener("keydown", onKey, true);
+  setInterval(() => {
+    for (const frame of document.querySelectorAll("iframe")) {
+      try {
+        const w = frame.contentWindow;
+        if (w && !w.__lhPresentKeys) { w.__lhPresentKeys = true;
+          w.addEventListener("keydown", onKey, true); }
+      } catch (e) { /* a cross-origin frame: not ours */ }
+    }
+  }, 500);
+})();
+</script>"""
+
+
+def present_chrome() -> None:
+    """Hide the sidebar and header, enlarge the type, relay clicker keys (static code only)."""
+    st.html(_PRESENT_CSS)
+    st.html(_PRESENT_KEYS_JS, unsafe_allow_javascript=True)

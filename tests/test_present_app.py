@@ -1,0 +1,126 @@
+"""AppTest: the Present page steps through the whole agenda in every language, and each step hands
+the map exactly its clause's features (highlighted), the rest dimmed."""
+
+import html
+import json
+import re
+
+import pytest
+from apptest_helpers import LANGS, map_args, map_feature_states
+
+from lianghu_map.agenda import build_agenda, step_features
+from lianghu_map.assets import assert_local_assets
+from lianghu_map.catalog import load_catalog
+from lianghu_map.directives import THEMES
+
+CAT = load_catalog()
+AGENDA = build_agenda(CAT.meeting)
+ALL_IDS = set(CAT.features.index)
+
+
+def _present(app, lang="zh-Hans", query=None):
+    app.session_state["lang"] = lang
+    for k, v in (query or {}).items():
+        app.query_params[k] = v
+    app.run()
+    return app.switch_page("pages/present.py").run()
+
+
+def _caption(at) -> str:
+    """The caption block's text (tags stripped, entities decoded)."""
+    bodies = [h.proto.body for h in at.get("html") if "lh-present-caption" in h.proto.body
+              and "<style>" not in h.proto.body]
+    assert len(bodies) == 1, f"expected one caption, found {len(bodies)}"
+    return html.unescape(re.sub(r"<[^>]+>", "", bodies[0]))
+
+
+def _step_label(at) -> str:
+    return next(m.value for m in at.markdown if "/" in m.value or " of " in m.value)
+
+
+def test_agenda_shape():
+    kinds = [s.kind for s in AGENDA]
+    assert kinds[0] == "title" and kinds[-1] == "overview"
+    themes = [s.theme for s in AGENDA if s.kind == "theme"]
+    assert themes == [th.key for th in THEMES if th.key != "context"]  # the six, in order
+    clauses = [s.directive for s in AGENDA if s.kind == "clause"]
+    assert clauses == [d.id for th in themes for d in CAT.meeting.by_theme(th)]
+    assert len(AGENDA) == 1 + 6 + 25 + 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_step_in_every_language(app, lang):
+    at = _present(app, lang)
+    seen_captions = set()
+    for i, step in enumerate(AGENDA):
+        assert not at.exception, (step.key, at.exception)
+        states = map_feature_states(at)
+        assert set(states) == ALL_IDS, step.key  # every feature drawn: the step's lit, rest dim
+        focus = {f for f, s in states.items() if s == "focus"}
+        assert focus == set(step_features(step, CAT.links, CAT.meeting)), step.key
+        if step.kind == "clause":
+            assert focus == set(CAT.links.features_of(step.directive)), step.key
+            assert {s for f, s in states.items() if f not in focus} == {"context"}
+            d = CAT.meeting.get(step.directive)
+            assert d.text(lang) in _caption(at), step.key
+        elif step.kind in ("title", "overview"):
+            assert set(states.values()) == {"normal"}
+        number = {"en": f"Step {i + 1} of {len(AGENDA)}"}.get(lang, f"{i + 1} / {len(AGENDA)}")
+        assert number in _step_label(at)
+        seen_captions.add(_caption(at))
+        if i < len(AGENDA) - 1:
+            at = at.button(key="present_next").click().run()
+    assert len(seen_captions) == len(AGENDA)  # every step has its own caption
+    assert at.button(key="present_next").disabled
+    assert at.query_params["step"] == str(len(AGENDA))
+
+
+def test_clause_with_no_feature_shows_the_zone(app):
+    i = next(i for i, s in enumerate(AGENDA) if s.kind == "clause"
+             and not CAT.links.features_of(s.directive))
+    at = _present(app, "en", {"step": str(i + 1)})
+    assert not at.exception
+    assert "whole zone" in _caption(at)
+    minx, miny, maxx, maxy = (round(float(v), 5)
+                              for v in CAT.features.loc[["zone.lianghu"]].total_bounds)
+    fit = re.search(r"fitBounds\((\[\[.*?\]\])", map_args(at)["feature_group"]).group(1)
+    assert json.loads(fit) == [[miny, minx], [maxy, maxx]]
+
+
+def test_prev_first_last_and_deep_link(app):
+    at = _present(app, "zh-Hans", {"step": "5"})
+    assert "5 / 33" in _step_label(at)
+    at = at.button(key="present_prev").click().run()
+    assert "4 / 33" in _step_label(at)
+    at = at.button(key="present_last").click().run()
+    assert f"{len(AGENDA)} / {len(AGENDA)}" in _step_label(at)
+    at = at.button(key="present_first").click().run()
+    assert "1 / 33" in _step_label(at)
+    assert at.button(key="present_prev").disabled and at.button(key="present_first").disabled
+
+
+@pytest.mark.parametrize("bad", ["0", "999", "x", "-3"])
+def test_bad_step_parameter_is_clamped(app, bad):
+    at = _present(app, "en", {"step": bad})
+    assert not at.exception
+    assert re.search(r"Step \d+ of 33", _step_label(at))
+
+
+def test_language_switch_on_the_page(app):
+    at = _present(app, "zh-Hans", {"step": "3"})
+    at.get("button_group")[0].set_value("en").run()
+    assert not at.exception
+    assert at.session_state["lang"] == "en"
+    assert "Step 3 of 33" in _step_label(at)
+    d = CAT.meeting.get(AGENDA[2].directive)
+    assert d.en in _caption(at)
+
+
+def test_present_map_is_offline_ready_and_ignores_arrow_keys(app):
+    at = _present(app, "zh-Hans", {"basemap": "none"})
+    args = map_args(at)
+    assert_local_assets(args["js_links"] + args["css_links"])
+    assert "tile.openstreetmap.org" not in args["script"]
+    assert '"keyboard": false' in args["script"]
+    labels = [b.label for b in at.get("download_button")]
+    assert len(labels) == 6  # HTML, PNG, PDF A4, PDF A3, GeoJSON, CSV
