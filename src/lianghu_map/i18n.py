@@ -267,10 +267,43 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "layer.transit": ("交通走廊", "Transit corridors"),
     "layer.stations": ("枢纽与车站", "Hub & stations"),
     # -- Present page (pages/present.py, agenda) --
+    "nav.present": ("演示", "Present"),
+    "present.prev": ("上一步", "Previous"),
+    "present.next": ("下一步", "Next"),
+    "present.step": ("第 {i} / {n} 步", "Step {i} of {n}"),
+    "present.keys": ("翻页：← → 或 PgUp / PgDn（翻页笔）；Home / End 到首尾",
+                     "Keys: ← → or PgUp / PgDn (clicker); Home / End"),
+    "present.theme": ("本主题 {n} 条部署：", "{n} directives under this theme:"),
+    "present.overview": ("总览：{n} 个地图要素，{d} 条部署", "Overview: {n} features, {d} directives"),
+    "present.no_feature": ("此条目无对应地图要素，地图显示整个创新区范围。",
+                           "No mapped feature for this clause: the map shows the whole zone."),
+    "present.exit": ("退出演示", "Leave presentation"),
+    "present.fullscreen": ("全屏", "Full screen"),
+    "present.export": ("导出", "Export"),
+    "export.header": ("导出当前视图", "Export this view"),
+    "export.html": ("离线网页（HTML）", "Offline web page (HTML)"),
+    "export.png": ("图片（PNG）", "Image (PNG)"),
+    "export.pdf": ("会议材料 PDF（{paper} 横向）", "Meeting pack PDF ({paper} landscape)"),
+    "export.data": ("当前数据（{fmt}）", "Data shown ({fmt})"),
+    "export.help": ("按当前筛选或演示步骤导出；文件在点击时生成。",
+                    "Exports follow the current filter or presentation step; each file is made "
+                    "when its button is clicked."),
     # -- end Present page --
     # -- printed exports (figure, meeting_pack, fonts) --
     # -- end printed exports --
     # -- standalone HTML export (standalone) --
+    "standalone.exported": ("导出日期：{date}", "Exported {date}"),
+    "standalone.sources": ("来源：{sources}", "Sources: {sources}"),
+    "standalone.sources.builtin": ("内置图层见 {file}", "built-in layers: {file}"),
+    "standalone.sources.layer": ("“{layer}”：{source}", "\"{layer}\": {source}"),
+    "standalone.hint": (
+        "将鼠标移到要素上可查看名称；用右上角的图层开关显示或隐藏图层。本文件离线可用。",
+        "Hover over a feature to see its name; switch layers on and off at the top right. "
+        "This file works offline.",
+    ),
+    "standalone.basemap_online": ("底图需联网，离线时只显示要素。",
+                                  "The basemap needs the internet; offline, only the features "
+                                  "are shown."),
     # -- end standalone HTML export --
 }
 
