@@ -1,5 +1,7 @@
 """Present page: full window, the agenda step by step, exports for the handout."""
 
+import html
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -53,9 +55,9 @@ step = agenda[i]
 st.session_state["present_lang"] = lang
 st.session_state["present_basemap"] = current_basemap()
 
-bar = st.columns([0.6, 0.9, 2.2, 0.9, 0.6, 2.2, 1.6, 1.0, 1.1], vertical_alignment="center")
-bar[0].button("⏮", key="present_first", on_click=_go, args=("first",), disabled=i == 0,
-              help=t("present.keys", lang), width="stretch")
+bar = st.columns([0.5, 1, 2, 1, 0.5, 2.2, 1.8, 1, 0.8, 1.2], vertical_alignment="center")
+bar[0].button("", icon=":material/first_page:", key="present_first", on_click=_go,
+              args=("first",), disabled=i == 0, help=t("present.keys", lang), width="stretch")
 bar[1].button(t("present.prev", lang), key="present_prev", on_click=_go, args=("prev",),
               disabled=i == 0, icon=":material/arrow_back:", width="stretch")
 where = theme_label(step.theme, lang) if step.theme else ""
@@ -64,8 +66,8 @@ bar[2].markdown(f"**{t('present.step', lang, i=i + 1, n=len(agenda))}**"
 bar[3].button(t("present.next", lang), key="present_next", on_click=_go, args=("next",),
               disabled=i == last, icon=":material/arrow_forward:", type="primary",
               width="stretch")
-bar[4].button("⏭", key="present_last", on_click=_go, args=("last",), disabled=i == last,
-              help=t("present.keys", lang), width="stretch")
+bar[4].button("", icon=":material/last_page:", key="present_last", on_click=_go,
+              args=("last",), disabled=i == last, help=t("present.keys", lang), width="stretch")
 bar[5].segmented_control(t("lang.label", lang), list(LANGS), key="present_lang",
                          format_func=LANGS.__getitem__, on_change=_set_lang,
                          label_visibility="collapsed")
@@ -77,7 +79,9 @@ selection = step_selection(step, cat.features, cat.links, cat.meeting)
 with bar[7].popover(t("present.export", lang), icon=":material/download:", width="stretch"):
     export_buttons(cat, selection, lang, title=t("app.title", lang), name=step.file_stem,
                    key="present_export", basemap=basemap)
-bar[8].page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
+bar[8].html(f'<button class="lh-fs" type="button">{html.escape(t("present.fullscreen", lang))}'
+            "</button>")
+bar[9].page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
 
 show_html(f'<div class="lh-present-caption">'
           f"{step_caption_html(step, cat.meeting, cat.links, lang, len(cat.features))}</div>")

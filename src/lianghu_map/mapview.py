@@ -166,6 +166,7 @@ class FitOnce(MacroElement):
         {% macro script(this, kwargs) %}
         if (window.__lh_fit_key !== {{ this.key|tojson }}) {
             window.__lh_fit_key = {{ this.key|tojson }};
+            window.__lh_fit_bounds = {{ this.bounds|tojson }};
             {{ this._parent._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
                 {maxZoom: {{ this.max_zoom }}, padding: [24, 24]});
         }

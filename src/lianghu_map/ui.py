@@ -261,7 +261,10 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding: .6rem 1.2rem 0 !important;
   max-width: 100% !important; }
-.lh-present-caption { font-size: 1.45rem; line-height: 1.55; }
+.lh-present-caption { font-size: 1.45rem; line-height: 1.55; max-height: 9.5em; overflow: auto; }
+.lh-present-caption p, .lh-present-caption li, .lh-present-caption div { font-size: inherit; }
+.lh-fs { font: inherit; font-size: .9rem; padding: .35rem .8rem; border-radius: .5rem;
+  border: 1px solid rgba(49, 51, 63, .2); background: #fff; cursor: pointer; white-space: nowrap; }
 .lh-present-caption .lh-heading { font-size: 1.6rem; margin-bottom: .2em; }
 .lh-present-caption mark { background: #ffe066; padding: 0 .1em; }
 .lh-present-caption small { font-size: 1rem; }
@@ -286,6 +289,28 @@ _PRESENT_KEYS_JS = """<script>
     if (!button.disabled) button.click();
   };
   window.addEventListener("keydown", onKey, true);
+  document.addEventListener("click", (ev) => {
+    if (!ev.target.closest || !ev.target.closest(".lh-fs")) return;
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen().catch(() => {});
+  });
+  // The map fills the window below the caption (the frame and Leaflet's div, then a redraw).
+  const fill = () => {
+    const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    if (!frame || !document.querySelector(".lh-present-caption")) return;
+    const h = Math.max(320, Math.floor(window.innerHeight - frame.getBoundingClientRect().top
+                                        - 8));
+    const div = frame.contentDocument && frame.contentDocument.getElementById("map_div");
+    if (!div || (frame.offsetHeight === h && div.offsetHeight === h)) return;
+    frame.style.height = h + "px";
+    div.style.height = h + "px";
+    const w = frame.contentWindow;
+    if (!w.map) return;
+    w.map.invalidateSize({pan: false});
+    if (w.__lh_fit_bounds) w.map.fitBounds(w.__lh_fit_bounds, {maxZoom: 14, padding: [24, 24]});
+  };
+  window.addEventListener("resize", fill);
+  setInterval(fill, 400);
   setInterval(() => {
     for (const frame of document.querySelectorAll("iframe")) {
       try {
