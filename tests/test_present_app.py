@@ -28,8 +28,8 @@ def _present(app, lang="zh-Hans", query=None):
 
 def _caption(at) -> str:
     """The caption block's text (tags stripped, entities decoded)."""
-    bodies = [h.proto.body for h in at.get("html") if "lh-present-caption" in h.proto.body
-              and "<style>" not in h.proto.body]
+    bodies = [h.proto.body for h in at.get("html")
+              if h.proto.body.startswith('<div class="lh-present-caption">')]
     assert len(bodies) == 1, f"expected one caption, found {len(bodies)}"
     return html.unescape(re.sub(r"<[^>]+>", "", bodies[0]))
 
