@@ -17,6 +17,7 @@ from lianghu_map.selection import MapFilter, select
 from lianghu_map.ui import (
     current_lang,
     download_buttons,
+    export_buttons,
     facts_table,
     md,
     page_path,
@@ -108,6 +109,12 @@ with st.sidebar:
 flt = MapFilter(layers=visible_layers, themes=tuple(themes), directive=directive,
                 statuses=tuple(statuses), name=name)
 selection = select(features, links, meeting, flt)
+with st.sidebar.expander(t("export.header", lang)):
+    subject = meeting.get(directive) if directive else None
+    export_buttons(cat, selection, lang, title=t("app.title", lang), key="map_export",
+                   subtitle=(f"{theme_label(subject.theme, lang)} · {subject.label(lang)}"
+                             if subject else ""),
+                   name=directive or "map", basemap=basemap)
 selected = st.session_state.get("selected_feature")
 
 st.subheader(t("app.title", lang))
