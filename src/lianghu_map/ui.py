@@ -243,7 +243,7 @@ def export_buttons(cat, selection: MapSelection, lang: str, *, title: str, name:
         *((t("export.pdf", lang, paper=paper), lambda p=paper: pdf_file(p),
            f"lianghu-meeting-pack-{paper}.pdf", "application/pdf", f"pdf_{paper}")
           for paper in ("A4", "A3")),
-        *((t("export.data", lang, fmt=fmt.upper()),
+        *((t("export.data", lang, fmt={"geojson": "GeoJSON", "csv": "CSV"}[fmt]),
            lambda f=fmt: export_layer(feats.loc[list(selection.matches)], f, "features"),
            export_name(name, fmt), mime_type(fmt), fmt)
           for fmt in ("geojson", "csv")),

@@ -1,6 +1,9 @@
 """Real browser: the Present page has no sidebar, the clicker keys change step (caption and
 highlighted features) without remounting the map, and nothing leaves the machine offline."""
 
+import json
+from pathlib import Path
+
 from browser_helpers import map_frame, wait_for_app
 
 from lianghu_map.agenda import build_agenda, step_features
@@ -65,4 +68,21 @@ def test_present_page_keys_and_no_sidebar(page, server):
     # one map all along (no remount, no blank flash), and nothing left the machine
     assert frame.evaluate("window.map.__lhMarker") == "same map"
     page.wait_for_timeout(500)
+    assert page.offline.external == []
+
+
+def test_present_exports_the_data_of_the_step(page, server):
+    n = next(i for i, s in enumerate(AGENDA, 1) if s.kind == "clause"
+             and len(CAT.links.features_of(s.directive)) > 2)
+    page.goto(f"{server}/present?basemap=none&step={n}")
+    wait_for_app(page)
+    map_frame(page)
+    page.get_by_role("button", name="导出").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="当前数据（GeoJSON）").click()
+    download = info.value
+    assert download.suggested_filename == f"lianghu-{AGENDA[n - 1].directive}.geojson"
+    doc = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    ids = {f["properties"]["feature_id"] for f in doc["features"]}
+    assert ids == set(CAT.links.features_of(AGENDA[n - 1].directive))
     assert page.offline.external == []
