@@ -36,6 +36,7 @@ from .layers import (
 from .selection import MapSelection
 
 __all__ = [
+    "BACKGROUND_CSS",
     "BASEMAPS",
     "FitOnce",
     "base_map",
@@ -52,7 +53,7 @@ use_local_assets()
 CENTER = (31.66, 119.74)  # between the two lakes
 ZOOM = 10
 BASEMAPS = ("osm", "none")
-_BACKGROUND_CSS = """<style>
+BACKGROUND_CSS = """<style>
 .leaflet-container { background: #f3f1ea; font: 13px/1.4 "Noto Sans CJK SC", "WenQuanYi Zen Hei",
   system-ui, sans-serif; }
 .leaflet-tooltip .lh-tip small { color: #555; }
@@ -72,7 +73,7 @@ def base_map(basemap: str = "osm", *, keyboard: bool = True) -> folium.Map:
             "OpenStreetMap", name="OpenStreetMap", control=False,
             attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
         ).add_to(m)
-    m.get_root().header.add_child(Element(_BACKGROUND_CSS))
+    m.get_root().header.add_child(Element(BACKGROUND_CSS))
     return m
 
 
@@ -261,7 +262,7 @@ def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str,
         layer = sub[sub["layer_id"] == spec.id]
         if layer.empty:
             continue
-        rows.append(f'<div class="lh-legend-layer"><b>{html.escape(spec.label(lang))}'
+        rows.append(f'<div class="lh-legend-layer"><b>{map_text(spec.label(lang))}'
                     "</b></div>")
         combos = layer.assign(gt=layer.geom_type)[["kind", "status", "gt"]]
         combos = combos.sort_values("gt", key=lambda gt: gt.str.contains("Point"), kind="stable")
