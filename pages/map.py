@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from lianghu_map.catalog import feature_attributes, layer_features, load_catalog
 from lianghu_map.i18n import STATUS_KEYS, status_label, t
-from lianghu_map.mapview import BASEMAPS, base_map, feature_groups, legend_html
+from lianghu_map.mapview import BASEMAPS, base_map, feature_groups, legend_html, needs_canvas
 from lianghu_map.panels import (
     clause_html,
     feature_facts,
@@ -129,7 +129,7 @@ with col_map:
         d = meeting.get(directive)
         show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
     out = st_folium(
-        base_map(basemap),
+        base_map(basemap, canvas=needs_canvas(features)),
         feature_group_to_add=feature_groups(features, selection, lang, selected, cat.layers),
         key="map", height=620, use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked"],

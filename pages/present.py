@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from lianghu_map.agenda import build_agenda, step_selection
 from lianghu_map.catalog import load_catalog
 from lianghu_map.i18n import LANGS, t
-from lianghu_map.mapview import BASEMAPS, base_map, feature_groups
+from lianghu_map.mapview import BASEMAPS, base_map, feature_groups, needs_canvas
 from lianghu_map.panels import step_caption_html, theme_label
 from lianghu_map.ui import (
     current_basemap,
@@ -86,7 +86,7 @@ bar[9].page_link(page_path("map"), label=t("present.exit", lang), icon=":materia
 show_html(f'<div class="lh-present-caption">'
           f"{step_caption_html(step, cat.meeting, cat.links, lang, len(cat.features))}</div>")
 st_folium(
-    base_map(basemap, keyboard=False),
+    base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
     feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers),
     key="present_map", height=640, use_container_width=True, returned_objects=[],
 )

@@ -12,7 +12,7 @@ from lianghu_map.errors import LianghuError
 from lianghu_map.export import audit_export, audit_table
 from lianghu_map.i18n import STATUS_KEYS, kind_label, status_label, t
 from lianghu_map.ingest import IngestOptions
-from lianghu_map.mapview import base_map, feature_groups
+from lianghu_map.mapview import base_map, feature_groups, needs_canvas
 from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
@@ -139,7 +139,7 @@ if allowed:
             if len(preview) < len(res.gdf):
                 st.caption(t("upload.preview.capped", lang, n=len(preview), total=len(res.gdf)))
             sel = MapSelection(tuple(preview.index), (), (), tuple(preview.index))
-            st_folium(base_map(current_basemap()),
+            st_folium(base_map(current_basemap(), canvas=needs_canvas(preview)),
                       feature_group_to_add=feature_groups(preview, sel, lang, layers=(spec,)),
                       key=f"{key}_map", height=360, use_container_width=True,
                       returned_objects=[])

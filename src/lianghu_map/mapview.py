@@ -15,14 +15,19 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import weakref
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
 from .assets import use_local_assets
+from .compact import BIG_LAYER, BigLayer, layer_payload
 from .i18n import kind_label, status_label, t
 from .layers import (
     LAYERS,
@@ -44,6 +49,7 @@ __all__ = [
     "feature_groups",
     "legend_html",
     "map_text",
+    "needs_canvas",
     "state_style",
     "tooltip_html",
 ]
@@ -61,13 +67,16 @@ BACKGROUND_CSS = """<style>
 </style>"""
 
 
-def base_map(basemap: str = "osm", *, keyboard: bool = True) -> folium.Map:
+def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = False
+             ) -> folium.Map:
     """The base map: constant location/zoom; only the basemap changes its JS.
-    ``keyboard=False``: arrow keys do not pan (the Present page uses them to change step)."""
+    ``keyboard=False``: arrow keys do not pan (the Present page uses them to change step).
+    ``canvas=True`` (see :func:`needs_canvas`): every vector on one canvas — a big layer is drawn
+    there, and a canvas above the SVG layers would take their mouse events."""
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
-                   min_zoom=7, max_zoom=18, keyboard=keyboard)
+                   min_zoom=7, max_zoom=18, keyboard=keyboard, prefer_canvas=canvas)
     if basemap == "osm":
         folium.TileLayer(
             "OpenStreetMap", name="OpenStreetMap", control=False,
@@ -187,23 +196,58 @@ def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
     return [[miny, minx], [maxy, maxx]]
 
 
+_split_cache: dict[int, tuple[weakref.ref, dict[str, gpd.GeoDataFrame]]] = {}
+
+
+def _split_by_layer(features: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """``features`` per layer, kept while the frame lives (the catalogue's frame is read-only
+    and lives per store revision: splitting 100,000 rows on every rerun would cost more than
+    drawing the map)."""
+    hit = _split_cache.get(id(features))
+    if hit is not None and hit[0]() is features:
+        return hit[1]
+    split = {str(lid): part for lid, part in features.groupby("layer_id", sort=False)}
+    for key in [k for k, (ref, _) in _split_cache.items() if ref() is None]:
+        del _split_cache[key]
+    _split_cache[id(features)] = (weakref.ref(features), split)
+    return split
+
+
+def needs_canvas(features: gpd.GeoDataFrame) -> bool:
+    """Whether some layer of ``features`` is big enough to be drawn on a canvas."""
+    return any(len(part) > BIG_LAYER for part in _split_by_layer(features).values())
+
+
 def feature_groups(
     features: gpd.GeoDataFrame,
     selection: MapSelection,
     lang: str,
     selected: str | None = None,
     layers: tuple[LayerSpec, ...] = LAYERS,
+    *,
+    inline_big: bool = False,
 ) -> list[folium.FeatureGroup]:
-    """One FeatureGroup per layer with drawn features; states give each feature its style."""
+    """One FeatureGroup per layer with drawn features; states give each feature its style.
+    A layer of more than ``compact.BIG_LAYER`` features is drawn from a compact payload on a
+    canvas (fetched from the app's static cache, or inline with ``inline_big`` for a file that
+    must work on its own)."""
     state_of = dict.fromkeys(selection.context, "context")
     state_of.update(dict.fromkeys(selection.shown, "normal"))
     state_of.update(dict.fromkeys(selection.focus, "focus"))
     if selected in state_of:
         state_of[selected] = "selected"
-    drawn = features.loc[[fid for fid in features.index if fid in state_of]]
+    by_layer = _split_by_layer(features)
     groups = []
     for spec in layers:
-        layer = drawn[drawn["layer_id"] == spec.id]
+        layer = by_layer.get(spec.id)
+        if layer is None:
+            continue
+        if len(layer) > BIG_LAYER:  # drawn from a compact payload on a canvas
+            group = _big_group(layer, spec, state_of, lang, inline_big)
+            if group is not None:
+                groups.append(group)
+            continue
+        layer = layer[[fid in state_of for fid in layer.index]]
         if layer.empty:
             continue
         # named by id, not title: an uploaded title must never reach folium's templates
@@ -233,6 +277,33 @@ def feature_groups(
         if not fit.empty:
             groups[-1].add_child(FitOnce(_bounds(fit)))
     return groups
+
+
+def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str], lang: str,
+               inline: bool) -> folium.FeatureGroup | None:
+    """A big layer's group: the payload (cached per layer version) and, per feature, an index
+    into a small table of styles (one per kind/status/basis/geometry/own style/state)."""
+    state = pd.Series(layer.index.map(state_of), index=layer.index)
+    if state.isna().all():
+        return None
+    own = layer["style"].fillna("").astype(str) if "style" in layer else pd.Series("", layer.index)
+    keys = pd.DataFrame({"kind": layer["kind"], "status": layer["status"],
+                         "basis": layer["basis"], "gt": layer.geom_type.fillna(""),
+                         "own": own, "state": state})
+    codes, combos = pd.MultiIndex.from_frame(keys[state.notna()]).factorize()
+    index = np.full(len(layer), -1, dtype=np.int64)
+    index[state.notna().to_numpy()] = codes
+    styles = [_own_style(state_style(layer_style(spec, kind, status, basis, gt), st), own_, st)
+              for kind, status, basis, gt, own_, st in combos]
+    group = folium.FeatureGroup(name=spec.id)
+    # a stored version never changes; anything else (an upload's preview) is known by content
+    version = (spec.version if spec.stored and spec.version else
+               hashlib.sha1(b"".join(shapely.to_wkb(layer.geometry.values))
+                            + "\n".join(layer.index).encode()).hexdigest())
+    payload = layer_payload(layer, spec.id, version, lang)
+    group.add_child(BigLayer(payload, spec.id, index, styles, [c[-1] for c in combos],
+                             inline=inline))
+    return group
 
 
 def _swatch(style: Style, geom_type: str) -> str:

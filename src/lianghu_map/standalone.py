@@ -31,7 +31,16 @@ import xstatic.pkg.leaflet as xs_leaflet
 
 from .i18n import t
 from .layers import LAYERS, LayerSpec
-from .mapview import BACKGROUND_CSS, BASEMAPS, CENTER, ZOOM, feature_groups, legend_html, map_text
+from .mapview import (
+    BACKGROUND_CSS,
+    BASEMAPS,
+    CENTER,
+    ZOOM,
+    feature_groups,
+    legend_html,
+    map_text,
+    needs_canvas,
+)
 from .selection import ZONE_FEATURE, MapSelection
 
 __all__ = ["LEAFLET_VERSION", "leaflet_css", "leaflet_js", "standalone_html"]
@@ -218,14 +227,15 @@ def standalone_html(
     today = today or date.today()
 
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
-                   min_zoom=7, max_zoom=18, position="absolute")
+                   min_zoom=7, max_zoom=18, position="absolute",
+                   prefer_canvas=needs_canvas(features))
     m.default_js, m.default_css = [], []  # Leaflet is inlined below, never linked
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False,
                          attr=_OSM_ATTRIBUTION).add_to(m)
 
     groups = feature_groups(features, replace(selection, fit=_fit_ids(features, selection)),
-                            lang, None, layers)
+                            lang, None, layers, inline_big=True)  # big layers inline: no fetch
     labels = _layer_labels(groups, layers, lang)
     group_names = {}
     for group in groups:

@@ -83,6 +83,23 @@ def writable_server(tmp_path_factory):
                       LIANGHU_LOCAL_MODE="1")
 
 
+@pytest.fixture(scope="module")
+def serve(tmp_path_factory):
+    """Start the app with extra environment (a prepared layer store, say): ``url = serve(**env)``;
+    every server started is stopped after the module."""
+    running = []
+
+    def start(**env: str) -> str:
+        gen = _serve(tmp_path_factory, **env)
+        running.append(gen)
+        return next(gen)
+
+    yield start
+    for gen in running:
+        with suppress(StopIteration):
+            next(gen)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():

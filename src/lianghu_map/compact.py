@@ -1,0 +1,320 @@
+"""Big layers on the map: a compact geometry payload, fetched once, drawn on a canvas.
+
+A layer with more than :data:`BIG_LAYER` features is not sent as GeoJSON with a tooltip string
+and a style per feature inside the map's script (what ``gdf.explore()`` does, and what the app
+does for small layers).  Instead:
+
+* **geometry** — every part's rings as one flat array of integers: coordinates quantised to
+  :data:`QUANTUM` degrees (about 1 m; the stored data keep full precision), each coordinate the
+  difference from the previous one, closing vertices left out; simplified first to that same
+  tolerance, so vertices nobody can see are not sent;
+* **names** — one escaped tooltip line per feature; kind and status are the layer's, sent once;
+* **ids** — feature ids without the layer prefix they all share;
+
+prepared once per layer version (:func:`layer_payload`, cached) and written under
+``static/cache/`` with a content-addressed name, so the browser fetches it once and keeps it
+(HTTP cache, plus decoded layers kept in the frame).  What changes between reruns — each
+feature's drawing state, the styles — is a few bytes per feature in the map's script
+(:class:`BigLayer`).  Leaflet draws the parts with one shared canvas renderer; one tooltip is
+bound to the group and a click reaches streamlit-folium through the group (``e.layer.feature``
+carries the feature id), so tooltips and click → clauses work as for small layers.
+
+Only the app's own escaped strings reach HTML: names go through :func:`mapview.map_text`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from .i18n import kind_label, status_label, t, zh
+
+__all__ = [
+    "BIG_LAYER",
+    "QUANTUM",
+    "BigLayer",
+    "LayerPayload",
+    "decode_payload",
+    "encode_geometry",
+    "layer_payload",
+]
+
+BIG_LAYER = 2_000  # features in one layer above which it is drawn from a compact payload
+QUANTUM = 1e-5  # degrees (~1.1 m east-west, 0.95 m north-south at 31.7° N)
+CACHE_URL = "/app/static/cache"
+
+
+def encode_geometry(geoms: np.ndarray, quantum: float = QUANTUM) -> dict:
+    """Parts, rings and delta-encoded integer coordinates of ``geoms`` (shapely array).
+
+    Returns ``k`` (per part: 0 point, 1 line, 2 polygon, as a string of digits), ``f`` (per part:
+    index of its geometry, only when some geometry has several parts), ``r`` (per polygon part:
+    its ring count, only when some polygon has holes), ``n`` (per ring or line: vertex count) and
+    ``c`` (x, y pairs as differences from the previous pair, in units of ``quantum``)."""
+    geoms = shapely.simplify(np.asarray(geoms, dtype=object), quantum, preserve_topology=True)
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    keep = ~shapely.is_empty(parts)
+    parts, part_of = parts[keep], part_of[keep]
+    kinds = _kinds(parts)
+    polys = np.flatnonzero(kinds == 2)
+    rings, ring_part = shapely.get_rings(parts[polys], return_index=True)
+    ring_part = polys[ring_part]
+    ring_counts = np.bincount(ring_part, minlength=len(parts))[polys]
+    others = np.flatnonzero(kinds != 2)
+    paths = np.concatenate([rings, parts[others]])
+    path_part = np.concatenate([ring_part, others])
+    order = np.argsort(path_part, kind="stable")  # rings stay in order within their polygon
+    paths, path_part = paths[order], path_part[order]
+    coords, path_of = shapely.get_coordinates(paths, return_index=True)
+    counts = np.bincount(path_of, minlength=len(paths))
+    is_ring = kinds[path_part] == 2
+    if is_ring.any():  # drop each ring's closing vertex (Leaflet closes polygons itself)
+        last = np.cumsum(counts) - 1
+        drop = np.zeros(len(coords), dtype=bool)
+        drop[last[is_ring]] = True
+        coords = coords[~drop]
+        counts = counts - is_ring
+    q = np.rint(coords / quantum).astype(np.int64)
+    deltas = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    out = {"k": "".join(map(str, kinds.tolist())), "n": counts.tolist(), "c": deltas.tolist()}
+    if not np.array_equal(part_of, np.arange(len(geoms))):  # multi-part or empty geometries
+        out["f"] = part_of.tolist()
+    if (ring_counts != 1).any():
+        out["r"] = ring_counts.tolist()
+    return out
+
+
+def _kinds(parts: np.ndarray) -> np.ndarray:
+    type_id = shapely.get_type_id(parts)
+    kinds = np.full(len(parts), 1, dtype=np.int8)
+    kinds[type_id == 0] = 0
+    kinds[type_id == 3] = 2
+    return kinds
+
+
+def decode_payload(payload: dict, quantum: float = QUANTUM) -> list[tuple[int, int, list]]:
+    """Python mirror of the browser's decoder (used by the tests): (geometry index, kind, rings
+    of (lon, lat)) per part."""
+    c = np.cumsum(np.asarray(payload["c"], dtype=np.int64).reshape(-1, 2), axis=0) * quantum
+    kinds = [int(k) for k in payload["k"]]
+    part_of = payload.get("f") or list(range(len(kinds)))
+    ring_counts = iter(payload.get("r") or [1] * kinds.count(2))
+    counts = iter(payload["n"])
+    out, pos = [], 0
+    for part, kind in enumerate(kinds):
+        rings = []
+        for _ in range(next(ring_counts) if kind == 2 else 1):
+            n = next(counts)
+            rings.append([tuple(xy) for xy in c[pos:pos + n].tolist()])
+            pos += n
+        out.append((part_of[part], kind, rings))
+    return out
+
+
+@dataclass(frozen=True)
+class LayerPayload:
+    """A big layer's prepared payload: its JSON text and where the browser fetches it."""
+
+    key: str  # content hash: the file name and the browser's cache key
+    text: str  # JSON: geometry (see encode_geometry), ids, tooltip lines
+    ids: tuple[str, ...]  # feature ids in payload order
+
+    @property
+    def url(self) -> str:
+        return f"{CACHE_URL}/{self.key}.json"
+
+    @property
+    def size(self) -> int:
+        return len(self.text.encode("utf-8"))
+
+
+_CACHE_SIZE = 12
+_payloads: OrderedDict[tuple, LayerPayload] = OrderedDict()
+_geometry: OrderedDict[tuple, dict] = OrderedDict()
+_lock = Lock()
+
+
+def _cached(cache: OrderedDict, key: tuple, make):
+    with _lock:
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return hit
+    value = make()
+    with _lock:
+        cache[key] = value
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
+def _tip_lines(layer: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[str], list[int]]:
+    """Per feature: the escaped name line(s); the distinct kind · status lines and each
+    feature's index into them."""
+    from .layers import is_indicative
+    from .mapview import map_text
+
+    name_zh = layer["name_zh"].fillna("").astype(str)
+    if lang != "en":
+        distinct = name_zh.unique()
+        name_zh = name_zh.map(dict(zip(distinct, (zh(n, lang) for n in distinct), strict=True)))
+    name_en = layer["name_en"].fillna("").astype(str)
+    main, other = (name_en, name_zh) if lang == "en" else (name_zh, name_en)
+    first = main.where(main != "", other)
+    second = other.where((main != "") & (other != main), "")
+    tips = [f"<b>{map_text(a)}</b>" + (f"<br><small>{map_text(b)}</small>" if b else "")
+            for a, b in zip(first, second, strict=True)]
+    badge = map_text(t("badge.indicative", lang))
+    meta_of = [(k, s, is_indicative({"basis": b, "status": s}))
+               for k, s, b in zip(layer["kind"], layer["status"], layer["basis"], strict=True)]
+    metas = list(dict.fromkeys(meta_of))
+    lines = [f"<br><small>{map_text(f'{kind_label(k, lang)} · {status_label(s, lang)}')}"
+             "</small>" + (f' <small class="lh-badge">[{badge}]</small>' if ind else "")
+             for k, s, ind in metas]
+    index = {m: i for i, m in enumerate(metas)}
+    return tips, lines, [index[m] for m in meta_of]
+
+
+def layer_payload(layer: gpd.GeoDataFrame, layer_id: str, version: int | str, lang: str
+                  ) -> LayerPayload:
+    """The payload of one big layer (canonical features, index = feature id), cached per layer
+    version and language, and written to ``static/cache`` for the browser to fetch."""
+
+    def make() -> LayerPayload:
+        geometry = _cached(_geometry, (layer_id, version, len(layer)),
+                           lambda: encode_geometry(layer.geometry.values))
+        prefix = f"{layer_id}/"
+        ids = [fid[len(prefix):] if fid.startswith(prefix) else fid for fid in layer.index]
+        tips, metas, meta_index = _tip_lines(layer, lang)
+        doc = {"prefix": prefix, "ids": ids, "tips": tips, "metas": metas, **geometry}
+        if len(metas) > 1:
+            doc["m"] = meta_index
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+        payload = LayerPayload(key, text, tuple(layer.index))
+        _write_static(payload)
+        return payload
+
+    return _cached(_payloads, (layer_id, version, lang, len(layer)), make)
+
+
+_KEEP_FILES = 48
+
+
+def _write_static(payload: LayerPayload) -> None:
+    """Write the payload under static/cache (atomically; content-addressed, so an existing file
+    is already right) and keep only the newest files."""
+    from .assets import STATIC_DIR
+
+    folder = STATIC_DIR / "cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{payload.key}.json"
+    if not target.exists():
+        tmp = folder / f".{payload.key}.tmp"
+        tmp.write_text(payload.text, encoding="utf-8")
+        tmp.replace(target)
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[_KEEP_FILES:]:
+        old.unlink(missing_ok=True)
+
+
+def _rle(values: np.ndarray) -> list[int]:
+    """Run-length encoding as [value, count, value, count, …]."""
+    if not len(values):
+        return []
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    counts = np.diff(np.r_[starts, len(values)])
+    return np.column_stack([values[starts], counts]).ravel().tolist()
+
+
+class BigLayer(MacroElement):
+    """A big layer inside its FeatureGroup: fetch (or take inline) the payload, decode it once
+    per frame, add each part with its style; hidden features (style -1) are not added.  The
+    parts use the map's renderer: make the map with ``prefer_canvas`` (mapview.needs_canvas)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          const group = {{ this._parent.get_name() }};
+          const spec = {{ this.spec|tojson }};
+          const styles = spec.styles, runs = spec.style_runs;
+          const cache = window.__lhBig = window.__lhBig || {};
+          const build = (d) => {
+            const q = {{ this.quantum }}, c = d.c, k = d.k, n = d.n;
+            const f = d.f || null, r = d.r || null, parts = [];
+            let ci = 0, ni = 0, ri = 0, x = 0, y = 0;
+            const path = () => {
+              const m = n[ni++], out = new Array(m);
+              for (let j = 0; j < m; j++) { x += c[ci++]; y += c[ci++]; out[j] = [y * q, x * q]; }
+              return out;
+            };
+            for (let p = 0; p < k.length; p++) {
+              const kind = k.charCodeAt(p) - 48, fi = f ? f[p] : p;
+              let layer;
+              if (kind === 0) layer = L.circleMarker(path()[0], {});
+              else if (kind === 1) layer = L.polyline(path(), {});
+              else {
+                const rings = [], nr = r ? r[ri++] : 1;
+                for (let j = 0; j < nr; j++) rings.push(path());
+                layer = L.polygon(rings, {});
+              }
+              layer.feature = {type: "Feature",
+                               properties: {feature_id: d.prefix + d.ids[fi]}};
+              layer._lhTip = d.tips[fi] + d.metas[d.m ? d.m[fi] : 0];
+              layer._lhF = fi;
+              parts.push(layer);
+            }
+            return parts;
+          };
+          const show = (parts) => {
+            const of = new Int32Array(spec.count).fill(-1);
+            for (let i = 0, at = 0; i < runs.length; i += 2) {
+              of.fill(runs[i], at, at + runs[i + 1]); at += runs[i + 1];
+            }
+            for (const layer of parts) {
+              const s = of[layer._lhF];
+              if (s < 0) continue;
+              layer.setStyle(styles[s]);
+              layer._lhStyle = styles[s];
+              layer.feature.properties.state = spec.states[s];
+              group.addLayer(layer);
+            }
+            window.__lhBigDrawn = Object.assign(window.__lhBigDrawn || {},
+                                                {[spec.layer]: group.getLayers().length});
+          };
+          let ready = cache[spec.key];
+          if (!ready) {
+            const data = spec.data ? Promise.resolve(spec.data)
+                                   : fetch(spec.url).then((res) => res.json());
+            ready = cache[spec.key] = data.then(build);
+          }
+          ready.then(show);
+          group.bindTooltip((layer) => '<div class="lh-tip">' + layer._lhTip + "</div>",
+                            {sticky: true});
+          group.on("mouseover", (e) => e.layer.setStyle &&
+                   e.layer.setStyle({weight: (e.layer._lhStyle.weight || 1) + 3}));
+          group.on("mouseout", (e) => e.layer.setStyle && e.layer.setStyle(e.layer._lhStyle));
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, payload: LayerPayload, layer_id: str, style_index: np.ndarray,
+                 styles: list[dict], states: list[str], *, inline: bool = False):
+        super().__init__()
+        self._name = "BigLayer"
+        self.quantum = QUANTUM
+        self.spec = {
+            "layer": layer_id, "key": payload.key, "count": len(payload.ids),
+            "styles": styles, "states": states, "style_runs": _rle(style_index),
+            **({"data": json.loads(payload.text)} if inline else {"url": payload.url}),
+        }
+
