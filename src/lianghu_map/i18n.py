@@ -274,7 +274,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "present.keys": ("翻页：← → 或 PgUp / PgDn（翻页笔）；Home / End 到首尾",
                      "Keys: ← → or PgUp / PgDn (clicker); Home / End"),
     "present.theme": ("本主题 {n} 条部署：", "{n} directives under this theme:"),
-    "present.overview": ("总览：{n} 个地图要素，{d} 条部署", "Overview: {n} features, {d} directives"),
+    "present.overview": ("总览：{n} 个地图要素，{d} 条部署",
+                         "Overview: {n} features, {d} directives"),
     "present.no_feature": ("此条目无对应地图要素，地图显示整个创新区范围。",
                            "No mapped feature for this clause: the map shows the whole zone."),
     "present.exit": ("退出演示", "Leave presentation"),
@@ -290,6 +291,45 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                     "when its button is clicked."),
     # -- end Present page --
     # -- printed exports (figure, meeting_pack, fonts) --
+    "export.sources": ("来源：{sources}", "Sources: {sources}"),
+    "export.sources.builtin": ("内置图层见 data/geo/SOURCES.md；几何为示意",
+                               "built-in layers: data/geo/SOURCES.md; geometry indicative"),
+    "export.sources.layer": ("{layer}：{source}", "{layer}: {source}"),
+    "export.sources.sep": ("；", "; "),
+    "export.date": ("制图日期：{date}", "Map date: {date}"),
+    "export.scale": ("{km} 公里", "{km} km"),
+    "export.north": ("北", "N"),
+    "export.legend.more": ("另有 {n} 项未列出", "{n} more not listed"),
+    "pack.meeting": ("会议", "The meeting"),
+    "pack.meeting.summary": ("会议报道共 {n} 条，其中 {themed} 条分属六大主题；"
+                             "{m} 个地图要素与之关联。",
+                             "The report has {n} clauses, {themed} of them under the six themes; "
+                             "{m} map features are linked to them."),
+    "pack.contents": ("目录", "Contents"),
+    "pack.overview": ("总览图", "Overview map"),
+    "pack.overview.caption": ("全部 {n} 个要素，{layers} 个图层",
+                              "All {n} features, {layers} layers"),
+    "pack.theme": ("主题：{theme}", "Theme: {theme}"),
+    "pack.theme.summary": ("{clauses} 条部署 · {features} 个地图要素",
+                           "{clauses} clauses · {features} map features"),
+    "pack.clauses": ("部署条目（原文）", "Clauses (English translation)"),
+    "pack.features.more": ("……另有 {n} 个要素（见应用的“会议部署”页）",
+                           "… and {n} more (see the Directives page of the app)"),
+    "pack.sources": ("数据来源与精度", "Sources and accuracy"),
+    "pack.sources.intro": ("内置几何均为示意性的近似位置，不可用于量测；逐个要素的来源、推导与精度"
+                           "见 data/geo/SOURCES.md。",
+                           "Built-in geometry is indicative and approximate, not for measurement; "
+                           "data/geo/SOURCES.md documents every feature's source, derivation and "
+                           "accuracy."),
+    "pack.sources.count": ("{n} 个要素", "{n} features"),
+    "pack.sources.uploaded": ("上传图层，第 {version} 版", "uploaded layer, version {version}"),
+    "pack.accuracy.range": ("约 ±{lo}–{hi} 米", "about ±{lo}–{hi} m"),
+    "pack.font": ("字体：Noto Sans CJK SC（思源黑体），SIL 开放字体许可协议 1.1，"
+                  "由 mplfonts 软件包提供。",
+                  "Fonts: DejaVu Sans (Bitstream Vera licence, shipped with matplotlib); Chinese "
+                  "in Noto Sans CJK SC (SIL Open Font License 1.1, from the mplfonts package)."),
+    "pack.footer.page": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
+    "pack.footer.note": ("几何为示意，仅供参考", "Geometry indicative, for reference only"),
     # -- end printed exports --
     # -- standalone HTML export (standalone) --
     "standalone.exported": ("导出日期：{date}", "Exported {date}"),
