@@ -27,3 +27,14 @@ def map_feature_states(at: AppTest) -> dict[str, str]:
     """feature id → drawing state (normal, context, focus, selected)."""
     fg = map_args(at)["feature_group"] or ""
     return dict(re.findall(r'"feature_id": ?"([^"]+)", ?"state": ?"([a-z]+)"', fg))
+
+
+def map_layers(script: str) -> list[tuple[list[dict], dict]]:
+    """(styles, FeatureCollection) of every ``mapview.VectorLayer`` in a rendered map script."""
+    decoder = json.JSONDecoder()
+    out = []
+    for chunk in script.split("const styles = ")[1:]:
+        styles, _ = decoder.raw_decode(chunk)
+        start = chunk.index("L.geoJSON(") + len("L.geoJSON(")
+        out.append((styles, decoder.raw_decode(chunk[start:])[0]))
+    return out

@@ -1,8 +1,10 @@
 """Map artefacts: escaping, local assets, styles by state, selection semantics."""
 
 import json
+import re
 
 import geopandas as gpd
+from apptest_helpers import map_layers
 from shapely.geometry import MultiPoint, Point, Polygon
 
 from lianghu_map.catalog import load_catalog
@@ -92,4 +94,18 @@ def test_fit_only_with_a_target():
 def test_point_geometry_gets_circle_marker():
     gdf = _hostile().iloc[[0]].copy()
     gdf.geometry = [Point(119.8, 31.7)]
-    assert "L.CircleMarker" in _render(feature_groups(gdf, MapSelection(("x.1",), ()), "en"))
+    out = _render(feature_groups(gdf, MapSelection(("x.1",), ()), "en"))
+    assert "pointToLayer: (f, latlng) => L.circleMarker(latlng" in out
+    assert '"geometry":{"type":"Point","coordinates":[119.8,31.7]}' in out
+
+
+def test_states_and_styles_reach_the_map():
+    sel = MapSelection(("park.xitaihu",), ("water.gehu",), ("hub.changzhou_south",))
+    out = _render(feature_groups(CAT.features, sel, "en"))
+    states = dict(re.findall(r'"feature_id":"([^"]+)","state":"([a-z]+)"', out))
+    assert states == {"park.xitaihu": "normal", "water.gehu": "context",
+                      "hub.changzhou_south": "focus"}
+    # each feature points at a style of its own state: dimmed context, opaque focus
+    opacity = {f["properties"]["feature_id"]: styles[f["properties"]["z"]]["opacity"]
+               for styles, data in map_layers(out) for f in data["features"]}
+    assert opacity == {"park.xitaihu": 0.95, "water.gehu": 0.35, "hub.changzhou_south": 1.0}

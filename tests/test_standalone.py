@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import geopandas as gpd
 import pandas as pd
 import pytest
+from apptest_helpers import map_layers
 from injection_corpus import PAYLOADS
 from shapely.geometry import LineString, Point
 
@@ -70,9 +71,8 @@ def _parse(page: str) -> _Page:
 
 
 def _collections(page: str) -> list[dict]:
-    """The GeoJSON FeatureCollections folium embeds (``geo_json_…_add({...});``)."""
-    return [json.loads(m) for m in re.findall(r"geo_json_\w+_add\((\{\"features\".*?\})\);\n",
-                                              page)]
+    """The GeoJSON FeatureCollections of the map's layers (mapview.VectorLayer)."""
+    return [data for _, data in map_layers(page)]
 
 
 def _overlay_labels(page: str) -> list[str]:
@@ -247,7 +247,7 @@ def test_script_end_tag_in_data_cannot_close_the_data_script():
     _assert_inert(page, evil)
     assert "</SCRIPT" not in page and "<!--" not in page
     doc = _parse(page)
-    data_script = next(s for s in doc.scripts if "_add({" in s)
+    data_script = next(s for s in doc.scripts if "L.geoJSON(" in s)
     assert len(_collections("<script>" + data_script + "</script>")) == len(_collections(page))
     names = {f["properties"]["feature_id"]: f["properties"]["tip"]
              for fc in _collections(page) for f in fc["features"]}

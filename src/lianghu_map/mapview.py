@@ -16,6 +16,7 @@ import hashlib
 import html
 import json
 import weakref
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -24,6 +25,7 @@ import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import mapping
 
 from .assets import use_local_assets
@@ -44,6 +46,7 @@ __all__ = [
     "BACKGROUND_CSS",
     "BASEMAPS",
     "FitOnce",
+    "VectorLayer",
     "base_map",
     "feature_collection",
     "feature_groups",
@@ -196,6 +199,102 @@ def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
     return [[miny, minx], [maxy, maxx]]
 
 
+class VectorLayer(MacroElement):
+    """A layer's features in its FeatureGroup: one GeoJSON collection (properties: feature id,
+    state, escaped tooltip, style index) and the small table of styles it indexes.  One element
+    per layer with a template compiled once (folium.GeoJson + tooltip + marker per state cost
+    several template compilations per rerun, most of a filter change's server time)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          const styles = {{ this.styles|tojson }};
+          L.geoJSON({{ this.data }}, {
+            style: (f) => styles[f.properties.z],
+            pointToLayer: (f, latlng) => L.circleMarker(latlng, styles[f.properties.z]),
+            onEachFeature: (f, layer) => {
+              layer.bindTooltip(f.properties.tip, {sticky: true});
+              layer.on("mouseover", () => layer.setStyle({weight: 6, fillOpacity: 0.6}));
+              layer.on("mouseout", () => layer.setStyle(styles[f.properties.z]));
+            },
+          }).addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: str, styles: list[dict]):
+        super().__init__()
+        self._name = "VectorLayer"
+        self.data = data  # JSON text, HTML-safe (see _feature_texts)
+        self.styles = styles
+
+
+@dataclass(frozen=True)
+class _FeatureText:
+    """A feature's JSON, split where the per-run state and style index go."""
+
+    head: str  # '{"type":"Feature","id":…,"geometry":…,"properties":{"feature_id":…,"state":"'
+    tail: str  # '","tip":…,"z":'
+    style_key: tuple  # kind, status, basis, geometry type, own style
+
+
+def _json(value) -> str:
+    return htmlsafe_json_dumps(value, dumps=json.dumps, separators=(",", ":"))
+
+
+_text_cache: dict[tuple, tuple[weakref.ref, dict[str, _FeatureText]]] = {}
+
+
+def _feature_texts(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str
+                   ) -> dict[str, list[_FeatureText]]:
+    """Per feature of ``layer``, its JSON pieces in ``lang`` — made once per layer frame and
+    language (the catalogue's frames are read-only and live per store revision)."""
+    key = (id(layer), spec.id, spec.version, lang)
+    hit = _text_cache.get(key)
+    if hit is not None and hit[0]() is layer:
+        return hit[1]
+    out = {}
+    for fid, row in layer.iterrows():
+        key_ = (row["kind"], row["status"], row["basis"], row.geometry.geom_type,
+                str(row.get("style", "") or ""))
+        tip = _json(tooltip_html(row, lang))
+        out[fid] = [
+            _FeatureText(
+                f'{{"type":"Feature","id":{_json(part_id)},"geometry":{_json(geometry)},'
+                f'"properties":{{"feature_id":{_json(fid)},"state":"',
+                f'","tip":{tip},"z":', key_)
+            for part_id, geometry in _parts(fid, row.geometry)
+        ]
+    for k in [k for k, (ref, _) in _text_cache.items() if ref() is None]:
+        del _text_cache[k]
+    _text_cache[key] = (weakref.ref(layer), out)
+    return out
+
+
+_STATE_ORDER = ("context", "normal", "focus", "selected")  # drawn in this order: focus on top
+
+
+def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
+                  state_of: dict[str, str], spec: LayerSpec) -> VectorLayer:
+    styles: list[dict] = []
+    index: dict[tuple, int] = {}
+    items = []
+    for state in _STATE_ORDER:
+        for fid in drawn:
+            if state_of[fid] != state:
+                continue
+            for text in texts[fid]:
+                k = (text.style_key, state)
+                if k not in index:
+                    kind, status, basis, gt, own = text.style_key
+                    index[k] = len(styles)
+                    styles.append(_own_style(state_style(layer_style(spec, kind, status, basis,
+                                                                     gt), state), own, state))
+                items.append(f"{text.head}{state}{text.tail}{index[k]}}}}}")
+    data = '{"type":"FeatureCollection","features":[' + ",".join(items) + "]}"
+    return VectorLayer(data, styles)
+
+
 _split_cache: dict[int, tuple[weakref.ref, dict[str, gpd.GeoDataFrame]]] = {}
 
 
@@ -247,30 +346,12 @@ def feature_groups(
             if group is not None:
                 groups.append(group)
             continue
-        layer = layer[[fid in state_of for fid in layer.index]]
-        if layer.empty:
+        drawn = [fid for fid in layer.index if fid in state_of]
+        if not drawn:
             continue
         # named by id, not title: an uploaded title must never reach folium's templates
         group = folium.FeatureGroup(name=spec.id)
-        styles = {
-            fid: _own_style(state_style(layer_style(spec, row["kind"], row["status"],
-                                                       row["basis"], row.geometry.geom_type),
-                                           state_of[fid]), row.get("style", ""), state_of[fid])
-            for fid, row in layer.iterrows()
-        }
-        # Draw context first, focus last, so highlighted features sit on top.
-        for state in ("context", "normal", "focus", "selected"):
-            part = layer[[state_of[f] == state for f in layer.index]]
-            if part.empty:
-                continue
-            folium.GeoJson(
-                feature_collection(part, lang, state),
-                name=f"{spec.id}-{state}",
-                style_function=lambda f, s=styles: s[f["properties"]["feature_id"]],
-                highlight_function=lambda _f: {"weight": 6, "fillOpacity": 0.6},
-                marker=folium.CircleMarker(radius=6),
-                tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-            ).add_to(group)
+        group.add_child(_vector_layer(_feature_texts(layer, spec, lang), drawn, state_of, spec))
         groups.append(group)
     if groups and selection.fit:
         fit = features.loc[[f for f in selection.fit if f in features.index]]
@@ -322,25 +403,47 @@ def _swatch(style: Style, geom_type: str) -> str:
     return f'<span style="display:inline-block;{css}"></span>'
 
 
+def _legend_entries(layer: gpd.GeoDataFrame) -> list[tuple[str, str, str, set[str]]]:
+    """A layer's (kind, status, geometry type, feature ids) combinations, points last; made
+    once per layer frame."""
+    hit = _legend_cache.get(id(layer))
+    if hit is not None and hit[0]() is layer:
+        return hit[1]
+    combos: dict[tuple[str, str], tuple[str, set[str]]] = {}
+    for fid, kind, status, gt in zip(layer.index, layer["kind"], layer["status"],
+                                     layer.geom_type, strict=True):
+        combos.setdefault((kind, status), (gt, set()))[1].add(fid)
+    entries = [(kind, status, gt, fids) for (kind, status), (gt, fids) in combos.items()]
+    entries.sort(key=lambda e: "Point" in (e[2] or ""))  # stable: areas and lines first
+    for k in [k for k, (ref, _) in _legend_cache.items() if ref() is None]:
+        del _legend_cache[k]
+    _legend_cache[id(layer)] = (weakref.ref(layer), entries)
+    return entries
+
+
+_legend_cache: dict[int, tuple[weakref.ref, list]] = {}
+
+
 def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str,
                 layers: tuple[LayerSpec, ...] = LAYERS) -> str:
     """Legend of the drawn features: per layer, each kind/status with its swatch."""
     if not drawn:
         return ""
-    sub = features.loc[[f for f in drawn if f in features.index]]
+    shown = set(drawn)
+    by_layer = _split_by_layer(features)
     rows = []
     for spec in layers:
-        layer = sub[sub["layer_id"] == spec.id]
-        if layer.empty:
+        layer = by_layer.get(spec.id)
+        if layer is None:
+            continue
+        entries = [e for e in _legend_entries(layer) if not shown.isdisjoint(e[3])]
+        if not entries:
             continue
         rows.append(f'<div class="lh-legend-layer"><b>{map_text(spec.label(lang))}'
                     "</b></div>")
-        combos = layer.assign(gt=layer.geom_type)[["kind", "status", "gt"]]
-        combos = combos.sort_values("gt", key=lambda gt: gt.str.contains("Point"), kind="stable")
-        for kind, status, gt in combos.drop_duplicates(["kind", "status"]).itertuples(index=False):
+        for kind, status, gt, _ in entries:
             label = f"{kind_label(kind, lang)} · {status_label(status, lang)}"
             swatch = _swatch(layer_style(spec, kind, status, geom_type=gt), gt)
             rows.append(f'<div class="lh-legend-row">{swatch} {html.escape(label)}</div>')
     return ('<div class="lh-legend" style="font-size:0.85rem;line-height:1.5">'
             + "".join(rows) + "</div>")
-

@@ -79,15 +79,13 @@ def test_no_payload_runs_anywhere(page, writable_server):
     # open every tooltip (their HTML goes through innerHTML)
     texts = frame.evaluate("""() => {
         const out = [];
-        for (const g of Object.values(window.map._layers)) {
-            if (!(g instanceof L.GeoJSON) || !g.getTooltip()) continue;
-            for (const c of g.getLayers()) {  // GeoJsonTooltip is bound on the group
-                const ll = c.getLatLng ? c.getLatLng() : c.getBounds().getCenter();
-                c.fire('mouseover', {latlng: ll, layer: c}, true);  // as a hover would
-                const el = g.getTooltip().getElement();
-                out.push(el ? el.textContent : '');
-                c.fire('mouseout', {latlng: ll, layer: c}, true);
-            }
+        for (const c of Object.values(window.map._layers)) {
+            if (!c.feature || !c.getTooltip || !c.getTooltip()) continue;  // each vector's own
+            const ll = c.getLatLng ? c.getLatLng() : c.getBounds().getCenter();
+            c.fire('mouseover', {latlng: ll, layer: c}, true);  // as a hover would
+            const el = c.getTooltip().getElement();
+            out.push(el ? el.textContent : '');
+            c.fire('mouseout', {latlng: ll, layer: c}, true);
         }
         return out; }""")
     shown = "\n".join(texts)

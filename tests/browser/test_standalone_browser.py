@@ -205,7 +205,7 @@ def test_hostile_names_and_titles_stay_text(open_export):
         .filter(l => l.feature && l.feature.properties.feature_id.startsWith('up-x/'))
         .map(l => {{
             l.fire('mouseover', {{latlng: l.getLatLng()}}, true);
-            const text = document.querySelector('.leaflet-tooltip').textContent;
+            const text = l.getTooltip().getElement().textContent;  // its own (others fade)
             l.fire('mouseout', {{latlng: l.getLatLng()}}, true);
             return text; }})""")
     assert len(texts) == len(PAYLOADS)
