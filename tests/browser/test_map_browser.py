@@ -133,3 +133,23 @@ def test_show_on_map_from_directives_page(page, server):
     assert normal == 0
     caption = page.locator("[data-testid='stMain']").inner_text()
     assert "中以常州创新园要把“合作创新”推向新的高度" in caption
+
+
+def test_filter_changes_keep_the_same_map(page, server):
+    """A filter change swaps the data in place: the Leaflet map object (and its view) survives."""
+    frame = _open(page, server)
+    _wait_vectors(frame, N_VECTORS)
+    frame.evaluate("window.map.__lhMarker = 'same map'; window.map.setView([31.6, 119.8], 12)")
+    sidebar = page.get_by_test_id("stSidebar")
+    n_transit = len(CAT.features[CAT.features["layer_id"] == "transit"])
+    sidebar.get_by_text("交通走廊").click()  # a layer toggle
+    _wait_vectors(frame, N_VECTORS - n_transit)
+    name = sidebar.get_by_role("textbox", name="按名称查找")
+    name.fill("湖")
+    name.press("Enter")  # a name filter: fewer features drawn, the base layers dimmed
+    frame.wait_for_function(
+        "Object.values(window.map._layers).some(l => l.feature && "
+        "l.feature.properties.state === 'context')")
+    assert frame.evaluate("window.map.__lhMarker") == "same map"
+    assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 1
+    assert page.offline.external == []
