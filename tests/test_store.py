@@ -1,4 +1,9 @@
-"""The layer store: versions, soft delete, atomic writes, locking, attribute round trips."""
+"""The layer store: versions, soft delete, atomic writes, locking, attribute round trips.
+
+Tests that take the ``store`` fixture (tests/conftest.py) run on both backends, ``[gpkg]`` and
+``[postgis]``; those about the GeoPackage backend's files take ``gpkg_store`` (their PostGIS
+counterparts are in test_store_postgis.py).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,18 @@ import pandas as pd
 import pyogrio
 import pytest
 from shapely.geometry import LineString, Point, Polygon
-from store_helpers import LINK, assert_same, create, manifest, replace
+from store_helpers import (
+    LINK,
+    assert_same,
+    create,
+    data_file,
+    manifest,
+    reopen,
+    replace,
+    spec,
+    sql,
+    version_data,
+)
 
 from lianghu_map import paths
 from lianghu_map.errors import LayerNotFound, StoreError
@@ -35,6 +51,7 @@ pytestmark = [pytest.mark.filterwarnings("error::RuntimeWarning"),
               pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")]
 
 SRC = Path(__file__).resolve().parents[1] / "src"
+TESTS = Path(__file__).resolve().parent
 
 
 # -- fixtures and helpers
@@ -69,11 +86,6 @@ def roads() -> gpd.GeoDataFrame:
     )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> GpkgStore:
-    return GpkgStore(tmp_path / "var")
-
-
 # -- records and ids
 
 
@@ -87,17 +99,21 @@ def test_new_layer_id_is_safe() -> None:
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "UP-X", "ab", "x" * 65, "", "up_x", "up.x"])
-def test_bad_layer_id_is_refused(store: GpkgStore, parks: gpd.GeoDataFrame, bad: str) -> None:
+def test_bad_layer_id_is_refused(store: LayerStore, parks: gpd.GeoDataFrame, bad: str) -> None:
     for call in (lambda: store.get(bad), lambda: store.read(bad),
-                 lambda: create(store, parks, layer_id=bad)):
+                 lambda: create(store, parks, layer_id=bad),
+                 lambda: replace(store, bad, parks), lambda: store.delete(bad, user="x")):
         with pytest.raises(StoreError) as err:
             call()
         assert not isinstance(err.value, LayerNotFound)
-    assert not (store.root / "manifest.json").exists()
-    assert not (store.root.parent / "x").exists()
+    if isinstance(store, GpkgStore):
+        assert not (store.root / "manifest.json").exists()
+        assert not (store.root.parent / "x").exists()
+    assert store.list_layers(include_deleted=True) == []
+    assert store.revision() == "0"
 
 
-def test_record_is_json_and_round_trips(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+def test_record_is_json_and_round_trips(store: LayerStore, parks: gpd.GeoDataFrame) -> None:
     record = create(store, parks, title_en="")
     assert record_from_dict(json.loads(json.dumps(asdict(record)))) == record
     assert record.title("en") == "公园"  # falls back to the Chinese title
@@ -110,7 +126,7 @@ def test_record_is_json_and_round_trips(store: GpkgStore, parks: gpd.GeoDataFram
 # -- the life of a layer
 
 
-def test_create_list_read(store: GpkgStore, parks: gpd.GeoDataFrame,
+def test_create_list_read(store: LayerStore, parks: gpd.GeoDataFrame,
                           roads: gpd.GeoDataFrame) -> None:
     first = create(store, parks)
     second = create(store, roads, title_zh="道路", title_en="Roads", layer_id="roads")
@@ -119,7 +135,7 @@ def test_create_list_read(store: GpkgStore, parks: gpd.GeoDataFrame,
     info = first.current
     assert (info.version, info.feature_count, info.geometry_types) == (1, 3, ("Polygon",))
     assert info.bounds == pytest.approx((119.7, 31.4, 119.91, 31.61))
-    assert info.file == f"layers/{first.layer_id}/v0001.gpkg"
+    assert info.file == data_file(store, first.layer_id, 1)
     assert [e.action for e in first.events] == ["create"]
     assert store.get(first.layer_id) == first
     assert_same(store.read(first.layer_id), parks)
@@ -128,7 +144,7 @@ def test_create_list_read(store: GpkgStore, parks: gpd.GeoDataFrame,
         create(store, parks, layer_id="roads")  # ids are unique
 
 
-def test_unknown_layer_or_version(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+def test_unknown_layer_or_version(store: LayerStore, parks: gpd.GeoDataFrame) -> None:
     layer_id = create(store, parks).layer_id
     with pytest.raises(LayerNotFound):
         store.get("nope")
@@ -138,11 +154,11 @@ def test_unknown_layer_or_version(store: GpkgStore, parks: gpd.GeoDataFrame) -> 
         store.read(layer_id, 2)
 
 
-def test_replace_keeps_the_old_version(store: GpkgStore, parks: gpd.GeoDataFrame,
+def test_replace_keeps_the_old_version(store: LayerStore, parks: gpd.GeoDataFrame,
                                        roads: gpd.GeoDataFrame) -> None:
     layer_id = create(store, parks).layer_id
-    old_file = store.root / store.get(layer_id).current.file
-    old_bytes = old_file.read_bytes()
+    old = store.get(layer_id).current
+    old_data = version_data(store, old)
     record = replace(store, layer_id, roads)
     assert [v.version for v in record.versions] == [1, 2]
     assert record.current_version == 2 and record.current.created_by == "bob"
@@ -150,10 +166,11 @@ def test_replace_keeps_the_old_version(store: GpkgStore, parks: gpd.GeoDataFrame
     assert [e.action for e in record.events] == ["create", "replace"]
     assert_same(store.read(layer_id), roads)
     assert_same(store.read(layer_id, 1), parks)
-    assert old_file.read_bytes() == old_bytes  # never modified
+    assert version_data(store, old) == old_data  # never modified
+    assert record.current.file == data_file(store, layer_id, 2) != old.file
 
 
-def test_update_links_shares_the_data_file(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+def test_update_links_shares_the_data_file(store: LayerStore, parks: gpd.GeoDataFrame) -> None:
     layer_id = create(store, parks).layer_id
     link = LinkRecord("p2", "d-2023-04", "西太湖", "analyst")
     record = store.update_links(layer_id, [link], user="carol")
@@ -165,7 +182,7 @@ def test_update_links_shares_the_data_file(store: GpkgStore, parks: gpd.GeoDataF
     assert_same(store.read(layer_id), parks)
 
 
-def test_delete_and_restore(store: GpkgStore, parks: gpd.GeoDataFrame,
+def test_delete_and_restore(store: LayerStore, parks: gpd.GeoDataFrame,
                             roads: gpd.GeoDataFrame) -> None:
     layer_id = create(store, parks).layer_id
     create(store, roads, layer_id="roads")
@@ -194,7 +211,7 @@ def test_delete_and_restore(store: GpkgStore, parks: gpd.GeoDataFrame,
         store.delete("nope", user="bob")
 
 
-def test_revert_appends_a_copy(store: GpkgStore, parks: gpd.GeoDataFrame,
+def test_revert_appends_a_copy(store: LayerStore, parks: gpd.GeoDataFrame,
                                roads: gpd.GeoDataFrame) -> None:
     layer_id = create(store, parks).layer_id
     replace(store, layer_id, roads)
@@ -212,7 +229,7 @@ def test_revert_appends_a_copy(store: GpkgStore, parks: gpd.GeoDataFrame,
         store.revert(layer_id, 9, user="carol")
 
 
-def test_revision_changes_on_every_write(store: GpkgStore, parks: gpd.GeoDataFrame,
+def test_revision_changes_on_every_write(store: LayerStore, parks: gpd.GeoDataFrame,
                                          roads: gpd.GeoDataFrame) -> None:
     seen = [store.revision()]
     layer_id = create(store, parks).layer_id
@@ -226,17 +243,21 @@ def test_revision_changes_on_every_write(store: GpkgStore, parks: gpd.GeoDataFra
         seen.append(store.revision())
     assert len(set(seen)) == len(seen) == 7
     # another instance (another process) writing is seen at once, though this one caches
-    other = GpkgStore(store.root)
+    other = reopen(store)
     before = store.revision()
+    assert not store.get(layer_id).deleted  # this instance has read (and cached) the layer
     other.delete(layer_id, user="b")
     assert store.revision() != before
     assert store.get(layer_id).deleted
-    assert manifest(store.root)["revision"] == 7
+    assert store.revision() == other.revision() == "7"
+    if isinstance(store, GpkgStore):
+        assert manifest(store.root)["revision"] == 7
 
 
 def test_recent_manifest_is_reread_though_its_stat_looks_unchanged(
-    store: GpkgStore, parks: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch,
+    gpkg_store: GpkgStore, parks: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    store = gpkg_store
     """Coarse mtimes and reused inodes can hide a change; a recent manifest is not trusted."""
     monkeypatch.setattr(gpkg, "RACY_NS", 60 * 10**9)
     layer_id = create(store, parks, title_en="Layer A").layer_id
@@ -250,13 +271,13 @@ def test_recent_manifest_is_reread_though_its_stat_looks_unchanged(
     assert store.get(layer_id).title_en == "Layer B"
 
 
-def test_restart_sees_everything(store: GpkgStore, parks: gpd.GeoDataFrame,
+def test_restart_sees_everything(store: LayerStore, parks: gpd.GeoDataFrame,
                                  roads: gpd.GeoDataFrame) -> None:
     layer_id = create(store, parks).layer_id
     replace(store, layer_id, roads)
     create(store, roads, layer_id="roads")
     store.delete("roads", user="a")
-    again = GpkgStore(store.root)
+    again = reopen(store)
     assert again.list_layers(include_deleted=True) == store.list_layers(include_deleted=True)
     assert again.revision() == store.revision()
     assert_same(again.read(layer_id, 1), parks)
@@ -294,12 +315,11 @@ def test_root_under_static_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 CHILD = """
-import sys
+import json, sys
 import geopandas as gpd
 from shapely.geometry import Point
-from lianghu_map.store import gpkg
-from lianghu_map.store.gpkg import GpkgStore
-store = GpkgStore(sys.argv[1])
+from store_helpers import open_spec
+store = open_spec(json.loads(sys.argv[1]))
 gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[Point(120, 31.5)], crs="EPSG:4326")
 for i in range(3):
     store.create(gdf, title_zh="", title_en=f"{sys.argv[2]} {i}", kind="k", color="#000",
@@ -308,24 +328,26 @@ for i in range(3):
 """
 
 
-def test_concurrent_creates_in_processes(tmp_path: Path) -> None:
-    root = tmp_path / "var"
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(root), f"p{i}"], env=env,
+def test_concurrent_creates_in_processes(store: LayerStore) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)])}
+    where = json.dumps(spec(store))
+    procs = [subprocess.Popen([sys.executable, "-c", CHILD, where, f"p{i}"], env=env,
                               stderr=subprocess.PIPE, text=True) for i in range(3)]
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
-    data = manifest(root)
-    assert data["revision"] == 9
-    assert sorted(r["title_en"] for r in data["layers"]) == [
+    assert store.revision() == "9"
+    assert sorted(r.title_en for r in store.list_layers()) == [
         f"p{i} {j}" for i in range(3) for j in range(3)]
+    if isinstance(store, GpkgStore):
+        assert manifest(store.root)["revision"] == 9
 
 
 def test_crash_before_the_manifest_leaves_the_store_intact(
-    store: GpkgStore, parks: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
+    gpkg_store: GpkgStore, parks: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    store = gpkg_store
     layer_id = create(store, parks).layer_id
     before = (store.root / "manifest.json").read_bytes()
     revision = store.revision()
@@ -363,8 +385,9 @@ def test_crash_before_the_manifest_leaves_the_store_intact(
 
 @pytest.mark.parametrize("text", ["{not json", "[]", '{"format": 2, "revision": 1, "layers": []}',
                                   '{"format": 1, "revision": 1, "layers": [{"layer_id": "x"}]}'])
-def test_corrupt_manifest_is_an_error(store: GpkgStore, parks: gpd.GeoDataFrame,
+def test_corrupt_manifest_is_an_error(gpkg_store: GpkgStore, parks: gpd.GeoDataFrame,
                                       text: str) -> None:
+    store = gpkg_store
     store.root.mkdir(parents=True)
     (store.root / "manifest.json").write_text(text, encoding="utf-8")
     with pytest.raises(StoreError, match=r"manifest\.json"):
@@ -377,12 +400,12 @@ def test_corrupt_manifest_is_an_error(store: GpkgStore, parks: gpd.GeoDataFrame,
     assert not (store.root / "layers").exists()
 
 
-def test_missing_manifest_is_an_empty_store(store: GpkgStore) -> None:
+def test_missing_manifest_is_an_empty_store(store: LayerStore) -> None:
     assert store.list_layers(include_deleted=True) == []
     assert store.revision() == "0"
 
 
-def test_refuses_frames_it_cannot_store(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+def test_refuses_frames_it_cannot_store(store: LayerStore, parks: gpd.GeoDataFrame) -> None:
     with pytest.raises(StoreError):
         create(store, parks.set_crs(None, allow_override=True))
     with pytest.raises(StoreError):
@@ -393,7 +416,7 @@ def test_refuses_frames_it_cannot_store(store: GpkgStore, parks: gpd.GeoDataFram
 # -- attribute and geometry round trips
 
 
-def test_fid_and_chinese_columns_round_trip(store: GpkgStore) -> None:
+def test_fid_and_chinese_columns_round_trip(store: LayerStore) -> None:
     gdf = gpd.GeoDataFrame(
         {"fid": ["a-1", "a-2"], "FID": [10, 20], "名称": ["滆湖", "西太湖"],
          "面积（公顷）": [1.5, 2.0], "geom": [1, 2],
@@ -402,13 +425,19 @@ def test_fid_and_chinese_columns_round_trip(store: GpkgStore) -> None:
     )
     layer_id = create(store, gdf).layer_id
     assert_same(store.read(layer_id), gdf)
-    # in the file, the names GeoPackage reserves are renamed (the mapping is in the file)
-    path = store.root / store.get(layer_id).current.file
-    fields = list(pyogrio.read_info(path, layer="features")["fields"])
-    assert "名称" in fields and "fid" not in [f.casefold() for f in fields]
+    if isinstance(store, GpkgStore):
+        # in the file, the names GeoPackage reserves are renamed (the mapping is in the file)
+        path = store.root / store.get(layer_id).current.file
+        fields = list(pyogrio.read_info(path, layer="features")["fields"])
+        assert "名称" in fields and "fid" not in [f.casefold() for f in fields]
+    else:  # in the database, the properties keep their own names (for SQL and QGIS users)
+        props = sql(store, "SELECT props FROM {s}.features WHERE file = %s ORDER BY fid",
+                    (store.get(layer_id).current.file,))[0][0]
+        assert props == {"fid": "a-1", "FID": 10, "名称": "滆湖", "面积（公顷）": 1.5, "geom": 1,
+                         "Name": "x", "name": "p", "fid_1": 7}
 
 
-def test_mixed_geometry_round_trips(store: GpkgStore) -> None:
+def test_mixed_geometry_round_trips(store: LayerStore) -> None:
     gdf = gpd.GeoDataFrame(
         {"kind": ["site", "zone", "road"]},
         geometry=[Point(119.9, 31.6), Polygon([(119.8, 31.5), (119.9, 31.5), (119.9, 31.6)]),
@@ -418,11 +447,16 @@ def test_mixed_geometry_round_trips(store: GpkgStore) -> None:
     record = create(store, gdf)
     assert record.current.geometry_types == ("LineString", "Point", "Polygon")
     assert_same(store.read(record.layer_id), gdf)
-    info = pyogrio.read_info(store.root / record.current.file, layer="features")
-    assert info["geometry_type"] == "Unknown"
+    if isinstance(store, GpkgStore):
+        info = pyogrio.read_info(store.root / record.current.file, layer="features")
+        assert info["geometry_type"] == "Unknown"
+    else:  # one PostGIS geometry column holds them all, in EPSG:4326
+        rows = sql(store, "SELECT ST_GeometryType(geom), ST_SRID(geom) FROM {s}.features "
+                          "WHERE file = %s ORDER BY fid", (record.current.file,))
+        assert rows == [("ST_Point", 4326), ("ST_Polygon", 4326), ("ST_LineString", 4326)]
 
 
-def test_values_round_trip(store: GpkgStore) -> None:
+def test_values_round_trip(store: LayerStore) -> None:
     when = pd.to_datetime(["2024-01-01 08:00", None, "2024-03-01 10:30:15.123"], format="ISO8601")
     gdf = gpd.GeoDataFrame(
         {
@@ -446,7 +480,7 @@ def test_values_round_trip(store: GpkgStore) -> None:
     assert back["maybe"].tolist() == [True, None, False]
 
 
-def test_lists_and_mixed_values_become_text(store: GpkgStore) -> None:
+def test_lists_and_mixed_values_become_text(store: LayerStore) -> None:
     gdf = gpd.GeoDataFrame(
         {"tags": [["湖", 1], {"a": 1}, None], "mixed": ["a", 2, None]},
         geometry=[Point(119.9, 31.6), Point(119.8, 31.5), Point(119.7, 31.4)],
@@ -458,7 +492,7 @@ def test_lists_and_mixed_values_become_text(store: GpkgStore) -> None:
     assert back["mixed"].tolist() == ["a", "2", None]
 
 
-def test_other_crs_and_geometry_name(store: GpkgStore, parks: gpd.GeoDataFrame) -> None:
+def test_other_crs_and_geometry_name(store: LayerStore, parks: gpd.GeoDataFrame) -> None:
     projected = parks.rename_geometry("shape").to_crs("EPSG:32650")
     back = store.read(create(store, projected).layer_id)
     assert back.geometry.name == "shape"

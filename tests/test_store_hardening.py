@@ -1,5 +1,11 @@
 """The layer store under stress: concurrent saves, killed writers, broken files, a full disk,
 and the audit log that records every write.
+
+Tests that take the ``store`` fixture (tests/conftest.py) run on both backends, ``[gpkg]`` and
+``[postgis]``; those about files (a writer killed between its data file and the manifest, a full
+disk, the JSON-lines log) are the GeoPackage backend's; their PostGIS counterparts (a writer
+killed mid-transaction, the server's "disk full", the append-only tables) are in
+test_store_postgis.py.
 """
 
 from __future__ import annotations
@@ -24,12 +30,27 @@ import pyogrio
 import pytest
 from shapely import points
 from shapely.geometry import Polygon
-from store_helpers import LINK, assert_same, create, manifest, replace
+from store_helpers import (
+    DAMAGE,
+    LINK,
+    assert_same,
+    create,
+    damage,
+    leftovers,
+    manifest,
+    open_spec,
+    reopen,
+    replace,
+    snapshot,
+    spec,
+    sql,
+)
 
 from lianghu_map.errors import StoreError, StoreFull
 from lianghu_map.store import (
     AuditEntry,
     AuditWarning,
+    LayerStore,
     LinkRecord,
     gpkg,
 )
@@ -63,11 +84,6 @@ def sites() -> gpd.GeoDataFrame:
     return many_points(2)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> GpkgStore:
-    return GpkgStore(tmp_path / "var")
-
-
 def many_points(n: int, seed: int = 0) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(seed)
     xy = np.c_[119.5 + rng.random(n), 31.2 + rng.random(n)]
@@ -96,12 +112,13 @@ def temp_files(root: Path) -> list[Path]:
 # -- concurrency
 
 
-def test_twenty_concurrent_saves_in_threads(store: GpkgStore, sites: gpd.GeoDataFrame) -> None:
+def test_twenty_concurrent_saves_in_threads(store: LayerStore, sites: gpd.GeoDataFrame) -> None:
     errors: list[BaseException] = []
     barrier = threading.Barrier(20)
+    others = [reopen(store) for _ in range(10)]
 
     def work(i: int) -> None:
-        target = store if i % 2 else GpkgStore(store.root)  # shared and separate instances
+        target = store if i % 2 else others[i // 2]  # shared and separate instances
         try:
             barrier.wait()
             create(target, sites, title_en=f"Layer {i}", user=f"user{i}")
@@ -114,9 +131,12 @@ def test_twenty_concurrent_saves_in_threads(store: GpkgStore, sites: gpd.GeoData
     for t in threads:
         t.join()
     assert errors == []
-    data = manifest(store.root)  # valid JSON
-    assert data["revision"] == 20 and len(data["layers"]) == 20
-    layers = GpkgStore(store.root).list_layers()
+    if isinstance(store, GpkgStore):
+        data = manifest(store.root)  # valid JSON
+        assert data["revision"] == 20 and len(data["layers"]) == 20
+    assert store.revision() == "20"
+    layers = reopen(store).list_layers()
+    assert len(layers) == 20
     assert sorted(r.title_en for r in layers) == sorted(f"Layer {i}" for i in range(20))
     for record in layers:
         assert_same(store.read(record.layer_id), sites)
@@ -126,38 +146,38 @@ def test_twenty_concurrent_saves_in_threads(store: GpkgStore, sites: gpd.GeoData
     assert {e.layer_id for e in log} == {r.layer_id for r in layers}
     assert {e.user for e in log} == {f"user{i}" for i in range(20)}
     assert store.check() == {}
-    assert temp_files(store.root) == []
+    assert leftovers(store) == []
 
 
-def _save_five(root: str, name: str, barrier) -> None:
+def _save_five(where: tuple[str, ...], name: str, barrier) -> None:
     """A writer process (spawned, so importable by name): five saves after the others start."""
-    store = GpkgStore(Path(root))
+    store = open_spec(where)
     barrier.wait(timeout=120)
     for j in range(5):
         create(store, many_points(3, seed=j), title_en=f"{name} {j}", user=name)
 
 
-def test_twenty_concurrent_saves_from_four_processes(tmp_path: Path) -> None:
-    root = tmp_path / "var"
+def test_twenty_concurrent_saves_from_four_processes(store: LayerStore) -> None:
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that has GDAL threads
     barrier = ctx.Barrier(4)
-    procs = [ctx.Process(target=_save_five, args=(str(root), f"p{i}", barrier))
+    procs = [ctx.Process(target=_save_five, args=(spec(store), f"p{i}", barrier))
              for i in range(4)]
     for proc in procs:
         proc.start()
     for proc in procs:
         proc.join(timeout=180)
     assert [proc.exitcode for proc in procs] == [0, 0, 0, 0]
-    data = manifest(root)
-    assert data["revision"] == 20
-    assert sorted(r["title_en"] for r in data["layers"]) == sorted(
+    if isinstance(store, GpkgStore):
+        data = manifest(store.root)
+        assert data["revision"] == 20
+    assert store.revision() == "20"
+    assert sorted(r.title_en for r in store.list_layers()) == sorted(
         f"p{i} {j}" for i in range(4) for j in range(5))
-    store = GpkgStore(root)
-    assert len(store.list_layers()) == 20
     assert [e.revision for e in store.audit()] == list(range(1, 21))
     assert store.check() == {}
-    assert_same(store.read(store.list_layers()[-1].layer_id), many_points(3, seed=4))
-    assert temp_files(root) == []
+    last = {r.title_en: r.layer_id for r in store.list_layers()}["p0 4"]
+    assert_same(store.read(last), many_points(3, seed=4))
+    assert leftovers(store) == []
 
 
 # -- a writer killed mid-save
@@ -252,31 +272,16 @@ def test_writer_killed_mid_save(tmp_path: Path, moment: str) -> None:
     assert [e.action for e in store.audit()] == ["create", "replace"]
 
 
-# -- broken data files
+# -- broken data
 
 
-def _garbage(path: Path) -> None:
-    path.write_bytes(b"not a geopackage " * 100)
-
-
-def _truncate(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-
-
-def _other_layer(path: Path) -> None:  # a sound GeoPackage, but not what the manifest describes
-    pyogrio.write_dataframe(many_points(7), path, layer="features", driver="GPKG")
-
-
-@pytest.mark.parametrize("damage", [_garbage, _truncate, Path.unlink, _other_layer],
-                         ids=["garbage", "truncated", "missing", "other-features"])
-def test_broken_layer_file_is_named_and_the_others_work(
-    store: GpkgStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, damage,
+@pytest.mark.parametrize("how", DAMAGE)
+def test_broken_layer_data_is_named_and_the_others_work(
+    store: LayerStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, how: str,
 ) -> None:
     broken = create(store, parks, layer_id="broken-parks")
     create(store, sites, layer_id="good-sites")
-    path = store.root / broken.current.file
-    path.unlink() if damage is Path.unlink else damage(path)
+    damage(store, broken.current.file, how)
 
     with pytest.raises(StoreError) as err:
         store.read("broken-parks")
@@ -291,19 +296,19 @@ def test_broken_layer_file_is_named_and_the_others_work(
     assert [r.layer_id for r in store.list_layers()] == ["broken-parks", "good-sites"]
     assert_same(store.read("good-sites"), sites)
     replace(store, "good-sites", parks)
-    assert_same(GpkgStore(store.root).read("good-sites"), parks)
+    assert_same(reopen(store).read("good-sites"), parks)
 
 
 def test_revert_to_a_broken_version_is_refused(
-    store: GpkgStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
+    store: LayerStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
 ) -> None:
     first = create(store, parks)
     replace(store, first.layer_id, sites)
-    _garbage(store.root / first.current.file)
-    before = files(store.root)
+    damage(store, first.current.file, "garbage")
+    before = snapshot(store)
     with pytest.raises(StoreError, match=first.current.file):
         store.revert(first.layer_id, 1, user="carol")
-    assert files(store.root) == before
+    assert snapshot(store) == before
     assert_same(store.read(first.layer_id), sites)
     assert store.check() == {}  # the current version is sound
 
@@ -347,9 +352,10 @@ FULL_AT = {
 @pytest.mark.parametrize("where", list(FULL_AT))
 @pytest.mark.parametrize("operation", ["create", "replace"])
 def test_full_disk_is_a_clear_error_and_changes_nothing(
-    store: GpkgStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
+    gpkg_store: GpkgStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
     monkeypatch: pytest.MonkeyPatch, where: str, operation: str,
 ) -> None:
+    store = gpkg_store
     layer_id = create(store, parks).layer_id
     before = files(store.root)
     records = store.list_layers(include_deleted=True)
@@ -380,9 +386,10 @@ def test_full_disk_is_a_clear_error_and_changes_nothing(
 
 
 def test_a_vague_failure_on_a_nearly_full_disk_is_called_full(
-    store: GpkgStore, parks: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch,
+    gpkg_store: GpkgStore, parks: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """GDAL does not always blame the disk (it failed to set up the file): free space decides."""
+    store = gpkg_store
     vague = pyogrio.errors.FeatureError("failed: no such table: gpkg_contents")
     _fail_after_data_written(monkeypatch, vague)
     with pytest.raises(StoreError) as err:
@@ -396,10 +403,11 @@ def test_a_vague_failure_on_a_nearly_full_disk_is_called_full(
 
 
 def test_full_disk_while_logging_keeps_the_save(
-    store: GpkgStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
+    gpkg_store: GpkgStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The manifest is committed before the log: the save stands, and a warning says so."""
+    store = gpkg_store
     layer_id = create(store, parks).layer_id
 
     def no_space(*_):
@@ -488,7 +496,7 @@ def test_a_really_full_disk(tmp_path: Path) -> None:
 # -- the audit log
 
 
-def test_audit_records_every_write(store: GpkgStore, parks: gpd.GeoDataFrame,
+def test_audit_records_every_write(store: LayerStore, parks: gpd.GeoDataFrame,
                                    sites: gpd.GeoDataFrame) -> None:
     assert store.audit() == []
     layer_id = create(store, parks).layer_id
@@ -499,7 +507,7 @@ def test_audit_records_every_write(store: GpkgStore, parks: gpd.GeoDataFrame,
     store.restore(layer_id, user="erin")
     store.revert(layer_id, 1, user="frank")
 
-    log = GpkgStore(store.root).audit()
+    log = reopen(store).audit()
     assert all(isinstance(e, AuditEntry) for e in log)
     rows = [(e.action, e.user, e.version, e.sha256, e.original_name, e.feature_count, e.links)
             for e in log]
@@ -524,14 +532,18 @@ def test_audit_records_every_write(store: GpkgStore, parks: gpd.GeoDataFrame,
     assert store.audit(limit=99) == log
     with pytest.raises(StoreError):
         store.audit(limit=-1)
-    # one JSON object a line: what an analyst exports
-    lines = (store.root / "audit.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["action"] for line in lines] == [e.action for e in log]
+    if isinstance(store, GpkgStore):  # one JSON object a line: what an analyst exports
+        lines = (store.root / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line)["action"] for line in lines] == [e.action for e in log]
+    else:  # a table, one row a write, in revision order
+        rows = sql(store, "SELECT action, revision FROM {s}.audit ORDER BY seq")
+        assert rows == [(e.action, e.revision) for e in log]
 
 
 def test_audit_is_append_only_and_survives_a_cut_line(
-    store: GpkgStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
+    gpkg_store: GpkgStore, parks: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
 ) -> None:
+    store = gpkg_store
     path = store.root / "audit.jsonl"
     layer_id = create(store, parks).layer_id
     seen = [path.read_bytes()]

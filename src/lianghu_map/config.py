@@ -3,16 +3,24 @@
 Writes are closed unless explicitly opened: an analyst password (``LIANGHU_UPLOAD_PASSWORD`` or
 ``upload_password`` in secrets), analyst e-mails for single sign-on (``LIANGHU_ANALYSTS`` or
 ``analysts``), or ``LIANGHU_LOCAL_MODE=1`` (a single-user machine: no password).
+
+The layer store is a GeoPackage directory (``LIANGHU_VAR``) unless a database URL is set
+(``LIANGHU_DATABASE_URL`` or ``database_url`` in secrets): then it is PostGIS, in the schema
+``LIANGHU_DATABASE_SCHEMA`` / ``database_schema`` (default ``lianghu``).  The URL may hold a
+password: it is never part of a ``repr`` (see :func:`database_settings`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["DEFAULT_DATABASE_SCHEMA", "Settings", "database_settings", "load_settings"]
+
+DEFAULT_DATABASE_SCHEMA = "lianghu"
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,9 @@ class Settings:
     max_features: int
     analysts: frozenset[str] = frozenset()  # e-mails that are analysts when signed in (SSO)
     sso: bool = False  # Streamlit's st.login is configured ([auth] in secrets)
+    # PostGIS layer store (None: the GeoPackage store); may hold a password, so not in the repr
+    database_url: str | None = field(default=None, repr=False)
+    database_schema: str = DEFAULT_DATABASE_SCHEMA
 
     @property
     def writes_configured(self) -> bool:
@@ -37,10 +48,39 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def database_settings(secrets: Mapping[str, Any] | None = None) -> tuple[str | None, str]:
+    """``(database URL or None, schema)`` for the layer store: the environment
+    (``LIANGHU_DATABASE_URL``, ``LIANGHU_DATABASE_SCHEMA``) wins over ``secrets``
+    (``database_url``, ``database_schema``).  Without ``secrets``, Streamlit's secrets are
+    read if the app runs (Streamlit imported), so that every caller of ``open_store()`` finds
+    the same store; the core itself never imports Streamlit."""
+    if secrets is None:
+        secrets = _streamlit_secrets()
+    url = os.environ.get("LIANGHU_DATABASE_URL", "").strip() or str(
+        secrets.get("database_url") or "").strip() or None
+    schema = os.environ.get("LIANGHU_DATABASE_SCHEMA", "").strip() or str(
+        secrets.get("database_schema") or "").strip() or DEFAULT_DATABASE_SCHEMA
+    return url, schema
+
+
+def _streamlit_secrets() -> Mapping[str, Any]:
+    st = sys.modules.get("streamlit")
+    if st is None:  # not running in the app: the environment only
+        return {}
+    try:
+        store = st.secrets
+        if not store.load_if_toml_exists():  # no secrets.toml (cheap, never raises)
+            return {}
+        return {k: store[k] for k in ("database_url", "database_schema") if k in store}
+    except Exception:  # a secrets.toml that does not parse: the UI reports it elsewhere
+        return {}
+
+
 def load_settings(secrets: Mapping[str, Any] | None = None) -> Settings:
     """Read the settings now (tests change the environment between runs).  The environment
     wins over ``secrets`` (Streamlit's secrets.toml, passed in by the UI)."""
     secrets = secrets or {}
+    database_url, database_schema = database_settings(secrets)
     analysts = os.environ.get("LIANGHU_ANALYSTS") or secrets.get("analysts") or ""
     if isinstance(analysts, str):
         analysts = analysts.replace(";", ",").split(",")
@@ -53,4 +93,6 @@ def load_settings(secrets: Mapping[str, Any] | None = None) -> Settings:
         max_features=_int("LIANGHU_MAX_FEATURES", 200_000),
         analysts=frozenset(a.strip().lower() for a in analysts if str(a).strip()),
         sso="auth" in secrets,
+        database_url=database_url,
+        database_schema=database_schema,
     )

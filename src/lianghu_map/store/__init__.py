@@ -2,8 +2,9 @@
 
 Every save makes a new version; replacing a layer keeps the old versions; delete is soft and can
 be undone; a revert appends a copy of an old version, so history only grows.  This module holds
-the backend-neutral part (the records, the :class:`LayerStore` protocol, layer ids) so that a
-PostGIS backend can later implement the same protocol; :mod:`.gpkg` is the file backend.
+the backend-neutral part (the records, the :class:`LayerStore` protocol, layer ids);
+:mod:`.gpkg` is the file backend (the default), :mod:`.postgis` the database backend that several
+app instances can share (chosen by a database URL, see :func:`open_store`).
 
 Records are frozen dataclasses, JSON-serialisable through :func:`dataclasses.asdict`, and
 :func:`record_from_dict` is the way back.
@@ -280,9 +281,23 @@ class LayerStore(Protocol):
 
 
 def open_store(root: Path | None = None) -> LayerStore:
-    """The store at ``root``, else at ``$LIANGHU_VAR``, else at ``<project>/var``."""
+    """The GeoPackage store at ``root`` if given.  Otherwise the configured store: PostGIS if a
+    database URL is set (``LIANGHU_DATABASE_URL`` or ``database_url`` in Streamlit's secrets;
+    one shared store per URL and schema in a process, see :mod:`lianghu_map.config`), else the
+    GeoPackage store at ``$LIANGHU_VAR``, else at ``<project>/var``.
+
+    Never connects: a database that cannot be reached is a :class:`StoreError` from the first
+    call that needs it.
+    """
     from .gpkg import GpkgStore
 
     if root is None:
+        from ..config import database_settings
+
+        url, schema = database_settings()
+        if url:
+            from .postgis import shared_store
+
+            return shared_store(url, schema)
         root = Path(os.environ.get("LIANGHU_VAR") or paths.VAR_DIR)
     return GpkgStore(Path(root))
