@@ -1,5 +1,18 @@
-"""``python -m bench``: the ingest benchmark (see :mod:`bench.run`)."""
+"""``python -m bench [render|ingest] [options]`` (``make bench``: both).
 
-from bench.run import main
+* ``render`` — the app's map against ``st_folium(gdf.explore())`` (see :mod:`bench.render`);
+* ``ingest`` — upload ingest against a bare pyogrio read (see :mod:`bench.run`).
+"""
 
-raise SystemExit(main())
+import sys
+
+from bench import render, run
+
+args = sys.argv[1:]
+which = args.pop(0) if args and args[0] in ("render", "ingest") else None
+status = 0
+if which in (None, "render"):
+    status |= render.main(args if which else [])
+if which in (None, "ingest"):
+    status |= run.main(args if which else [])
+raise SystemExit(status)

@@ -3,7 +3,10 @@
 Leaflet comes from the declared dependency ``xstatic-leaflet`` (same version as folium's, 1.9.3).
 :func:`install_static_assets` copies it under ``static/vendor/`` (Streamlit static serving, at
 ``/app/static/``); :func:`use_local_assets` points folium at those URLs instead of its CDNs.
-``static/`` is generated (gitignored) and holds trusted package files only — never uploads.
+``static/`` is generated (gitignored) and holds trusted package files — never uploads — plus,
+under ``static/cache/``, the app's own prepared map payloads of big layers (JSON the app wrote,
+every string escaped, named by content hash; see :mod:`lianghu_map.compact`).  Streamlit serves
+``.json`` there as ``text/plain`` with ``nosniff``: nothing in it can run as a page.
 
 Run ``python -m lianghu_map.assets`` to (re)generate it.
 """
