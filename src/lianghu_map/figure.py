@@ -46,7 +46,7 @@ from .crs import METRIC_CRS
 from .fonts import cjk_font_path, printable
 from .i18n import kind_label, status_label, t
 from .layers import LAYERS, LayerSpec, Style, display_names, layer_style
-from .mapview import _own_style, state_style
+from .mapview import feature_options
 from .selection import MapSelection
 
 __all__ = [
@@ -455,8 +455,8 @@ def _draw_part(ax: Axes, items: list[tuple], spec: LayerSpec, state: str, k: flo
     for kind, status, basis, style, geom in items:
         if geom is None or geom.is_empty:
             continue
-        opts = _own_style(state_style(layer_style(spec, kind, status, basis, geom.geom_type),
-                                      state), style if isinstance(style, str) else "", state)
+        opts = feature_options(spec, kind, status, basis, geom.geom_type,
+                               style if isinstance(style, str) else "", state)
         look = _Look.of(opts, k)
         g_polys, g_lines, g_points = _parts(geom)
         if (g_polys or g_lines) and not geom.intersects(clip):

@@ -51,6 +51,7 @@ __all__ = [
     "base_map",
     "feature_collection",
     "feature_groups",
+    "feature_options",
     "legend_html",
     "map_text",
     "needs_canvas",
@@ -185,6 +186,14 @@ def _own_style(style: dict, own: str, state: str) -> dict:
     return {**style, **kept}
 
 
+def feature_options(spec: LayerSpec, kind: str, status: str, basis: str, geom_type: str,
+                    own: str, state: str) -> dict:
+    """Leaflet path options of one feature drawn in ``state``: the layer's style for its kind
+    and status, modified by the state, under the feature's own (whitelisted) style."""
+    return _own_style(state_style(layer_style(spec, kind, status, basis, geom_type), state), own,
+                      state)
+
+
 class FitOnce(MacroElement):
     """Fit the map to bounds when this target is new (re-evaluated groups keep the user's view)."""
 
@@ -301,8 +310,7 @@ def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
                 if k not in index:
                     kind, status, basis, gt, own = text.style_key
                     index[k] = len(styles)
-                    styles.append(_own_style(state_style(layer_style(spec, kind, status, basis,
-                                                                     gt), state), own, state))
+                    styles.append(feature_options(spec, kind, status, basis, gt, own, state))
                 items.append(f"{text.head}{state}{text.tail}{index[k]}}}}}")
     data = '{"type":"FeatureCollection","features":[' + ",".join(items) + "]}"
     return VectorLayer(data, styles)
@@ -387,7 +395,7 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
     codes, combos = pd.MultiIndex.from_frame(keys[state.notna()]).factorize()
     index = np.full(len(layer), -1, dtype=np.int64)
     index[state.notna().to_numpy()] = codes
-    styles = [_own_style(state_style(layer_style(spec, kind, status, basis, gt), st), own_, st)
+    styles = [feature_options(spec, kind, status, basis, gt, own_, st)
               for kind, status, basis, gt, own_, st in combos]
     group = folium.FeatureGroup(name=spec.id)
     # a stored version never changes; anything else (an upload's preview) is known by content
