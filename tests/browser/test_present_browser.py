@@ -65,6 +65,12 @@ def test_present_page_keys_and_no_sidebar(page, server):
     _expect_step(page, frame, start)
     frame.wait_for_timeout(300)
 
+    # the full-screen button toggles the browser's full screen (a click is a user gesture)
+    page.get_by_role("button", name="全屏").click()
+    page.wait_for_function("!!document.fullscreenElement")
+    page.get_by_role("button", name="全屏").click()
+    page.wait_for_function("!document.fullscreenElement")
+
     # one map all along (no remount, no blank flash), and nothing left the machine
     assert frame.evaluate("window.map.__lhMarker") == "same map"
     page.wait_for_timeout(500)
