@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
 import geopandas as gpd
 import numpy as np
@@ -140,7 +141,7 @@ class LayerPayload:
 _CACHE_SIZE = 12
 _payloads: OrderedDict[tuple, LayerPayload] = OrderedDict()
 _geometry: OrderedDict[tuple, dict] = OrderedDict()
-_lock = Lock()
+_lock = threading.Lock()
 
 
 def _cached(cache: OrderedDict, key: tuple, make):
@@ -204,24 +205,27 @@ def layer_payload(layer: gpd.GeoDataFrame, layer_id: str, version: int | str, la
         _write_static(payload)
         return payload
 
-    return _cached(_payloads, (layer_id, version, lang, len(layer)), make)
+    payload = _cached(_payloads, (layer_id, version, lang, len(layer)), make)
+    _write_static(payload)  # a stat when the file is there (pruning may have removed it)
+    return payload
 
 
 _KEEP_FILES = 48
 
 
 def _write_static(payload: LayerPayload) -> None:
-    """Write the payload under static/cache (atomically; content-addressed, so an existing file
-    is already right) and keep only the newest files."""
+    """Write the payload under static/cache unless it is there (atomically; content-addressed,
+    so an existing file is already right) and keep only the newest files."""
     from .assets import STATIC_DIR
 
     folder = STATIC_DIR / "cache"
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{payload.key}.json"
-    if not target.exists():
-        tmp = folder / f".{payload.key}.tmp"
-        tmp.write_text(payload.text, encoding="utf-8")
-        tmp.replace(target)
+    if target.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{payload.key}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp.write_text(payload.text, encoding="utf-8")
+    tmp.replace(target)
     files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[_KEEP_FILES:]:
         old.unlink(missing_ok=True)
