@@ -1,5 +1,7 @@
 """Helpers for the browser tests."""
 
+from contextlib import suppress
+
 
 def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
@@ -13,3 +15,20 @@ def map_frame(page):
     frame = handle.content_frame()
     frame.wait_for_selector("path.leaflet-interactive", state="attached")
     return frame
+
+
+def fill_and_commit(page, key: str, value: str) -> None:
+    """Type into a text input and commit it (Enter), then wait for the rerun it causes to
+    finish: waiting only for "not running" can pass before that rerun has even started, and
+    the next action then races it (a value typed next could be lost)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator(f".st-key-{key} input")
+    box.fill(value)
+    box.press("Enter")
+    with suppress(PlaywrightTimeout):  # a rerun over before we looked is fine
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']",
+                               state="attached", timeout=2_000)
+    wait_for_app(page)
+    page.wait_for_function("([k, v]) => { const i = document.querySelector(`.st-key-${k} input`);"
+                           " return !i || i.value === v; }", arg=[key, value])

@@ -9,7 +9,7 @@ the page or the map frame, the page still visible, and the text shown literally.
 import json
 from urllib.parse import quote
 
-from browser_helpers import map_frame, wait_for_app
+from browser_helpers import fill_and_commit, map_frame, wait_for_app
 from injection_corpus import PAYLOADS
 
 from lianghu_map.catalog import builtin_catalog
@@ -32,13 +32,6 @@ def _doc() -> bytes:
                       ensure_ascii=False).encode()
 
 
-def _fill(page, key: str, value: str) -> None:
-    box = page.locator(f".st-key-{key} input")
-    box.fill(value)
-    box.press("Enter")
-    wait_for_app(page)
-
-
 def _untouched(page, frame=None) -> None:
     assert page.evaluate("window.__xss") is None
     assert page.evaluate("getComputedStyle(document.body).display") != "none"
@@ -52,7 +45,7 @@ def test_no_payload_runs_anywhere(page, writable_server):
 
     page.goto(writable_server + "/upload?basemap=none")
     wait_for_app(page)
-    _fill(page, "upload_user", PAYLOADS[1])
+    fill_and_commit(page, "upload_user", PAYLOADS[1])
     with page.expect_file_chooser() as chooser:
         page.get_by_test_id("stFileUploaderDropzone").click()
     chooser.value.set_files(files=[{"name": FILE_NAME, "mimeType": "application/geo+json",
@@ -64,8 +57,8 @@ def test_no_payload_runs_anywhere(page, writable_server):
     assert "<script>window.__xss=1</script>" in report  # a directive id quoted back as text
     _untouched(page)
 
-    _fill(page, "f0_tzh", PAYLOADS[0])
-    _fill(page, "f0_source", PAYLOADS[8])
+    fill_and_commit(page, "f0_tzh", PAYLOADS[0])
+    fill_and_commit(page, "f0_source", PAYLOADS[8])
     page.locator(".st-key-f0_save button").click()
     page.get_by_text("已保存：图层", exact=False).wait_for(timeout=30_000)
     _untouched(page)
@@ -94,6 +87,8 @@ def test_no_payload_runs_anywhere(page, writable_server):
         assert payload.strip() in shown, payload
     assert "{{ 7*7 }}" in shown and "49" not in shown.replace("{{ 7*7 }}", "")
     # the layer toggle shows the title as text
+    page.wait_for_function("t => document.querySelector(\"[data-testid='stSidebar']\")"
+                           ".innerText.includes(t)", arg=PAYLOADS[0])
     assert PAYLOADS[0] in page.get_by_test_id("stSidebar").inner_text()
     _untouched(page, frame)
 

@@ -2,7 +2,7 @@
 
 import json
 
-from browser_helpers import map_frame, wait_for_app
+from browser_helpers import fill_and_commit, map_frame, wait_for_app
 
 from lianghu_map.catalog import builtin_catalog
 
@@ -22,19 +22,12 @@ UPLOAD = {"type": "FeatureCollection", "features": [
 ]}
 
 
-def _fill(page, key: str, value: str) -> None:
-    box = page.locator(f".st-key-{key} input")
-    box.fill(value)
-    box.press("Enter")
-    wait_for_app(page)
-
-
 def test_upload_report_save_and_see_on_map(page, writable_server):
     page.goto(writable_server + "/upload?basemap=none")  # the fresh server's first request
     wait_for_app(page)
     # a deep link still runs inside app.py's shell (Streamlit would run pages/upload.py alone)
     page.get_by_test_id("stSidebar").get_by_text("语言 / Language").wait_for()
-    _fill(page, "upload_user", "测试员")
+    fill_and_commit(page, "upload_user", "测试员")
     with page.expect_file_chooser() as chooser:
         page.get_by_test_id("stFileUploaderDropzone").click()
     chooser.value.set_files(files=[{
@@ -50,8 +43,8 @@ def test_upload_report_save_and_see_on_map(page, writable_server):
     # the hostile name is text in the attribute table and the report, never markup
     assert page.evaluate("window.__xss") is None
 
-    _fill(page, "f0_source", "浏览器测试")
-    _fill(page, "f0_tzh", "湿地试点")
+    fill_and_commit(page, "f0_source", "浏览器测试")
+    fill_and_commit(page, "f0_tzh", "湿地试点")
     page.locator(".st-key-f0_save button").click()
     page.get_by_text("已保存：图层", exact=False).wait_for(timeout=30_000)
 
