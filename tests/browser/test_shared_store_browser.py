@@ -28,8 +28,8 @@ from types import SimpleNamespace
 import conftest as browser_conftest  # tests/browser/conftest.py, imported just before this
 import psycopg
 import pytest
-from browser_helpers import map_frame, wait_for_app
-from test_upload_browser import COLOR, N_BUILTIN, UPLOAD, _fill
+from browser_helpers import fill_and_commit, map_frame, wait_for_app
+from test_upload_browser import COLOR, N_BUILTIN, UPLOAD
 
 from lianghu_map.store.postgis import PostgisStore
 
@@ -120,7 +120,7 @@ def test_a_layer_saved_through_one_instance_is_drawn_by_the_other(page, instance
     _expect_drawn(page, instances.b, uploaded=0)  # B has read (and cached) the empty store
     page.goto(instances.a + "/upload?basemap=none")
     wait_for_app(page)
-    _fill(page, "upload_user", "甲实例")
+    fill_and_commit(page, "upload_user", "甲实例")
     with page.expect_file_chooser() as chooser:
         page.get_by_test_id("stFileUploaderDropzone").click()
     chooser.value.set_files(files=[{
@@ -128,8 +128,8 @@ def test_a_layer_saved_through_one_instance_is_drawn_by_the_other(page, instance
         "buffer": json.dumps(UPLOAD, ensure_ascii=False).encode()}])
     page.get_by_text("可以保存", exact=False).wait_for(timeout=30_000)
     wait_for_app(page)
-    _fill(page, "f0_source", "实例 A")
-    _fill(page, "f0_tzh", "共享湿地")
+    fill_and_commit(page, "f0_source", "实例 A")
+    fill_and_commit(page, "f0_tzh", "共享湿地")
     page.locator(".st-key-f0_save button").click()
     page.get_by_text("已保存：图层", exact=False).wait_for(timeout=30_000)
 
