@@ -264,33 +264,45 @@ def _json(value) -> str:
     return htmlsafe_json_dumps(value, dumps=json.dumps, separators=(",", ":"))
 
 
-_text_cache: dict[tuple, tuple[weakref.ref, dict[str, _FeatureText]]] = {}
+_frame_cache: dict[tuple, tuple[weakref.ref, object]] = {}
+
+
+def _per_frame(frame: gpd.GeoDataFrame, what: tuple, make):
+    """``make()`` once per live ``frame`` (by identity) and ``what``.  The catalogue's frames
+    are read-only and live per store revision, so what is derived from them can be kept while
+    they live; entries of frames that are gone are dropped."""
+    key = (id(frame), *what)
+    hit = _frame_cache.get(key)
+    if hit is not None and hit[0]() is frame:
+        return hit[1]
+    value = make()
+    for k in [k for k, (ref, _) in _frame_cache.items() if ref() is None]:
+        del _frame_cache[k]
+    _frame_cache[key] = (weakref.ref(frame), value)
+    return value
 
 
 def _feature_texts(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str
                    ) -> dict[str, list[_FeatureText]]:
     """Per feature of ``layer``, its JSON pieces in ``lang`` — made once per layer frame and
-    language (the catalogue's frames are read-only and live per store revision)."""
-    key = (id(layer), spec.id, spec.version, lang)
-    hit = _text_cache.get(key)
-    if hit is not None and hit[0]() is layer:
-        return hit[1]
-    out = {}
-    for fid, row in layer.iterrows():
-        key_ = (row["kind"], row["status"], row["basis"], row.geometry.geom_type,
-                str(row.get("style", "") or ""))
-        tip = _json(tooltip_html(row, lang))
-        out[fid] = [
-            _FeatureText(
-                f'{{"type":"Feature","id":{_json(part_id)},"geometry":{_json(geometry)},'
-                f'"properties":{{"feature_id":{_json(fid)},"state":"',
-                f'","tip":{tip},"z":', key_)
-            for part_id, geometry in _parts(fid, row.geometry)
-        ]
-    for k in [k for k, (ref, _) in _text_cache.items() if ref() is None]:
-        del _text_cache[k]
-    _text_cache[key] = (weakref.ref(layer), out)
-    return out
+    language."""
+
+    def make() -> dict[str, list[_FeatureText]]:
+        out = {}
+        for fid, row in layer.iterrows():
+            key_ = (row["kind"], row["status"], row["basis"], row.geometry.geom_type,
+                    str(row.get("style", "") or ""))
+            tip = _json(tooltip_html(row, lang))
+            out[fid] = [
+                _FeatureText(
+                    f'{{"type":"Feature","id":{_json(part_id)},"geometry":{_json(geometry)},'
+                    f'"properties":{{"feature_id":{_json(fid)},"state":"',
+                    f'","tip":{tip},"z":', key_)
+                for part_id, geometry in _parts(fid, row.geometry)
+            ]
+        return out
+
+    return _per_frame(layer, ("texts", spec.id, spec.version, lang), make)
 
 
 _STATE_ORDER = ("context", "normal", "focus", "selected")  # drawn in this order: focus on top
@@ -316,21 +328,11 @@ def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
     return VectorLayer(data, styles)
 
 
-_split_cache: dict[int, tuple[weakref.ref, dict[str, gpd.GeoDataFrame]]] = {}
-
-
 def _split_by_layer(features: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
-    """``features`` per layer, kept while the frame lives (the catalogue's frame is read-only
-    and lives per store revision: splitting 100,000 rows on every rerun would cost more than
-    drawing the map)."""
-    hit = _split_cache.get(id(features))
-    if hit is not None and hit[0]() is features:
-        return hit[1]
-    split = {str(lid): part for lid, part in features.groupby("layer_id", sort=False)}
-    for key in [k for k, (ref, _) in _split_cache.items() if ref() is None]:
-        del _split_cache[key]
-    _split_cache[id(features)] = (weakref.ref(features), split)
-    return split
+    """``features`` per layer, kept while the frame lives (splitting 100,000 rows on every
+    rerun would cost more than drawing the map)."""
+    return _per_frame(features, ("split",), lambda: {
+        str(lid): part for lid, part in features.groupby("layer_id", sort=False)})
 
 
 def needs_canvas(features: gpd.GeoDataFrame) -> bool:
@@ -427,22 +429,17 @@ def _swatch(style: Style, geom_type: str) -> str:
 def _legend_entries(layer: gpd.GeoDataFrame) -> list[tuple[str, str, str, set[str]]]:
     """A layer's (kind, status, geometry type, feature ids) combinations, points last; made
     once per layer frame."""
-    hit = _legend_cache.get(id(layer))
-    if hit is not None and hit[0]() is layer:
-        return hit[1]
-    combos: dict[tuple[str, str], tuple[str, set[str]]] = {}
-    for fid, kind, status, gt in zip(layer.index, layer["kind"], layer["status"],
-                                     layer.geom_type, strict=True):
-        combos.setdefault((kind, status), (gt, set()))[1].add(fid)
-    entries = [(kind, status, gt, fids) for (kind, status), (gt, fids) in combos.items()]
-    entries.sort(key=lambda e: "Point" in (e[2] or ""))  # stable: areas and lines first
-    for k in [k for k, (ref, _) in _legend_cache.items() if ref() is None]:
-        del _legend_cache[k]
-    _legend_cache[id(layer)] = (weakref.ref(layer), entries)
-    return entries
 
+    def make() -> list[tuple[str, str, str, set[str]]]:
+        combos: dict[tuple[str, str], tuple[str, set[str]]] = {}
+        for fid, kind, status, gt in zip(layer.index, layer["kind"], layer["status"],
+                                         layer.geom_type, strict=True):
+            combos.setdefault((kind, status), (gt, set()))[1].add(fid)
+        entries = [(kind, status, gt, fids) for (kind, status), (gt, fids) in combos.items()]
+        entries.sort(key=lambda e: "Point" in (e[2] or ""))  # stable: areas and lines first
+        return entries
 
-_legend_cache: dict[int, tuple[weakref.ref, list]] = {}
+    return _per_frame(layer, ("legend",), make)
 
 
 def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str,
