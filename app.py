@@ -20,6 +20,8 @@ pages = [
             url_path=PAGES["directives"][1]),
     st.Page(PAGES["present"][0], title=t("nav.present", lang), icon=":material/slideshow:",
             url_path=PAGES["present"][1]),
+    st.Page(PAGES["compare"][0], title=t("nav.compare", lang), icon=":material/compare:",
+            url_path=PAGES["compare"][1]),
     st.Page(PAGES["upload"][0], title=t("nav.upload", lang), icon=":material/upload_file:",
             url_path=PAGES["upload"][1]),
 ]

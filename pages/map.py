@@ -1,11 +1,22 @@
-"""Map page: layers, filters, the map, and the side panel of the clicked feature."""
+"""Map page: layers, filters, the map, the side panel of the clicked feature or the drawing,
+and the analysis panes (attribute table, catchment rings, statistics).  The view lives in the
+URL (see lianghu_map.viewstate)."""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
+from lianghu_map.analysis import ring_centres
+from lianghu_map.basemaps import overlay_datum
 from lianghu_map.catalog import feature_attributes, layer_features, load_catalog
 from lianghu_map.i18n import STATUS_KEYS, status_label, t
-from lianghu_map.mapview import BASEMAPS, base_map, feature_groups, legend_html, needs_canvas
+from lianghu_map.mapview import (
+    BASEMAPS,
+    base_map,
+    basemap_problem,
+    feature_groups,
+    legend_html,
+    needs_canvas,
+)
 from lianghu_map.panels import (
     clause_html,
     feature_facts,
@@ -24,6 +35,19 @@ from lianghu_map.ui import (
     require_app_shell,
     show_html,
 )
+from lianghu_map.ui_analysis import (
+    attribute_pane,
+    catchment_layer,
+    catchment_pane,
+    drawing_panel,
+    feature_label,
+    map_centre,
+    reported_view,
+    statistics_pane,
+    view_problems,
+)
+from lianghu_map.urlstate import layer_key, publish_view, restore_view, url_view
+from lianghu_map.viewstate import ViewState
 
 require_app_shell()
 
@@ -31,23 +55,11 @@ lang = current_lang()
 cat = load_catalog()
 features, meeting, links = cat.features, cat.meeting, cat.links
 directive_ids = [d.id for d in meeting.directives]
-
-# ?directive=… (from the Directives page or a shared link) selects a clause.
-qp_directive = st.query_params.get("directive")
-if qp_directive != st.session_state.get("_qp_directive"):
-    st.session_state["_qp_directive"] = qp_directive
-    if qp_directive in directive_ids:
-        st.session_state["f_directive"] = qp_directive
-        st.session_state["f_themes"] = []
-
-
-def _sync_directive_param() -> None:
-    value = st.session_state.get("f_directive")
-    st.session_state["_qp_directive"] = value
-    if value:
-        st.query_params["directive"] = value
-    elif "directive" in st.query_params:
-        del st.query_params["directive"]
+centres = ring_centres(features)
+theme_keys = list(dict.fromkeys(d.theme for d in meeting.directives))
+problems = restore_view(basemaps=BASEMAPS, themes=theme_keys, directives=directive_ids,
+                        statuses=STATUS_KEYS, layers=[spec.id for spec in cat.layers],
+                        features=features.index, points=centres)
 
 
 def _clear_filters() -> None:
@@ -55,44 +67,29 @@ def _clear_filters() -> None:
         st.session_state[key] = []
     st.session_state["f_directive"] = None
     st.session_state["f_name"] = ""
-    _sync_directive_param()
 
 
 def _show_directive(directive_id: str) -> None:
     st.session_state["f_directive"] = directive_id
     st.session_state["f_themes"] = []
-    _sync_directive_param()
-
-
-if "basemap" not in st.session_state:  # ?basemap=none opens the map offline from the start
-    qp_basemap = st.query_params.get("basemap")
-    st.session_state["basemap"] = qp_basemap if qp_basemap in BASEMAPS else BASEMAPS[0]
-
-
-def _sync_basemap_param() -> None:
-    st.query_params["basemap"] = st.session_state["basemap"]
 
 
 with st.sidebar:
     basemap = st.radio(t("basemap.label", lang), BASEMAPS, key="basemap",
-                       format_func=lambda b: t(f"basemap.{b}", lang),
-                       on_change=_sync_basemap_param)
+                       format_func=lambda b: t(f"basemap.{b}", lang))
     st.markdown(f"**{t('layers.label', lang)}**")
-    visible_layers = tuple(
-        spec.id for spec in cat.layers
-        if st.checkbox(md(spec.label(lang)), value=True, key=f"layer_{spec.id}")
-    )
+    visible_layers = tuple(spec.id for spec in cat.layers
+                           if st.checkbox(md(spec.label(lang)), key=layer_key(spec.id)))
     st.markdown(f"**{t('filters.header', lang)}**")
     themes = st.multiselect(
-        t("filter.theme", lang), list(dict.fromkeys(d.theme for d in meeting.directives)),
-        key="f_themes", format_func=lambda th: theme_label(th, lang),
-        placeholder=t("filter.any", lang),
+        t("filter.theme", lang), theme_keys, key="f_themes",
+        format_func=lambda th: theme_label(th, lang), placeholder=t("filter.any", lang),
     )
     choices = [None, *(d.id for d in meeting.directives if not themes or d.theme in themes)]
     if st.session_state.get("f_directive") not in choices:
         st.session_state["f_directive"] = None
     directive = st.selectbox(
-        t("filter.directive", lang), choices, key="f_directive", on_change=_sync_directive_param,
+        t("filter.directive", lang), choices, key="f_directive",
         format_func=lambda i: t("filter.directive.none", lang) if i is None
         else f"{theme_label(meeting.get(i).theme, lang)} · {meeting.get(i).label(lang)}",
     )
@@ -101,6 +98,10 @@ with st.sidebar:
                               placeholder=t("filter.any", lang))
     name = st.text_input(t("filter.name", lang), key="f_name", help=t("filter.name.help", lang))
     st.button(t("filter.clear", lang), on_click=_clear_filters)
+    ring = st.selectbox(t("rings.centre", lang), [None, *centres], key="ring_centre",
+                        format_func=lambda f: t("rings.off", lang) if f is None
+                        else feature_label(features, f, lang),
+                        help=t("rings.help", lang))
     with st.expander(t("download.layer", lang)):
         dl = st.selectbox(t("layers.label", lang), [spec.id for spec in cat.layers],
                           key="dl_layer", format_func=lambda i: cat.layer(i).label(lang))
@@ -116,23 +117,33 @@ with st.sidebar.expander(t("export.header", lang)):
                              if subject else ""),
                    name=directive or "map", basemap=basemap)
 selected = st.session_state.get("selected_feature")
+datum = overlay_datum(basemap)
 
 st.subheader(t("app.title", lang))
+view_problems(problems, lang)
+if (problem := basemap_problem(basemap)) is not None:
+    st.warning(md(problem.message(lang)))
 if cat.store_error:
     st.warning(md(t("map.store_error", lang) + " " + cat.store_error.message(lang)))
 for title, why in cat.broken.items():
     st.warning(md(t("map.layer_broken", lang, title=title, why=why)))
 col_map, col_panel = st.columns([3, 1.25], gap="medium")
 
+centre, zoom = url_view()
 with col_map:
     if directive:
         d = meeting.get(directive)
         show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
+    rings = catchment_layer(cat, ring, lang, datum)
     out = st_folium(
-        base_map(basemap, canvas=needs_canvas(features)),
-        feature_group_to_add=feature_groups(features, selection, lang, selected, cat.layers),
+        base_map(basemap, canvas=needs_canvas(features), draw=True),
+        feature_group_to_add=[*rings, *feature_groups(
+            features, selection, lang, selected, cat.layers, datum=datum,
+            badge=t(f"datum.badge.{datum}", lang))],
         key="map", height=620, use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
+        center=map_centre(centre, basemap), zoom=zoom,
+        returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
+                          "center", "zoom"],
     )
     shown = len(set(selection.drawn))
     st.caption(t("map.count", lang, shown=shown, total=len(features)) + " · "
@@ -150,6 +161,7 @@ if clicked.get("feature_id") and click_sig != st.session_state.get("_click_sig")
         st.rerun()
 
 with col_panel:
+    drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
     with st.expander(t("legend.header", lang), expanded=True):
         show_html(legend_html(features, selection.drawn, lang, cat.layers))
     st.markdown(f"#### {t('panel.header', lang)}")
@@ -183,3 +195,19 @@ with col_panel:
         if st.button(t("panel.close", lang), key="close_panel"):
             st.session_state.pop("selected_feature", None)
             st.rerun()
+
+pane = st.segmented_control(t("pane.label", lang), ["table", "rings", "stats"], key="pane",
+                            default="table", format_func=lambda p: t(f"pane.{p}", lang))
+if pane == "table":
+    attribute_pane(cat, selection, lang)
+elif pane == "rings":
+    catchment_pane(cat, ring, lang)
+elif pane == "stats":
+    statistics_pane(cat, visible_layers, lang)
+
+view_centre, view_zoom = reported_view(out, basemap, (centre, zoom))
+publish_view(ViewState(
+    basemap=basemap, themes=tuple(themes), directive=directive, statuses=tuple(statuses),
+    name=name, hidden=tuple(s.id for s in cat.layers if s.id not in visible_layers),
+    selected=st.session_state.get("selected_feature"), ring=ring, centre=view_centre,
+    zoom=view_zoom), default_basemap=BASEMAPS[0])

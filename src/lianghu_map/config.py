@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DEFAULT_DATABASE_SCHEMA", "Settings", "database_settings", "load_settings"]
+__all__ = [
+    "DEFAULT_DATABASE_SCHEMA",
+    "Settings",
+    "database_settings",
+    "load_settings",
+    "tianditu_key",
+]
 
 DEFAULT_DATABASE_SCHEMA = "lianghu"
 
@@ -63,6 +69,16 @@ def database_settings(secrets: Mapping[str, Any] | None = None) -> tuple[str | N
     return url, schema
 
 
+def tianditu_key(secrets: Mapping[str, Any] | None = None) -> str | None:
+    """The Tianditu (天地图) browser key: ``LIANGHU_TIANDITU_KEY`` or ``tianditu_key`` in
+    secrets (the environment wins), None when neither is set.  The key ends up in the page (the
+    browser fetches the tiles with it): use a key restricted to the app's domain."""
+    if secrets is None:
+        secrets = _streamlit_secrets()
+    return (os.environ.get("LIANGHU_TIANDITU_KEY", "").strip()
+            or str(secrets.get("tianditu_key") or "").strip() or None)
+
+
 def _streamlit_secrets() -> Mapping[str, Any]:
     st = sys.modules.get("streamlit")
     if st is None:  # not running in the app: the environment only
@@ -71,7 +87,8 @@ def _streamlit_secrets() -> Mapping[str, Any]:
         store = st.secrets
         if not store.load_if_toml_exists():  # no secrets.toml (cheap, never raises)
             return {}
-        return {k: store[k] for k in ("database_url", "database_schema") if k in store}
+        return {k: store[k] for k in ("database_url", "database_schema", "tianditu_key")
+                if k in store}
     except Exception:  # a secrets.toml that does not parse: the UI reports it elsewhere
         return {}
 

@@ -37,7 +37,13 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "lang.label": ("语言 / Language", "Language / 语言", "語言 / Language"),
     "basemap.label": ("底图", "Basemap"),
     "basemap.osm": ("OpenStreetMap（需联网）", "OpenStreetMap (online)"),
+    "basemap.tianditu": ("天地图（需联网与密钥）", "Tianditu 天地图 (online, key)"),
+    "basemap.gaode": ("高德（需联网，GCJ-02）", "Gaode 高德 (online, GCJ-02)"),
     "basemap.none": ("无底图（离线）", "None (offline)"),
+    "datum.badge.wgs84": ("叠加层坐标：WGS84 / CGCS2000", "Overlays in WGS84 / CGCS2000"),
+    "datum.badge.gcj02": ("叠加层已偏移至 GCJ-02 以对齐高德底图（仅显示；数据仍为 WGS84）",
+                          "Overlays shifted to GCJ-02 to match the Gaode tiles (display only; "
+                          "data stay WGS84)"),
     "layers.label": ("图层", "Layers"),
     "filters.header": ("筛选", "Filters"),
     "filter.theme": ("主题", "Theme"),
@@ -345,6 +351,103 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                                   "The basemap needs the internet; offline, only the features "
                                   "are shown."),
     # -- end standalone HTML export --
+    # -- Compare page (pages/compare.py, compare) --
+    "nav.compare": ("对比", "Compare"),
+    "compare.title": ("两图对比", "Compare two maps"),
+    "compare.synced": ("左右两幅地图联动：拖动或缩放其中一幅，另一幅随之移动。",
+                       "The two maps move together: pan or zoom one and the other follows."),
+    "compare.left": ("左图显示", "Left map shows"),
+    "compare.right": ("右图显示", "Right map shows"),
+    "compare.all": ("全部图层", "All layers"),
+    "compare.builtin": ("全部内置图层", "All built-in layers"),
+    "compare.theme": ("主题：{theme}", "Theme: {theme}"),
+    "compare.layer": ("图层：{layer}", "Layer: {layer}"),
+    "compare.count": ("显示 {n} 个要素", "{n} features shown"),
+    "compare.count_context": ("显示 {n} 个要素，另有 {context} 个底层要素淡显作参照",
+                              "{n} features shown; {context} base features dimmed for "
+                              "reference"),
+    "compare.none": ("这一项在地图上没有可显示的要素。", "Nothing of this is on the map."),
+    # -- end Compare page --
+    # -- analysis on the Map page (analysis, attribute table, drawing, view) --
+    "view.ignored": ("链接中的以下参数无法识别，已忽略：{items}",
+                     "These link parameters were not recognised and were ignored: {items}"),
+    "pane.label": ("分析", "Analysis"),
+    "pane.table": ("属性表", "Attribute table"),
+    "pane.rings": ("服务半径圈", "Catchment rings"),
+    "pane.stats": ("统计", "Statistics"),
+    "table.filter": ("筛选表格", "Filter the table"),
+    "table.filter.placeholder": ("任意列中的文字，简繁均可", "Text in any column"),
+    "table.count": ("表中 {rows} 行（地图上可见 {visible} 个要素）"
+        "；点击表头排序，选中一行即在地图上高亮。",
+                    "{rows} rows ({visible} features visible on the map); click a header to "
+                    "sort, select a row to highlight it on the map."),
+    "table.download": ("下载表中 {rows} 个要素（{fmt}）", "Download the {rows} rows ({fmt})"),
+    "table.col.name": ("名称", "Name"),
+    "table.col.name_other": ("其他名称", "Other name"),
+    "table.col.layer": ("图层", "Layer"),
+    "table.col.kind": ("类型", "Kind"),
+    "table.col.status": ("状态", "Status"),
+    "table.col.drawn": ("地图显示", "On the map"),
+    "table.col.clauses": ("相关条目数", "Clauses"),
+    "table.col.area_km2": ("面积（km²）", "Area (km²)"),
+    "table.col.length_km": ("长度（km）", "Length (km)"),
+    "table.col.accuracy_m": ("精度（m）", "Accuracy (m)"),
+    "table.col.source": ("来源", "Source"),
+    "table.drawn.normal": ("显示", "shown"),
+    "table.drawn.context": ("淡显（背景）", "dimmed (context)"),
+    "table.drawn.focus": ("突出", "highlighted"),
+    "rings.centre": ("服务半径圈中心", "Catchment ring centre"),
+    "rings.off": ("（不显示）", "(none)"),
+    "rings.help": ("1、3、5、10 公里直线距离圈（CGCS2000 "
+        "高斯-克吕格 120°E 投影中计算），不是出行时间。",
+                   "1, 3, 5 and 10 km straight-line rings (computed in CGCS2000 Gauss-Krüger "
+                   "CM 120°E), not travel time."),
+    "rings.label": ("{km} km 直线距离", "{km} km straight line"),
+    "rings.honest": ("距离为直线距离（CGCS2000 / 3° 高斯-克吕格 120°E，"
+        "EPSG:4549），不是出行时间或路网距离。",
+                     "Distances are straight-line (CGCS2000 / 3° Gauss-Krüger CM 120°E, "
+                     "EPSG:4549), not travel time or network distance."),
+    "rings.none": ("请在侧栏选择一个点要素作为中心。"
+        "",
+        "Pick a point feature as the centre in the sidebar."),
+    "rings.use_hub": ("以常州南站为中心", "Centre on 常州南站 (Changzhou South)"),
+    "rings.header": ("以“{centre}”为中心的各圈要素", "Features per ring around \"{centre}\""),
+    "rings.band": ("{inner}–{outer} km", "{inner}–{outer} km"),
+    "rings.col.ring": ("圈", "Ring"),
+    "rings.col.distance": ("直线距离（km）", "Straight-line distance (km)"),
+    "stats.caption": ("按可见图层统计；面积与长度在 EPSG:4549 投影中计算；"
+        "行政区与创新区边界计入个数但不计入面积。",
+                      "Of the visible layers; areas and lengths computed in EPSG:4549; district "
+                      "and zone boundaries are counted but left out of the area."),
+    "stats.metric": ("图表指标", "Chart"),
+    "stats.by_theme": ("按主题", "By theme"),
+    "stats.by_directive": ("按部署条目", "By directive"),
+    "stats.col.label": ("主题", "Theme"),
+    "stats.col.theme": ("主题", "Theme"),
+    "stats.col.directives": ("条目数", "Clauses"),
+    "stats.col.features": ("要素数", "Features"),
+    "stats.col.points": ("点要素", "Points"),
+    "stats.col.boundaries": ("边界要素", "Boundaries"),
+    "stats.col.area_km2": ("面积（km²）", "Area (km²)"),
+    "stats.col.length_km": ("长度（km）", "Length (km)"),
+    "draw.hint": ("用地图左侧的绘制工具画多边形或矩形可查询其中的要素与条目；画折线可量距离。",
+                  "Draw a polygon or rectangle with the tools on the map's left to list the "
+                  "features and clauses inside; draw a line to measure a distance."),
+    "draw.header": ("绘制查询与量测", "Drawing: query and measure"),
+    "draw.area": ("图形 {n}：面积 {km2} km²，"
+        "周长 {km} km",
+        "Shape {n}: area {km2} km², perimeter {km} km"),
+    "draw.line": ("折线 {n}：长度 {km} km", "Line {n}: length {km} km"),
+    "draw.features": ("范围内的可见要素（{n}）", "Visible features inside ({n})"),
+    "draw.partly": ("部分在内", "partly inside"),
+    "draw.none": ("范围内没有可见要素。", "No visible feature inside."),
+    "draw.clauses": ("提及这些要素的条目（{n}）", "Clauses mentioning them ({n})"),
+    "draw.save": ("将绘制保存为图层（分析人员）", "Save the drawing as a layer (analysts)"),
+    "draw.save.title": ("图层名称", "Layer title"),
+    "draw.save.source": ("来源说明", "Source"),
+    "draw.save.source_default": ("在地图上手绘（示意）", "Drawn on the map (indicative)"),
+    "draw.save.button": ("保存为图层", "Save as a layer"),
+    # -- end analysis --
 }
 
 

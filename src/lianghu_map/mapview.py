@@ -15,22 +15,25 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import weakref
 from dataclasses import dataclass
 
 import folium
+import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import xyzservices
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import mapping
 
 from .assets import use_local_assets
+from .basemaps import BASEMAPS, BasemapUnavailable, tile_providers
 from .compact import BIG_LAYER, BigLayer, layer_payload
+from .config import tianditu_key
+from .crs import from_wgs84
+from .framecache import per_frame as _per_frame
 from .i18n import kind_label, status_label, t
 from .layers import (
     LAYERS,
@@ -46,9 +49,14 @@ from .selection import MapSelection
 __all__ = [
     "BACKGROUND_CSS",
     "BASEMAPS",
+    "DatumBadge",
     "FitOnce",
+    "RingLayer",
     "VectorLayer",
     "base_map",
+    "basemap_problem",
+    "catchment_group",
+    "display_frame",
     "feature_collection",
     "feature_groups",
     "feature_options",
@@ -63,22 +71,17 @@ use_local_assets()
 
 CENTER = (31.66, 119.74)  # between the two lakes
 ZOOM = 10
-BASEMAPS = ("osm", "none")
 BACKGROUND_CSS = """<style>
 .leaflet-container { background: #f3f1ea; font: 13px/1.4 "Noto Sans CJK SC", "WenQuanYi Zen Hei",
   system-ui, sans-serif; }
 .leaflet-tooltip .lh-tip small { color: #555; }
 .leaflet-tooltip .lh-tip .lh-badge { color: #8a5a00; }
+.lh-datum { background: rgba(255,255,255,.85); padding: 1px 6px; border-radius: 3px;
+  font-size: 11px; color: #333; box-shadow: 0 0 0 1px rgba(0,0,0,.15); }
+.lh-datum[data-datum="gcj02"] { color: #8a3b00; }
+.leaflet-tooltip.lh-ring-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none;
+  color: #c92a2a; font-size: 11px; padding: 0 4px; }
 </style>"""
-
-
-# A provider object, not the name "OpenStreetMap": folium looks a name up among xyzservices'
-# ~1,000 providers on every call (7 ms of each rerun).
-_OSM = xyzservices.TileProvider(
-    name="OpenStreetMap", url="https://tile.openstreetmap.org/{z}/{x}/{y}.png", max_zoom=19,
-    attribution="(C) OpenStreetMap contributors",
-    html_attribution='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
-)
 
 
 class _BackgroundCss(Element):
@@ -87,20 +90,42 @@ class _BackgroundCss(Element):
     _template = Template(BACKGROUND_CSS)
 
 
-def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = False
-             ) -> folium.Map:
+def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = False,
+             draw: bool = False) -> folium.Map:
     """The base map: constant location/zoom; only the basemap changes its JS.
     ``keyboard=False``: arrow keys do not pan (the Present page uses them to change step).
     ``canvas=True`` (see :func:`needs_canvas`): every vector on one canvas — a big layer is drawn
     there, and a canvas above the SVG layers would take their mouse events."""
-    if basemap not in BASEMAPS:
-        raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
+    try:
+        providers = tile_providers(basemap, tianditu_key())
+    except BasemapUnavailable:  # drawn without tiles; the page says why (basemap_problem)
+        providers = []
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
                    min_zoom=7, max_zoom=18, keyboard=keyboard, prefer_canvas=canvas)
-    if basemap == "osm":
-        folium.TileLayer(_OSM, name="OpenStreetMap", control=False).add_to(m)
+    for provider in providers:
+        folium.TileLayer(provider, name=provider.name, control=False).add_to(m)
+    if draw:
+        shape = {"showArea": True, "metric": True, "shapeOptions": {"color": "#e8590c"}}
+        folium.plugins.Draw(
+            position="topleft", show_geometry_on_click=False,
+            draw_options={"polyline": {"metric": True, "feet": False,
+                                       "shapeOptions": {"color": "#e8590c"}},
+                          "polygon": {**shape, "allowIntersection": False},
+                          "rectangle": shape, "circle": False, "marker": False,
+                          "circlemarker": False},
+            edit_options={"edit": False},
+        ).add_to(m)
     m.get_root().header.add_child(_BackgroundCss())
     return m
+
+
+def basemap_problem(basemap: str) -> BasemapUnavailable | None:
+    """Why ``basemap`` is drawn without tiles (Tianditu without a usable key), or None."""
+    try:
+        tile_providers(basemap, tianditu_key())
+    except BasemapUnavailable as err:
+        return err
+    return None
 
 
 def map_text(text: str) -> str:
@@ -216,6 +241,33 @@ class FitOnce(MacroElement):
         self.key = hashlib.sha1(json.dumps(bounds).encode()).hexdigest()[:12]
 
 
+class DatumBadge(MacroElement):
+    """A small label in the map's corner: the datum the overlays are drawn in.  Made once per
+    map and updated in place (it lives with the map, not with the swapped feature groups)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          const map = {{ this._parent._parent.get_name() }};
+          if (!map.__lhDatum) {
+            const control = L.control({position: "bottomleft"});
+            control.onAdd = () => L.DomUtil.create("div", "lh-datum");
+            map.__lhDatum = control.addTo(map);
+          }
+          const box = map.__lhDatum.getContainer();
+          box.textContent = {{ this.text|tojson }};
+          box.dataset.datum = {{ this.datum|tojson }};
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str, datum: str):
+        super().__init__()
+        self._name = "DatumBadge"
+        self.text = text  # set as textContent: never parsed as HTML
+        self.datum = datum
+
+
 def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
     minx, miny, maxx, maxy = (round(float(v), 5) for v in gdf.total_bounds)
     return [[miny, minx], [maxy, maxx]]
@@ -264,22 +316,13 @@ def _json(value) -> str:
     return htmlsafe_json_dumps(value, dumps=json.dumps, separators=(",", ":"))
 
 
-_frame_cache: dict[tuple, tuple[weakref.ref, object]] = {}
-
-
-def _per_frame(frame: gpd.GeoDataFrame, what: tuple, make):
-    """``make()`` once per live ``frame`` (by identity) and ``what``.  The catalogue's frames
-    are read-only and live per store revision, so what is derived from them can be kept while
-    they live; entries of frames that are gone are dropped."""
-    key = (id(frame), *what)
-    hit = _frame_cache.get(key)
-    if hit is not None and hit[0]() is frame:
-        return hit[1]
-    value = make()
-    for k in [k for k, (ref, _) in _frame_cache.items() if ref() is None]:
-        del _frame_cache[k]
-    _frame_cache[key] = (weakref.ref(frame), value)
-    return value
+def display_frame(features: gpd.GeoDataFrame, datum: str = "wgs84") -> gpd.GeoDataFrame:
+    """``features`` as drawn: shifted to GCJ-02 over a GCJ-02 basemap (Gaode), for display
+    only; the same frame for WGS84.  Kept while the source frame lives, so the caches keyed on
+    the displayed frame keep working across reruns."""
+    if datum == "wgs84":
+        return features
+    return _per_frame(features, ("display", datum), lambda: from_wgs84(features, datum))
 
 
 def _feature_texts(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str
@@ -348,11 +391,16 @@ def feature_groups(
     layers: tuple[LayerSpec, ...] = LAYERS,
     *,
     inline_big: bool = False,
+    datum: str = "wgs84",
+    badge: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """One FeatureGroup per layer with drawn features; states give each feature its style.
     A layer of more than ``compact.BIG_LAYER`` features is drawn from a compact payload on a
     canvas (fetched from the app's static cache, or inline with ``inline_big`` for a file that
-    must work on its own)."""
+    must work on its own).  ``datum``: the datum overlays are drawn in (the basemap's, see
+    :func:`basemaps.overlay_datum`); ``badge``: the text of the map's datum badge (None: no
+    badge), shown in the map's corner and updated with the groups."""
+    features = display_frame(features, datum)
     state_of = dict.fromkeys(selection.context, "context")
     state_of.update(dict.fromkeys(selection.shown, "normal"))
     state_of.update(dict.fromkeys(selection.focus, "focus"))
@@ -365,7 +413,7 @@ def feature_groups(
         if layer is None:
             continue
         if len(layer) > BIG_LAYER:  # drawn from a compact payload on a canvas
-            group = _big_group(layer, spec, state_of, lang, inline_big)
+            group = _big_group(layer, spec, state_of, lang, inline_big, datum)
             if group is not None:
                 groups.append(group)
             continue
@@ -380,11 +428,15 @@ def feature_groups(
         fit = features.loc[[f for f in selection.fit if f in features.index]]
         if not fit.empty:
             groups[-1].add_child(FitOnce(_bounds(fit)))
+    if badge is not None:
+        if not groups:
+            groups.append(folium.FeatureGroup(name="lh-datum"))
+        groups[-1].add_child(DatumBadge(badge, datum))
     return groups
 
 
 def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str], lang: str,
-               inline: bool) -> folium.FeatureGroup | None:
+               inline: bool, datum: str = "wgs84") -> folium.FeatureGroup | None:
     """A big layer's group: the payload (cached per layer version) and, per feature, an index
     into a small table of styles (one per kind/status/basis/geometry/own style/state)."""
     state = pd.Series(layer.index.map(state_of), index=layer.index)
@@ -404,9 +456,62 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
     version = (spec.version if spec.stored and spec.version else
                hashlib.sha1(b"".join(shapely.to_wkb(layer.geometry.values))
                             + "\n".join(layer.index).encode()).hexdigest())
+    if datum != "wgs84":  # the shifted coordinates are another payload
+        version = f"{version}@{datum}"
     payload = layer_payload(layer, spec.id, version, lang)
     group.add_child(BigLayer(payload, spec.id, index, styles, [c[-1] for c in combos],
                              inline=inline))
+    return group
+
+
+class RingLayer(MacroElement):
+    """Catchment rings: dashed circles under the features (they take no clicks), each labelled
+    at its northern edge with its radius, marked as straight-line distance."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          const group = {{ this._parent.get_name() }};
+          L.geoJSON({{ this.data }}, {
+            interactive: false,
+            style: (f) => ({color: "#c92a2a", weight: 1.5, dashArray: "6 4", opacity: 0.9,
+                            fill: true, fillColor: "#c92a2a",
+                            fillOpacity: 0.04 + 0.02 * f.properties.ring}),
+          }).addTo(group);
+          for (const [lat, lon, text] of {{ this.labels|tojson }}) {
+            L.tooltip({permanent: true, direction: "top", className: "lh-ring-label",
+                       interactive: false})
+              .setLatLng([lat, lon]).setContent(text).addTo(group);
+          }
+          L.circleMarker({{ this.centre|tojson }}, {radius: 4, color: "#c92a2a", weight: 2,
+                         fillColor: "#fff", fillOpacity: 1, interactive: false}).addTo(group);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: str, labels: list[tuple[float, float, str]],
+                 centre: tuple[float, float]):
+        super().__init__()
+        self._name = "RingLayer"
+        self.data = data  # HTML-safe JSON
+        self.labels = labels  # text escaped with map_text (tooltip content is HTML)
+        self.centre = centre  # (lat, lon) as displayed
+
+
+def catchment_group(rings: gpd.GeoDataFrame, centre: tuple[float, float], lang: str,
+                    datum: str = "wgs84") -> folium.FeatureGroup:
+    """The map group of catchment ``rings`` (:attr:`analysis.Catchment.rings`, WGS84) around
+    ``centre`` (lon, lat), drawn in ``datum``; labels say "straight-line"."""
+    shown = from_wgs84(rings, datum)
+    data = _json({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"ring": int(r.ring)}, "geometry": mapping(r.geometry)}
+        for r in shown.itertuples()]})
+    c = from_wgs84(shapely.Point(centre), datum)
+    labels = [(round(r.geometry.bounds[3], 6), round(c.x, 6),
+               map_text(t("rings.label", lang, km=f"{r.outer_km:g}")))
+              for r in shown.itertuples()]
+    group = folium.FeatureGroup(name="lh-rings")
+    group.add_child(RingLayer(data, labels, (round(c.y, 6), round(c.x, 6))))
     return group
 
 

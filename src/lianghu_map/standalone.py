@@ -33,7 +33,6 @@ from .i18n import t
 from .layers import LAYERS, LayerSpec
 from .mapview import (
     BACKGROUND_CSS,
-    BASEMAPS,
     CENTER,
     ZOOM,
     feature_groups,
@@ -47,6 +46,9 @@ __all__ = ["LEAFLET_VERSION", "leaflet_css", "leaflet_js", "standalone_html"]
 
 LEAFLET_VERSION = "1.9.3"
 SOURCES_FILE = "data/geo/SOURCES.md"
+# The file's basemaps: OSM tiles or none.  No Tianditu (its key would travel with the file) and
+# no Gaode (a file's overlays stay WGS84, the data's datum); the app exports those as OSM.
+STANDALONE_BASEMAPS = ("osm", "none")
 _OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                     "contributors")
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
@@ -222,8 +224,8 @@ def standalone_html(
     """A self-contained HTML page of the map of ``selection``: Leaflet and the data inlined,
     layer toggles, tooltips, title, legend and footer.  ``title`` and ``subtitle`` are text
     (escaped here).  With ``basemap="none"`` the page makes no request at all."""
-    if basemap not in BASEMAPS:
-        raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
+    if basemap not in STANDALONE_BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; expected one of {STANDALONE_BASEMAPS}")
     today = today or date.today()
 
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,

@@ -43,6 +43,7 @@ PAGES = {
     "directives": ("pages/directives.py", "directives"),
     "upload": ("pages/upload.py", "upload"),
     "present": ("pages/present.py", "present"),
+    "compare": ("pages/compare.py", "compare"),
 }
 
 
@@ -225,7 +226,7 @@ def export_buttons(cat, selection: MapSelection, lang: str, *, title: str, name:
         from .standalone import standalone_html
 
         return standalone_html(feats, selection, lang, layers, title=title, subtitle=subtitle,
-                               basemap=basemap).encode("utf-8")
+                               basemap="none" if basemap == "none" else "osm").encode("utf-8")
 
     def png_file() -> bytes:
         from .figure import render_map_png

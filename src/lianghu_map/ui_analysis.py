@@ -1,0 +1,297 @@
+"""The Map page's analysis panes (Streamlit): attribute table, catchment rings, statistics,
+the drawing panel, and the map view's datum round trip.  Logic lives in :mod:`analysis`,
+:mod:`attribute_table`, :mod:`drawing` and :mod:`viewstate`; this module only renders.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import shapely
+import streamlit as st
+
+from .analysis import (
+    AnalysisError,
+    catchment,
+    directive_statistics,
+    feature_measures,
+    theme_statistics,
+)
+from .analysis import measure as measure_geometry
+from .attribute_table import TABLE_COLUMNS, filter_table, visible_table
+from .basemaps import to_data, to_display
+from .catalog import Catalog
+from .config import load_settings
+from .drawing import DrawingError, clauses_of, drawing_layer_file, parse_drawings, query_drawing
+from .errors import LianghuError
+from .export import export_layer, export_name, mime_type
+from .framecache import per_frame
+from .i18n import t
+from .layers import LAYERS, display_names
+from .mapview import CENTER, ZOOM, catchment_group
+from .panels import clause_html, theme_label
+from .selection import MapSelection
+from .ui import analyst_access, md, secrets, show_html
+from .viewstate import ViewProblem
+
+__all__ = [
+    "attribute_pane",
+    "catchment_layer",
+    "catchment_pane",
+    "drawing_panel",
+    "feature_label",
+    "map_centre",
+    "reported_view",
+    "statistics_pane",
+    "view_problems",
+]
+
+_BASE_LAYERS = tuple(spec.id for spec in LAYERS if spec.base)
+
+
+def feature_label(features, feature_id: str, lang: str) -> str:
+    """A feature's name in ``lang`` (plain text)."""
+    return display_names(features.loc[feature_id], lang)[0] or feature_id
+
+
+def view_problems(problems: list[ViewProblem], lang: str) -> None:
+    """Say which values of a shared link were ignored."""
+    if problems:
+        items = ", ".join(f"{p.param}={p.value}" for p in problems)
+        st.warning(md(t("view.ignored", lang, items=items)))
+
+
+# -- the view's centre: WGS84 in the URL, the basemap's datum on the map
+
+
+def map_centre(centre: tuple[float, float] | None, basemap: str) -> tuple[float, float] | None:
+    """A (lat, lon) WGS84 centre as the map draws it (GCJ-02 over Gaode)."""
+    if centre is None:
+        return None
+    p = to_display(shapely.Point(centre[1], centre[0]), basemap)
+    return (round(p.y, 6), round(p.x, 6))
+
+
+def reported_view(out: dict | None, basemap: str,
+                  fallback: tuple[tuple[float, float] | None, int | None]
+                  ) -> tuple[tuple[float, float] | None, int | None]:
+    """The view the map reported (WGS84 centre, zoom), or ``fallback`` before it reported
+    (st_folium's first return has no centre).  The untouched default view is None, None."""
+    centre = (out or {}).get("center")
+    if not centre or "lat" not in centre:
+        return fallback
+    p = to_data(shapely.Point(float(centre["lng"]), float(centre["lat"])), basemap)
+    lat, lon, zoom = round(p.y, 5), round(p.x, 5), int((out or {}).get("zoom") or ZOOM)
+    if abs(lat - CENTER[0]) < 1e-4 and abs(lon - CENTER[1]) < 1e-4 and zoom == ZOOM:
+        return None, None
+    return (lat, lon), zoom
+
+
+# -- catchment rings
+
+
+def _catchment(cat: Catalog, centre_id: str):
+    return per_frame(cat.features, ("catchment", centre_id), lambda: catchment(
+        cat.features, centre_id, exclude=cat.features.index[
+            cat.features["layer_id"].isin(_BASE_LAYERS)]))
+
+
+def catchment_layer(cat: Catalog, centre_id: str | None, lang: str, datum: str) -> list:
+    """The rings' map group ([] without a centre, or when the centre cannot take rings)."""
+    if not centre_id:
+        return []
+    try:
+        result = _catchment(cat, centre_id)
+    except AnalysisError:
+        return []  # catchment_pane says why
+    return [catchment_group(result.rings, result.centre, lang, datum)]
+
+
+def _pick_centre(feature_id: str) -> None:
+    st.session_state["ring_centre"] = feature_id
+
+
+def catchment_pane(cat: Catalog, centre_id: str | None, lang: str) -> None:
+    """The features per ring around the chosen centre, honestly labelled straight-line."""
+    st.caption(t("rings.honest", lang))
+    if not centre_id:
+        st.info(t("rings.none", lang))
+        if "hub.changzhou_south" in cat.features.index:
+            st.button(t("rings.use_hub", lang), on_click=_pick_centre,
+                      args=("hub.changzhou_south",), key="rings_hub")
+        return
+    try:
+        result = _catchment(cat, centre_id)
+    except AnalysisError as err:
+        st.error(md(err.message(lang)))
+        return
+    st.markdown(md(t("rings.header", lang, centre=feature_label(cat.features, centre_id, lang))))
+    members = result.members
+    counts = members.groupby("ring_km").size() if len(members) else pd.Series(dtype=int)
+    cols = st.columns(len(result.radii_km))
+    previous = 0.0
+    for col, radius in zip(cols, result.radii_km, strict=True):
+        col.metric(t("rings.band", lang, inner=f"{previous:g}", outer=f"{radius:g}"),
+                   int(counts.get(radius, 0)))
+        previous = radius
+    table = pd.DataFrame({
+        t("rings.col.ring", lang): [f"≤ {r:g} km" for r in members["ring_km"]],
+        t("table.col.name", lang): [feature_label(cat.features, f, lang)
+                                    for f in members["feature_id"]],
+        t("table.col.layer", lang): [_layer_label(cat, f, lang) for f in members["feature_id"]],
+        t("rings.col.distance", lang): members["distance_km"].round(2).to_numpy(),
+    }, index=pd.Index(members["feature_id"], name="feature_id"))
+    st.dataframe(table, width="stretch")
+
+
+def _layer_label(cat: Catalog, feature_id: str, lang: str) -> str:
+    spec = cat.layer(cat.features.at[feature_id, "layer_id"])
+    return spec.label(lang) if spec else str(cat.features.at[feature_id, "layer_id"])
+
+
+# -- statistics
+
+
+def statistics_pane(cat: Catalog, visible_layers: tuple[str, ...], lang: str) -> None:
+    """Counts, areas and lengths per theme and per directive, of the visible layers."""
+    feats = cat.features
+    only = feats.index[feats["layer_id"].isin(visible_layers)]
+    st.caption(t("stats.caption", lang))
+    by_theme = theme_statistics(feats, cat.links, cat.meeting, lang, only=only)
+    by_theme.insert(0, "label", [theme_label(k, lang) for k in by_theme["theme"]])
+    metric = st.segmented_control(t("stats.metric", lang), ["features", "area_km2", "length_km"],
+                                  default="features", key="stats_metric",
+                                  format_func=lambda m: t(f"stats.col.{m}", lang))
+    metric = metric or "features"
+    st.bar_chart(by_theme.set_index("label")[[metric]].rename(
+        columns={metric: t(f"stats.col.{metric}", lang)}), horizontal=True, height=260)
+    st.markdown(f"**{t('stats.by_theme', lang)}**")
+    st.dataframe(_stat_columns(by_theme.drop(columns=["theme"]), lang), width="stretch",
+                 hide_index=True)
+    st.markdown(f"**{t('stats.by_directive', lang)}**")
+    by_directive = directive_statistics(feats, cat.links, cat.meeting, lang, only=only)
+    by_directive["theme"] = [theme_label(k, lang) for k in by_directive["theme"]]
+    st.dataframe(_stat_columns(by_directive.drop(columns=["directive_id"]), lang),
+                 width="stretch", hide_index=True)
+
+
+def _stat_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("area_km2", "length_km"):
+        out[col] = out[col].round(2)
+    return out.rename(columns={c: t(f"stats.col.{c}", lang) for c in out.columns})
+
+
+# -- attribute table
+
+
+def attribute_pane(cat: Catalog, selection: MapSelection, lang: str) -> None:
+    """The visible features as a sortable table; a row click selects the feature on the map;
+    the downloads hold exactly the rows shown."""
+    table = visible_table(cat.features, selection, cat.links, feature_measures(cat.features),
+                          lang, cat.layers)
+    query = st.text_input(t("table.filter", lang), key="table_filter",
+                          placeholder=t("table.filter.placeholder", lang))
+    rows = filter_table(table, query)
+    st.caption(t("table.count", lang, rows=len(rows), visible=len(table)))
+    shown = rows.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS.items()})
+    event = st.dataframe(shown, key="attr_table", on_select="rerun",
+                         selection_mode="single-row", width="stretch", height=320)
+    picked = [rows.index[i] for i in event.selection.rows if i < len(rows)]
+    signature = tuple(picked)
+    if picked and signature != st.session_state.get("_table_pick"):
+        st.session_state["_table_pick"] = signature
+        if st.session_state.get("selected_feature") != picked[0]:
+            st.session_state["selected_feature"] = picked[0]
+            st.rerun()
+    elif not picked:
+        st.session_state["_table_pick"] = ()
+    ids = list(rows.index)
+    c1, c2 = st.columns(2)
+    for col, fmt in ((c1, "geojson"), (c2, "csv")):
+        col.download_button(
+            t("table.download", lang, fmt=fmt.upper(), rows=len(ids)),
+            data=lambda f=fmt: export_layer(cat.features.loc[ids], f, "visible"),
+            file_name=export_name("visible", fmt), mime=mime_type(fmt),
+            key=f"table_dl_{fmt}", on_click="ignore", icon=":material/download:",
+            width="stretch")
+
+
+# -- the drawing: measure, query, save
+
+
+def drawing_panel(cat: Catalog, drawings, selection: MapSelection, basemap: str,
+                  lang: str) -> None:
+    """What was drawn: its measures, the visible features it covers and their clauses; an
+    analyst can save it as a layer."""
+    try:
+        drawn = parse_drawings(drawings, basemap)
+    except DrawingError as err:
+        st.error(md(err.message(lang)))
+        return
+    if not drawn:
+        st.caption(t("draw.hint", lang))
+        return
+    with st.container(border=True):
+        st.markdown(f"#### {t('draw.header', lang)}")
+        facts = []
+        for i, area in enumerate(drawn.areas, start=1):
+            m = measure_geometry(area)
+            facts.append(t("draw.area", lang, n=i, km2=f"{m['area_km2']:.3f}",
+                           km=f"{m['perimeter_km']:.2f}"))
+        for i, line in enumerate(drawn.lines, start=1):
+            facts.append(t("draw.line", lang, n=i, km=f"{measure_geometry(line)['length_km']:.3f}"))
+        st.caption(md(" · ".join(facts)))
+        if drawn.areas:
+            _drawing_query(cat, drawn.area, selection, lang)
+        _save_drawing(cat, drawn, lang)
+
+
+def _drawing_query(cat: Catalog, area, selection: MapSelection, lang: str) -> None:
+    found = query_drawing(cat.features, area, selection.drawn)
+    st.markdown(f"**{t('draw.features', lang, n=len(found))}**")
+    if found.empty:
+        st.caption(t("draw.none", lang))
+        return
+    partly = f" <small>({html.escape(t('draw.partly', lang))})</small>"
+    items = "".join(
+        f"<li data-feature='{html.escape(fid)}'>"
+        f"{html.escape(feature_label(cat.features, fid, lang))}{'' if inside else partly}</li>"
+        for fid, inside in found["inside"].items())
+    show_html(f"<ul class='lh-drawn-features' style='margin:0 0 .4em 1.1em;padding:0'>"
+              f"{items}</ul>")
+    clause_ids = clauses_of(found.index, cat.links, cat.meeting)
+    st.markdown(f"**{t('draw.clauses', lang, n=len(clause_ids))}**")
+    for did in clause_ids:
+        d = cat.meeting.get(did)
+        mentions = [lk for lk in cat.links.for_directive(did) if lk.feature_id in found.index]
+        with st.expander(f"{theme_label(d.theme, lang)} · {d.label(lang)}"):
+            show_html(clause_html(d, lang, mentions))
+
+
+def _save_drawing(cat: Catalog, drawn, lang: str) -> None:
+    from .ingest import IngestOptions
+    from .publish import LayerMeta, prepare, save_draft
+    from .store import open_store
+
+    with st.expander(t("draw.save", lang)):
+        access = analyst_access(load_settings(secrets()), lang)
+        if not access.can_write:
+            return
+        title = st.text_input(t("draw.save.title", lang), key="draw_title").strip()
+        source = st.text_input(t("draw.save.source", lang), key="draw_source",
+                               value=t("draw.save.source_default", lang)).strip()
+        if st.button(t("draw.save.button", lang), key="draw_save", disabled=not title):
+            data = drawing_layer_file(drawn, title)
+            draft = prepare("drawing.geojson", data, IngestOptions(), cat)
+            meta = LayerMeta(title, title, "other", "planned", source or "drawing",
+                             color="#e8590c")
+            try:
+                record = save_draft(open_store(), draft, meta, (), access.user or "map",
+                                    access)
+            except (LianghuError, ValueError) as err:
+                st.error(md(err.message(lang) if isinstance(err, LianghuError) else str(err)))
+            else:
+                st.success(t("upload.saved", lang, layer=record.layer_id,
+                             version=record.current_version))

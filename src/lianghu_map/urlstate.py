@@ -1,0 +1,72 @@
+"""The Map page's widgets ↔ the URL (Streamlit glue around :mod:`viewstate`).
+
+:func:`restore_view` runs before the widgets: when the URL holds a view this session has not
+applied yet (a shared link, a reload, a link from the Directives page), it seeds the widgets'
+session state from it; coming back to the page with a bare URL restores the session's last
+view.  :func:`publish_view` runs after the map: it writes the view the page shows into the URL
+(only when it changed, so no extra rerun).  ``?lang=`` belongs to the app shell and is kept.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .viewstate import VIEW_KEYS, ViewProblem, ViewState, parse_view, view_query
+
+__all__ = ["FILTER_KEYS", "layer_key", "publish_view", "restore_view", "url_view"]
+
+# session-state keys of the Map page's widgets
+FILTER_KEYS = {"themes": "f_themes", "directive": "f_directive", "statuses": "f_statuses",
+               "name": "f_name"}
+_WRITTEN = "_view_query"  # the view query this session last applied or wrote
+_URL_VIEW = "_url_view"  # (centre, zoom) to hand to the map, from the last applied URL
+
+
+def layer_key(layer_id: str) -> str:
+    return f"layer_{layer_id}"
+
+
+def _current_query() -> dict[str, str]:
+    return {k: v for k, v in st.query_params.to_dict().items() if k in VIEW_KEYS}
+
+
+def restore_view(**vocabulary) -> list[ViewProblem]:
+    """Apply the URL's view to the widgets if it is new to this session; returns what of it
+    was ignored.  ``vocabulary``: the keyword arguments of :func:`viewstate.parse_view` but
+    ``params`` (``layers`` must list every layer: each gets its checkbox state)."""
+    layers = tuple(vocabulary["layers"])
+    query = _current_query()
+    written = st.session_state.get(_WRITTEN)
+    problems: list[ViewProblem] = []
+    if written is None or query != written:
+        if not query and written:  # back on the page with a bare URL: the session's view
+            query = written
+        state, problems = parse_view(query, **vocabulary)
+        st.session_state["basemap"] = state.basemap
+        for field, key in FILTER_KEYS.items():
+            value = getattr(state, field)
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+        for layer_id in layers:
+            st.session_state[layer_key(layer_id)] = layer_id not in state.hidden
+        st.session_state["selected_feature"] = state.selected
+        st.session_state["ring_centre"] = state.ring
+        st.session_state[_URL_VIEW] = (state.centre, state.zoom)
+        st.session_state[_WRITTEN] = query
+    for layer_id in layers:  # a layer saved since (by anyone) starts switched on
+        st.session_state.setdefault(layer_key(layer_id), True)
+    return problems
+
+
+def url_view() -> tuple[tuple[float, float] | None, int | None]:
+    """(centre (lat, lon) WGS84, zoom) of the last applied URL, for the map."""
+    return st.session_state.get(_URL_VIEW, (None, None))
+
+
+def publish_view(state: ViewState, default_basemap: str) -> None:
+    """Write ``state`` into the URL if it differs from what is there (``lang`` kept)."""
+    query = view_query(state, default_basemap)
+    st.session_state[_WRITTEN] = query
+    if query == _current_query():
+        return
+    keep = {k: v for k, v in st.query_params.to_dict().items() if k not in VIEW_KEYS}
+    st.query_params.from_dict({**keep, **query})
