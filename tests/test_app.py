@@ -5,7 +5,7 @@ import re
 import pytest
 from apptest_helpers import LANGS, map_args, map_feature_ids, map_feature_states
 
-from lianghu_map.assets import assert_local_assets
+from lianghu_map.assets import STATIC_DIR, assert_local_assets
 from lianghu_map.catalog import load_catalog
 
 CAT = load_catalog()
@@ -55,9 +55,13 @@ def test_directives_page_every_language(app, lang):
 def test_map_uses_only_local_assets(app):
     args = map_args(app.run())
     assert_local_assets(args["js_links"] + args["css_links"])
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
-    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js",
+                                "/app/static/vendor/leaflet-draw/leaflet.draw.js"]
+    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css",
+                                 "/app/static/vendor/leaflet-draw/leaflet.draw.css"]
     assert "://" not in args["header"].replace("http://www.w3.org", "")
+    for link in args["js_links"] + args["css_links"]:  # each is there to be served
+        assert (STATIC_DIR / link.removeprefix("/app/static/")).is_file(), link
 
 
 def test_theme_filter_changes_features(app):

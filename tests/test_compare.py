@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from html import escape
 import re
+from html import escape
 
 import folium
 import geopandas as gpd
@@ -35,6 +35,7 @@ from lianghu_map.compare import (
     side_selection,
 )
 from lianghu_map.directives import THEMES
+from lianghu_map.i18n import t
 from lianghu_map.ingest import IngestOptions
 from lianghu_map.layers import LAYERS, LayerSpec
 from lianghu_map.publish import LayerMeta, prepare, save_draft
@@ -281,8 +282,6 @@ def test_page_runs_in_every_language(app, lang):
         assert label in bodies  # both headings
     assert any("lh-legend" in h.proto.body for h in at.get("html"))
     info = " ".join(i.value for i in at.info)
-    from lianghu_map.i18n import t
-
     assert t("compare.synced", lang) in info
     captions = " ".join(c.value for c in at.caption)
     assert t("compare.count", lang, n=len(CAT.features)) in captions

@@ -110,7 +110,7 @@ def default_choices(cat: Catalog) -> tuple[str, str]:
         return BUILTIN, _LAYER + uploads[0].id
     if DEFAULT_THEME in _themes(cat):
         return ALL, _THEME + DEFAULT_THEME
-    return ALL, _THEME + _themes(cat)[0] if _themes(cat) else ALL
+    return ALL, (_THEME + _themes(cat)[0]) if _themes(cat) else ALL
 
 
 def _base_context(cat: Catalog, exclude: set[str]) -> list[str]:

@@ -1,0 +1,137 @@
+"""Real browser, the planners' analysis: draw a rectangle to query, the view in the URL survives
+a reload, the attribute table's download holds exactly what the map shows, and the datum badge."""
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from browser_helpers import map_frame, wait_for_app
+
+from lianghu_map.catalog import load_catalog
+from lianghu_map.panels import theme_label
+
+CAT = load_catalog()
+LANG = "zh-Hans"
+
+# every feature id the map draws (the VectorLayer GeoJSON keeps it in its properties)
+_DRAWN_IDS = """() => {
+  const ids = new Set();
+  for (const layer of Object.values(window.map._layers)) {
+    const p = layer.feature && layer.feature.properties;
+    if (p && p.feature_id) ids.add(p.feature_id);
+  }
+  return [...ids].sort();
+}"""
+
+
+def _open(page, server, path):
+    page.goto(server + path)
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.wait_for_function("() => window.map && window.map.getCenter")
+    return frame
+
+
+def _settle(page, ms=600):
+    """Let st_folium's debounced report reach the server and the rerun finish."""
+    page.wait_for_timeout(ms)
+    wait_for_app(page)
+
+
+def _query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_drawing_a_rectangle_over_the_xitaihu_park_lists_it_and_its_clauses(page, server):
+    frame = _open(page, server, "/?basemap=none")
+    park = CAT.features.loc["park.xitaihu"].geometry
+    minx, miny, maxx, maxy = park.bounds
+    frame.evaluate(f"() => window.map.fitBounds([[{miny}, {minx}], [{maxy}, {maxx}]], "
+                   "{animate: false, padding: [60, 60]})")
+    _settle(page)
+    # corners of a box slightly larger than the park, in the page's pixels
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    pad = 0.003
+    nw = frame.evaluate(f"() => window.map.latLngToContainerPoint([{maxy + pad}, {minx - pad}])")
+    se = frame.evaluate(f"() => window.map.latLngToContainerPoint([{miny - pad}, {maxx + pad}])")
+    frame.locator("a.leaflet-draw-draw-rectangle").click()
+    page.mouse.move(box["x"] + nw["x"], box["y"] + nw["y"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + (nw["x"] + se["x"]) / 2, box["y"] + (nw["y"] + se["y"]) / 2,
+                    steps=5)
+    page.mouse.move(box["x"] + se["x"], box["y"] + se["y"], steps=5)
+    page.mouse.up()
+    listed = page.locator("ul.lh-drawn-features li[data-feature='park.xitaihu']")
+    listed.wait_for()
+    assert listed.inner_text() == "西太湖科技产业园"  # wholly inside: no "(部分在内)"
+    # every clause that mentions the park is listed under the drawing
+    body = page.get_by_test_id("stMain").inner_text()
+    for did in CAT.links.directives_of("park.xitaihu"):
+        d = CAT.meeting.get(did)
+        assert f"{theme_label(d.theme, LANG)} · {d.label(LANG)}" in body, did
+    # the measure of the drawn area is shown (km²), and it is roughly the box's
+    assert re.search(r"面积 [\d.]+ km²", body)
+    assert page.offline.external == []
+
+
+def test_reloading_the_url_after_changing_filters_gives_the_same_view(page, server):
+    frame = _open(page, server, "/?basemap=none")
+    # change a filter in the sidebar: the theme 生态
+    page.get_by_test_id("stSidebar").locator(".st-key-f_themes").click()
+    page.get_by_role("option", name=theme_label("生態", LANG)).click()
+    page.keyboard.press("Escape")
+    _settle(page)
+    page.wait_for_function("() => location.search.includes('theme=ecology')")
+    frame = map_frame(page)
+    # pan and zoom the map by hand: the URL follows (after the fit the filter caused)
+    frame.evaluate("() => window.map.setView([31.70, 119.83], 13, {animate: false})")
+    page.wait_for_function("() => location.search.includes('z=13')")
+    _settle(page)
+    before_ids = frame.evaluate(_DRAWN_IDS)
+    query = _query(page)
+    assert query["theme"] == "ecology" and query["z"] == "13"
+    assert abs(float(query["lat"]) - 31.70) < 1e-3 and abs(float(query["lon"]) - 119.83) < 1e-3
+
+    page.reload()
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.wait_for_function("() => window.map && window.map.getZoom() === 13")
+    centre = frame.evaluate("() => window.map.getCenter()")
+    assert abs(centre["lat"] - 31.70) < 1e-3 and abs(centre["lng"] - 119.83) < 1e-3
+    assert frame.evaluate(_DRAWN_IDS) == before_ids
+    chips = page.get_by_test_id("stSidebar").locator(".st-key-f_themes").inner_text()
+    assert theme_label("生態", LANG) in chips
+    assert _query(page)["theme"] == "ecology"
+
+
+def test_attribute_table_download_holds_exactly_the_visible_features(page, server):
+    frame = _open(page, server, "/?basemap=none&theme=innovate&hide=stations")
+    _settle(page)
+    on_map = frame.evaluate(_DRAWN_IDS)
+    assert on_map and not any(f.startswith("station.") for f in on_map)
+    with page.expect_download() as info:
+        page.locator(".st-key-table_dl_geojson button").click()
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    ids = sorted(f["properties"]["feature_id"] for f in data["features"])
+    assert ids == on_map
+
+
+def test_gaode_basemap_shows_the_gcj02_badge_and_shifts_the_overlays(page, server):
+    frame = _open(page, server, "/?basemap=none")
+    badge = frame.locator(".lh-datum")
+    badge.wait_for()
+    assert badge.get_attribute("data-datum") == "wgs84"
+    hub = "() => { for (const l of Object.values(window.map._layers)) { const p = l.feature " \
+          "&& l.feature.properties; if (p && p.feature_id === 'hub.changzhou_south' && " \
+          "l.getLatLng) return l.getLatLng(); } return null; }"
+    wgs = frame.evaluate(hub)
+    page.goto(server + "/?basemap=gaode")
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.locator(".lh-datum[data-datum='gcj02']").wait_for()
+    assert "GCJ-02" in frame.locator(".lh-datum").inner_text()
+    gcj = frame.evaluate(hub)
+    assert 0.003 < gcj["lng"] - wgs["lng"] < 0.008  # east
+    assert -0.004 < gcj["lat"] - wgs["lat"] < 0  # and a little south
+    assert page.offline.external and all("autonavi.com" in u for u in page.offline.external)
