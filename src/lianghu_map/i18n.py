@@ -423,6 +423,7 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "stats.by_theme": ("按主题", "By theme"),
     "stats.by_directive": ("按部署条目", "By directive"),
     "stats.col.label": ("主题", "Theme"),
+    "stats.col.directive": ("部署条目", "Directive"),
     "stats.col.theme": ("主题", "Theme"),
     "stats.col.directives": ("条目数", "Clauses"),
     "stats.col.features": ("要素数", "Features"),

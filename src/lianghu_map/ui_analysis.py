@@ -12,6 +12,7 @@ import shapely
 import streamlit as st
 
 from .analysis import (
+    AREA_EXCLUDED_LAYERS,
     AnalysisError,
     catchment,
     directive_statistics,
@@ -28,7 +29,7 @@ from .errors import LianghuError
 from .export import export_layer, export_name, mime_type
 from .framecache import per_frame
 from .i18n import t
-from .layers import LAYERS, display_names
+from .layers import display_names
 from .mapview import CENTER, ZOOM, catchment_group
 from .panels import clause_html, theme_label
 from .selection import MapSelection
@@ -46,8 +47,6 @@ __all__ = [
     "statistics_pane",
     "view_problems",
 ]
-
-_BASE_LAYERS = tuple(spec.id for spec in LAYERS if spec.base)
 
 
 def feature_label(features, feature_id: str, lang: str) -> str:
@@ -92,9 +91,11 @@ def reported_view(out: dict | None, basemap: str,
 
 
 def _catchment(cat: Catalog, centre_id: str):
+    """Rings around ``centre_id``; the district and zone outlines are left out (they hold the
+    centre: always "0 km"), the lakes are kept."""
     return per_frame(cat.features, ("catchment", centre_id), lambda: catchment(
         cat.features, centre_id, exclude=cat.features.index[
-            cat.features["layer_id"].isin(_BASE_LAYERS)]))
+            cat.features["layer_id"].isin(AREA_EXCLUDED_LAYERS)]))
 
 
 def catchment_layer(cat: Catalog, centre_id: str | None, lang: str, datum: str) -> list:
@@ -172,7 +173,9 @@ def statistics_pane(cat: Catalog, visible_layers: tuple[str, ...], lang: str) ->
     st.markdown(f"**{t('stats.by_directive', lang)}**")
     by_directive = directive_statistics(feats, cat.links, cat.meeting, lang, only=only)
     by_directive["theme"] = [theme_label(k, lang) for k in by_directive["theme"]]
-    st.dataframe(_stat_columns(by_directive.drop(columns=["directive_id"]), lang),
+    by_directive = by_directive.drop(columns=["directive_id"]).rename(
+        columns={"label": "directive"})
+    st.dataframe(_stat_columns(by_directive, lang),
                  width="stretch", hide_index=True)
 
 

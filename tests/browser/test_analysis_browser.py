@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from browser_helpers import map_frame, wait_for_app
+from browser_helpers import fill_and_commit, map_frame, wait_for_app
 
 from lianghu_map.catalog import load_catalog
+from lianghu_map.i18n import zh
 from lianghu_map.panels import theme_label
 
 CAT = load_catalog()
@@ -135,3 +136,27 @@ def test_gaode_basemap_shows_the_gcj02_badge_and_shifts_the_overlays(page, serve
     assert 0.003 < gcj["lng"] - wgs["lng"] < 0.008  # east
     assert -0.004 < gcj["lat"] - wgs["lat"] < 0  # and a little south
     assert page.offline.external and all("autonavi.com" in u for u in page.offline.external)
+
+
+def test_selecting_a_table_row_highlights_the_feature(page, server):
+    _open(page, server, "/?basemap=none")
+    fill_and_commit(page, "table_filter", "科教城")  # the table's own filter: 科教城 rows only
+    grid = page.locator(".st-key-attr_table [data-testid='stDataFrameResizable']")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # the first data row's selection marker: left edge, one header row (35 px) down
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)
+    _settle(page)
+    frame = map_frame(page)
+    selected = frame.evaluate("""() => {
+      for (const l of Object.values(window.map._layers)) {
+        const p = l.feature && l.feature.properties;
+        if (p && p.state === 'selected') return p.feature_id;
+      }
+      return null; }""")
+    wanted = {f for f in CAT.features.index if "科教城" in CAT.features.at[f, "name_zh"]}
+    assert selected in wanted
+    # the side panel shows it, and the selection is in the URL
+    name = zh(CAT.features.at[selected, "name_zh"], LANG)
+    page.get_by_test_id("stMain").get_by_text(name, exact=True).first.wait_for()
+    page.wait_for_function(f"() => location.search.includes('sel={selected}')")
