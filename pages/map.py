@@ -65,7 +65,7 @@ problems = restore_view(basemaps=BASEMAPS, themes=theme_keys, directives=directi
 def _clear_filters() -> None:
     for key in ("f_themes", "f_statuses"):
         st.session_state[key] = []
-    st.session_state["f_directive"] = None
+    st.session_state["f_directive"] = ""
     st.session_state["f_name"] = ""
 
 
@@ -85,23 +85,26 @@ with st.sidebar:
         t("filter.theme", lang), theme_keys, key="f_themes",
         format_func=lambda th: theme_label(th, lang), placeholder=t("filter.any", lang),
     )
-    choices = [None, *(d.id for d in meeting.directives if not themes or d.theme in themes)]
+    # "" (not None) is "every clause": a None value would show as an empty placeholder
+    choices = ["", *(d.id for d in meeting.directives if not themes or d.theme in themes)]
     if st.session_state.get("f_directive") not in choices:
-        st.session_state["f_directive"] = None
+        st.session_state["f_directive"] = ""
     directive = st.selectbox(
         t("filter.directive", lang), choices, key="f_directive",
-        format_func=lambda i: t("filter.directive.none", lang) if i is None
+        format_func=lambda i: t("filter.directive.none", lang) if not i
         else f"{theme_label(meeting.get(i).theme, lang)} · {meeting.get(i).label(lang)}",
-    )
+    ) or None
     statuses = st.multiselect(t("filter.status", lang), STATUS_KEYS, key="f_statuses",
                               format_func=lambda s: status_label(s, lang),
                               placeholder=t("filter.any", lang))
     name = st.text_input(t("filter.name", lang), key="f_name", help=t("filter.name.help", lang))
     st.button(t("filter.clear", lang), on_click=_clear_filters)
-    ring = st.selectbox(t("rings.centre", lang), [None, *centres], key="ring_centre",
-                        format_func=lambda f: t("rings.off", lang) if f is None
+    if st.session_state.get("ring_centre") not in ("", *centres):
+        st.session_state["ring_centre"] = ""
+    ring = st.selectbox(t("rings.centre", lang), ["", *centres], key="ring_centre",
+                        format_func=lambda f: t("rings.off", lang) if not f
                         else feature_label(features, f, lang),
-                        help=t("rings.help", lang))
+                        help=t("rings.help", lang)) or None
     with st.expander(t("download.layer", lang)):
         dl = st.selectbox(t("layers.label", lang), [spec.id for spec in cat.layers],
                           key="dl_layer", format_func=lambda i: cat.layer(i).label(lang))
@@ -136,7 +139,7 @@ with col_map:
         show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
     rings = catchment_layer(cat, ring, lang, datum)
     out = st_folium(
-        base_map(basemap, canvas=needs_canvas(features), draw=True),
+        base_map(basemap, canvas=needs_canvas(features), draw=lang),
         feature_group_to_add=[*rings, *feature_groups(
             features, selection, lang, selected, cat.layers, datum=datum,
             badge=t(f"datum.badge.{datum}", lang))],

@@ -252,7 +252,7 @@ def test_gaode_and_osm_maps_draw_their_tiles():
 
 
 def test_draw_tool_uses_local_assets_only():
-    html = mapview.base_map("osm", draw=True).get_root().render()
+    html = mapview.base_map("osm", draw="en").get_root().render()
     assert DRAW_JS == "/app/static/vendor/leaflet-draw/leaflet.draw.js"
     assert DRAW_JS in html and DRAW_CSS in html
     assert "L.Control.Draw" in html

@@ -244,3 +244,11 @@ def test_round_trip_property(state):
     query = view_query(state)
     assert all(isinstance(v, str) and v for v in query.values())
     assert parse(query) == (state, [])
+
+
+@pytest.mark.parametrize(("param", "value"), [("z", "1_2"), ("z", "١٢"), ("lat", "3_1.5"),
+                                              ("lat", "1e1"), ("lon", " 119.8 x")])
+def test_only_plain_decimals_are_read(param, value):
+    params = {"lat": "31.7", "lon": "119.8", "z": "12", param: value}
+    _, problems = parse_view(params, **VOCABULARY)
+    assert ViewProblem(param, value.strip()) in problems

@@ -8,6 +8,8 @@ shows it with Streamlit's sortable table and downloads exactly its rows.
 
 from __future__ import annotations
 
+import unicodedata
+
 import geopandas as gpd
 import pandas as pd
 
@@ -85,10 +87,15 @@ def _memo(fn):
 def filter_table(table: pd.DataFrame, query: str) -> pd.DataFrame:
     """Rows of ``table`` with ``query`` in some column or the feature id (case-, width- and
     script-insensitive: 简/繁 match each other)."""
-    q = normalise(query.strip())
+    q = _fold(query.strip())
     if not q:
         return table
     text = table.index.to_series().astype(str)
     for column in table.columns:
-        text = text + "\n" + table[column].fillna("").astype(str)
-    return table[text.map(normalise).str.contains(q, regex=False)]
+        text = text + "\n" + table[column].astype(object).fillna("").astype(str)
+    return table[text.map(_fold).str.contains(q, regex=False)]
+
+
+def _fold(text: str) -> str:
+    """简体, lower case, full-width forms folded (／ → /, ｈ → h)."""
+    return normalise(unicodedata.normalize("NFKC", text))

@@ -66,10 +66,14 @@ def parse_drawings(drawings: Iterable[Mapping] | None, basemap: str) -> Drawn:
     (a self-crossing polygon is repaired) or huge raises :class:`DrawingError` naming it."""
     areas, lines = [], []
     for n, feature in enumerate(drawings or (), start=1):
+        raw = feature.get("geometry") if isinstance(feature, Mapping) else None
+        if not isinstance(raw, Mapping):
+            raise DrawingError(detail="no geometry", n=n)
         try:
-            geom = shape(feature.get("geometry") or {})
+            geom = shape(raw)
         except Exception as err:  # shapely raises several types for bad GeoJSON
-            raise DrawingError(detail=str(err) or type(err).__name__, n=n) from None
+            detail = " ".join(str(err).split()) or type(err).__name__
+            raise DrawingError(detail=detail, n=n) from None
         if geom.is_empty or geom.geom_type not in _AREAS + _LINES:
             continue
         if shapely.get_num_coordinates(geom) > _MAX_VERTICES:

@@ -34,7 +34,7 @@ from .compact import BIG_LAYER, BigLayer, layer_payload
 from .config import tianditu_key
 from .crs import from_wgs84
 from .framecache import per_frame as _per_frame
-from .i18n import kind_label, status_label, t
+from .i18n import kind_label, localise, status_label, t
 from .layers import (
     LAYERS,
     LayerSpec,
@@ -50,6 +50,7 @@ __all__ = [
     "BACKGROUND_CSS",
     "BASEMAPS",
     "DatumBadge",
+    "DrawLocale",
     "FitOnce",
     "RingLayer",
     "VectorLayer",
@@ -79,8 +80,9 @@ BACKGROUND_CSS = """<style>
 .lh-datum { background: rgba(255,255,255,.85); padding: 1px 6px; border-radius: 3px;
   font-size: 11px; color: #333; box-shadow: 0 0 0 1px rgba(0,0,0,.15); }
 .lh-datum[data-datum="gcj02"] { color: #8a3b00; }
-.leaflet-tooltip.lh-ring-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none;
-  color: #c92a2a; font-size: 11px; padding: 0 4px; }
+.lh-ring-label span { position: absolute; transform: translate(-50%, -110%); white-space: nowrap;
+  background: rgba(255,255,255,.8); color: #c92a2a; font-size: 11px; padding: 0 4px;
+  border-radius: 3px; }
 </style>"""
 
 
@@ -90,8 +92,60 @@ class _BackgroundCss(Element):
     _template = Template(BACKGROUND_CSS)
 
 
+# Leaflet.draw's texts (L.drawLocal paths) in 简体 and English; 繁體 by OpenCC.
+_DRAW_TEXTS = {
+    "draw.toolbar.buttons.polyline": ("画折线：量距离", "Draw a line: measure a distance"),
+    "draw.toolbar.buttons.polygon": ("画多边形：查询其中的要素、量面积",
+                                     "Draw a polygon: query the features inside, measure area"),
+    "draw.toolbar.buttons.rectangle": ("画矩形：查询其中的要素", "Draw a rectangle: query inside"),
+    "draw.toolbar.actions.title": ("取消绘制", "Cancel drawing"),
+    "draw.toolbar.actions.text": ("取消", "Cancel"),
+    "draw.toolbar.finish.title": ("完成绘制", "Finish drawing"),
+    "draw.toolbar.finish.text": ("完成", "Finish"),
+    "draw.toolbar.undo.title": ("删除最后一个点", "Delete the last point"),
+    "draw.toolbar.undo.text": ("撤销一点", "Undo a point"),
+    "draw.handlers.polyline.tooltip.start": ("点击开始画线", "Click to start the line"),
+    "draw.handlers.polyline.tooltip.cont": ("点击继续画线", "Click to continue the line"),
+    "draw.handlers.polyline.tooltip.end": ("点击最后一点结束", "Click the last point to finish"),
+    "draw.handlers.polygon.tooltip.start": ("点击开始画多边形", "Click to start the polygon"),
+    "draw.handlers.polygon.tooltip.cont": ("点击继续画", "Click to continue"),
+    "draw.handlers.polygon.tooltip.end": ("点击第一点闭合", "Click the first point to close"),
+    "draw.handlers.rectangle.tooltip.start": ("按住鼠标拖出矩形", "Click and drag a rectangle"),
+    "draw.handlers.simpleshape.tooltip.end": ("松开鼠标完成", "Release the mouse to finish"),
+    "edit.toolbar.buttons.remove": ("删除绘制的图形", "Delete drawn shapes"),
+    "edit.toolbar.buttons.removeDisabled": ("没有可删除的图形", "No shape to delete"),
+    "edit.toolbar.actions.save.text": ("保存", "Save"),
+    "edit.toolbar.actions.cancel.text": ("取消", "Cancel"),
+    "edit.toolbar.actions.clearAll.text": ("全部清除", "Clear all"),
+    "edit.handlers.remove.tooltip.text": ("点击图形将其删除", "Click a shape to delete it"),
+}
+
+
+class DrawLocale(MacroElement):
+    """Leaflet.draw's toolbar and hints in the UI language (before the control is made)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          for (const [path, text] of Object.entries({{ this.texts|tojson }})) {
+            const keys = path.split(".");
+            let node = L.drawLocal;
+            for (const key of keys.slice(0, -1)) node = node[key] = node[key] || {};
+            node[keys[keys.length - 1]] = text;
+          }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "DrawLocale"
+        self.texts = {path: localise(zh_hans, en, lang)
+                      for path, (zh_hans, en) in _DRAW_TEXTS.items()}
+
+
 def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = False,
-             draw: bool = False) -> folium.Map:
+             draw: str | None = None) -> folium.Map:
     """The base map: constant location/zoom; only the basemap changes its JS.
     ``keyboard=False``: arrow keys do not pan (the Present page uses them to change step).
     ``canvas=True`` (see :func:`needs_canvas`): every vector on one canvas — a big layer is drawn
@@ -105,6 +159,7 @@ def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = Fals
     for provider in providers:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(m)
     if draw:
+        m.add_child(DrawLocale(draw))
         shape = {"showArea": True, "metric": True, "shapeOptions": {"color": "#e8590c"}}
         folium.plugins.Draw(
             position="topleft", show_geometry_on_click=False,
@@ -479,9 +534,9 @@ class RingLayer(MacroElement):
                             fillOpacity: 0.04 + 0.02 * f.properties.ring}),
           }).addTo(group);
           for (const [lat, lon, text] of {{ this.labels|tojson }}) {
-            L.tooltip({permanent: true, direction: "top", className: "lh-ring-label",
-                       interactive: false})
-              .setLatLng([lat, lon]).setContent(text).addTo(group);
+            L.marker([lat, lon], {interactive: false, keyboard: false, icon: L.divIcon(
+              {className: "lh-ring-label", iconSize: null, html: "<span>" + text + "</span>"})
+            }).addTo(group);
           }
           L.circleMarker({{ this.centre|tojson }}, {radius: 4, color: "#c92a2a", weight: 2,
                          fillColor: "#fff", fillOpacity: 1, interactive: false}).addTo(group);

@@ -24,6 +24,7 @@ from .attribute_table import TABLE_COLUMNS, filter_table, visible_table
 from .basemaps import to_data, to_display
 from .catalog import Catalog
 from .config import load_settings
+from .directives import THEMES
 from .drawing import DrawingError, clauses_of, drawing_layer_file, parse_drawings, query_drawing
 from .errors import LianghuError
 from .export import export_layer, export_name, mime_type
@@ -165,8 +166,8 @@ def statistics_pane(cat: Catalog, visible_layers: tuple[str, ...], lang: str) ->
                                   default="features", key="stats_metric",
                                   format_func=lambda m: t(f"stats.col.{m}", lang))
     metric = metric or "features"
-    st.bar_chart(by_theme.set_index("label")[[metric]].rename(
-        columns={metric: t(f"stats.col.{metric}", lang)}), horizontal=True, height=260)
+    st.altair_chart(_theme_chart(by_theme, metric, t(f"stats.col.{metric}", lang)),
+                    width="stretch")
     st.markdown(f"**{t('stats.by_theme', lang)}**")
     st.dataframe(_stat_columns(by_theme.drop(columns=["theme"]), lang), width="stretch",
                  hide_index=True)
@@ -177,6 +178,21 @@ def statistics_pane(cat: Catalog, visible_layers: tuple[str, ...], lang: str) ->
         columns={"label": "directive"})
     st.dataframe(_stat_columns(by_directive, lang),
                  width="stretch", hide_index=True)
+
+
+def _theme_chart(by_theme: pd.DataFrame, metric: str, title: str):
+    """Horizontal bars per theme, in the report's order and the themes' colours."""
+    import altair as alt  # Streamlit's own dependency, bundled (no CDN)
+
+    colours = {th.key: th.color for th in THEMES}
+    data = pd.DataFrame({"label": by_theme["label"], "value": by_theme[metric],
+                         "colour": [colours.get(k, "#868e96") for k in by_theme["theme"]]})
+    return alt.Chart(data, height=34 * len(data) + 30).mark_bar().encode(
+        x=alt.X("value:Q", title=title),
+        y=alt.Y("label:N", sort=list(data["label"]), title=None),
+        color=alt.Color("colour:N", scale=None, legend=None),
+        tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("value:Q", title=title)],
+    )
 
 
 def _stat_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -45,11 +45,11 @@ def restore_view(**vocabulary) -> list[ViewProblem]:
         st.session_state["basemap"] = state.basemap
         for field, key in FILTER_KEYS.items():
             value = getattr(state, field)
-            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value or ""
         for layer_id in layers:
             st.session_state[layer_key(layer_id)] = layer_id not in state.hidden
         st.session_state["selected_feature"] = state.selected
-        st.session_state["ring_centre"] = state.ring
+        st.session_state["ring_centre"] = state.ring or ""  # "": no rings (see pages/map.py)
         st.session_state[_URL_VIEW] = (state.centre, state.zoom)
         st.session_state[_WRITTEN] = query
     for layer_id in layers:  # a layer saved since (by anyone) starts switched on

@@ -13,6 +13,7 @@ Gaode) before it lands here, and back before it reaches the map.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ VIEW_KEYS = ("basemap", "theme", "directive", "status", "q", "hide", "sel", "rin
 _ZOOM = (7, 18)  # the map's min and max zoom
 _BOX = (29.0, 34.0, 117.0, 122.5)  # lat min/max, lon min/max: around Changzhou, generously
 _MAX_QUERY = 100  # characters of a name search
+_DECIMAL = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,8})?")  # plain ASCII decimals only
 
 
 @dataclass(frozen=True)
@@ -134,10 +136,7 @@ def _view(params: Mapping[str, str], problems: list[ViewProblem]) -> dict:
     for key, lo, hi in (("lat", _BOX[0], _BOX[1]), ("lon", _BOX[2], _BOX[3])):
         if not raw[key]:
             continue
-        try:
-            value = float(raw[key])
-        except ValueError:
-            value = float("nan")
+        value = float(raw[key]) if _DECIMAL.fullmatch(raw[key]) else float("nan")
         if not lo <= value <= hi:  # NaN fails too
             problems.append(ViewProblem(key, raw[key]))
         else:
@@ -147,10 +146,7 @@ def _view(params: Mapping[str, str], problems: list[ViewProblem]) -> dict:
     elif lat_lon:  # one coordinate alone means nothing
         problems.extend(ViewProblem(k, raw[k]) for k, _ in lat_lon)
     if raw["z"]:
-        try:
-            zoom = int(raw["z"])
-        except ValueError:
-            zoom = -1
+        zoom = int(raw["z"]) if re.fullmatch(r"[0-9]{1,2}", raw["z"]) else -1
         if _ZOOM[0] <= zoom <= _ZOOM[1]:
             out["zoom"] = zoom
         else:

@@ -1,0 +1,130 @@
+"""Per-frame caching: once per live frame and key, dropped when the frame is gone."""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import weakref
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from lianghu_map import framecache
+from lianghu_map.framecache import per_frame
+
+_unique = itertools.count()
+
+
+class Frame:
+    """Any weak-referenceable object stands for a frame."""
+
+
+@pytest.fixture
+def what() -> tuple:
+    """A key of this test's own (the cache is shared by the whole process)."""
+    return ("test_framecache", next(_unique))
+
+
+def counter():
+    calls = []
+
+    def make():
+        calls.append(1)
+        return object()
+
+    return make, calls
+
+
+def test_computed_once_per_live_frame(what):
+    frame = Frame()
+    make, calls = counter()
+    first = per_frame(frame, what, make)
+    assert per_frame(frame, what, make) is first
+    assert per_frame(frame, what, make) is first
+    assert len(calls) == 1
+
+
+def test_a_different_frame_recomputes(what):
+    a, b = Frame(), Frame()
+    make, calls = counter()
+    value_a = per_frame(a, what, make)
+    value_b = per_frame(b, what, make)
+    assert value_a is not value_b and len(calls) == 2
+    assert per_frame(a, what, make) is value_a
+    assert per_frame(b, what, make) is value_b
+    assert len(calls) == 2
+
+
+def test_a_different_key_recomputes(what):
+    frame = Frame()
+    make, calls = counter()
+    one = per_frame(frame, what, make)
+    other = per_frame(frame, (*what, "other"), make)
+    assert one is not other and len(calls) == 2
+    assert per_frame(frame, what, make) is one
+
+
+def test_real_geodataframes():
+    gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)], crs=4326)
+    same = gdf  # identity, not equality, is the key
+    copy = gdf.copy()
+    make, calls = counter()
+    key = ("test_framecache", "gdf", next(_unique))
+    value = per_frame(gdf, key, make)
+    assert per_frame(same, key, make) is value and len(calls) == 1
+    assert per_frame(copy, key, make) is not value and len(calls) == 2
+
+
+def test_entry_of_a_collected_frame_is_dropped(what):
+    frame = Frame()
+    ref = weakref.ref(frame)
+    per_frame(frame, what, lambda: "value")
+    key = (id(frame), *what)
+    assert key in framecache._frame_cache
+    del frame
+    gc.collect()
+    assert ref() is None
+    # the next call (any frame) sweeps dead entries
+    survivor = Frame()
+    per_frame(survivor, (*what, "next"), lambda: "other")
+    assert key not in framecache._frame_cache
+    assert all(ref_() is not None for ref_, _ in framecache._frame_cache.values())
+    assert (id(survivor), *what, "next") in framecache._frame_cache
+
+
+def test_cached_value_does_not_keep_its_frame_alive(what):
+    frame = Frame()
+    ref = weakref.ref(frame)
+    per_frame(frame, what, lambda: [1, 2, 3])
+    del frame
+    gc.collect()
+    assert ref() is None
+
+
+def test_a_reused_id_never_returns_a_dead_frames_value(what):
+    """CPython may give a new frame the id of a dead one: the weak reference tells them
+    apart."""
+    frame = Frame()
+    dead = Frame()
+    stale = weakref.ref(dead)
+    del dead
+    gc.collect()
+    assert stale() is None
+    framecache._frame_cache[(id(frame), *what)] = (stale, "stale")
+    make, calls = counter()
+    value = per_frame(frame, what, make)
+    assert value != "stale" and len(calls) == 1
+    assert per_frame(frame, what, make) is value
+
+
+def test_a_failing_make_caches_nothing(what):
+    frame = Frame()
+
+    def boom():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        per_frame(frame, what, boom)
+    assert (id(frame), *what) not in framecache._frame_cache
+    assert per_frame(frame, what, lambda: 42) == 42
