@@ -141,8 +141,7 @@ with col_map:
     out = st_folium(
         base_map(basemap, canvas=needs_canvas(features), draw=lang),
         feature_group_to_add=[*rings, *feature_groups(
-            features, selection, lang, selected, cat.layers, datum=datum,
-            badge=t(f"datum.badge.{datum}", lang))],
+            features, selection, lang, selected, cat.layers, basemap=basemap)],
         key="map", height=620, use_container_width=True,
         center=map_centre(centre, basemap), zoom=zoom,
         returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",

@@ -87,6 +87,7 @@ show_html(f'<div class="lh-present-caption">'
           f"{step_caption_html(step, cat.meeting, cat.links, lang, len(cat.features))}</div>")
 st_folium(
     base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
-    feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers),
+    feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
+                                        basemap=basemap),
     key="present_map", height=640, use_container_width=True, returned_objects=[],
 )

@@ -29,7 +29,6 @@ from branca.element import MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from .basemaps import overlay_datum
 from .catalog import Catalog
 from .directives import THEME_BY_KEY
 from .i18n import t
@@ -266,9 +265,7 @@ def side_groups(cat: Catalog, selection: MapSelection, lang: str, basemap: str, 
                 ) -> list[folium.FeatureGroup]:
     """A side's data: the app's feature groups in the basemap's datum, with the datum badge and
     the side's label."""
-    datum = overlay_datum(basemap)
-    groups = feature_groups(cat.features, selection, lang, None, cat.layers, datum=datum,
-                            badge=t(f"datum.badge.{datum}", lang))
+    groups = feature_groups(cat.features, selection, lang, None, cat.layers, basemap=basemap)
     groups[-1].add_child(SideLabel(label))  # the badge guarantees a group
     return groups
 

@@ -29,7 +29,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import mapping
 
 from .assets import use_local_assets
-from .basemaps import BASEMAPS, BasemapUnavailable, tile_providers
+from .basemaps import BASEMAPS, BasemapUnavailable, overlay_datum, tile_providers
 from .compact import BIG_LAYER, BigLayer, layer_payload
 from .config import tianditu_key
 from .crs import from_wgs84
@@ -448,13 +448,18 @@ def feature_groups(
     inline_big: bool = False,
     datum: str = "wgs84",
     badge: str | None = None,
+    basemap: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """One FeatureGroup per layer with drawn features; states give each feature its style.
     A layer of more than ``compact.BIG_LAYER`` features is drawn from a compact payload on a
     canvas (fetched from the app's static cache, or inline with ``inline_big`` for a file that
     must work on its own).  ``datum``: the datum overlays are drawn in (the basemap's, see
     :func:`basemaps.overlay_datum`); ``badge``: the text of the map's datum badge (None: no
-    badge), shown in the map's corner and updated with the groups."""
+    badge), shown in the map's corner and updated with the groups.  ``basemap``: both from the
+    basemap the groups are drawn over (its datum, and the badge in ``lang``)."""
+    if basemap is not None:
+        datum = overlay_datum(basemap)
+        badge = t(f"datum.badge.{datum}", lang)
     features = display_frame(features, datum)
     state_of = dict.fromkeys(selection.context, "context")
     state_of.update(dict.fromkeys(selection.shown, "normal"))
