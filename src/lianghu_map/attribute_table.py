@@ -13,9 +13,10 @@ import unicodedata
 import geopandas as gpd
 import pandas as pd
 
+from .framecache import per_frame
 from .gazetteer import normalise
-from .i18n import kind_label, status_label, t
-from .layers import LayerSpec, display_names
+from .i18n import kind_label, status_label, t, zh
+from .layers import LayerSpec, order_names
 from .links import LinkTable
 from .selection import MapSelection
 
@@ -52,15 +53,25 @@ def visible_table(
     layers: tuple[LayerSpec, ...],
 ) -> pd.DataFrame:
     """One row per visible feature (index: feature id); columns :data:`TABLE_COLUMNS` keys.
-    ``measures``: area_km2 and length_km per feature id (:func:`analysis.feature_measures`)."""
+    ``measures``: area_km2 and length_km per feature id (:func:`analysis.feature_measures`).
+    Kept per frame, selection and language (shared: do not modify it)."""
+    key = ("table", lang, selection, id(links), id(measures),
+           tuple((spec.id, spec.label(lang)) for spec in layers))
+    return per_frame(features, key, lambda: _table(features, selection, links, measures, lang,
+                                                   layers))
+
+
+def _table(features, selection, links, measures, lang, layers) -> pd.DataFrame:
     ids = [f for f in table_ids(selection) if f in features.index]
     sub = features.loc[ids]
     state = dict.fromkeys(selection.context, "context")
     state.update(dict.fromkeys(selection.shown, "normal"))
     state.update(dict.fromkeys(selection.focus, "focus"))
+    drawn_label = {s: t(f"table.drawn.{s}", lang) for s in ("normal", "context", "focus")}
     labels = {spec.id: spec.label(lang) for spec in layers}
-    names = [display_names(r, lang) for r in
-             sub[["name_zh", "name_en"]].to_dict("records")] if len(sub) else []
+    to_zh = _memo(lambda n: zh(n, lang))
+    names = [order_names(to_zh(a), b, lang) for a, b in zip(sub["name_zh"], sub["name_en"],
+                                                       strict=True)]
     measured = measures.reindex(sub.index).fillna(0.0)
     table = pd.DataFrame({
         "name": [n[0] for n in names],
@@ -68,7 +79,7 @@ def visible_table(
         "layer": sub["layer_id"].map(lambda i: labels.get(i, i)),
         "kind": sub["kind"].map(_memo(lambda k: kind_label(k, lang))),
         "status": sub["status"].map(_memo(lambda s: status_label(s, lang))),
-        "drawn": [t(f"table.drawn.{state[f]}", lang) for f in sub.index],
+        "drawn": [drawn_label[state[f]] for f in sub.index],
         "clauses": [len(links.directives_of(f)) for f in sub.index],
         "area_km2": measured["area_km2"].round(3) if len(sub) else [],
         "length_km": measured["length_km"].round(3) if len(sub) else [],

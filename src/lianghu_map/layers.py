@@ -31,6 +31,7 @@ __all__ = [
     "is_indicative",
     "layer_style",
     "load_builtin_features",
+    "order_names",
     "sanitise_style",
 ]
 
@@ -165,7 +166,11 @@ def sanitise_style(value: object) -> tuple[dict, list[str]]:
 
 def display_names(row, lang: str) -> tuple[str, str]:
     """(main, other) names of a feature for ``lang``; either may stand in for a missing one."""
-    name_zh, name_en = zh(row["name_zh"], lang), row["name_en"]
+    return order_names(zh(row["name_zh"], lang), row["name_en"], lang)
+
+
+def order_names(name_zh: str, name_en: str, lang: str) -> tuple[str, str]:
+    """(main, other) of a Chinese name (already in ``lang``'s script) and an English one."""
     main, other = (name_en, name_zh) if lang == "en" else (name_zh, name_en)
     return (main or other), (other if main and other != main else "")
 

@@ -473,7 +473,8 @@ def feature_groups(
         if layer is None:
             continue
         if len(layer) > BIG_LAYER:  # drawn from a compact payload on a canvas
-            group = _big_group(layer, spec, state_of, lang, inline_big, datum)
+            group = _big_group(layer, spec, state_of, lang, inline_big, datum,
+                               (selection, selected))
             if group is not None:
                 groups.append(group)
             continue
@@ -496,9 +497,32 @@ def feature_groups(
 
 
 def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str], lang: str,
-               inline: bool, datum: str = "wgs84") -> folium.FeatureGroup | None:
+               inline: bool, datum: str = "wgs84", drawing: tuple = ()
+               ) -> folium.FeatureGroup | None:
     """A big layer's group: the payload (cached per layer version) and, per feature, an index
-    into a small table of styles (one per kind/status/basis/geometry/own style/state)."""
+    into a small table of styles (one per kind/status/basis/geometry/own style/state).  The
+    styling is kept per layer frame and ``drawing`` (what ``state_of`` was made from: the
+    selection and the selected feature), so a rerun that changes neither costs nothing."""
+    styling = _per_frame(layer, ("big_styles", spec.id, spec.version, spec.color, drawing),
+                        lambda: _big_styling(layer, spec, state_of))
+    if styling is None:
+        return None
+    index, styles, states = styling
+    group = folium.FeatureGroup(name=spec.id)
+    # a stored version never changes; anything else (an upload's preview) is known by content
+    version = (spec.version if spec.stored and spec.version else
+               hashlib.sha1(b"".join(shapely.to_wkb(layer.geometry.values))
+                            + "\n".join(layer.index).encode()).hexdigest())
+    if datum != "wgs84":  # the shifted coordinates are another payload
+        version = f"{version}@{datum}"
+    payload = layer_payload(layer, spec.id, version, lang)
+    group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
+    return group
+
+
+def _big_styling(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str]
+                 ) -> tuple[np.ndarray, list[dict], list[str]] | None:
+    """Per feature of a big layer, its index into the styles; the styles; their states."""
     state = pd.Series(layer.index.map(state_of), index=layer.index)
     if state.isna().all():
         return None
@@ -511,17 +535,7 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
     index[state.notna().to_numpy()] = codes
     styles = [feature_options(spec, kind, status, basis, gt, own_, st)
               for kind, status, basis, gt, own_, st in combos]
-    group = folium.FeatureGroup(name=spec.id)
-    # a stored version never changes; anything else (an upload's preview) is known by content
-    version = (spec.version if spec.stored and spec.version else
-               hashlib.sha1(b"".join(shapely.to_wkb(layer.geometry.values))
-                            + "\n".join(layer.index).encode()).hexdigest())
-    if datum != "wgs84":  # the shifted coordinates are another payload
-        version = f"{version}@{datum}"
-    payload = layer_payload(layer, spec.id, version, lang)
-    group.add_child(BigLayer(payload, spec.id, index, styles, [c[-1] for c in combos],
-                             inline=inline))
-    return group
+    return index, styles, [c[-1] for c in combos]
 
 
 class RingLayer(MacroElement):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from .directives import Meeting
+from .framecache import per_frame
 from .gazetteer import normalise
 from .layers import LAYERS
 from .links import LinkTable
@@ -59,7 +60,15 @@ def _name_matches(features: gpd.GeoDataFrame, query: str) -> set[str]:
 def select(
     features: gpd.GeoDataFrame, links: LinkTable, meeting: Meeting, flt: MapFilter
 ) -> MapSelection:
-    """Apply ``flt``.  Order: layers → status and name → theme → directive."""
+    """Apply ``flt``.  Order: layers → status and name → theme → directive.  Kept per frame
+    and filter (a rerun that changes neither, a click or a pan, costs nothing here)."""
+    return per_frame(features, ("select", flt, id(links), id(meeting)),
+                     lambda: _select(features, links, meeting, flt))
+
+
+def _select(
+    features: gpd.GeoDataFrame, links: LinkTable, meeting: Meeting, flt: MapFilter
+) -> MapSelection:
     in_layers = features[features["layer_id"].isin(flt.layers)]
     candidates = set(in_layers.index)
     if flt.statuses:

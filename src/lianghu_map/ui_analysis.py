@@ -226,12 +226,11 @@ def attribute_pane(cat: Catalog, selection: MapSelection, lang: str) -> None:
             st.rerun()
     elif not picked:
         st.session_state["_table_pick"] = ()
-    ids = list(rows.index)
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "geojson"), (c2, "csv")):
         col.download_button(
-            t("table.download", lang, fmt=fmt.upper(), rows=len(ids)),
-            data=lambda f=fmt: export_layer(cat.features.loc[ids], f, "visible"),
+            t("table.download", lang, fmt=fmt.upper(), rows=len(rows)),
+            data=lambda f=fmt: export_layer(cat.features.loc[rows.index], f, "visible"),
             file_name=export_name("visible", fmt), mime=mime_type(fmt),
             key=f"table_dl_{fmt}", on_click="ignore", icon=":material/download:",
             width="stretch")
