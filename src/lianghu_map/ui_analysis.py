@@ -310,6 +310,9 @@ def _save_drawing(cat: Catalog, drawn, lang: str) -> None:
                                     access)
             except (LianghuError, ValueError) as err:
                 st.error(md(err.message(lang) if isinstance(err, LianghuError) else str(err)))
-            else:
-                st.success(t("upload.saved", lang, layer=record.layer_id,
-                             version=record.current_version))
+            else:  # rerun: the new layer is in the catalogue, the sidebar and on the map
+                st.session_state["_drawing_saved"] = (record.layer_id, record.current_version)
+                st.rerun()
+        saved = st.session_state.pop("_drawing_saved", None)
+        if saved:
+            st.success(t("upload.saved", lang, layer=saved[0], version=saved[1]))

@@ -44,16 +44,13 @@ def _query(page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
-def test_drawing_a_rectangle_over_the_xitaihu_park_lists_it_and_its_clauses(page, server):
-    frame = _open(page, server, "/?basemap=none")
-    park = CAT.features.loc["park.xitaihu"].geometry
-    minx, miny, maxx, maxy = park.bounds
+def _draw_box_around(page, frame, geometry, pad=0.003):
+    """Draw a rectangle a little larger than ``geometry`` with Leaflet.draw's tool."""
+    minx, miny, maxx, maxy = geometry.bounds
     frame.evaluate(f"() => window.map.fitBounds([[{miny}, {minx}], [{maxy}, {maxx}]], "
                    "{animate: false, padding: [60, 60]})")
     _settle(page)
-    # corners of a box slightly larger than the park, in the page's pixels
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
-    pad = 0.003
     nw = frame.evaluate(f"() => window.map.latLngToContainerPoint([{maxy + pad}, {minx - pad}])")
     se = frame.evaluate(f"() => window.map.latLngToContainerPoint([{miny - pad}, {maxx + pad}])")
     frame.locator("a.leaflet-draw-draw-rectangle").click()
@@ -63,6 +60,11 @@ def test_drawing_a_rectangle_over_the_xitaihu_park_lists_it_and_its_clauses(page
                     steps=5)
     page.mouse.move(box["x"] + se["x"], box["y"] + se["y"], steps=5)
     page.mouse.up()
+
+
+def test_drawing_a_rectangle_over_the_xitaihu_park_lists_it_and_its_clauses(page, server):
+    frame = _open(page, server, "/?basemap=none")
+    _draw_box_around(page, frame, CAT.features.loc["park.xitaihu"].geometry)
     listed = page.locator("ul.lh-drawn-features li[data-feature='park.xitaihu']")
     listed.wait_for()
     assert listed.inner_text() == "西太湖科技产业园"  # wholly inside: no "(部分在内)"
@@ -160,3 +162,18 @@ def test_selecting_a_table_row_highlights_the_feature(page, server):
     name = zh(CAT.features.at[selected, "name_zh"], LANG)
     page.get_by_test_id("stMain").get_by_text(name, exact=True).first.wait_for()
     page.wait_for_function(f"() => location.search.includes('sel={selected}')")
+
+
+def test_an_analyst_saves_a_drawing_as_a_layer(page, writable_server):
+    frame = _open(page, writable_server, "/?basemap=none")
+    _draw_box_around(page, frame, CAT.features.loc["park.kejiaocheng"].geometry)
+    page.locator("ul.lh-drawn-features").wait_for()
+    page.get_by_text("将绘制保存为图层（分析人员）").click()
+    fill_and_commit(page, "draw_title", "科教城周边<b>研究范围</b>")
+    page.locator(".st-key-draw_save button").click()
+    page.get_by_text("已保存", exact=False).first.wait_for()
+    # the new layer is on everyone's map: its toggle is in the sidebar, its title as text
+    toggle = page.get_by_test_id("stSidebar").get_by_text("科教城周边<b>研究范围</b>")
+    toggle.wait_for()
+    # never rendered as HTML anywhere: no <b> element holds just the injected words
+    assert page.locator("b").filter(has_text=re.compile(r"^研究范围$")).count() == 0
