@@ -43,6 +43,7 @@ from lianghu_map.ui_analysis import (
     feature_label,
     map_centre,
     reported_view,
+    share_link,
     statistics_pane,
     view_problems,
 )
@@ -72,6 +73,11 @@ def _clear_filters() -> None:
 def _show_directive(directive_id: str) -> None:
     st.session_state["f_directive"] = directive_id
     st.session_state["f_themes"] = []
+
+
+def _set_ring(feature_id: str) -> None:
+    st.session_state["ring_centre"] = feature_id
+    st.session_state["pane"] = "rings"
 
 
 with st.sidebar:
@@ -105,6 +111,7 @@ with st.sidebar:
                         format_func=lambda f: t("rings.off", lang) if not f
                         else feature_label(features, f, lang),
                         help=t("rings.help", lang)) or None
+    share_box = st.expander(t("share.header", lang))  # filled once the URL is written
     with st.expander(t("download.layer", lang)):
         dl = st.selectbox(t("layers.label", lang), [spec.id for spec in cat.layers],
                           key="dl_layer", format_func=lambda i: cat.layer(i).label(lang))
@@ -194,6 +201,9 @@ with col_panel:
                              query_params={"d": did})
                 c2.button(t("link.show_on_map", lang), key=f"show_{did}",
                           on_click=_show_directive, args=(did,))
+        if selected in centres and selected != ring:
+            st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
+                      args=(selected,), icon=":material/radio_button_checked:")
         if st.button(t("panel.close", lang), key="close_panel"):
             st.session_state.pop("selected_feature", None)
             st.rerun()
@@ -213,3 +223,5 @@ publish_view(ViewState(
     name=name, hidden=tuple(s.id for s in cat.layers if s.id not in visible_layers),
     selected=st.session_state.get("selected_feature"), ring=ring, centre=view_centre,
     zoom=view_zoom), default_basemap=BASEMAPS[0])
+with share_box:
+    share_link(lang)

@@ -8,12 +8,13 @@ from streamlit_folium import st_folium
 from lianghu_map.agenda import build_agenda, step_selection
 from lianghu_map.catalog import load_catalog
 from lianghu_map.i18n import LANGS, t
-from lianghu_map.mapview import BASEMAPS, base_map, feature_groups, needs_canvas
+from lianghu_map.mapview import BASEMAPS, base_map, basemap_problem, feature_groups, needs_canvas
 from lianghu_map.panels import step_caption_html, theme_label
 from lianghu_map.ui import (
     current_basemap,
     current_lang,
     export_buttons,
+    md,
     page_path,
     present_chrome,
     require_app_shell,
@@ -83,6 +84,8 @@ bar[8].html(f'<button class="lh-fs" type="button">{html.escape(t("present.fullsc
             "</button>")
 bar[9].page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
 
+if (problem := basemap_problem(basemap)) is not None:  # Tianditu without a key
+    st.caption(md(problem.message(lang)))
 show_html(f'<div class="lh-present-caption">'
           f"{step_caption_html(step, cat.meeting, cat.links, lang, len(cat.features))}</div>")
 st_folium(

@@ -164,3 +164,19 @@ def test_attribute_table_rows_are_the_visible_features(app):
     narrowed = at.dataframe[0].value
     assert set(narrowed.index) == {"park.kejiaocheng"} & set(selection.drawn) | {
         f for f in selection.drawn if "科教城" in CAT.features.at[f, "name_zh"]}
+
+
+def test_the_share_link_is_the_view_written_by_this_run(app):
+    at = app.run()
+    at.multiselect(key="f_themes").set_value(["生態"]).run()
+    link = at.code[0].value
+    assert link.endswith("?theme=ecology"), link
+
+
+def test_a_selected_point_can_centre_the_rings(app):
+    at = _open(app, sel="station.wujin")
+    at.button(key="ring_here").click().run()
+    assert not at.exception
+    assert at.selectbox(key="ring_centre").value == "station.wujin"
+    assert at.query_params["ring"] == "station.wujin"
+    assert at.segmented_control(key="pane").value == "rings"

@@ -372,6 +372,11 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "view.ignored": ("链接中的以下参数无法识别，已忽略：{items}",
                      "These link parameters were not recognised and were ignored: {items}"),
     "pane.label": ("分析", "Analysis"),
+    "share.header": ("分享此视图", "Share this view"),
+    "share.help": ("打开此链接即得到同样的地图：底图、图层、筛选、选中的要素、半径圈与视野。",
+                   "Opening this link gives the same map: basemap, layers, filters, the selected "
+                   "feature, rings and the view."),
+    "rings.use_selected": ("以此为中心画服务半径圈", "Draw catchment rings around it"),
     "pane.table": ("属性表", "Attribute table"),
     "pane.rings": ("服务半径圈", "Catchment rings"),
     "pane.stats": ("统计", "Statistics"),

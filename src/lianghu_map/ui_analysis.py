@@ -45,6 +45,7 @@ __all__ = [
     "feature_label",
     "map_centre",
     "reported_view",
+    "share_link",
     "statistics_pane",
     "view_problems",
 ]
@@ -60,6 +61,17 @@ def view_problems(problems: list[ViewProblem], lang: str) -> None:
     if problems:
         items = ", ".join(f"{p.param}={p.value}" for p in problems)
         st.warning(md(t("view.ignored", lang, items=items)))
+
+
+def share_link(lang: str) -> None:
+    """The link to this view (the page's address with its current query), ready to copy."""
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(st.context.url or "")
+    query = urlencode(st.query_params.to_dict())
+    link = urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    st.caption(t("share.help", lang))
+    st.code(link, language=None, wrap_lines=True)
 
 
 # -- the view's centre: WGS84 in the URL, the basemap's datum on the map
