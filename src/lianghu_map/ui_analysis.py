@@ -5,8 +5,6 @@ the drawing panel, and the map view's datum round trip.  Logic lives in :mod:`an
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import shapely
 import streamlit as st
@@ -284,13 +282,12 @@ def _drawing_query(cat: Catalog, area, selection: MapSelection, lang: str) -> No
     if found.empty:
         st.caption(t("draw.none", lang))
         return
-    partly = f" <small>({html.escape(t('draw.partly', lang))})</small>"
-    items = "".join(
-        f"<li data-feature='{html.escape(fid)}'>"
-        f"{html.escape(feature_label(cat.features, fid, lang))}{'' if inside else partly}</li>"
-        for fid, inside in found["inside"].items())
-    show_html(f"<ul class='lh-drawn-features' style='margin:0 0 .4em 1.1em;padding:0'>"
-              f"{items}</ul>")
+    partly = t("draw.partly", lang)
+    names = {fid: md(feature_label(cat.features, fid, lang)  # pills render markdown
+                     + ("" if inside else f" ({partly})"))
+             for fid, inside in found["inside"].items()}
+    st.pills(t("draw.pick", lang), list(names), format_func=names.__getitem__,
+             key="draw_pick", on_change=_pick_drawn, label_visibility="collapsed")
     clause_ids = clauses_of(found.index, cat.links, cat.meeting)
     st.markdown(f"**{t('draw.clauses', lang, n=len(clause_ids))}**")
     for did in clause_ids:
@@ -298,6 +295,13 @@ def _drawing_query(cat: Catalog, area, selection: MapSelection, lang: str) -> No
         mentions = [lk for lk in cat.links.for_directive(did) if lk.feature_id in found.index]
         with st.expander(f"{theme_label(d.theme, lang)} · {d.label(lang)}"):
             show_html(clause_html(d, lang, mentions))
+
+
+def _pick_drawn() -> None:
+    """A feature picked in the drawing's list is selected (highlighted, its panel open)."""
+    picked = st.session_state.get("draw_pick")
+    if picked:
+        st.session_state["selected_feature"] = picked
 
 
 def _save_drawing(cat: Catalog, drawn, lang: str) -> None:

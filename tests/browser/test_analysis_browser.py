@@ -65,16 +65,20 @@ def _draw_box_around(page, frame, geometry, pad=0.003):
 def test_drawing_a_rectangle_over_the_xitaihu_park_lists_it_and_its_clauses(page, server):
     frame = _open(page, server, "/?basemap=none")
     _draw_box_around(page, frame, CAT.features.loc["park.xitaihu"].geometry)
-    listed = page.locator("ul.lh-drawn-features li[data-feature='park.xitaihu']")
-    listed.wait_for()
-    assert listed.inner_text() == "西太湖科技产业园"  # wholly inside: no "(部分在内)"
+    drawn = page.locator(".st-key-draw_pick")
+    park = drawn.get_by_role("radio", name="西太湖科技产业园", exact=True)
+    park.wait_for()  # listed, wholly inside (no "(部分在内)")
     # every clause that mentions the park is listed under the drawing
     body = page.get_by_test_id("stMain").inner_text()
     for did in CAT.links.directives_of("park.xitaihu"):
         d = CAT.meeting.get(did)
         assert f"{theme_label(d.theme, LANG)} · {d.label(LANG)}" in body, did
-    # the measure of the drawn area is shown (km²), and it is roughly the box's
+    # the measure of the drawn area is shown (km²)
     assert re.search(r"面积 [\d.]+ km²", body)
+    # a name in the list selects that feature: highlighted on the map, its panel open
+    park.click()
+    _settle(page)
+    page.wait_for_function("() => location.search.includes('sel=park.xitaihu')")
     assert page.offline.external == []
 
 
@@ -167,7 +171,7 @@ def test_selecting_a_table_row_highlights_the_feature(page, server):
 def test_an_analyst_saves_a_drawing_as_a_layer(page, writable_server):
     frame = _open(page, writable_server, "/?basemap=none")
     _draw_box_around(page, frame, CAT.features.loc["park.kejiaocheng"].geometry)
-    page.locator("ul.lh-drawn-features").wait_for()
+    page.locator(".st-key-draw_pick").wait_for()
     page.get_by_text("将绘制保存为图层（分析人员）").click()
     fill_and_commit(page, "draw_title", "科教城周边<b>研究范围</b>")
     page.locator(".st-key-draw_save button").click()
