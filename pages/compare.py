@@ -17,7 +17,7 @@ from lianghu_map.compare import (
     side_selection,
 )
 from lianghu_map.i18n import t
-from lianghu_map.mapview import basemap_problem
+from lianghu_map.mapview import BASEMAPS, basemap_problem
 from lianghu_map.ui import current_basemap, current_lang, md, require_app_shell, show_html
 
 require_app_shell()
@@ -38,9 +38,28 @@ st.info(t("compare.synced", lang), icon=":material/sync_alt:")
 
 labels = dict(compare_choices(cat, lang))
 defaults = dict(zip(SIDES, default_choices(cat), strict=True))
-for side in SIDES:  # a choice that is gone (a deleted upload) falls back to the default
-    if st.session_state.get(f"compare_{side}") not in labels:
-        st.session_state[f"compare_{side}"] = defaults[side]
+for side in SIDES:
+    key, asked = f"compare_{side}", st.query_params.get(side)
+    if asked in labels and asked != st.session_state.get(f"_url_{side}"):  # ?left=…&right=…
+        st.session_state[key] = asked
+    if st.session_state.get(key) not in labels:  # gone (a deleted upload): the default
+        st.session_state[key] = defaults[side]
+
+
+def _swap() -> None:
+    left, right = (st.session_state[f"compare_{side}"] for side in SIDES)
+    st.session_state["compare_left"], st.session_state["compare_right"] = right, left
+
+
+def _set_basemap() -> None:
+    st.session_state["basemap"] = st.session_state["compare_basemap"]
+
+
+with st.sidebar:
+    st.session_state["compare_basemap"] = basemap
+    st.radio(t("basemap.label", lang), BASEMAPS, key="compare_basemap", on_change=_set_basemap,
+             format_func=lambda b: t(f"basemap.{b}", lang))
+    st.button(t("compare.swap", lang), on_click=_swap, icon=":material/swap_horiz:")
 
 columns = dict(zip(SIDES, st.columns(2, gap="small"), strict=True))
 choices = {side: columns[side].selectbox(t(f"compare.{side}", lang), list(labels),
@@ -48,6 +67,12 @@ choices = {side: columns[side].selectbox(t(f"compare.{side}", lang), list(labels
            for side in SIDES}
 selections = dict(zip(SIDES, fit_together(*(side_selection(cat, choices[s]) for s in SIDES)),
                       strict=True))
+for side in SIDES:  # the choices live in the URL: a shared link opens the same comparison
+    st.session_state[f"_url_{side}"] = choices[side]
+    if st.query_params.get(side) != choices[side]:
+        st.query_params[side] = choices[side]
+if st.query_params.get("basemap") != basemap:
+    st.query_params["basemap"] = basemap
 
 for side in SIDES:
     sel, label = selections[side], labels[choices[side]]

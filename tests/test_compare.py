@@ -335,3 +335,19 @@ def test_an_uploaded_layer_with_a_hostile_title(tmp_path, monkeypatch):
     bodies = _html_bodies(at)
     assert "<img" not in bodies
     assert "&lt;img src=x onerror=alert(1)&gt;" in bodies  # the heading and the legend
+
+
+def test_the_comparison_lives_in_the_url_and_sides_swap(app):
+    app.query_params["left"] = "theme:創新"
+    app.query_params["right"] = "layer:parks"
+    at = app.run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.selectbox(key="compare_left").value == "theme:創新"
+    assert at.selectbox(key="compare_right").value == "layer:parks"
+    at.button[0].click().run()  # swap
+    assert at.selectbox(key="compare_left").value == "layer:parks"
+    assert at.selectbox(key="compare_right").value == "theme:創新"
+    assert at.query_params["left"] == "layer:parks" and at.query_params["right"] == "theme:創新"
+    at.radio(key="compare_basemap").set_value("gaode").run()
+    assert at.session_state["basemap"] == "gaode" and at.query_params["basemap"] == "gaode"

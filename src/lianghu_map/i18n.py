@@ -367,6 +367,7 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                               "{n} features shown; {context} base features dimmed for "
                               "reference"),
     "compare.none": ("这一项在地图上没有可显示的要素。", "Nothing of this is on the map."),
+    "compare.swap": ("左右互换", "Swap sides"),
     # -- end Compare page --
     # -- analysis on the Map page (analysis, attribute table, drawing, view) --
     "view.ignored": ("链接中的以下参数无法识别，已忽略：{items}",
