@@ -139,7 +139,7 @@ for title, why in cat.broken.items():
     st.warning(md(t("map.layer_broken", lang, title=title, why=why)))
 col_map, col_panel = st.columns([3, 1.25], gap="medium")
 
-centre, zoom = url_view()
+centre, zoom = url_view(basemap)
 with col_map:
     if directive:
         d = meeting.get(directive)
@@ -209,7 +209,7 @@ with col_panel:
             st.rerun()
 
 pane = st.segmented_control(t("pane.label", lang), ["table", "rings", "stats"], key="pane",
-                            default="table", format_func=lambda p: t(f"pane.{p}", lang))
+                            default=None, format_func=lambda p: t(f"pane.{p}", lang))
 if pane == "table":
     attribute_pane(cat, selection, lang)
 elif pane == "rings":

@@ -157,6 +157,8 @@ def test_statistics_pane_per_theme_and_directive(app):
 def test_attribute_table_rows_are_the_visible_features(app):
     at = _open(app, theme="innovate")
     assert not at.exception
+    assert not at.dataframe  # the analysis panes are closed until asked for
+    at.segmented_control(key="pane").set_value("table").run()
     table = at.dataframe[0].value
     selection = select(CAT.features, CAT.links, CAT.meeting, MapFilter(themes=("創新",)))
     assert set(table.index) == set(selection.drawn) == map_feature_ids(at)
@@ -180,3 +182,15 @@ def test_a_selected_point_can_centre_the_rings(app):
     assert at.selectbox(key="ring_centre").value == "station.wujin"
     assert at.query_params["ring"] == "station.wujin"
     assert at.segmented_control(key="pane").value == "rings"
+
+
+def test_a_long_table_sends_only_its_first_rows_to_the_browser(app, monkeypatch):
+    import lianghu_map.ui_analysis as panes
+
+    monkeypatch.setattr(panes, "TABLE_ROWS", 10)
+    at = app.run()
+    at.segmented_control(key="pane").set_value("table").run()
+    assert len(at.dataframe[0].value) == 10
+    assert any("10" in i.value and str(len(CAT.features)) in i.value for i in at.info)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(f"下载表中 {len(CAT.features)} 个要素" in label for label in labels), labels

@@ -387,6 +387,10 @@ _STRINGS: dict[str, tuple[str, ...]] = {
         "；点击表头排序，选中一行即在地图上高亮。",
                     "{rows} rows ({visible} features visible on the map); click a header to "
                     "sort, select a row to highlight it on the map."),
+    "table.truncated": ("表格只列出前 {shown} 行（共 {rows} 行），排序也只在这些行内；"
+                        "用筛选缩小范围。下载包含全部 {rows} 行。",
+                        "The grid lists the first {shown} of {rows} rows, and sorts only those; "
+                        "filter to narrow it down. The downloads hold all {rows} rows."),
     "table.download": ("下载表中 {rows} 个要素（{fmt}）", "Download the {rows} rows ({fmt})"),
     "table.col.name": ("名称", "Name"),
     "table.col.name_other": ("其他名称", "Other name"),

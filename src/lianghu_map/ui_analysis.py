@@ -15,6 +15,7 @@ from .analysis import (
     catchment,
     directive_statistics,
     feature_measures,
+    ring_centres,
     theme_statistics,
 )
 from .analysis import measure as measure_geometry
@@ -50,7 +51,12 @@ __all__ = [
 
 
 def feature_label(features, feature_id: str, lang: str) -> str:
-    """A feature's name in ``lang`` (plain text)."""
+    """A feature's name in ``lang`` (plain text); the names of a frame's point features (the
+    ring centres, listed on every run) are kept per frame and language."""
+    names = per_frame(features, ("point_names", lang), lambda: {
+        fid: display_names(features.loc[fid], lang)[0] or fid for fid in ring_centres(features)})
+    if feature_id in names:
+        return names[feature_id]
     return display_names(features.loc[feature_id], lang)[0] or feature_id
 
 
@@ -215,19 +221,25 @@ def _stat_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 # -- attribute table
 
 
+TABLE_ROWS = 5_000  # rows sent to the browser's grid (a 100,000-feature layer stays usable)
+
+
 def attribute_pane(cat: Catalog, selection: MapSelection, lang: str) -> None:
     """The visible features as a sortable table; a row click selects the feature on the map;
-    the downloads hold exactly the rows shown."""
+    the downloads hold exactly the table's rows (all of them, also past :data:`TABLE_ROWS`)."""
     table = visible_table(cat.features, selection, cat.links, feature_measures(cat.features),
                           lang, cat.layers)
     query = st.text_input(t("table.filter", lang), key="table_filter",
                           placeholder=t("table.filter.placeholder", lang))
     rows = filter_table(table, query)
     st.caption(t("table.count", lang, rows=len(rows), visible=len(table)))
-    shown = rows.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS.items()})
+    grid = rows.iloc[:TABLE_ROWS]  # the browser gets at most this many; downloads get all
+    if len(rows) > TABLE_ROWS:
+        st.info(t("table.truncated", lang, shown=TABLE_ROWS, rows=len(rows)))
+    shown = grid.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS.items()})
     event = st.dataframe(shown, key="attr_table", on_select="rerun",
                          selection_mode="single-row", width="stretch", height=320)
-    picked = [rows.index[i] for i in event.selection.rows if i < len(rows)]
+    picked = [grid.index[i] for i in event.selection.rows if i < len(grid)]
     signature = tuple(picked)
     if picked and signature != st.session_state.get("_table_pick"):
         st.session_state["_table_pick"] = signature

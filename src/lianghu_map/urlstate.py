@@ -20,6 +20,8 @@ FILTER_KEYS = {"themes": "f_themes", "directive": "f_directive", "statuses": "f_
                "name": "f_name"}
 _WRITTEN = "_view_query"  # the view query this session last applied or wrote
 _URL_VIEW = "_url_view"  # (centre, zoom) to hand to the map, from the last applied URL
+_LAST_VIEW = "_last_view"  # (centre, zoom) the map last reported (as written to the URL)
+_MAP_BASEMAP = "_map_basemap"  # the basemap the map was last drawn over
 
 
 def layer_key(layer_id: str) -> str:
@@ -57,8 +59,13 @@ def restore_view(**vocabulary) -> list[ViewProblem]:
     return problems
 
 
-def url_view() -> tuple[tuple[float, float] | None, int | None]:
-    """(centre (lat, lon) WGS84, zoom) of the last applied URL, for the map."""
+def url_view(basemap: str) -> tuple[tuple[float, float] | None, int | None]:
+    """(centre (lat, lon) WGS84, zoom) to open the map at: the last applied URL's, or, when
+    the basemap changed (the map is made anew), the view the old map last reported.  It stays
+    the same between those events: the map is told to move only then."""
+    if st.session_state.get(_MAP_BASEMAP) not in (None, basemap):
+        st.session_state[_URL_VIEW] = st.session_state.get(_LAST_VIEW, (None, None))
+    st.session_state[_MAP_BASEMAP] = basemap
     return st.session_state.get(_URL_VIEW, (None, None))
 
 
@@ -66,6 +73,7 @@ def publish_view(state: ViewState, default_basemap: str) -> None:
     """Write ``state`` into the URL if it differs from what is there (``lang`` kept)."""
     query = view_query(state, default_basemap)
     st.session_state[_WRITTEN] = query
+    st.session_state[_LAST_VIEW] = (state.centre, state.zoom)
     if query == _current_query():
         return
     keep = {k: v for k, v in st.query_params.to_dict().items() if k not in VIEW_KEYS}

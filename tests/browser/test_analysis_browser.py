@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 from browser_helpers import fill_and_commit, map_frame, wait_for_app
 
 from lianghu_map.catalog import load_catalog
+from lianghu_map.crs import wgs84_to_gcj02
 from lianghu_map.i18n import zh
 from lianghu_map.panels import theme_label
 
@@ -38,6 +40,12 @@ def _settle(page, ms=600):
     """Let st_folium's debounced report reach the server and the rerun finish."""
     page.wait_for_timeout(ms)
     wait_for_app(page)
+
+
+def _open_pane(page, name):
+    """Open one of the Map page's analysis panes (closed until asked for)."""
+    page.locator(".st-key-pane").get_by_text(name, exact=True).click()
+    _settle(page)
 
 
 def _query(page) -> dict[str, str]:
@@ -112,11 +120,35 @@ def test_reloading_the_url_after_changing_filters_gives_the_same_view(page, serv
     assert _query(page)["theme"] == "ecology"
 
 
+def test_switching_the_basemap_keeps_the_view(page, server):
+    frame = _open(page, server, "/?basemap=none")
+    frame.evaluate("() => window.map.setView([31.70, 119.83], 13, {animate: false})")
+    page.wait_for_function("() => location.search.includes('z=13')")
+    _settle(page)
+    page.get_by_test_id("stSidebar").get_by_text("高德", exact=False).click()
+    for _ in range(30):  # the map is made anew over the new basemap
+        page.wait_for_timeout(300)
+        wait_for_app(page)
+        frame = map_frame(page)
+        if frame.locator(".lh-datum[data-datum='gcj02']").count():
+            break
+    frame.wait_for_function("() => window.map && window.map.getZoom() === 13")
+    centre = frame.evaluate("() => window.map.getCenter()")
+    gcj = wgs84_to_gcj02(np.array([[119.83, 31.70]]))[0]  # drawn in GCJ-02 over Gaode
+    assert abs(centre["lng"] - gcj[0]) < 2e-4 and abs(centre["lat"] - gcj[1]) < 2e-4
+    # the URL keeps the view, in WGS84 (once the new map has reported it)
+    page.wait_for_function("() => Math.abs(new URLSearchParams(location.search).get('lat')"
+                           " - 31.70) < 2e-4")
+    query = _query(page)
+    assert abs(float(query["lat"]) - 31.70) < 2e-4 and abs(float(query["lon"]) - 119.83) < 2e-4
+
+
 def test_attribute_table_download_holds_exactly_the_visible_features(page, server):
     frame = _open(page, server, "/?basemap=none&theme=innovate&hide=stations")
     _settle(page)
     on_map = frame.evaluate(_DRAWN_IDS)
     assert on_map and not any(f.startswith("station.") for f in on_map)
+    _open_pane(page, "属性表")
     with page.expect_download() as info:
         page.locator(".st-key-table_dl_geojson button").click()
     data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
@@ -146,6 +178,7 @@ def test_gaode_basemap_shows_the_gcj02_badge_and_shifts_the_overlays(page, serve
 
 def test_selecting_a_table_row_highlights_the_feature(page, server):
     _open(page, server, "/?basemap=none")
+    _open_pane(page, "属性表")
     fill_and_commit(page, "table_filter", "科教城")  # the table's own filter: 科教城 rows only
     grid = page.locator(".st-key-attr_table [data-testid='stDataFrameResizable']")
     grid.scroll_into_view_if_needed()
