@@ -194,3 +194,17 @@ def test_a_long_table_sends_only_its_first_rows_to_the_browser(app, monkeypatch)
     assert any("10" in i.value and str(len(CAT.features)) in i.value for i in at.info)
     labels = [b.proto.label for b in at.get("download_button")]
     assert any(f"下载表中 {len(CAT.features)} 个要素" in label for label in labels), labels
+
+
+def test_coming_back_to_the_map_with_a_bare_url_restores_the_sessions_view(app):
+    at = app.run()
+    at.multiselect(key="f_themes").set_value(["生態"]).run()
+    at.checkbox(key="layer_transit").uncheck().run()
+    at.switch_page("pages/directives.py").run()
+    for key in list(at.query_params):  # a page switch in the browser drops the query
+        del at.query_params[key]
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert at.multiselect(key="f_themes").value == ["生態"]
+    assert at.checkbox(key="layer_transit").value is False
+    assert dict(at.query_params) == {"theme": "ecology", "hide": "transit"}
