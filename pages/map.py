@@ -6,7 +6,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lianghu_map.analysis import ring_centres
-from lianghu_map.basemaps import overlay_datum
 from lianghu_map.catalog import feature_attributes, layer_features, load_catalog
 from lianghu_map.i18n import STATUS_KEYS, status_label, t
 from lianghu_map.mapview import (
@@ -127,7 +126,6 @@ with st.sidebar.expander(t("export.header", lang)):
                              if subject else ""),
                    name=directive or "map", basemap=basemap)
 selected = st.session_state.get("selected_feature")
-datum = overlay_datum(basemap)
 
 st.subheader(t("app.title", lang))
 view_problems(problems, lang)
@@ -144,7 +142,7 @@ with col_map:
     if directive:
         d = meeting.get(directive)
         show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
-    rings = catchment_layer(cat, ring, lang, datum)
+    rings = catchment_layer(cat, ring, lang, basemap)
     out = st_folium(
         base_map(basemap, canvas=needs_canvas(features), draw=lang),
         feature_group_to_add=[*rings, *feature_groups(

@@ -21,18 +21,16 @@ Leaflet.Sync from a CDN).
 from __future__ import annotations
 
 import html
-import json
 
 import folium
 import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
-from jinja2.utils import htmlsafe_json_dumps
 
 from .catalog import Catalog
 from .directives import THEME_BY_KEY
 from .i18n import t
-from .mapview import base_map, feature_groups, legend_html, needs_canvas
+from .mapview import CornerLabel, base_map, feature_groups, legend_html, needs_canvas
 from .panels import theme_label
 from .selection import MapFilter, MapSelection, select
 
@@ -152,14 +150,6 @@ def fit_together(left: MapSelection, right: MapSelection
 # -- the maps
 
 
-def _js_text(text: str) -> str:
-    """A JS string literal of ``text`` that is safe in a <script> (``<``, ``>``, ``&``, ``'``
-    escaped by htmlsafe_json_dumps) and means nothing to Jinja: folium compiles each rendered
-    script as a template again, so braces from data are written as ``\\u007b`` / ``\\u007d``."""
-    return (htmlsafe_json_dumps(str(text), dumps=json.dumps)
-            .replace("{", "\\u007b").replace("}", "\\u007d"))
-
-
 class SyncViews(MacroElement):
     """Keeps this map's view (centre and zoom) and its partner's together, both ways.
 
@@ -228,29 +218,13 @@ class SyncViews(MacroElement):
         self.group = group
 
 
-class SideLabel(MacroElement):
+class SideLabel(CornerLabel):
     """What the side shows, in the map's top-right corner (so a screenshot of one map still
-    says what it is).  Made once per map, its text updated with the swapped groups; set as
-    ``textContent`` (never parsed as HTML) from an HTML- and Jinja-safe literal."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-          const map = {{ this._parent._parent.get_name() }};
-          if (!map.__lhSideLabel) {
-            const control = L.control({position: "topright"});
-            control.onAdd = () => L.DomUtil.create("div", "lh-datum lh-side-label");
-            map.__lhSideLabel = control.addTo(map);
-          }
-          map.__lhSideLabel.getContainer().textContent = {{ this.literal }};
-        })();
-        {% endmacro %}
-    """)
+    says what it is)."""
 
     def __init__(self, text: str):
-        super().__init__()
-        self._name = "SideLabel"
-        self.literal = _js_text(text)
+        super().__init__(text, slot="__lhSideLabel", position="topright",
+                         css_class="lh-datum lh-side-label")
 
 
 def compare_map(basemap: str, side: str, features: gpd.GeoDataFrame) -> folium.Map:

@@ -49,6 +49,7 @@ from .selection import MapSelection
 __all__ = [
     "BACKGROUND_CSS",
     "BASEMAPS",
+    "CornerLabel",
     "DatumBadge",
     "DrawLocale",
     "FitOnce",
@@ -61,6 +62,7 @@ __all__ = [
     "feature_collection",
     "feature_groups",
     "feature_options",
+    "js_text",
     "legend_html",
     "map_text",
     "needs_canvas",
@@ -296,31 +298,52 @@ class FitOnce(MacroElement):
         self.key = hashlib.sha1(json.dumps(bounds).encode()).hexdigest()[:12]
 
 
-class DatumBadge(MacroElement):
-    """A small label in the map's corner: the datum the overlays are drawn in.  Made once per
-    map and updated in place (it lives with the map, not with the swapped feature groups)."""
+def js_text(text: str) -> str:
+    """A JS string literal of ``text`` that is safe in a <script> (``<``, ``>``, ``&``, ``'``
+    escaped by htmlsafe_json_dumps) and means nothing to Jinja: folium compiles each rendered
+    script as a template again, so braces from data are written as ``\\u007b`` / ``\\u007d``."""
+    return (htmlsafe_json_dumps(str(text), dumps=json.dumps)
+            .replace("{", "\\u007b").replace("}", "\\u007d"))
+
+
+class CornerLabel(MacroElement):
+    """A short text in a corner of the map, made once per map (kept on the map as ``slot``)
+    and updated in place with the swapped feature groups; set as ``textContent`` (never parsed
+    as HTML), with ``data`` as ``data-*`` attributes for styling."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
           const map = {{ this._parent._parent.get_name() }};
-          if (!map.__lhDatum) {
-            const control = L.control({position: "bottomleft"});
-            control.onAdd = () => L.DomUtil.create("div", "lh-datum");
-            map.__lhDatum = control.addTo(map);
+          if (!map[{{ this.slot|tojson }}]) {
+            const control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = () => L.DomUtil.create("div", {{ this.css_class|tojson }});
+            map[{{ this.slot|tojson }}] = control.addTo(map);
           }
-          const box = map.__lhDatum.getContainer();
-          box.textContent = {{ this.text|tojson }};
-          box.dataset.datum = {{ this.datum|tojson }};
+          const box = map[{{ this.slot|tojson }}].getContainer();
+          box.textContent = {{ this.literal }};
+          {%- for key, value in this.data.items() %}
+          box.dataset.{{ key }} = {{ value|tojson }};
+          {%- endfor %}
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, text: str, datum: str):
+    def __init__(self, text: str, *, slot: str, position: str, css_class: str,
+                 data: dict[str, str] | None = None):
         super().__init__()
-        self._name = "DatumBadge"
-        self.text = text  # set as textContent: never parsed as HTML
-        self.datum = datum
+        self._name = type(self).__name__
+        self.literal = js_text(text)
+        self.slot, self.position, self.css_class = slot, position, css_class
+        self.data = data or {}  # keys are ours (identifiers), values JSON-escaped
+
+
+class DatumBadge(CornerLabel):
+    """The datum the overlays are drawn in, in the map's bottom-left corner."""
+
+    def __init__(self, text: str, datum: str):
+        super().__init__(text, slot="__lhDatum", position="bottomleft", css_class="lh-datum",
+                         data={"datum": datum})
 
 
 def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:

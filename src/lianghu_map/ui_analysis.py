@@ -20,7 +20,7 @@ from .analysis import (
 )
 from .analysis import measure as measure_geometry
 from .attribute_table import TABLE_COLUMNS, filter_table, visible_table
-from .basemaps import to_data, to_display
+from .basemaps import overlay_datum, to_data, to_display
 from .catalog import Catalog
 from .config import load_settings
 from .directives import THEMES
@@ -115,15 +115,16 @@ def _catchment(cat: Catalog, centre_id: str):
             cat.features["layer_id"].isin(AREA_EXCLUDED_LAYERS)]))
 
 
-def catchment_layer(cat: Catalog, centre_id: str | None, lang: str, datum: str) -> list:
-    """The rings' map group ([] without a centre, or when the centre cannot take rings)."""
+def catchment_layer(cat: Catalog, centre_id: str | None, lang: str, basemap: str) -> list:
+    """The rings' map group, drawn in the basemap's datum ([] without a centre, or when the
+    centre cannot take rings)."""
     if not centre_id:
         return []
     try:
         result = _catchment(cat, centre_id)
     except AnalysisError:
         return []  # catchment_pane says why
-    return [catchment_group(result.rings, result.centre, lang, datum)]
+    return [catchment_group(result.rings, result.centre, lang, overlay_datum(basemap))]
 
 
 def _pick_centre(feature_id: str) -> None:
