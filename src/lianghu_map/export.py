@@ -2,12 +2,19 @@
 
 Exports carry full coordinate precision and every attribute.  CSV is UTF-8 with a BOM so Excel
 opens Chinese text correctly; its ``wkt`` column reads back through the CSV uploader.
+
+Every CSV the app writes goes through :func:`csv_bytes`, which neutralises spreadsheet formulas
+the way OWASP recommends ("CSV injection"): a text cell (or header) that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return gets a leading ``'``, so Excel and WPS show it as text
+instead of running it.  A cell that is a plain number (``-12.5``) is left alone: a spreadsheet
+reads it as a number, never as a formula.  GeoJSON and GeoPackage downloads stay exact.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import geopandas as gpd
@@ -20,6 +27,7 @@ __all__ = [
     "INTERNAL_COLUMNS",
     "audit_export",
     "audit_table",
+    "csv_bytes",
     "export_layer",
     "export_name",
     "mime_type",
@@ -30,6 +38,29 @@ INTERNAL_COLUMNS = ("source_index", "source_id")  # added by ingest; not the ana
 _MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
          "csv": "text/csv"}
 _EXT = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv"}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """``value`` with a leading ``'`` if a spreadsheet would take it for a formula."""
+    if (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+            and not _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV for spreadsheets: UTF-8 with a BOM, formulas neutralised in every text
+    cell and header (see the module docstring)."""
+    out = frame.copy()
+    for i, dtype in enumerate(out.dtypes):  # by position: two headers may read the same
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            out.isetitem(i, out.iloc[:, i].map(neutralise_formula))
+    out.columns = [neutralise_formula(str(c)) for c in out.columns]
+    # CRLF (RFC 4180): a cell holding a lone "\r" is then quoted too; with "\n" it would not
+    # be, and a spreadsheet would start a new row (and a formula) in the middle of the cell
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def mime_type(fmt: str) -> str:
@@ -70,7 +101,7 @@ def export_layer(gdf: gpd.GeoDataFrame, fmt: str, layer_name: str = "features") 
     if fmt == "csv":
         frame = pd.DataFrame(data.drop(columns=data.geometry.name))
         frame.insert(0, "wkt", data.geometry.to_wkt(rounding_precision=-1))  # full precision
-        return frame.to_csv(index=False).encode("utf-8-sig")
+        return csv_bytes(frame)
     raise ValueError(f"unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")
 
 
@@ -92,5 +123,5 @@ def audit_export(entries, fmt: str) -> bytes:
         return "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n"
                        for e in entries).encode("utf-8")
     if fmt == "csv":
-        return audit_table(entries).to_csv(index=False).encode("utf-8-sig")
+        return csv_bytes(audit_table(entries))
     raise ValueError(f"unknown audit export format {fmt!r}")
