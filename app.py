@@ -6,7 +6,7 @@ import streamlit as st
 
 from lianghu_map.assets import ensure_static_assets
 from lianghu_map.i18n import t
-from lianghu_map.ui import PAGES, enter_app_shell, language_selector
+from lianghu_map.ui import PAGES, enter_app_shell, language_selector, show_dropped_query
 
 ICON = Path(__file__).parent / "assets" / "favicon.png"  # local: no icon fetched from a CDN
 st.set_page_config(page_title="兩湖 · Lianghu map", layout="wide", page_icon=str(ICON))
@@ -25,4 +25,6 @@ pages = [
     st.Page(PAGES["upload"][0], title=t("nav.upload", lang), icon=":material/upload_file:",
             url_path=PAGES["upload"][1]),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+show_dropped_query(lang, page.url_path)
+page.run()

@@ -32,7 +32,8 @@ last = len(agenda) - 1
 # ?step=N (1-based) opens a step directly; the step then lives in the session and the URL.
 if "present_step" not in st.session_state:
     qp = st.query_params.get("step", "1")
-    st.session_state["present_step"] = min(max(int(qp) - 1, 0), last) if qp.isdigit() else 0
+    ok = qp.isascii() and qp.isdigit() and len(qp) < 6  # not "²" (isdigit, but int() fails)
+    st.session_state["present_step"] = min(max(int(qp) - 1, 0), last) if ok else 0
 
 
 def _go(to: str) -> None:

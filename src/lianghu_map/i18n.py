@@ -370,6 +370,9 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "compare.swap": ("左右互换", "Swap sides"),
     # -- end Compare page --
     # -- analysis on the Map page (analysis, attribute table, drawing, view) --
+    "url.dropped": ("链接中的参数 {keys} 过长或含控制字符，已忽略。",
+                    "The link's parameters {keys} were too long or held control characters: "
+                    "ignored."),
     "view.ignored": ("链接中的以下参数无法识别，已忽略：{items}",
                      "These link parameters were not recognised and were ignored: {items}"),
     "pane.label": ("分析", "Analysis"),

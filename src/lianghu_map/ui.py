@@ -17,6 +17,7 @@ from .export import EXPORT_FORMATS, export_layer, export_name, mime_type
 from .i18n import DEFAULT_LANG, LANGS, t
 from .mapview import BASEMAPS
 from .selection import MapSelection
+from .viewstate import safe_query
 
 __all__ = [
     "PAGES",
@@ -48,11 +49,35 @@ PAGES = {
 
 
 _SHELL_KEY = "_lh_shell"
+_DROPPED_KEY = "_lh_dropped_query"  # query keys enter_app_shell took out of the URL
 
 
 def enter_app_shell() -> None:
-    """Called by app.py on every run: this session has the app's shell."""
+    """Called by app.py on every run: this session has the app's shell.  Query parameters no
+    page may read (see :func:`viewstate.safe_query`) are taken out of the URL before any page
+    runs; :func:`show_dropped_query` names them."""
     st.session_state[_SHELL_KEY] = True
+    _, dropped = safe_query(st.query_params.to_dict())
+    if dropped:
+        for key in dropped:
+            del st.query_params[key]
+        st.session_state[_DROPPED_KEY] = (tuple(dropped), None)
+
+
+def show_dropped_query(lang: str, page: str) -> None:
+    """Name the query parameters that were dropped (too long, control characters …), on every
+    run of the page the link opened (the map's own reruns would wipe a one-off message), until
+    another page is opened."""
+    dropped, shown_on = st.session_state.get(_DROPPED_KEY, ((), None))
+    if not dropped:
+        return
+    if shown_on not in (None, page):
+        del st.session_state[_DROPPED_KEY]
+        return
+    st.session_state[_DROPPED_KEY] = (dropped, page)
+    names = ("、" if lang != "en" else ", ").join(md(k[:32]) for k in dropped[:8])
+    names += "…" if len(dropped) > 8 else ""
+    st.warning(t("url.dropped", lang, keys=names), icon=":material/link_off:")
 
 
 def require_app_shell() -> None:

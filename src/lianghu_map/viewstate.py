@@ -19,13 +19,18 @@ from dataclasses import dataclass, field
 
 from .directives import THEMES
 
-__all__ = ["VIEW_KEYS", "ViewProblem", "ViewState", "parse_view", "view_query"]
+__all__ = ["MAX_QUERY_TOTAL", "MAX_QUERY_VALUE", "VIEW_KEYS", "ViewProblem", "ViewState",
+           "parse_view", "safe_query", "view_query"]
 
 VIEW_KEYS = ("basemap", "theme", "directive", "status", "q", "hide", "sel", "ring", "lat", "lon",
              "z")
 _ZOOM = (7, 18)  # the map's min and max zoom
 _BOX = (29.0, 34.0, 117.0, 122.5)  # lat min/max, lon min/max: around Changzhou, generously
 _MAX_QUERY = 100  # characters of a name search
+MAX_QUERY_VALUE = 4_096  # characters of one query value the app reads at all
+MAX_QUERY_TOTAL = 16_384  # characters of all query keys and values together
+_QUERY_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DECIMAL = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,8})?")  # plain ASCII decimals only
 
 
@@ -173,3 +178,26 @@ def view_query(state: ViewState, default_basemap: str = "osm") -> dict[str, str]
     if state.zoom is not None:
         out["z"] = str(state.zoom)
     return out
+
+
+def safe_query(params: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The query parameters the pages may read, and the keys dropped before any page sees them.
+
+    Dropped: a key that is not a short ASCII name, a value with a control character (NUL …), a
+    value longer than :data:`MAX_QUERY_VALUE`, and a parameter that would take the total of
+    what is kept past :data:`MAX_QUERY_TOTAL`.  What is kept is then parsed by each page
+    (unknown values are named in a warning there, see :func:`parse_view`).
+    """
+    kept: dict[str, str] = {}
+    dropped: list[str] = []
+    total = 0
+    for key, value in params.items():
+        value = str(value)
+        if (not _QUERY_KEY.fullmatch(key) or _CONTROL.search(value)
+                or len(value) > MAX_QUERY_VALUE
+                or total + len(key) + len(value) > MAX_QUERY_TOTAL):
+            dropped.append(key)
+        else:
+            kept[key] = value
+            total += len(key) + len(value)
+    return kept, dropped
