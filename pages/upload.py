@@ -140,8 +140,10 @@ if allowed:
                 st.caption(t("upload.preview.capped", lang, n=len(preview), total=len(res.gdf)))
             sel = MapSelection(tuple(preview.index), (), (), tuple(preview.index))
             st_folium(base_map(current_basemap(), canvas=needs_canvas(preview)),
+                      # inline: a draft's payload never goes to the public static/cache
                       feature_group_to_add=feature_groups(preview, sel, lang, layers=(spec,),
-                                                          basemap=current_basemap()),
+                                                          basemap=current_basemap(),
+                                                          inline_big=True),
                       key=f"{key}_map", height=360, use_container_width=True,
                       returned_objects=[])
             st.dataframe(attribute_table(res.gdf), height=220, key=f"{key}_table")

@@ -185,10 +185,12 @@ def _tip_lines(layer: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[str]
     return tips, lines, [index[m] for m in meta_of]
 
 
-def layer_payload(layer: gpd.GeoDataFrame, layer_id: str, version: int | str, lang: str
-                  ) -> LayerPayload:
+def layer_payload(layer: gpd.GeoDataFrame, layer_id: str, version: int | str, lang: str,
+                  *, publish: bool = True) -> LayerPayload:
     """The payload of one big layer (canonical features, index = feature id), cached per layer
-    version and language, and written to ``static/cache`` for the browser to fetch."""
+    version and language, and written to ``static/cache`` for the browser to fetch.  With
+    ``publish=False`` (an unsaved upload's preview, a file that carries its data inline) it is
+    never written there: ``static/`` is public, and a draft is nobody's to fetch."""
 
     def make() -> LayerPayload:
         geometry = _cached(_geometry, (layer_id, version, len(layer)),
@@ -201,12 +203,11 @@ def layer_payload(layer: gpd.GeoDataFrame, layer_id: str, version: int | str, la
             doc["m"] = meta_index
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
-        payload = LayerPayload(key, text, tuple(layer.index))
-        _write_static(payload)
-        return payload
+        return LayerPayload(key, text, tuple(layer.index))
 
     payload = _cached(_payloads, (layer_id, version, lang, len(layer)), make)
-    _write_static(payload)  # a stat when the file is there (pruning may have removed it)
+    if publish:
+        _write_static(payload)  # a stat when the file is there (pruning may have removed it)
     return payload
 
 

@@ -538,7 +538,7 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
                             + "\n".join(layer.index).encode()).hexdigest())
     if datum != "wgs84":  # the shifted coordinates are another payload
         version = f"{version}@{datum}"
-    payload = layer_payload(layer, spec.id, version, lang)
+    payload = layer_payload(layer, spec.id, version, lang, publish=not inline)
     group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
     return group
 
