@@ -35,6 +35,7 @@ def map_layers(script: str) -> list[tuple[list[dict], dict]]:
     out = []
     for chunk in script.split("const styles = ")[1:]:
         styles, _ = decoder.raw_decode(chunk)
-        start = chunk.index("L.geoJSON(") + len("L.geoJSON(")
+        marker = "const data = " if "const data = " in chunk else "L.geoJSON("
+        start = chunk.index(marker) + len(marker)
         out.append((styles, decoder.raw_decode(chunk[start:])[0]))
     return out

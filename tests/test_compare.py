@@ -216,7 +216,8 @@ def test_a_hostile_layer_title_is_escaped_everywhere(title):
     assert "pwned" not in html  # not evaluated by Jinja on the server
     label = choice_label(cat, f"layer:{spec.id}", "en")
     assert label.endswith(title)
-    literal = (json.dumps(label).replace("<", "\\u003c").replace(">", "\\u003e")
+    literal = (json.dumps(label).replace('\\"', "\\u0022")
+               .replace("<", "\\u003c").replace(">", "\\u003e")
                .replace("{", "\\u007b").replace("}", "\\u007d"))
     assert literal in html  # the label reaches the map, as inert text
     # the page's heading and legend

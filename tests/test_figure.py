@@ -116,7 +116,8 @@ def test_legend_lists_only_what_is_drawn():
     sel = MapSelection(("station.wujin", "hub.changzhou_south"), ())
     groups = fg.legend_groups(CAT.features, sel.drawn, "en")
     assert [g.layer_id for g in groups] == ["stations"]
-    assert [r.label for r in groups[0].rows] == ["station · existing", "transport hub · planned"]
+    # the same rows, in the same order, as the live legend (mapview.legend_rows)
+    assert [r.label for r in groups[0].rows] == ["transport hub · planned", "station · existing"]
     assert groups[0].title == "Hub & stations"
 
 

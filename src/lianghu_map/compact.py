@@ -19,7 +19,7 @@ feature's drawing state, the styles — is a few bytes per feature in the map's 
 bound to the group and a click reaches streamlit-folium through the group (``e.layer.feature``
 carries the feature id), so tooltips and click → clauses work as for small layers.
 
-Only the app's own escaped strings reach HTML: names go through :func:`mapview.map_text`.
+Only the app's own escaped strings reach HTML: names go through :func:`escape.map_text`.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from .escape import map_text
 from .i18n import kind_label, status_label, t, zh
 
 __all__ = [
@@ -162,7 +163,6 @@ def _tip_lines(layer: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[str]
     """Per feature: the escaped name line(s); the distinct kind · status lines and each
     feature's index into them."""
     from .layers import is_indicative
-    from .mapview import map_text
 
     name_zh = layer["name_zh"].fillna("").astype(str)
     if lang != "en":

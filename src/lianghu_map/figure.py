@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,10 +43,12 @@ from shapely.geometry.polygon import orient
 
 from .crs import METRIC_CRS
 from .fonts import cjk_font_path, printable
-from .i18n import kind_label, status_label, t
-from .layers import LAYERS, LayerSpec, Style, display_names, layer_style
-from .mapview import feature_options
+from .i18n import t
+from .layers import LAYER_BY_ID, LAYERS, LayerSpec, Style, display_names
+from .mapview import feature_options, legend_rows
 from .selection import MapSelection
+from .style import label_rule
+from .style import label_text as style_label_text
 
 __all__ = [
     "BACKGROUND",
@@ -126,27 +127,13 @@ class LegendGroup:
 
 def legend_groups(features: gpd.GeoDataFrame, drawn: Iterable[str], lang: str,
                   layers: tuple[LayerSpec, ...] = LAYERS) -> list[LegendGroup]:
-    """Per drawn layer, each kind/status drawn with its style — what
-    :func:`lianghu_map.mapview.legend_html` lists, in the same order."""
-    ids = [f for f in dict.fromkeys(drawn) if f in features.index]
-    sub = features.loc[ids]
-    records = list(zip(sub["layer_id"], sub["kind"], sub["status"], sub.geom_type, strict=True))
-    groups = []
-    for spec in layers:
-        combos = [(kind, status, gt) for lid, kind, status, gt in records if lid == spec.id]
-        if not combos:
-            continue
-        combos.sort(key=lambda c: "Point" in c[2])  # stable: areas and lines first, as on screen
-        first: dict[tuple[str, str], str] = {}
-        for kind, status, gt in combos:
-            first.setdefault((kind, status), gt)
-        rows = tuple(
-            LegendRow(f"{kind_label(kind, lang)} · {status_label(status, lang)}",
-                      layer_style(spec, kind, status, geom_type=gt), gt)
-            for (kind, status), gt in first.items()
-        )
-        groups.append(LegendGroup(spec.id, spec.label(lang), rows))
-    return groups
+    """Per drawn layer, its rows — the same rows, labels and styles as the live legend
+    (:func:`lianghu_map.mapview.legend_rows`), in the same order."""
+    ids = tuple(f for f in dict.fromkeys(drawn) if f in features.index)
+    return [LegendGroup(spec.id, spec.label(lang),
+                        tuple(LegendRow(e.label(lang), e.style(spec), e.geom_type)
+                              for e in entries))
+            for spec, entries in legend_rows(features, ids, layers)]
 
 
 # -- scale bar and north arrow --------------------------------------------------------------------
@@ -305,6 +292,8 @@ class _Look:
     fill: tuple | str
     dash: tuple | str
     size: float  # marker diameter, points
+    hatch: tuple | None = None  # hatched areas: the hatch colour (the fill is then clear)
+    band: tuple | None = None  # schematic lines: (colour, width in points) of the pale band
 
     @staticmethod
     def of(opts: dict, k: float) -> _Look:
@@ -312,8 +301,13 @@ class _Look:
         stroke = to_rgba(opts["color"], float(opts.get("opacity", 1.0)))
         fill = (to_rgba(opts.get("fillColor") or opts["color"], float(opts.get("fillOpacity", 0)))
                 if opts.get("fill") else "none")
+        hatch = None
+        if opts.get("hatch") and fill != "none":
+            hatch, fill = (*fill[:3], min(fill[3] + 0.3, 1.0)), (1, 1, 1, 0)
+        band = ((to_rgba(opts["color"], float(opts.get("bandOpacity", 0.2))),
+                 float(opts["band"]) * k) if opts.get("band") else None)
         return _Look(stroke, lw, fill, _dash(opts.get("dashArray"), lw, k),
-                     2 * float(opts.get("radius", 6)) * k)
+                     2 * float(opts.get("radius", 6)) * k, hatch, band)
 
 
 def _polygon_path(poly) -> MplPath:
@@ -466,11 +460,19 @@ def _draw_part(ax: Axes, items: list[tuple], spec: LayerSpec, state: str, k: flo
         points.setdefault(look, []).extend(g_points)
     for look, items in polys.items():
         if items:
-            ax.add_collection(PatchCollection(
+            patches = PatchCollection(
                 [PathPatch(_polygon_path(p)) for p in items], facecolors=[look.fill],
                 edgecolors=[look.stroke], linewidths=look.lw, linestyles=[look.dash],
-                joinstyle="round", capstyle="round", zorder=z))
+                joinstyle="round", capstyle="round", zorder=z)
+            if look.hatch is not None:  # as on the live map: diagonal lines in the fill colour
+                patches.set_hatch("////")
+                patches.set_hatchcolor([look.hatch])
+            ax.add_collection(patches)
     for look, items in lines.items():
+        if items and look.band is not None:  # a schematic line's pale band, under it
+            ax.add_collection(LineCollection(
+                [np.asarray(ln.coords)[:, :2] for ln in items], colors=[look.band[0]],
+                linewidths=look.band[1], capstyle="round", joinstyle="round", zorder=z - 0.5))
         if items:
             ax.add_collection(LineCollection(
                 [np.asarray(ln.coords)[:, :2] for ln in items], colors=[look.stroke],
@@ -489,25 +491,17 @@ def _draw_part(ax: Axes, items: list[tuple], spec: LayerSpec, state: str, k: flo
 
 # -- labels -------------------------------------------------------------------------------------
 
-_LABEL_RANK = {"hub": 0, "station": 1, "park": 2, "heritage": 2, "resort": 2, "town_centre": 2,
-               "pocket_park": 3, "zone": 4, "water": 5, "wetland": 5, "district": 8}
 _MAX_LABELS = 60  # candidates tried, by priority (a big uploaded layer stays fast)
 # Where a point's label may go: direction from the marker's centre, and the text's anchor.
 _POINT_OFFSETS = [(1, 0, "left", "center"), (-1, 0, "right", "center"),
                   (0, 1, "center", "bottom"), (0, -1, "center", "top"),
                   (0.72, 0.72, "left", "bottom"), (0.72, -0.72, "left", "top"),
                   (-0.72, 0.72, "right", "bottom"), (-0.72, -0.72, "right", "top")]
-_PAREN = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 
 
 def label_text(row, lang: str) -> str:
-    """A feature's map label: its main name in ``lang``, a trailing parenthesis dropped, cut to
-    about 16 CJK or 30 Latin characters."""
-    name = printable(display_names(row, lang)[0]).strip()
-    short = _PAREN.sub("", name).strip()
-    name = short or name
-    wide = sum(1 for ch in name if ord(ch) > 0x2E80)
-    return printable(name, max_len=16 if wide > len(name) / 2 else 30)
+    """A feature's map label — the live map's (:func:`style.label_text`), in printable glyphs."""
+    return printable(style_label_text(printable(display_names(row, lang)[0])))
 
 
 def _label_candidates(dm: DrawnMap, lang: str) -> list[tuple[float, str, str, list, bool]]:
@@ -522,7 +516,10 @@ def _label_candidates(dm: DrawnMap, lang: str) -> list[tuple[float, str, str, li
         if not text:
             continue
         state = dm.state_of[fid]
-        rank = {"focus": 0, "normal": 10, "context": 20}[state] + _LABEL_RANK.get(row["kind"], 6)
+        # the live map's order (style.label_rule): hub > parks > stations > lakes > lines > …
+        uploaded = row["layer_id"] not in LAYER_BY_ID
+        rank = ({"focus": 0, "normal": 10, "context": 20}[state]
+                + label_rule(row["kind"], uploaded=uploaded).priority)
         gt = geom.geom_type
         if gt.endswith("Point"):
             _, _, pts = _parts(geom)
@@ -533,14 +530,13 @@ def _label_candidates(dm: DrawnMap, lang: str) -> list[tuple[float, str, str, li
             lns.sort(key=lambda ln: -ln.length)
             anchors = [(p.x, p.y) for ln in lns[:1]
                        for p in (ln.interpolate(f, normalized=True) for f in (0.5, 0.3, 0.7))]
-            out.append((rank + 0.5, text, state, anchors, False))
+            out.append((rank + 0.01, text, state, anchors, False))
         else:
             inside = geom.intersection(view)
             if inside.is_empty:
                 continue
             p = inside.representative_point()
-            out.append((rank + (0.8 if row["kind"] != "water" else 0.2), text, state,
-                        [(p.x, p.y)], False))
+            out.append((rank, text, state, [(p.x, p.y)], False))
     out.sort(key=lambda c: c[0])
     return out
 
@@ -697,21 +693,31 @@ def _swatch(ax: Axes, row: LegendRow, x: float, y: float, w: float, size: float,
     style = row.style
     lw = min(max(style.weight * k, 1.6), size * 0.42)
     dash = _dash(style.dash, lw, k)
-    if row.geom_type.endswith("Point"):
+    if row.geom_type.endswith("Point"):  # filled, half-filled or a ring, as on the map
         r = min(style.radius * k, size * 0.55)
         ax.scatter([x + w / 2], [y], s=(2 * r) ** 2,
-                   facecolors=[to_rgba(style.fill or "#ffffff", max(style.fill_opacity, 0.5))],
-                   edgecolors=[style.color], linewidths=max(style.weight * k, 1.2), zorder=3)
+                   facecolors=[to_rgba(style.fill or "#ffffff", style.fill_opacity
+                                       if style.fill else 0.0)],
+                   edgecolors=[style.color], linewidths=max(style.weight * k, 1.2),
+                   linestyles=[dash], zorder=3)
     elif row.geom_type.endswith("LineString"):
+        if style.band:
+            ax.add_line(Line2D([x, x + w], [y, y], color=to_rgba(style.color, 0.2),
+                               linewidth=min(style.band * k, size * 0.8),
+                               solid_capstyle="butt"))
         ax.add_line(Line2D([x, x + w], [y, y], color=style.color, linewidth=lw, linestyle=dash,
                            solid_capstyle="butt", dash_capstyle="butt"))
     else:
         h = size * 0.85
-        ax.add_patch(Rectangle((x, y - h / 2), w, h,
-                               facecolor=to_rgba(style.fill or "white",
-                                                 0.5 + min(style.fill_opacity, 0.5)
-                                                 if style.fill else 0.0),
-                               edgecolor=style.color, linewidth=lw, linestyle=dash))
+        alpha = 0.5 + min(style.fill_opacity, 0.5) if style.fill else 0.0
+        patch = Rectangle((x, y - h / 2), w, h, edgecolor=style.color, linewidth=lw,
+                          linestyle=dash,
+                          facecolor=to_rgba(style.fill or "white",
+                                            0.0 if style.hatch else alpha))
+        if style.hatch:
+            patch.set_hatch("////")
+            patch.set_hatchcolor(to_rgba(style.fill or style.color, alpha))
+        ax.add_patch(patch)
 
 
 def map_figure(

@@ -55,6 +55,7 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "filter.name.help": ("简体、繁体或英文名称均可", "Chinese (either script) or English names"),
     "filter.clear": ("清除筛选", "Clear filters"),
     "legend.header": ("图例", "Legend"),
+    "legend.schematic": ("（示意走向）", " (schematic)"),
     "map.count": ("地图上 {shown} 个要素（共 {total} 个）",
                   "{shown} of {total} features on the map"),
     "map.none": ("当前筛选没有匹配的要素。", "No feature matches the current filters."),

@@ -1,4 +1,7 @@
-"""The built-in layers: catalogue, loading into GeoDataFrames with the canonical schema, styles.
+"""The built-in layers: catalogue, loading into GeoDataFrames with the canonical schema.
+
+Styles live in :mod:`lianghu_map.style` (re-exported here: ``Style``, ``feature_style``,
+``layer_style``).
 
 One GeoJSON (RFC 7946, WGS84) per layer in ``data/geo/``; provenance in ``data/geo/SOURCES.md``.
 """
@@ -7,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import pandas as pd
 
 from . import paths
 from .i18n import t, zh
+from .style import Style, feature_style, layer_style
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -71,60 +75,6 @@ LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec("stations"),
 )
 LAYER_BY_ID = {spec.id: spec for spec in LAYERS}
-
-
-@dataclass(frozen=True)
-class Style:
-    color: str
-    weight: float
-    fill: str | None = None  # None: no fill
-    fill_opacity: float = 0.0
-    dash: str | None = None
-    radius: float = 6.0  # points
-
-
-# Cartographic style by kind; status modifies the stroke (see feature_style).
-_KIND_STYLE: dict[str, Style] = {
-    "water": Style("#3b82c4", 1, "#a5d0f0", 0.75),
-    "district": Style("#78716c", 1.5, None, 0.0, "6 4"),
-    "zone": Style("#b91c1c", 2, "#fca5a5", 0.06, "10 6"),
-    "park": Style("#d9480f", 2, "#ffa94d", 0.28),
-    "hub": Style("#c92a2a", 3, "#fa5252", 0.95, radius=10),
-    "station": Style("#862e9c", 2, "#ffffff", 0.95, radius=7),
-    "metro": Style("#1c7ed6", 4),
-    "rail": Style("#343a40", 3.5),
-    "road": Style("#e8590c", 3),
-    "axis": Style("#b91c1c", 4, None, 0.0, "2 10"),
-    "ecological_corridor": Style("#2b8a3e", 6),
-    "wetland": Style("#2f9e44", 1.5, "#8ce99a", 0.45),
-    "greenway": Style("#37b24d", 4),
-    "pocket_park": Style("#2f9e44", 2, "#b2f2bb", 0.9, radius=6),
-    "heritage": Style("#a16207", 2, "#ffd43b", 0.6, radius=8),
-    "resort": Style("#a16207", 2, "#ffe066", 0.4, radius=8),
-    "town_centre": Style("#495057", 2, "#ced4da", 0.95, radius=7),
-}
-_DEFAULT_STYLE = Style("#495057", 2, "#adb5bd", 0.3)
-_STATUS_DASH = {"planned": "8 6", "under_construction": "12 4 2 4", "indicative": "2 6"}
-
-
-def feature_style(kind: str, status: str, basis: str = "", geom_type: str = "") -> Style:
-    """Style of a feature: planned lines dashed, under construction dash-dot, indicative dotted;
-    an area whose outline is only estimated gets a dotted outline too."""
-    base = _KIND_STYLE.get(kind, _DEFAULT_STYLE)
-    dash = base.dash or _STATUS_DASH.get(status)
-    if dash is None and basis == "estimate" and geom_type.endswith("Polygon"):
-        dash = "3 5"
-    return Style(base.color, base.weight, base.fill, base.fill_opacity, dash, base.radius)
-
-
-def layer_style(spec: LayerSpec, kind: str, status: str, basis: str = "",
-                geom_type: str = "") -> Style:
-    """:func:`feature_style`, in the layer's own colour when it has one (uploaded layers)."""
-    style = feature_style(kind, status, basis, geom_type)
-    if not spec.color:
-        return style
-    return replace(style, color=spec.color, fill=spec.color,
-                   fill_opacity=style.fill_opacity or 0.3)
 
 
 # What an uploaded feature may say about its own look: these keys, these value shapes only.

@@ -25,7 +25,6 @@ import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
-from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import mapping
 
 from .assets import use_local_assets
@@ -33,8 +32,10 @@ from .basemaps import BASEMAPS, BasemapUnavailable, overlay_datum, tile_provider
 from .compact import BIG_LAYER, BigLayer, layer_payload
 from .config import tianditu_key
 from .crs import from_wgs84
+from .escape import js_text, json_html, map_text
 from .framecache import per_frame as _per_frame
 from .i18n import kind_label, localise, status_label, t
+from .labels import LABEL_CSS, LabelLayer, label_items
 from .layers import (
     LAYERS,
     LayerSpec,
@@ -45,6 +46,7 @@ from .layers import (
     sanitise_style,
 )
 from .selection import MapSelection
+from .style import geometry_family, is_schematic
 
 __all__ = [
     "BACKGROUND_CSS",
@@ -53,7 +55,9 @@ __all__ = [
     "DatumBadge",
     "DrawLocale",
     "FitOnce",
+    "LegendEntry",
     "RingLayer",
+    "SymbolSupport",
     "VectorLayer",
     "base_map",
     "basemap_problem",
@@ -64,6 +68,7 @@ __all__ = [
     "feature_options",
     "js_text",
     "legend_html",
+    "legend_rows",
     "map_text",
     "needs_canvas",
     "state_style",
@@ -85,7 +90,7 @@ BACKGROUND_CSS = """<style>
 .lh-ring-label span { position: absolute; transform: translate(-50%, -110%); white-space: nowrap;
   background: rgba(255,255,255,.8); color: #c92a2a; font-size: 11px; padding: 0 4px;
   border-radius: 3px; }
-</style>"""
+""" + LABEL_CSS + """</style>"""
 
 
 class _BackgroundCss(Element):
@@ -185,13 +190,6 @@ def basemap_problem(basemap: str) -> BasemapUnavailable | None:
     return None
 
 
-def map_text(text: str) -> str:
-    """HTML-escape data for the map, braces too: folium (branca) compiles every element's
-    rendered script as a *Jinja template* again, so ``{{ … }}`` in data would be evaluated on the
-    server.  ``&#123;`` shows as "{" in the tooltip and means nothing to Jinja."""
-    return html.escape(str(text)).replace("{", "&#123;").replace("}", "&#125;")
-
-
 def tooltip_html(row, lang: str) -> str:
     """Tooltip of one feature: escaped name (both scripts/languages), kind and status."""
     first, second = display_names(row, lang)
@@ -254,6 +252,11 @@ def state_style(style: Style, state: str) -> dict:
     }
     if style.dash:
         out["dashArray"] = style.dash
+    if style.hatch:  # drawn by SymbolSupport (SVG pattern / canvas pattern)
+        out["hatch"] = True
+    if style.band:  # a schematic line's pale band, drawn under it by VectorLayer
+        out["band"] = style.band
+        out["bandOpacity"] = round(0.2 * opacity, 3)
     return out
 
 
@@ -276,6 +279,67 @@ def feature_options(spec: LayerSpec, kind: str, status: str, basis: str, geom_ty
                       state)
 
 
+class SymbolSupport(MacroElement):
+    """Hatched area fills (``hatch: true`` in a path's options, see :mod:`style`) for Leaflet's
+    SVG and canvas renderers: a diagonal-line pattern in the fill colour.  Installed once per
+    page, before anything is drawn; a path without ``hatch`` is drawn as before."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          if (window.__lhSymbols) return;
+          window.__lhSymbols = true;
+          const colour = (c) => (/^#[0-9a-fA-F]{3,6}$/.test(c || "") ? c : "#555555");
+          const tile = (c) => {
+            const cv = document.createElement("canvas");
+            cv.width = cv.height = 8;
+            const g = cv.getContext("2d");
+            g.strokeStyle = c; g.lineWidth = 2; g.beginPath();
+            g.moveTo(-2, 10); g.lineTo(10, -2); g.moveTo(6, 10); g.lineTo(10, 6);
+            g.moveTo(-2, 2); g.lineTo(2, -2); g.stroke();
+            return cv;
+          };
+          const fillStroke = L.Canvas.prototype._fillStroke;
+          L.Canvas.prototype._fillStroke = function (ctx, layer) {
+            const o = layer.options;
+            if (!(o.hatch && o.fill)) return fillStroke.call(this, ctx, layer);
+            const keep = o.fillColor;
+            o.fillColor = ctx.createPattern(tile(colour(keep || o.color)), "repeat");
+            try { fillStroke.call(this, ctx, layer); } finally { o.fillColor = keep; }
+          };
+          const updateStyle = L.SVG.prototype._updateStyle;
+          L.SVG.prototype._updateStyle = function (layer) {
+            updateStyle.call(this, layer);
+            const o = layer.options, path = layer._path;
+            if (!(o.hatch && o.fill && path)) return;
+            const c = colour(o.fillColor || o.color), id = "lh-hatch-" + c.slice(1);
+            const svg = this._container;
+            if (!svg.querySelector("#" + id)) {
+              const ns = svg.namespaceURI;
+              let defs = svg.querySelector("defs");
+              if (!defs) { defs = document.createElementNS(ns, "defs"); svg.prepend(defs); }
+              const pat = document.createElementNS(ns, "pattern");
+              pat.setAttribute("id", id);
+              pat.setAttribute("patternUnits", "userSpaceOnUse");
+              pat.setAttribute("width", "8"); pat.setAttribute("height", "8");
+              pat.setAttribute("patternTransform", "rotate(-45)");
+              const line = document.createElementNS(ns, "rect");
+              line.setAttribute("width", "2.5"); line.setAttribute("height", "8");
+              line.setAttribute("fill", c);
+              pat.appendChild(line);
+              defs.appendChild(pat);
+            }
+            path.setAttribute("fill", "url(#" + id + ")");
+          };
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "SymbolSupport"
+
+
 class FitOnce(MacroElement):
     """Fit the map to bounds when this target is new (re-evaluated groups keep the user's view)."""
 
@@ -296,14 +360,6 @@ class FitOnce(MacroElement):
         self.bounds = bounds
         self.max_zoom = max_zoom
         self.key = hashlib.sha1(json.dumps(bounds).encode()).hexdigest()[:12]
-
-
-def js_text(text: str) -> str:
-    """A JS string literal of ``text`` that is safe in a <script> (``<``, ``>``, ``&``, ``'``
-    escaped by htmlsafe_json_dumps) and means nothing to Jinja: folium compiles each rendered
-    script as a template again, so braces from data are written as ``\\u007b`` / ``\\u007d``."""
-    return (htmlsafe_json_dumps(str(text), dumps=json.dumps)
-            .replace("{", "\\u007b").replace("}", "\\u007d"))
 
 
 class CornerLabel(MacroElement):
@@ -361,7 +417,17 @@ class VectorLayer(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           const styles = {{ this.styles|tojson }};
-          L.geoJSON({{ this.data }}, {
+          const data = {{ this.data }};
+          if (styles.some((s) => s.band)) {  // schematic lines: a pale band under the line
+            L.geoJSON(data, {
+              interactive: false,
+              filter: (f) => !!styles[f.properties.z].band,
+              style: (f) => ({color: styles[f.properties.z].color, lineCap: "round",
+                              weight: styles[f.properties.z].band, fill: false,
+                              opacity: styles[f.properties.z].bandOpacity}),
+            }).addTo({{ this._parent.get_name() }});
+          }
+          L.geoJSON(data, {
             style: (f) => styles[f.properties.z],
             pointToLayer: (f, latlng) => L.circleMarker(latlng, styles[f.properties.z]),
             onEachFeature: (f, layer) => {
@@ -390,8 +456,7 @@ class _FeatureText:
     style_key: tuple  # kind, status, basis, geometry type, own style
 
 
-def _json(value) -> str:
-    return htmlsafe_json_dumps(value, dumps=json.dumps, separators=(",", ":"))
+_json = json_html
 
 
 def display_frame(features: gpd.GeoDataFrame, datum: str = "wgs84") -> gpd.GeoDataFrame:
@@ -506,7 +571,10 @@ def feature_groups(
             continue
         # named by id, not title: an uploaded title must never reach folium's templates
         group = folium.FeatureGroup(name=spec.id)
+        if not groups:  # once per map, before anything is drawn: hatched fills
+            group.add_child(SymbolSupport())
         group.add_child(_vector_layer(_feature_texts(layer, spec, lang), drawn, state_of, spec))
+        group.add_child(LabelLayer(label_items(layer, spec, lang, drawn, state_of)))
         groups.append(group)
     if groups and selection.fit:
         fit = features.loc[[f for f in selection.fit if f in features.index]]
@@ -539,7 +607,10 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
     if datum != "wgs84":  # the shifted coordinates are another payload
         version = f"{version}@{datum}"
     payload = layer_payload(layer, spec.id, version, lang, publish=not inline)
+    group.add_child(SymbolSupport())
     group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
+    drawn = [fid for fid in layer.index if fid in state_of]
+    group.add_child(LabelLayer(label_items(layer, spec, lang, drawn, state_of)))
     return group
 
 
@@ -612,36 +683,99 @@ def catchment_group(rings: gpd.GeoDataFrame, centre: tuple[float, float], lang: 
     return group
 
 
+def _rgba(colour: str, alpha: float) -> str:
+    c = colour.lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    r, g, b = (int(c[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha:.2f})"
+
+
 def _swatch(style: Style, geom_type: str) -> str:
-    """A small CSS swatch (no SVG: st.html sanitises it) for the legend."""
-    border = "dashed" if style.dash else "solid"
-    if geom_type.endswith("Point"):
-        css = (f"width:11px;height:11px;border-radius:50%;background:{style.fill or '#fff'};"
-               f"border:2px solid {style.color};margin:0 5px")
-    elif geom_type.endswith("LineString"):
-        css = (f"width:22px;height:0;border-top:{min(max(style.weight, 2), 5):.0f}px {border} "
-               f"{style.color};vertical-align:middle")
+    """A small CSS swatch (no SVG: st.html sanitises it) for the legend, drawn as the map draws
+    the feature: dash pattern, ring or fill, hatch, a schematic line's band."""
+    border = "dotted" if style.dash and style.dash.split()[0] in ("2", "3") else (
+        "dashed" if style.dash else "solid")
+    family = geometry_family(geom_type)
+    if family == "point":
+        fill = _rgba(style.fill, style.fill_opacity) if style.fill else "transparent"
+        css = (f"width:11px;height:11px;border-radius:50%;background:{fill};"
+               f"border:2px {border} {style.color};margin:0 5px")
+    elif family == "line":
+        line = (f"display:block;width:22px;height:0;border-top:"
+                f"{min(max(style.weight, 2), 5):.0f}px {border} {style.color}")
+        band = (f"background:{_rgba(style.color, 0.2)};padding:4px 0;" if style.band
+                else "padding:4px 0;")
+        return (f'<span style="display:inline-block;vertical-align:middle;{band}">'
+                f'<span style="{line}"></span></span>')
     else:
-        fill = style.fill or "transparent"
-        css = (f"width:20px;height:12px;background:{fill};border:1.5px {border} {style.color};"
-               f"opacity:{0.5 + min(style.fill_opacity, 0.5):.2f}")
+        if style.fill is None:
+            fill = "transparent"
+        elif style.hatch:
+            c = _rgba(style.fill, min(style.fill_opacity + 0.3, 1.0))
+            fill = f"repeating-linear-gradient(-45deg,{c} 0 2px,transparent 2px 6px)"
+        else:
+            fill = _rgba(style.fill, 0.5 + min(style.fill_opacity, 0.5))
+        css = f"width:20px;height:12px;background:{fill};border:1.5px {border} {style.color}"
     return f'<span style="display:inline-block;{css}"></span>'
 
 
-def _legend_entries(layer: gpd.GeoDataFrame) -> list[tuple[str, str, str, set[str]]]:
-    """A layer's (kind, status, geometry type, feature ids) combinations, points last; made
-    once per layer frame."""
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row: a kind in a status, as one geometry family draws it."""
 
-    def make() -> list[tuple[str, str, str, set[str]]]:
-        combos: dict[tuple[str, str], tuple[str, set[str]]] = {}
-        for fid, kind, status, gt in zip(layer.index, layer["kind"], layer["status"],
-                                         layer.geom_type, strict=True):
-            combos.setdefault((kind, status), (gt, set()))[1].add(fid)
-        entries = [(kind, status, gt, fids) for (kind, status), (gt, fids) in combos.items()]
-        entries.sort(key=lambda e: "Point" in (e[2] or ""))  # stable: areas and lines first
+    kind: str
+    status: str
+    geom_type: str  # the first such feature's (the family is what matters)
+    schematic: bool
+    features: frozenset[str]
+
+    def label(self, lang: str) -> str:
+        text = f"{kind_label(self.kind, lang)} · {status_label(self.status, lang)}"
+        return f"{text}{t('legend.schematic', lang)}" if self.schematic else text
+
+    def style(self, spec: LayerSpec) -> Style:
+        return layer_style(spec, self.kind, self.status,
+                           "estimate" if self.schematic else "", self.geom_type)
+
+
+def _legend_entries(layer: gpd.GeoDataFrame) -> list[LegendEntry]:
+    """A layer's legend rows: each (kind, status, geometry family, schematic) drawn, areas
+    first, then lines, then points; made once per layer frame.  An uploaded layer with points,
+    lines and areas gets a row for each."""
+
+    def make() -> list[LegendEntry]:
+        combos: dict[tuple, tuple[str, set[str]]] = {}
+        for fid, kind, status, basis, gt in zip(layer.index, layer["kind"], layer["status"],
+                                                layer["basis"], layer.geom_type, strict=True):
+            gt = gt or ""
+            key = (kind, status, geometry_family(gt), is_schematic(basis, gt))
+            combos.setdefault(key, (gt, set()))[1].add(fid)
+        order = {"area": 0, "line": 1, "point": 2}
+        entries = [LegendEntry(kind, status, gt, schematic, frozenset(fids))
+                   for (kind, status, _, schematic), (gt, fids) in combos.items()]
+        entries.sort(key=lambda e: order[geometry_family(e.geom_type)])  # stable
         return entries
 
     return _per_frame(layer, ("legend",), make)
+
+
+def legend_rows(features: gpd.GeoDataFrame, drawn: tuple[str, ...],
+                layers: tuple[LayerSpec, ...] = LAYERS
+                ) -> list[tuple[LayerSpec, list[LegendEntry]]]:
+    """Per layer with drawn features, its legend rows — what the live legend and the printed
+    one (:func:`figure.legend_groups`) both list."""
+    shown = set(drawn)
+    by_layer = _split_by_layer(features)
+    out = []
+    for spec in layers:
+        layer = by_layer.get(spec.id)
+        if layer is None:
+            continue
+        entries = [e for e in _legend_entries(layer) if not shown.isdisjoint(e.features)]
+        if entries:
+            out.append((spec, entries))
+    return out
 
 
 def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str,
@@ -649,21 +783,13 @@ def legend_html(features: gpd.GeoDataFrame, drawn: tuple[str, ...], lang: str,
     """Legend of the drawn features: per layer, each kind/status with its swatch."""
     if not drawn:
         return ""
-    shown = set(drawn)
-    by_layer = _split_by_layer(features)
     rows = []
-    for spec in layers:
-        layer = by_layer.get(spec.id)
-        if layer is None:
-            continue
-        entries = [e for e in _legend_entries(layer) if not shown.isdisjoint(e[3])]
-        if not entries:
-            continue
+    for spec, entries in legend_rows(features, drawn, layers):
         rows.append(f'<div class="lh-legend-layer"><b>{map_text(spec.label(lang))}'
                     "</b></div>")
-        for kind, status, gt, _ in entries:
-            label = f"{kind_label(kind, lang)} · {status_label(status, lang)}"
-            swatch = _swatch(layer_style(spec, kind, status, geom_type=gt), gt)
-            rows.append(f'<div class="lh-legend-row">{swatch} {html.escape(label)}</div>')
+        for entry in entries:
+            swatch = _swatch(entry.style(spec), entry.geom_type)
+            rows.append(f'<div class="lh-legend-row">{swatch} '
+                        f"{html.escape(entry.label(lang))}</div>")
     return ('<div class="lh-legend" style="font-size:0.85rem;line-height:1.5">'
             + "".join(rows) + "</div>")

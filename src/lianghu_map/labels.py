@@ -1,0 +1,242 @@
+"""Place names on the live map: zoom-dependent, collision-aware, haloed, never in the way.
+
+Each feature group carries a :class:`LabelLayer`: one label per drawn feature (its main name in
+the UI language, :func:`style.label_text`), with the rule of its kind (:func:`style.label_rule`:
+priority, zoom range, type style).  In the browser, after every zoom or pan, the labels are laid
+out again: by priority, each is shown at the first of its candidate spots that lies inside the
+map and covers no label already shown and no point symbol; the rest are hidden.  A point's label
+tries right, left, above and below its symbol; a line's is set along the line at its middle; an
+area's at its pole of inaccessibility (inside the shape, away from its edges).
+
+Labels are non-interactive markers above the features with ``pointer-events: none``: a click on
+a label reaches the feature under it.  Their text is set as ``textContent`` (never parsed as HTML)
+from a JS literal escaped by :func:`escape.js_text`.  A big layer labels at most
+:data:`MAX_BIG_LABELS` of its largest features, from zoom 13 on.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.ops import polylabel
+
+from .escape import js_text
+from .framecache import per_frame
+from .layers import LayerSpec, display_names
+from .style import KIND_STYLE, geometry_family, label_rule, label_text
+
+__all__ = ["LABEL_CSS", "MAX_BIG_LABELS", "LabelLayer", "label_items"]
+
+MAX_BIG_LABELS = 300
+# A label's rank (lower is placed first): its drawing state (the selected and highlighted features
+# are named first, a dimmed one gives way to every other), then its role's priority, then its size
+# within the role (larger areas and lines first, then points).
+_STATE_RANK = {"selected": -20_000, "focus": -10_000, "normal": 0, "context": 10_000}
+
+# Label type styles (in the map's CSS: mapview.BACKGROUND_CSS).  The halo is a white text-shadow
+# ring, legible on any basemap; districts are lighter and larger, lakes italic blue.
+LABEL_CSS = """
+.lh-label { width: 0; height: 0; pointer-events: none !important; z-index: 900 !important; }
+.lh-label span { position: absolute; white-space: nowrap; pointer-events: none;
+  font-size: calc(12.5px * var(--s, 1)); font-weight: 600; color: #1f2328; line-height: 1.15;
+  text-shadow: 0 0 2px #fff, 1px 1px 0 #fff, -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff,
+    0 1px 0 #fff, 0 -1px 0 #fff, 1px 0 0 #fff, -1px 0 0 #fff; }
+.lh-label[data-pos="r"] span { left: var(--off, 8px); top: 0; transform: translateY(-50%); }
+.lh-label[data-pos="l"] span { right: var(--off, 8px); top: 0; transform: translateY(-50%); }
+.lh-label[data-pos="t"] span { left: 0; bottom: var(--off, 8px); transform: translateX(-50%); }
+.lh-label[data-pos="b"] span { left: 0; top: var(--off, 8px); transform: translateX(-50%); }
+.lh-label { --d: calc(var(--off, 8px) * .7); }
+.lh-label[data-pos="tr"] span { left: var(--d); bottom: var(--d); }
+.lh-label[data-pos="br"] span { left: var(--d); top: var(--d); }
+.lh-label[data-pos="tl"] span { right: var(--d); bottom: var(--d); }
+.lh-label[data-pos="bl"] span { right: var(--d); top: var(--d); }
+.lh-label[data-pos="c"] span { left: 0; top: 0;
+  transform: translate(-50%, -50%) rotate(var(--rot, 0deg)); }
+.lh-label[data-pos="ca"] span { left: 0; top: 0; transform: translate(-50%, -140%); }
+.lh-label[data-pos="cb"] span { left: 0; top: 0; transform: translate(-50%, 40%); }
+.lh-l-hub span { color: #a51111; font-weight: 700; }
+.lh-l-water span { color: #1d5f99; font-style: italic; font-weight: 500; }
+.lh-l-district span { color: #6b665e; font-weight: 500; letter-spacing: .18em; }
+.lh-l-line span { font-weight: 500; }
+.lh-l-zone span { color: #8f1d1d; }
+.lh-l-context span { color: #7a756d; font-weight: 400; }
+.lh-label.lh-hidden { visibility: hidden; }
+"""
+
+
+class LabelLayer(MacroElement):
+    """The labels of one feature group, and the layout that runs after every zoom or pan."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          const group = {{ this._parent.get_name() }};
+          if (!window.__lhLayoutLabels) {
+            const overlaps = (a, b) => !(a.right < b.left || a.left > b.right ||
+                                         a.bottom < b.top || a.top > b.bottom);
+            window.__lhLayoutLabels = function (map) {
+              const z = map.getZoom(), box = map.getContainer().getBoundingClientRect();
+              const labels = [];
+              map.eachLayer((l) => { if (l.lhLabel && l.getElement()) labels.push(l); });
+              labels.sort((a, b) => a.lhLabel[3] - b.lhLabel[3]);
+              const taken = [];  // the map's own controls (zoom, scale, badges) stay readable
+              map.getContainer().querySelectorAll(".leaflet-control").forEach((c) => {
+                const r = c.getBoundingClientRect();
+                if (r.width && r.height) taken.push(r);
+              });
+              for (const l of labels) {  // point symbols are never covered
+                const it = l.lhLabel;
+                if (it[0] !== "p" || z < it[4] || z > it[5]) continue;
+                const c = map.latLngToContainerPoint([it[6], it[7]]), r = it[8] - 2;
+                taken.push({left: box.left + c.x - r, right: box.left + c.x + r,
+                            top: box.top + c.y - r, bottom: box.top + c.y + r});
+              }
+              for (const l of labels) {
+                const it = l.lhLabel, el = l.getElement(), span = el.firstChild;
+                let ok = false;
+                if (z >= it[4] && z <= it[5]) {
+                  if (it[0] === "l") {  // along the line, upright
+                    const a = map.latLngToContainerPoint([it[9], it[10]]);
+                    const b = map.latLngToContainerPoint([it[11], it[12]]);
+                    let deg = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
+                    if (deg > 90) deg -= 180;
+                    if (deg < -90) deg += 180;
+                    el.style.setProperty("--rot", deg.toFixed(1) + "deg");
+                  }
+                  const spots = it[0] === "p" ? ["r", "l", "t", "b", "tr", "br", "tl", "bl"] :
+                                it[0] === "a" ? ["c", "ca", "cb", "r", "l"] : ["c"];
+                  for (const pos of spots) {
+                    el.dataset.pos = pos;
+                    const r = span.getBoundingClientRect();
+                    if (r.left < box.left + 2 || r.right > box.right - 2 ||
+                        r.top < box.top + 2 || r.bottom > box.bottom - 2) continue;
+                    if (taken.some((o) => overlaps(r, o))) continue;
+                    taken.push({left: r.left - 3, right: r.right + 3, top: r.top - 1,
+                                bottom: r.bottom + 1});
+                    ok = true;
+                    break;
+                  }
+                }
+                el.classList.toggle("lh-hidden", !ok);
+              }
+            };
+          }
+          const attach = (m) => {
+            if (!m.__lhLabelHook) {
+              m.__lhLabelHook = true;
+              m.on("zoomend moveend resize", () => window.__lhLayoutLabels(m));
+            }
+            requestAnimationFrame(() => window.__lhLayoutLabels(m));
+          };
+          group.on("add", (e) => attach(e.target._map));
+          for (const it of {{ this.items }}) {
+            const span = document.createElement("span");
+            span.textContent = it[1];
+            const marker = L.marker([it[6], it[7]], {
+              interactive: false, keyboard: false,
+              icon: L.divIcon({className: "lh-label lh-l-" + it[2] +
+                                 (it[13] ? " lh-l-context" : "") + " lh-hidden",
+                               html: span, iconSize: null}),
+            });
+            marker.lhLabel = it;
+            marker.on("add", () => {
+              const el = marker.getElement();
+              el.style.setProperty("--off", it[8] + "px");
+              el.style.setProperty("--s", it[14]);
+              el.dataset.pos = it[0] === "p" ? "r" : "c";
+            });
+            marker.addTo(group);
+          }
+          if (group._map) attach(group._map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, items: str):
+        super().__init__()
+        self._name = "LabelLayer"
+        self.items = items  # a JS array literal, text escaped by js_text
+
+
+def _anchor(geom) -> tuple[str, tuple[float, ...]]:
+    """("p" | "l" | "a", (lat, lon[, lat2, lon2, lat3, lon3])) where a feature's label goes."""
+    family = geometry_family(geom.geom_type)
+    if family == "point":
+        p = geom.geoms[0] if hasattr(geom, "geoms") else geom
+        return "p", (p.y, p.x)
+    if family == "line":
+        parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+        line = max(parts, key=lambda g: g.length)
+        a, m, b = (line.interpolate(f, normalized=True) for f in (0.45, 0.5, 0.55))
+        return "l", (m.y, m.x, a.y, a.x, b.y, b.x)
+    parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    poly = max((g for g in parts if g.geom_type == "Polygon"), key=lambda g: g.area,
+               default=None)
+    if poly is None:
+        p = geom.representative_point()
+    else:
+        try:
+            p = polylabel(poly, tolerance=max(shapely.length(poly) / 2000, 1e-5))
+        except Exception:  # a degenerate ring: any point inside will do
+            p = poly.representative_point()
+    return "a", (p.y, p.x)
+
+
+def _number(v: float) -> str:
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+def _size(layer: gpd.GeoDataFrame) -> pd.Series:
+    """Each feature's size in square degrees (areas) or degrees (lines): only to rank them."""
+    geoms = layer.geometry.values
+    area = shapely.area(geoms)
+    return pd.Series(np.where(area > 0, area, shapely.length(geoms)), index=layer.index)
+
+
+def _items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str) -> dict[str, tuple]:
+    """Per feature of ``layer``: (JS head with text and role, priority, zoom range, the rest)."""
+    rows = layer
+    big = len(layer) > MAX_BIG_LABELS and spec.stored
+    if big:  # only the largest features of a big layer are named
+        rows = layer.loc[_size(layer).sort_values(ascending=False).index[:MAX_BIG_LABELS]]
+    order = _size(rows).rank(ascending=False, method="first").clip(upper=99)
+    out = {}
+    for fid, row in rows.iterrows():
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        text = label_text(display_names(row, lang)[0])
+        if not text:
+            continue
+        rule = label_rule(row["kind"], uploaded=spec.stored)
+        g, where = _anchor(geom)
+        line = where[2:] if g == "l" else (0.0, 0.0, 0.0, 0.0)
+        radius = KIND_STYLE[row["kind"]].radius if row["kind"] in KIND_STYLE else 6.0
+        off = radius + 4 if g == "p" else 0
+        rank = int(rule.priority * 1000) + (50 if g == "p" else int(order[fid]))  # areas first
+        out[fid] = (g, js_text(text), rule.role, rank, rule.min_zoom if not big else 13,
+                    rule.max_zoom, where[0], where[1], off, *line, rule.size)
+    return out
+
+
+def label_items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: list[str],
+                state_of: dict[str, str]) -> str:
+    """The JS array of the labels of ``drawn`` features of ``layer`` (as displayed: already in
+    the basemap's datum), each in its drawing state.  Anchors are kept per layer frame."""
+    items = per_frame(layer, ("labels", spec.id, spec.version, lang),
+                      lambda: _items(layer, spec, lang))
+    parts = []
+    for fid in drawn:
+        it = items.get(fid)
+        if it is None:
+            continue
+        (g, text, role, rank, z0, z1, lat, lon, off, y2, x2, y3, x3, size) = it
+        state = state_of.get(fid, "normal")
+        nums = ",".join(_number(v) for v in (lat, lon, off, y2, x2, y3, x3))
+        parts.append(f'["{g}",{text},"{role}",{rank + _STATE_RANK[state]},{z0},{z1},'
+                     f'{nums},{1 if state == "context" else 0},{size}]')
+    return "[" + ",".join(parts) + "]"
