@@ -144,9 +144,9 @@ with col_map:
         show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
     rings = catchment_layer(cat, ring, lang, basemap)
     out = st_folium(
-        base_map(basemap, canvas=needs_canvas(features), draw=lang),
+        base_map(basemap, canvas=needs_canvas(features), draw=True),
         feature_group_to_add=[*rings, *feature_groups(
-            features, selection, lang, selected, cat.layers, basemap=basemap)],
+            features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
         key="map", height=620, use_container_width=True,
         center=map_centre(centre, basemap), zoom=zoom,
         returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",

@@ -41,14 +41,13 @@ from matplotlib.transforms import Affine2D, Bbox
 from shapely.geometry import box
 from shapely.geometry.polygon import orient
 
+from . import style as _style
 from .crs import METRIC_CRS
 from .fonts import cjk_font_path, printable
 from .i18n import t
 from .layers import LAYER_BY_ID, LAYERS, LayerSpec, Style, display_names
 from .mapview import feature_options, legend_rows
 from .selection import MapSelection
-from .style import label_rule
-from .style import label_text as style_label_text
 
 __all__ = [
     "BACKGROUND",
@@ -501,7 +500,7 @@ _POINT_OFFSETS = [(1, 0, "left", "center"), (-1, 0, "right", "center"),
 
 def label_text(row, lang: str) -> str:
     """A feature's map label — the live map's (:func:`style.label_text`), in printable glyphs."""
-    return printable(style_label_text(printable(display_names(row, lang)[0])))
+    return printable(_style.label_text(printable(display_names(row, lang)[0])))
 
 
 def _label_candidates(dm: DrawnMap, lang: str) -> list[tuple[float, str, str, list, bool]]:
@@ -519,7 +518,7 @@ def _label_candidates(dm: DrawnMap, lang: str) -> list[tuple[float, str, str, li
         # the live map's order (style.label_rule): hub > parks > stations > lakes > lines > …
         uploaded = row["layer_id"] not in LAYER_BY_ID
         rank = ({"focus": 0, "normal": 10, "context": 20}[state]
-                + label_rule(row["kind"], uploaded=uploaded).priority)
+                + _style.label_rule(row["kind"], uploaded=uploaded).priority)
         gt = geom.geom_type
         if gt.endswith("Point"):
             _, _, pts = _parts(geom)

@@ -1,16 +1,19 @@
 """Place names on the live map: zoom-dependent, collision-aware, haloed, never in the way.
 
-Each feature group carries a :class:`LabelLayer`: one label per drawn feature (its main name in
-the UI language, :func:`style.label_text`), with the rule of its kind (:func:`style.label_rule`:
-priority, zoom range, type style).  In the browser, after every zoom or pan, the labels are laid
-out again: by priority, each is shown at the first of its candidate spots that lies inside the
-map and covers no label already shown and no point symbol; the rest are hidden.  A point's label
-tries right, left, above and below its symbol; a line's is set along the line at its middle; an
-area's at its pole of inaccessibility (inside the shape, away from its edges).
+Each feature group carries a :class:`LabelLayer`: one label per drawn feature (its main name in the
+UI language, :func:`style.label_text`), with the rule of its kind (:func:`style.label_rule`:
+priority, zoom range, type style). Both are looked up in :mod:`style` when used, as the printed map
+(:mod:`figure`) does, so the two cannot hold different versions.
 
-Labels are non-interactive markers above the features with ``pointer-events: none``: a click on
-a label reaches the feature under it.  Their text is set as ``textContent`` (never parsed as HTML)
-from a JS literal escaped by :func:`escape.js_text`.  A big layer labels at most
+In the browser, after every zoom or pan, the labels are laid out again: by priority, each is shown
+at the first of its candidate spots that lies inside the map and covers no label already shown and
+no point symbol; the rest are hidden. A point's label tries right, left, above and below its
+symbol; a line's is set along the line at its middle; an area's at its pole of inaccessibility
+(inside the shape, away from its edges).
+
+Labels are non-interactive markers above the features with ``pointer-events: none``: a click on a
+label reaches the feature under it. Their text is set as ``textContent`` (never parsed as HTML)
+from a JS literal escaped by :func:`escape.js_text`. A big layer labels at most
 :data:`MAX_BIG_LABELS` of its largest features, from zoom 13 on.
 """
 
@@ -24,10 +27,11 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.ops import polylabel
 
+from . import style as _style
 from .escape import js_text
 from .framecache import per_frame
 from .layers import LayerSpec, display_names
-from .style import KIND_STYLE, geometry_family, label_rule, label_text
+from .style import KIND_STYLE, geometry_family
 
 __all__ = ["LABEL_CSS", "MAX_BIG_LABELS", "LabelLayer", "label_items"]
 
@@ -80,6 +84,10 @@ class LabelLayer(MacroElement):
                                          a.bottom < b.top || a.top > b.bottom);
             window.__lhLayoutLabels = function (map) {
               const z = map.getZoom(), box = map.getContainer().getBoundingClientRect();
+              if (!box.width || !box.height) {  // not laid out yet: try again shortly
+                setTimeout(() => window.__lhLayoutLabels(map), 250);
+                return;
+              }
               const labels = [];
               map.eachLayer((l) => { if (l.lhLabel && l.getElement()) labels.push(l); });
               labels.sort((a, b) => a.lhLabel[3] - b.lhLabel[3]);
@@ -128,9 +136,17 @@ class LabelLayer(MacroElement):
           const attach = (m) => {
             if (!m.__lhLabelHook) {
               m.__lhLabelHook = true;
-              m.on("zoomend moveend resize", () => window.__lhLayoutLabels(m));
+              m.on("zoomend moveend resize viewreset", () => window.__lhLayoutLabels(m));
+              // the map may be laid out (or shown) after its data: lay out again on resize
+              window.addEventListener("resize", () => window.__lhLayoutLabels(m));
+              if (document.fonts) document.fonts.ready.then(() => window.__lhLayoutLabels(m));
+              if (window.ResizeObserver) {
+                new ResizeObserver(() => window.__lhLayoutLabels(m)).observe(m.getContainer());
+              }
             }
+            // again once the page around the map has settled (fonts, the iframe's final size)
             requestAnimationFrame(() => window.__lhLayoutLabels(m));
+            for (const ms of [150, 600, 1500]) setTimeout(() => window.__lhLayoutLabels(m), ms);
           };
           group.on("add", (e) => attach(e.target._map));
           for (const it of {{ this.items }}) {
@@ -209,10 +225,10 @@ def _items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str) -> dict[str, tup
         geom = row.geometry
         if geom is None or geom.is_empty:
             continue
-        text = label_text(display_names(row, lang)[0])
+        text = _style.label_text(display_names(row, lang)[0])
         if not text:
             continue
-        rule = label_rule(row["kind"], uploaded=spec.stored)
+        rule = _style.label_rule(row["kind"], uploaded=spec.stored)
         g, where = _anchor(geom)
         line = where[2:] if g == "l" else (0.0, 0.0, 0.0, 0.0)
         radius = KIND_STYLE[row["kind"]].radius if row["kind"] in KIND_STYLE else 6.0

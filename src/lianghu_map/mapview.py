@@ -34,7 +34,7 @@ from .config import tianditu_key
 from .crs import from_wgs84
 from .escape import js_text, json_html, map_text
 from .framecache import per_frame as _per_frame
-from .i18n import kind_label, localise, status_label, t
+from .i18n import DEFAULT_LANG, kind_label, localise, status_label, t
 from .labels import LABEL_CSS, LabelLayer, label_items
 from .layers import (
     LAYERS,
@@ -46,7 +46,7 @@ from .layers import (
     sanitise_style,
 )
 from .selection import MapSelection
-from .style import geometry_family, is_schematic
+from .style import DRAW_COLOR, geometry_family, is_schematic
 
 __all__ = [
     "BACKGROUND_CSS",
@@ -129,7 +129,11 @@ _DRAW_TEXTS = {
 
 
 class DrawLocale(MacroElement):
-    """Leaflet.draw's toolbar and hints in the UI language (before the control is made)."""
+    """Leaflet.draw's toolbar and hints in the UI language.  In the base map it runs before the
+    control is made (the default language: the base map's script must not change with the
+    language, or the map would remount); with the feature groups (``feature_groups(draw=…)``)
+    it switches the language of a toolbar that is already there: the hints are read when a
+    drawing starts, the buttons' titles are set here."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -139,6 +143,16 @@ class DrawLocale(MacroElement):
             let node = L.drawLocal;
             for (const key of keys.slice(0, -1)) node = node[key] = node[key] || {};
             node[keys[keys.length - 1]] = text;
+          }
+          const map = window.map;
+          if (!map || !map.getContainer) return;
+          const buttons = L.drawLocal.draw.toolbar.buttons;
+          for (const [cls, title] of [["draw-polyline", buttons.polyline],
+                                      ["draw-polygon", buttons.polygon],
+                                      ["draw-rectangle", buttons.rectangle],
+                                      ["edit-remove", L.drawLocal.edit.toolbar.buttons.remove]]) {
+            const a = map.getContainer().querySelector(".leaflet-draw-" + cls);
+            if (a) { a.title = title; a.setAttribute("aria-label", title); }
           }
         })();
         {% endmacro %}
@@ -152,7 +166,7 @@ class DrawLocale(MacroElement):
 
 
 def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = False,
-             draw: str | None = None) -> folium.Map:
+             draw: bool | str | None = None) -> folium.Map:
     """The base map: constant location/zoom; only the basemap changes its JS.
     ``keyboard=False``: arrow keys do not pan (the Present page uses them to change step).
     ``canvas=True`` (see :func:`needs_canvas`): every vector on one canvas — a big layer is drawn
@@ -165,13 +179,13 @@ def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = Fals
                    min_zoom=7, max_zoom=18, keyboard=keyboard, prefer_canvas=canvas)
     for provider in providers:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(m)
-    if draw:
-        m.add_child(DrawLocale(draw))
-        shape = {"showArea": True, "metric": True, "shapeOptions": {"color": "#e8590c"}}
+    if draw:  # the toolbar in the default language; feature_groups(draw=lang) switches it
+        m.add_child(DrawLocale(DEFAULT_LANG))
+        shape = {"showArea": True, "metric": True, "shapeOptions": {"color": DRAW_COLOR}}
         folium.plugins.Draw(
             position="topleft", show_geometry_on_click=False,
             draw_options={"polyline": {"metric": True, "feet": False,
-                                       "shapeOptions": {"color": "#e8590c"}},
+                                       "shapeOptions": {"color": DRAW_COLOR}},
                           "polygon": {**shape, "allowIntersection": False},
                           "rectangle": shape, "circle": False, "marker": False,
                           "circlemarker": False},
@@ -537,6 +551,7 @@ def feature_groups(
     datum: str = "wgs84",
     badge: str | None = None,
     basemap: str | None = None,
+    draw: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """One FeatureGroup per layer with drawn features; states give each feature its style.
     A layer of more than ``compact.BIG_LAYER`` features is drawn from a compact payload on a
@@ -584,6 +599,10 @@ def feature_groups(
         if not groups:
             groups.append(folium.FeatureGroup(name="lh-datum"))
         groups[-1].add_child(DatumBadge(badge, datum))
+    if draw is not None:  # the drawing toolbar in ``draw`` (a language), with no remount
+        if not groups:
+            groups.append(folium.FeatureGroup(name="lh-draw"))
+        groups[-1].add_child(DrawLocale(draw))
     return groups
 
 
@@ -732,7 +751,9 @@ class LegendEntry:
 
     def label(self, lang: str) -> str:
         text = f"{kind_label(self.kind, lang)} · {status_label(self.status, lang)}"
-        return f"{text}{t('legend.schematic', lang)}" if self.schematic else text
+        if not self.schematic:
+            return text
+        return text + t(f"legend.schematic.{geometry_family(self.geom_type)}", lang)
 
     def style(self, spec: LayerSpec) -> Style:
         return layer_style(spec, self.kind, self.status,
