@@ -76,14 +76,15 @@ def normalise(text: str) -> str:
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 # An organisation's name: the place name, up to six more characters, then one of these.
-_ORGANISATION = re.compile(r"[\u3400-\u9fff]{0,6}?(分局|局|政府|委员会|管委会|指挥部|办公室|党委|"
-                           r"区委|市委|法院|检察院|公安|税务|集团|公司)")
+_ORGANISATION = re.compile(r"[\u3400-\u9fff]{0,6}?(分局|局|政府|委员会|委|指挥部|办公室|"
+                           r"法院|检察院|公安|税务|集团|公司)")
 # Administrative levels: a name glued after "<home prefix>" (常州市武進) is still a boundary.
 _HOME_PREFIXES = tuple(normalise(p) for p in (
     "江蘇省", "江蘇", "常州市", "常州", "武進區", "金壇區", "鐘樓區", "天寧區", "新北區",
 ))
-# Suffixes that turn a short name into another place or another word (濱湖區, 核心區域, 滆湖路).
-_OTHER_AFTER = frozenset("区市县镇乡村路街道巷站线桥域")
+# Suffixes that turn a short name into another place or another word (濱湖區, 核心區域, 滆湖路;
+# not 線: 中軸線 is the central axis).
+_OTHER_AFTER = frozenset("区市县镇乡村路街道巷站桥域")
 
 
 class Gazetteer:
@@ -114,17 +115,19 @@ class Gazetteer:
         """Non-overlapping mentions, longest name first, in text order.  ``strict``: the text is a
         feature's name or attribute, not the report (see the module doc for the extra rules)."""
         norm = normalise(text)
-        out = []
+        out: list[Mention] = []
         for m in self._regex.finditer(norm):
             place = self.places[self._alias_to_place[m.group()]]
             if place.nonplace or _ORGANISATION.match(norm, m.end()):
                 continue
-            if strict and not self._bounded_ok(norm, m.start(), m.end(), place):
+            after_place = bool(out) and out[-1].end == m.start()  # 兩湖中軸: 中軸 after 兩湖
+            if strict and not self._bounded_ok(norm, m.start(), m.end(), place, after_place):
                 continue
             out.append(Mention(place.id, m.start(), m.end(), text[m.start():m.end()]))
         return out
 
-    def _bounded_ok(self, norm: str, start: int, end: int, place: Place) -> bool:
+    def _bounded_ok(self, norm: str, start: int, end: int, place: Place,
+                    after_place: bool) -> bool:
         alias = norm[start:end]
         if alias in self._report_only:
             return False
@@ -132,7 +135,7 @@ class Gazetteer:
             return True
         if end < len(norm) and norm[end] in _OTHER_AFTER:
             return False
-        if place.head or start == 0 or not _CJK_CHAR.match(norm[start - 1]):
+        if place.head or after_place or start == 0 or not _CJK_CHAR.match(norm[start - 1]):
             return True
         return norm[:start].endswith(_HOME_PREFIXES)
 
