@@ -67,6 +67,8 @@ def test_strict_matching_respects_word_boundaries(gaz):
     assert ids("常州市武進區湖塘鎮") == ["wujin"]
     assert ids("兩湖核心區綠道") == ["core_area", "green_corridor"]
     assert ids("核心區內道路") == ["core_area"]
-    assert ids("滆湖濱湖綠道") == ["gehu", "green_corridor"]
+    assert ids("滆湖濱湖綠道") == ["gehu", "lakeside", "green_corridor"]  # after a place
+    assert ids("兩湖中軸") == ["lianghu", "central_axis"]
+    assert ids("中軸線") == ["central_axis"]
     # the report's own voice still finds its deictic names
     assert [m.place_id for m in gaz.find("要立足區內")] == ["wujin"]
