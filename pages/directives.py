@@ -5,7 +5,13 @@ import streamlit as st
 from lianghu_map.catalog import load_catalog
 from lianghu_map.directives import THEMES
 from lianghu_map.i18n import t, zh
-from lianghu_map.panels import clause_html, feature_list_html, heading_html, theme_label
+from lianghu_map.panels import (
+    clause_html,
+    feature_list_html,
+    generic_badge_html,
+    heading_html,
+    theme_label,
+)
 from lianghu_map.ui import current_lang, page_path, require_app_shell, show_html
 
 require_app_shell()
@@ -24,12 +30,18 @@ def clause_card(directive_id: str, key_prefix: str) -> None:
     with st.container(border=True):
         show_html(heading_html(d, lang))
         show_html(clause_html(d, lang, [*links.for_directive(d.id), *links.unlocated_in(d.id)]))
-        fids = links.features_of(d.id)
+        named = links.features_of(d.id, mention="named")
+        generic = links.features_of(d.id, mention="generic")
         unlocated = links.unlocated_in(d.id)
-        if fids:
+        if named:
             show_html(f"<b>{t('dir.features', lang)}</b>: "
-                      + feature_list_html(features.loc[fids], lang))
-        else:
+                      + feature_list_html(features.loc[named], lang))
+        if generic:
+            badge = generic_badge_html([lk for lk in links.for_directive(d.id) if lk.generic],
+                                       lang)
+            show_html(f"<b>{t('dir.features.generic', lang)}</b> {badge}: "
+                      + feature_list_html(features.loc[generic], lang))
+        if not named and not generic:
             st.caption(t("dir.no_feature", lang))
         for u in dict.fromkeys((u.place_id, u.reason_zh, u.reason_en) for u in unlocated):
             place = gazetteer.places[u[0]]

@@ -20,6 +20,7 @@ from lianghu_map.panels import (
     clause_html,
     feature_facts,
     feature_title_html,
+    generic_badge_html,
     heading_html,
     theme_label,
 )
@@ -193,7 +194,7 @@ with col_panel:
             with st.container(border=True):
                 st.caption(f"{theme_label(d.theme, lang)} · {d.label(lang)}")
                 mentions = [lk for lk in links.for_directive(did) if lk.feature_id == selected]
-                show_html(clause_html(d, lang, mentions))
+                show_html(clause_html(d, lang, mentions) + generic_badge_html(mentions, lang))
                 c1, c2 = st.columns(2)
                 c1.page_link(page_path("directives"), label=t("link.open_directive", lang),
                              query_params={"d": did})

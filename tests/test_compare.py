@@ -38,6 +38,7 @@ from lianghu_map.directives import THEMES
 from lianghu_map.i18n import t
 from lianghu_map.ingest import IngestOptions
 from lianghu_map.layers import LAYERS, LayerSpec
+from lianghu_map.links import Evidence, Link
 from lianghu_map.publish import LayerMeta, prepare, save_draft
 from lianghu_map.store import open_store
 
@@ -89,7 +90,7 @@ def test_the_ecology_theme_is_not_empty_and_not_everything():
 def test_a_theme_includes_uploaded_features_linked_to_it():
     cat, spec = _catalog_with_upload()
     directive = next(d for d in cat.meeting.directives if d.theme == "生態")
-    extra = type(cat.links.links[0])(f"{spec.id}/0", directive.id, "", 0, 0, "upload:file")
+    extra = Link(f"{spec.id}/0", directive.id, (Evidence("", 0, 0, "upload:file"),))
     links = type(cat.links)((*cat.links.links, extra), cat.links.unlocated)
     cat = dataclasses.replace(cat, links=links)
     matches = set(side_selection(cat, "theme:生態").matches)

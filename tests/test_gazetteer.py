@@ -48,3 +48,27 @@ def test_normalise_keeps_length():
 def test_conflicting_alias_rejected():
     with pytest.raises(ValueError, match="names two places"):
         Gazetteer([Place("a", ("金壇",), ()), Place("b", ("金坛",), ())])
+
+
+def test_bureau_and_role_names_are_not_places(gaz):
+    assert gaz.find("自然資源和規劃武進分局、武進生態環境局") == []
+    assert gaz.find("常州市武進區人民政府辦公室") == []
+    found = [m.place_id for m in gaz.find("作為“兩湖”創新區的核心區、先導區、引領區,我區奮力")]
+    assert found == ["lianghu", "wujin"]
+
+
+def test_strict_matching_respects_word_boundaries(gaz):
+    def ids(text):
+        return [m.place_id for m in gaz.find(text, strict=True)]
+
+    for text in ("產業園區內道路", "安全區應急通道", "無錫市濱湖區政府", "常州市域鐵路S1線",
+                 "核心區域變電站", "滆湖路", "全区停车场"):
+        assert ids(text) == [], text
+    assert ids("常州市武進區湖塘鎮") == ["wujin"]
+    assert ids("兩湖核心區綠道") == ["core_area", "green_corridor"]
+    assert ids("核心區內道路") == ["core_area"]
+    assert ids("滆湖濱湖綠道") == ["gehu", "lakeside", "green_corridor"]  # after a place
+    assert ids("兩湖中軸") == ["lianghu", "central_axis"]
+    assert ids("中軸線") == ["central_axis"]
+    # the report's own voice still finds its deictic names
+    assert [m.place_id for m in gaz.find("要立足區內")] == ["wujin"]

@@ -25,7 +25,7 @@ from lianghu_map.directives import THEMES
 from lianghu_map.fonts import printable
 from lianghu_map.i18n import t
 from lianghu_map.layers import CANONICAL_COLUMNS, LAYERS, LayerSpec, display_names
-from lianghu_map.links import Link, LinkTable
+from lianghu_map.links import Evidence, Link, LinkTable
 from lianghu_map.meeting_pack import meeting_pack_pdf, pack_page_count
 from lianghu_map.panels import theme_label
 from lianghu_map.selection import MapFilter, select
@@ -165,8 +165,9 @@ def _hostile_catalog(n_extra: int):
         geoms.append(Point(119.85 + (i % 20) * 0.004, 31.70 + (i // 20) * 0.004))
     up = gpd.GeoDataFrame(rows, geometry=geoms, crs=4326).set_index("feature_id", drop=False)
     feats = gpd.GeoDataFrame(pd.concat([CAT.features, up]), geometry="geometry", crs=4326)
-    links = LinkTable([*CAT.links.links, *(Link(f, "innovate.2", "", 0, 0, "upload:file")
-                                          for f in up.index)], CAT.links.unlocated)
+    upload = (Evidence("", 0, 0, "upload:file"),)
+    links = LinkTable([*CAT.links.links, *(Link(f, "innovate.2", upload) for f in up.index)],
+                      CAT.links.unlocated)
     return feats, links, (*LAYERS, spec)
 
 

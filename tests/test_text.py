@@ -117,3 +117,24 @@ def test_anchor_must_match_once():
     curated[3] = {**curated[3], "starts": "不存在的句子"}
     with pytest.raises(ValueError, match="anchor"):
         build_meeting(RAW, curated, paths.DIRECTIVES_DIR / "x")
+
+
+def test_zhuo_li_is_standard_simplified():
+    meeting = load_meeting()
+    for did in ("innovate.4", "vitality.2"):
+        assert "着力" in meeting.get(did).text_hans and "著力" not in meeting.get(did).text_hans
+    assert to_simplified("著力") == "着力"
+    assert to_simplified("著作") == "著作"
+    assert to_simplified("顯著") == "显著"
+    assert to_simplified("顯著力量") == "显著力量"  # 显著 + 力量, not 显 + 着力
+    assert len(to_simplified("要著力形成")) == 5
+
+
+def test_second_repair_note_says_what_the_span_is(clean):
+    (r,) = [r for r in clean.repairs if r.repaired == "從“"]
+    assert "half of its reading aid" not in r.explanation_en
+    assert "gòu" in r.explanation_en and "cóng" in r.explanation_en
+    assert "not of 從" in r.explanation_en
+    assert "gòu" in r.explanation_zh and "並非“從”的注音" in r.explanation_zh
+    assert "從(cóng)" not in RAW  # 從 carries no reading aid anywhere in the source
+    assert "發(fā)展從“團(tuán)城”" in RAW

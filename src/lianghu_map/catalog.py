@@ -19,7 +19,7 @@ from .directives import Meeting, load_meeting
 from .errors import LianghuError
 from .gazetteer import Gazetteer, load_gazetteer
 from .layers import LAYERS, LayerSpec, canonical_features, feature_key, load_builtin_features
-from .links import Link, LinkTable, build_links
+from .links import Evidence, Link, LinkTable, build_links
 from .store import LayerRecord, LayerStore, open_store
 
 __all__ = [
@@ -51,7 +51,7 @@ class Catalog:
 def builtin_catalog() -> Catalog:
     meeting, gazetteer, features = load_meeting(), load_gazetteer(), load_builtin_features()
     kinds = dict(zip(features.index, features["kind"], strict=True))
-    links = build_links(meeting, gazetteer, kinds)
+    links = build_links(meeting, gazetteer, kinds, geometries=features.geometry.to_dict())
     return Catalog(meeting, gazetteer, features, links)
 
 
@@ -120,8 +120,8 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
                 continue  # a directive id no longer in the meeting, or a dropped feature
             start = d.text_hant.find(lk.evidence) if lk.evidence else -1
             span = (start, start + len(lk.evidence)) if start >= 0 else (0, 0)
-            links.append(Link(fid, d.id, lk.evidence if start >= 0 else "", *span,
-                              f"upload:{lk.origin}"))
+            links.append(Link(fid, d.id, (Evidence(lk.evidence if start >= 0 else "", *span,
+                                                   f"upload:{lk.origin}"),)))
     if not specs and not broken:
         return base
     features = gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)

@@ -97,6 +97,11 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "link.show_on_map": ("在地图上查看", "Show on map"),
     "link.origin.gazetteer": ("地名匹配", "name match"),
     "link.origin.curated": ("人工关联", "curated link"),
+    "link.generic": ("泛指", "general mention"),
+    "link.generic.help": ("原文泛指这一类（如“交通基础设施”），并未点名此处",
+                          "The text speaks of this kind in general (e.g. “transport "
+                          "infrastructure”); it does not name this place"),
+    "dir.features.generic": ("泛指涉及", "Mentioned in general"),
     "dir.header": ("会议部署", "The meeting's directives"),
     "dir.intro": (
         "会议报道全文，按六大主题分条；每条列出其在地图上的要素。原文中的注音已去除，两处乱码已修复并标出。",

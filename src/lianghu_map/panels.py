@@ -20,6 +20,7 @@ __all__ = [
     "feature_facts",
     "feature_list_html",
     "feature_title_html",
+    "generic_badge_html",
     "heading_html",
     "step_caption_html",
     "theme_label",
@@ -48,6 +49,31 @@ def _marked(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
+def _mention_spans(mentions: Iterable[Link | Unlocated], lang: str
+                   ) -> list[tuple[int, int, str, str]]:
+    """<mark> spans of the mentions; a span every piece of evidence of which is generic says so
+    in its title."""
+    generic: dict[tuple[int, int], bool] = {}
+    for m in mentions:
+        pieces = m.evidence if isinstance(m, Link) else ()
+        for start, end in m.spans:
+            is_generic = any(e.mention == "generic" and (e.start, e.end) == (start, end)
+                             for e in pieces)
+            generic[(start, end)] = generic.get((start, end), True) and is_generic
+    help_text = t("link.generic.help", lang)
+    return [(s, e, "mark", help_text if g else "") for (s, e), g in generic.items()]
+
+
+def generic_badge_html(links: Iterable[Link], lang: str) -> str:
+    """A small “general mention” badge if every given link is generic (else "")."""
+    links = list(links)
+    if not links or any(not lk.generic for lk in links):
+        return ""
+    return (f'<span class="lh-generic" title="{html.escape(t("link.generic.help", lang))}" '
+            'style="background:#eef;color:#335;border-radius:4px;padding:0 .35em;'
+            f'font-size:.8rem">{html.escape(t("link.generic", lang))}</span>')
+
+
 def clause_html(
     d: Directive,
     lang: str,
@@ -64,7 +90,7 @@ def clause_html(
             label = html.escape(t("dir.repaired", lang))
             note = f' <small><ins title="{html.escape(why)}">[{label}]</ins></small>'
         return f'<p class="lh-clause" lang="en">{html.escape(text)}{note}</p>'
-    spans = [(m.start, m.end, "mark", "") for m in mentions]
+    spans = _mention_spans(mentions, lang)
     if mark_repairs:
         for r in d.repairs:
             why = r.explanation_en if lang == "en" else zh(r.explanation_zh, lang)

@@ -79,7 +79,7 @@ def prepare(name: str, data: bytes, options: IngestOptions, catalog: Catalog,
     if result.ok and result.gdf is not None:
         given, findings = file_links(result.gdf, catalog.meeting, result.file)
         result.findings.extend(findings)
-        suggested = suggest_links(result.gdf, catalog.meeting, catalog.gazetteer)
+        suggested = suggest_links(result.gdf, catalog.meeting, catalog.gazetteer, catalog.links)
         have = {(s.source_id, s.directive_id) for s in given}
         draft.suggestions = given + [s for s in suggested
                                      if (s.source_id, s.directive_id) not in have]

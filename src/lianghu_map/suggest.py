@@ -3,10 +3,14 @@
 Suggestions come from the features' names and text attributes, matched script-insensitively
 (繁/简, English case-insensitive) in two ways:
 
-* ``gazetteer`` — the text names a known place (滆湖, 常州南站, 口袋公園 …) → every directive that
-  mentions that place;
-* ``keyword`` — a distinctive phrase of the text (two or more characters, found in at most
-  ``MAX_DIRECTIVES_PER_KEYWORD`` directives, not inside a longer match) occurs in a directive.
+* ``gazetteer`` — the text names a known place (滆湖, 常州南站, 口袋公園 …), matched with word
+  boundaries (``Gazetteer.find(strict=True)``: not 全區 in 安全區, 濱湖 in 無錫市濱湖區, 市域 in
+  常州市域鐵路, 核心區 in 核心區域, nor a place inside a bureau's name) → every directive that
+  mentions that place, or names its own feature in other words (滆湖 ← “人、城、湖”);
+* ``keyword`` — a phrase the report sets in quotation marks (its named concepts: “人才硅谷”,
+  “青年之城” …; three or more characters, in at most ``MAX_DIRECTIVES_PER_KEYWORD`` directives,
+  not a place name) occurs in the text.  Unquoted words of the report (高質量發展, 綠色發展 …) are
+  slogans, not mentions, and suggest nothing.
 
 Each suggestion carries its evidence — what matched in the feature and where it stands in the
 directive — so the analyst can accept, change or reject it.
@@ -26,6 +30,7 @@ from .directives import Meeting
 from .errors import Finding, Severity
 from .gazetteer import Gazetteer, normalise
 from .layers import NAME_EN_COLUMNS, NAME_ZH_COLUMNS
+from .links import LinkTable
 
 __all__ = [
     "DIRECTIVE_COLUMN",
@@ -39,12 +44,12 @@ __all__ = [
 DIRECTIVE_COLUMN = "directive_ids"
 MAX_DIRECTIVES_PER_KEYWORD = 3
 MIN_KEYWORD = 3  # characters (CJK; Latin keywords need 4). Shorter place names: the gazetteer
-MAX_KEYWORD = 16
 MAX_TEXT = 120  # characters of text looked at per feature
 MAX_VALUE = 30  # longer attribute values (notes, descriptions) are not names: skipped
 SUGGEST_LIMIT = 5_000  # features looked at (suggestions are for the analyst to review)
 _SKIP_COLUMNS = {"geometry", "source_index", "source_id", DIRECTIVE_COLUMN, "style"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_QUOTED = re.compile(r"[“‘]([^“”‘’]+)[”’]")
 _COMMON = frozenset(normalise(w) for w in (
     "两湖", "創新", "创新", "建設", "發展", "推動", "加快", "打造", "全面", "工作", "項目", "區域",
     "中心", "城市", "現代化", "高質量", "推進", "體系", "公園", "園區", "地區", "新城",
@@ -112,42 +117,48 @@ def file_links(gdf: gpd.GeoDataFrame, meeting: Meeting, file: str
 
 
 class _DirectiveIndex:
-    """Normalised directive texts, and which directives mention each gazetteer place."""
+    """Which directives mention each gazetteer place, and the report's quoted phrases."""
 
-    def __init__(self, meeting: Meeting, gazetteer: Gazetteer):
+    def __init__(self, meeting: Meeting, gazetteer: Gazetteer, links: LinkTable | None = None):
         self.meeting = meeting
-        self.norm = {d.id: normalise(d.text_hant) for d in meeting.directives}
-        self.ngrams: dict[str, set[str]] = defaultdict(set)  # every phrase → directives with it
-        for did, text in self.norm.items():
-            for length in range(MIN_KEYWORD, MAX_KEYWORD + 1):
-                for start in range(len(text) - length + 1):
-                    self.ngrams[text[start:start + length]].add(did)
         self.by_place: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for d in meeting.directives:
             for m in gazetteer.find(d.text_hant):
                 self.by_place[m.place_id].append((d.id, m.text))
+        if links is not None:  # a place's own feature, named in a clause by other words
+            home = {p.features[0]: p.id for p in gazetteer.places.values()
+                    if len(p.features) == 1}
+            for link in links.links:
+                place = home.get(link.feature_id)
+                for e in link.evidence:
+                    if place and e.mention == "named" and e.origin in ("gazetteer", "curated"):
+                        self.by_place[place].append((link.directive_id, e.text))
+        aliases = {normalise(a) for p in gazetteer.places.values() for a in (*p.names, *p.en)}
+        phrases: dict[str, dict[str, str]] = defaultdict(dict)  # phrase → directive → as written
+        for d in meeting.directives:
+            for m in _QUOTED.finditer(d.text_hant):
+                phrase = normalise(m.group(1))
+                if (len(phrase) >= MIN_KEYWORD and phrase not in _COMMON
+                        and phrase not in aliases and _keyword_shape(phrase)):
+                    phrases[phrase].setdefault(d.id, m.group(1))
+        self.phrases = {p: ds for p, ds in sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+                        if len(ds) <= MAX_DIRECTIVES_PER_KEYWORD}
 
     def keyword_hits(self, text: str) -> list[tuple[str, str, str]]:
-        """(keyword as in the feature text, directive id, keyword as in the directive)."""
+        """(phrase as in the feature text, directive id, phrase as in the directive): the
+        report's quoted phrases found in ``text``, longest first, not inside a longer one."""
         norm = normalise(text)
-        found: list[tuple[int, int, list[str]]] = []
-        n = len(norm)
-        for length in range(min(n, MAX_KEYWORD), MIN_KEYWORD - 1, -1):
-            for start in range(n - length + 1):
-                hits = self.ngrams.get(norm[start:start + length])  # most fragments: None
-                if not hits or len(hits) > MAX_DIRECTIVES_PER_KEYWORD:
-                    continue
-                frag = norm[start:start + length]
-                if frag in _COMMON or not _keyword_shape(frag):
-                    continue
-                if any(s <= start and start + length <= e for s, e, _ in found):
-                    continue  # inside a longer match
-                found.append((start, start + length, sorted(hits)))
+        taken: list[tuple[int, int]] = []
         out = []
-        for s, e, hits in found:
-            for did in hits:
-                at = self.norm[did].find(norm[s:e])
-                out.append((text[s:e], did, self.meeting.get(did).text_hant[at:at + e - s]))
+        for phrase, directives in self.phrases.items():
+            at = norm.find(phrase)
+            while at >= 0:
+                end = at + len(phrase)
+                if not any(s < end and at < e for s, e in taken):
+                    taken.append((at, end))
+                    out.extend((text[at:end], did, written) for did, written in directives.items())
+                    break
+                at = norm.find(phrase, at + 1)
         return out
 
 
@@ -157,11 +168,12 @@ def _keyword_shape(frag: str) -> bool:
     return len(frag) >= 4 and frag.isalpha()
 
 
-def suggest_links(gdf: gpd.GeoDataFrame, meeting: Meeting, gazetteer: Gazetteer
-                  ) -> list[Suggestion]:
+def suggest_links(gdf: gpd.GeoDataFrame, meeting: Meeting, gazetteer: Gazetteer,
+                  links: LinkTable | None = None) -> list[Suggestion]:
     """Suggested directive links for the first ``SUGGEST_LIMIT`` features (not those the file
-    gives itself)."""
-    index = _DirectiveIndex(meeting, gazetteer)
+    gives itself).  ``links``: the built-in link table, so a place's own feature is also
+    suggested where a clause names it in other words (滆湖 ← “人、城、湖”)."""
+    index = _DirectiveIndex(meeting, gazetteer, links)
     columns = _text_columns(gdf)
     out: list[Suggestion] = []
     cache: dict[str, list[Suggestion]] = {}
@@ -182,7 +194,7 @@ def _suggest_for_text(text: str, index: _DirectiveIndex, gazetteer: Gazetteer
                       ) -> list[Suggestion]:
     seen: set[str] = set()
     out: list[Suggestion] = []
-    for m in gazetteer.find(text):
+    for m in gazetteer.find(text, strict=True):
         for did, mention in index.by_place.get(m.place_id, ()):
             if did not in seen:
                 seen.add(did)

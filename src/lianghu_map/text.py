@@ -16,6 +16,7 @@ import opencc
 
 __all__ = [
     "GARBLED_SPANS",
+    "T2S_FIXES",
     "CleanText",
     "Repair",
     "Sentence",
@@ -58,10 +59,19 @@ GARBLED_SPANS: tuple[GarbledSpan, ...] = (
         garbled="?gòu)?ldquo;",
         repaired="從“",
         explanation_en=(
-            "“從(cóng)“” lost 從 and half of its reading aid, and the opening quote stood as "
-            "a broken HTML entity “&ldquo;”."
+            "Where the sentence needs “從“” (加速從“紙上”落到“地上”, “from paper to the ground”) "
+            "the source holds “?gòu)?ldquo;”: one unreadable character “?”, “gòu)”, the tail of "
+            "a reading aid for a character read gòu (such as 構), not of 從, which reads cóng and "
+            "carries no reading aid elsewhere in the text (發展從“團城”), and “?ldquo;”, the HTML "
+            "entity “&ldquo;” (“) with its “&” lost. 從 is restored from the sense of the "
+            "sentence; where “gòu)” came from is not known."
         ),
-        explanation_zh="“從(cóng)“”中的“從”及半個注音損毀，左引號成了殘缺的 HTML 實體“&ldquo;”。",
+        explanation_zh=(
+            "句意須為“加速從“紙上”落到“地上””，原文此處卻是“?gòu)?ldquo;”：一個無法辨認的字“?”；"
+            "“gòu)”是讀 gòu 的字（如“構”）的注音殘尾，並非“從”的注音（“從”讀 cóng，"
+            "文中別處的“從”也不加注音，如“發展從“團城””）；“?ldquo;”是丟了“&”的 HTML 實體"
+            "“&ldquo;”（左引號）。“從”按句意補回；“gòu)”從何而來無從查考。"
+        ),
     ),
 )
 
@@ -154,10 +164,21 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+# Words OpenCC t2s leaves in their 繁體 form where standard 简体 differs (著 → 着 as a verb
+# particle / "apply"; 著 stays in 著作, 著名, 顯著 …).  Same length, so offsets stay valid.
+T2S_FIXES: dict[str, str] = {
+    "著力": "着力", "著手": "着手", "著眼": "着眼", "著重": "着重", "著想": "着想",
+    "著急": "着急", "著落": "着落", "沉著": "沉着", "穿著": "穿着",
+}
+# …unless 著 closes a word of its own (顯著力量 is 显著 + 力量, not 显 + 着力).
+_T2S_FIX = re.compile("(?<![显昭卓土编原专论名巨遗拙新合译撰])(?:" + "|".join(T2S_FIXES) + ")")
+
+
 @lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
-    """繁體 → 简体 (OpenCC t2s)."""
-    return _converter("t2s.json").convert(text)
+    """繁體 → 简体 (OpenCC t2s, then :data:`T2S_FIXES`)."""
+    out = _converter("t2s.json").convert(text)
+    return _T2S_FIX.sub(lambda m: T2S_FIXES[m.group()], out)
 
 
 @lru_cache(maxsize=4096)
