@@ -307,7 +307,7 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
                 "https://www.wj.gov.cn/html/czwj/2019/FAOHPMEF_1030/312853.html"),
     "wj_2024": ("武進區人民政府 wj.gov.cn", "場北河生態廊道 2.4 km demonstration segment (2024-06-04)",
                 "https://www.wj.gov.cn/html/czwj/2024/AOMMQFAN_0604/490912.html"),
-    "jsmbw": ("江蘇名鎮網 jsmbw.com", "長蕩湖濕地公園 (長蕩湖 about 85 km²)",
+    "jsmbw": ("江蘇名鎮網 jsmbw.com", "entry 146401: 長蕩湖 about 85 km²",
               "https://www.jsmbw.com/citiao/146401.html"),
     "wiki_zh_changdang": ("Wikipedia (Chinese)", "長蕩湖 (81.90 km², 13.6 km × 9.3 km)",
                           "https://zh.wikipedia.org/wiki/%E9%95%BF%E8%8D%A1%E6%B9%96"),
