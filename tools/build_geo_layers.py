@@ -37,6 +37,7 @@ import argparse
 import glob
 import hashlib
 import importlib.util
+import itertools
 import json
 import math
 import re
@@ -125,7 +126,7 @@ def interpolate_by_order(anchors: dict[int, Point], n: int) -> list[Point]:
     idx = sorted(anchors)
     assert idx[0] == 0 and idx[-1] == n - 1, idx
     out: dict[int, Point] = {}
-    for a, b in zip(idx, idx[1:], strict=False):
+    for a, b in itertools.pairwise(idx):
         pa, pb = anchors[a], anchors[b]
         for i in range(a, b + 1):
             t = (i - a) / (b - a)
@@ -297,7 +298,8 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
                           "Jurong railway station (China): riverside HSR chainage 金壇 84.076 km, "
                           "武進 122.670 km; opened 2023-09-28",
                           "https://en.wikipedia.org/wiki/Jurong_railway_station_(China)"),
-    "graphene_2022": ("graphene.tv (quoting 武進 officials)", "沿江高鐵 crosses 滆湖 for about 8 km",
+    "graphene_2022": ("graphene.tv (quoting 武進 officials)",
+                      "沿江高鐵 crosses 滆湖 for about 8 km",
                       "https://graphene.tv/2022092375334/"),
     "jintanzx_2018": ("金壇在線 jintanzx.com", "news report 2018 on the 金壇站 site (SW of 金城, "
                       "S of 小橋村, N of the 沿江 expressway, E of 金溧路)",
@@ -305,7 +307,8 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
     "wj_2019": ("武進區人民政府 wj.gov.cn", "西太湖 (滆湖): total area 164 km², 14 km of "
                 "shoreline in the 西太湖 park (2019-10-30)",
                 "https://www.wj.gov.cn/html/czwj/2019/FAOHPMEF_1030/312853.html"),
-    "wj_2024": ("武進區人民政府 wj.gov.cn", "場北河生態廊道 2.4 km demonstration segment (2024-06-04)",
+    "wj_2024": ("武進區人民政府 wj.gov.cn",
+                "場北河生態廊道 2.4 km demonstration segment (2024-06-04)",
                 "https://www.wj.gov.cn/html/czwj/2024/AOMMQFAN_0604/490912.html"),
     "jsmbw": ("江蘇名鎮網 jsmbw.com", "entry 146401: 長蕩湖 about 85 km²",
               "https://www.jsmbw.com/citiao/146401.html"),
@@ -324,11 +327,13 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
     "jendow_xth": ("jendow.com.tw", "西太湖高新技術產業開發區 (roads crossing the park, layout)",
                    "https://www.jendow.com.tw/wiki/%E8%A5%BF%E5%A4%AA%E6%B9%96%E9%AB%98%E6%96%B0"
                    "%E6%8A%80%E8%A1%93%E7%94%A2%E6%A5%AD%E9%96%8B%E7%99%BC%E5%8D%80"),
-    "kjj_2016": ("常州市科學技術局 kjj.changzhou.gov.cn", "中以常州創新園 in 西太湖科技產業園 (2016-04-20)",
+    "kjj_2016": ("常州市科學技術局 kjj.changzhou.gov.cn",
+                 "中以常州創新園 in 西太湖科技產業園 (2016-04-20)",
                  "https://kjj.changzhou.gov.cn/html/kjj/2016/MHFDIKKN_0420/17998.html"),
     "cicp": ("China–Israel Changzhou Innovation Park", "About the park (cicp-cz.com)",
              "http://www.cicp-cz.com/en/about/gk/"),
-    "toughdoggy": ("toughdoggy.net", "武進國家高新區: administered 81 km², planning-control 182 km²",
+    "toughdoggy": ("toughdoggy.net",
+                   "武進國家高新區: administered 81 km², planning-control 182 km²",
                    "https://toughdoggy.net/zhaoshang/521307.html"),
     "nanxiangshan": ("nanxiangshan.com", "武進國家高新區 contains 武進站 and 南夏墅街道",
                      "https://nanxiangshan.com/65169.html"),
@@ -401,7 +406,8 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
             "water.gehu", "滆湖（西太湖）", "Gehu Lake (West Taihu)", "water", "existing",
             cite("gshhg", "wj_2019"),
             1000, "derived", gehu,
-            note_zh=f"輪廓取自 GSHHS 舊湖岸線（1960–70年代圍墾前），面積 {area_km2(gehu):.0f} 平方公里，"
+            note_zh="輪廓取自 GSHHS 舊湖岸線（1960–70年代圍墾前），"
+                    f"面積 {area_km2(gehu):.0f} 平方公里，"
                     f"比官方的 164 平方公里大 {area_km2(gehu) / 164 - 1:.0%}；岸線誤差約 ±1 公里。"
                     "未找到更新且可公開使用的湖岸資料，故沿用。南部屬無錫宜興市。"
                     "在地文獻中「西太湖」即滆湖。",
@@ -524,7 +530,8 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
         "zone.core", "兩湖核心區", "Lianghu core area (indicative)", "zone",
         "indicative", cite("xinhua_2022", "sjt_2022"),
         3000, "estimate", core,
-        note_zh="核心區邊界未公布。此矩形為示意：以滆湖北岸及其北面陸地為範圍，按約 56 平方公里縮放；"
+        note_zh="核心區邊界未公布。此矩形為示意：以滆湖北岸及其北面陸地為範圍，"
+                "按約 56 平方公里縮放；"
                 "包括滆湖北端部分水面。",
         note_en="No core-area boundary is published. Schematic rectangle over Gehu's north shore "
                 "and the land north of it, scaled to the stated ~56 km²; it includes part of "
@@ -805,7 +812,8 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
             cite("wiki_en_l1", "newton_l1", "wiki_zh_senlin", "wiki_zh_wenhuagong",
                  "wiki_zh_wujin", "geonames"),
             1000, "estimate", l1,
-            note_zh=f"經 29 個車站依序連線（共 {facts['line1_km']:.1f} 公里；官方線路長 34.24 公里，"
+            note_zh=f"經 29 個車站依序連線（共 {facts['line1_km']:.1f} 公里；"
+                    "官方線路長 34.24 公里，"
                     "含站間彎道）；2019-09-21 開通。只有森林公園、文化宮、武進站三站有公開坐標，"
                     "其餘車站按站序、同名鎮點或平均站距估計，位置誤差約 1 公里。",
             note_en=f"Straight segments through the 29 stations in order ({facts['line1_km']:.1f} "
@@ -819,7 +827,8 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
             "planned", cite("caoyuan_l5", "geonames"),
             3000, "estimate", l5,
             note_zh="規劃線路（2020年方案 31.4 公里、25 站）；只有首段攬月灣—西太湖在建"
-                    "（2023-10-29 動員，另繪為「地鐵5號線首段」）。此處只畫出已定位的攬月灣、常州南站、"
+                    "（2023-10-29 動員，另繪為「地鐵5號線首段」）。"
+                    "此處只畫出已定位的攬月灣、常州南站、"
                     f"牛塘、常州站之間的直線示意（{facts['line5_km']:.1f} 公里）；火車站以東"
                     "（東經120、天寧東青）未定位，未畫出。",
             note_en="Planned line (2020 plan: 31.4 km, 25 stations); only the first section "
@@ -972,7 +981,8 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
             "resort.changdang", "長蕩湖旅遊度假區", "Changdang Lake Tourist Resort", "resort",
             "existing", cite("prhbkj", "gshhg"),
             5000, "estimate", resort,
-            note_zh="場址未定位：只知在長蕩湖金壇一側岸邊；點位置於 GSHHS 東北岸線上，為低可信度估計。",
+            note_zh="場址未定位：只知在長蕩湖金壇一側岸邊；"
+                    "點位置於 GSHHS 東北岸線上，為低可信度估計。",
             note_en="Site not located: only known to be on the Jintan shore of Changdang Lake; "
                     "the point sits on the GSHHS north-east shoreline, a low-confidence estimate.",
         ),
@@ -994,7 +1004,8 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
             "centre.wujin", "湖塘（武進區駐地）", "Hutang (seat of Wujin District)",
             "town_centre", "existing", cite("geonames"),
             1000, "sourced", p_hutang_town,
-            note_zh="鎮中心點（GeoNames「Hutang」）；武進區行政中心在延政大道（約 1.7 公里以南，估計）。",
+            note_zh="鎮中心點（GeoNames「Hutang」）；"
+                    "武進區行政中心在延政大道（約 1.7 公里以南，估計）。",
             note_en="Town-centre point (GeoNames 'Hutang'); the Wujin administrative centre is on "
                     "Yanzheng Avenue (~1.7 km further south, estimate).",
         ),

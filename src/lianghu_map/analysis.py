@@ -465,8 +465,8 @@ def directive_statistics(
     * ``area_km2``: total area of the linked polygons, **leaving out** the boundaries layer
       (a clause naming 武進 or 兩湖 would otherwise report a thousand km²) and polygons whose
       area is schematic (:func:`schematic_area`: an uncertainty circle is not a size); lakes,
-      parks and other polygons are kept.  Areas are summed feature by feature: where two linked polygons
-      overlap (a park inside a high-tech zone), the overlap counts twice;
+      parks and other polygons are kept.  Areas are summed feature by feature: where two
+      linked polygons overlap (a park inside a high-tech zone), the overlap counts twice;
     * ``length_km``: total length of the linked lines.
 
     ``links`` needs ``features_of(directive_id)``; ``meeting`` needs ``directives`` whose items
