@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import pytest
 from shapely.geometry import LineString, MultiPoint, Point, box
@@ -27,6 +28,7 @@ from lianghu_map.analysis import (
     directive_statistics,
     feature_measures,
     measure,
+    schematic_area,
     theme_statistics,
 )
 from lianghu_map.catalog import builtin_catalog
@@ -348,6 +350,41 @@ def test_theme_statistics_synthetic_counts_a_feature_once(synthetic):
     assert stats.set_index("theme").loc["現代化", "directives"] == 0
 
 
+# -- statistics: schematic areas -----------------------------------------------------------
+
+# Estimated polygons whose accuracy_m is at least their equivalent radius: the 科教城 circle
+# (1.5 km radius, ±2 km: it shows uncertainty, not size) and the 淹城 ellipse (0.5 km², ±1 km).
+SCHEMATIC_BUILTIN = {"park.kejiaocheng", "heritage.yancheng"}
+
+
+def test_schematic_areas_of_the_builtin_data(features):
+    got = set(features.index[schematic_area(features)])
+    assert got == SCHEMATIC_BUILTIN
+    for fid in got:  # checked with geodesic areas, not the module's projection
+        area_m2 = abs(GEOD.geometry_area_perimeter(features.geometry.loc[fid])[0])
+        assert features.loc[fid, "accuracy_m"] >= math.sqrt(area_m2 / math.pi)
+    for fid in ("park.xitaihu", "park.wujin_hitech", "water.gehu"):  # sized to their areas
+        assert fid not in got
+
+
+def test_statistics_leave_schematic_areas_out(synthetic):
+    features, links, meeting = synthetic
+    circle = _metric_to_wgs84(Point(X0 + 8000, Y0).buffer(1500.0, quad_segs=32))  # 7.07 km²
+    extra = gpd.GeoDataFrame(
+        {"feature_id": ["c1", "c2"], "layer_id": ["parks", "parks"],
+         "basis": ["estimate", "sourced"], "accuracy_m": [2000, 2000]},
+        geometry=[circle, circle], crs=4326,
+    ).set_index("feature_id", drop=False)
+    both = pd.concat([features.assign(basis="derived", accuracy_m=10), extra])
+    links = FakeLinks({"eco.1": ["c1", "p1"], "eco.2": ["c2"], "syn.1": []})
+    rows = directive_statistics(both, links, meeting).set_index("directive_id")
+    assert rows.loc["eco.1", "features"] == 2
+    assert rows.loc["eco.1", "area_km2"] == pytest.approx(4.0, rel=1e-3)  # p1 only, not c1
+    assert rows.loc["eco.2", "area_km2"] == pytest.approx(math.pi * 1.5**2, rel=2e-3)  # sourced
+    themes = theme_statistics(both, links, meeting).set_index("theme")
+    assert themes.loc[ECOLOGY, "area_km2"] == pytest.approx(4.0 + math.pi * 1.5**2, rel=2e-3)
+
+
 # -- statistics: the built-in catalogue --------------------------------------------------
 
 
@@ -363,7 +400,8 @@ def test_directive_statistics_builtin(cat, features, measures):
         fids = set(cat.links.features_of(row.directive_id)) & set(features.index)
         assert row.features == len(fids)
         area = sum(
-            measures.loc[f, "area_km2"] for f in fids if features.loc[f, "layer_id"] != "boundaries"
+            measures.loc[f, "area_km2"] for f in fids
+            if features.loc[f, "layer_id"] != "boundaries" and f not in SCHEMATIC_BUILTIN
         )
         assert row.area_km2 == pytest.approx(area)
     # the clauses that link 常州南站 count it as a point

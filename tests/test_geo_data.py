@@ -237,7 +237,8 @@ def test_statuses_true_to_sources():
     expected = {
         "hub.changzhou_south": "planned",
         "metro.line1": "existing",
-        "metro.line5": "under_construction",
+        "metro.line5": "planned",
+        "metro.line5_first_section": "under_construction",
         "metro.line6": "planned",
         "rail.riverside_hsr": "existing",
         "rail.changtai": "planned",

@@ -51,6 +51,7 @@ __all__ = [
     "feature_measures",
     "measure",
     "ring_centres",
+    "schematic_area",
     "theme_statistics",
 ]
 
@@ -401,14 +402,30 @@ def _feature_table(features: gpd.GeoDataFrame, only: Iterable[str] | None = None
     return table if only is None else table[table.index.isin(list(only))]
 
 
+def schematic_area(features: gpd.GeoDataFrame) -> pd.Series:
+    """Per feature: whether its drawn area is schematic -- an estimated polygon (``basis``
+    ``estimate``) whose ``accuracy_m`` is at least its equivalent radius sqrt(area / pi), so
+    that the shape marks where the place may be rather than how big it is (常州科教城's circle
+    is its positional uncertainty).  Such areas are left out of the statistics' ``area_km2``.
+    A frame without ``basis`` or ``accuracy_m`` has no schematic area."""
+    if "basis" not in features or "accuracy_m" not in features:
+        return pd.Series(False, index=features.index)
+    area_m2 = feature_measures(features)["area_km2"].to_numpy() * 1e6
+    accuracy = pd.to_numeric(features["accuracy_m"], errors="coerce").fillna(0.0).to_numpy()
+    schematic = ((features["basis"] == "estimate").to_numpy() & (area_m2 > 0)
+                 & (accuracy >= np.sqrt(area_m2 / math.pi)))
+    return pd.Series(schematic, index=features.index)
+
+
 def _stat_table(features: gpd.GeoDataFrame) -> pd.DataFrame:
     table = feature_measures(features)
     boundary = features["layer_id"].isin(AREA_EXCLUDED_LAYERS).to_numpy()
+    no_area = boundary | schematic_area(features).to_numpy()
     return pd.DataFrame(
         {
             "is_point": features.geom_type.isin(_POINT_TYPES).to_numpy(),
             "is_boundary": boundary,
-            "area_km2": np.where(boundary, 0.0, table["area_km2"].to_numpy()),
+            "area_km2": np.where(no_area, 0.0, table["area_km2"].to_numpy()),
             "length_km": table["length_km"].to_numpy(),
         },
         index=features.index,
@@ -446,9 +463,10 @@ def directive_statistics(
     * ``boundaries``: how many of them belong to :data:`AREA_EXCLUDED_LAYERS` (the districts
       and zone outlines that frame the whole area);
     * ``area_km2``: total area of the linked polygons, **leaving out** the boundaries layer
-      (a clause naming 武進 or 兩湖 would otherwise report a thousand km²); lakes, parks and
-      other polygons are kept.  Areas are summed feature by feature: where two linked polygons
-      overlap (a park inside a high-tech zone), the overlap counts twice;
+      (a clause naming 武進 or 兩湖 would otherwise report a thousand km²) and polygons whose
+      area is schematic (:func:`schematic_area`: an uncertainty circle is not a size); lakes,
+      parks and other polygons are kept.  Areas are summed feature by feature: where two
+      linked polygons overlap (a park inside a high-tech zone), the overlap counts twice;
     * ``length_km``: total length of the linked lines.
 
     ``links`` needs ``features_of(directive_id)``; ``meeting`` needs ``directives`` whose items
