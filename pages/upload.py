@@ -27,6 +27,7 @@ from lianghu_map.publish import (
     save_draft,
     suggestion_table,
 )
+from lianghu_map.sandbox import run_ingest  # a worker with time and memory budgets
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.suggest import SUGGEST_LIMIT
@@ -80,14 +81,15 @@ if allowed:
             swap = st.session_state.get(f"{key}_swap", False)
             options = IngestOptions(datum=datum, layer=layer, assume_crs=assume, swap_xy=swap,
                                     max_bytes=settings.max_upload_mb * 2**20,
-                                    max_features=settings.max_features)
+                                    max_features=settings.max_features,
+                                    max_vertices=settings.max_vertices)
             cache_key = (up.file_id, options)
             if cache_key not in drafts:
                 bar = st.progress(0.0, text=t("upload.reading", lang, name=up.name))
                 drafts[cache_key] = prepare(
                     up.name, up.getvalue(), options, cat,
                     progress=lambda f, stage, b=bar: b.progress(
-                        f, text=t(f"upload.stage.{stage}", lang)))
+                        f, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest)
                 bar.empty()
             draft = drafts[cache_key]
             res = draft.result

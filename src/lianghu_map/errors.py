@@ -60,7 +60,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "QGIS“另存为”）再上传。",
                  "This is TopoJSON, not GeoJSON. Convert it to GeoJSON first (mapshaper, or QGIS "
                  "\"Save as\") and upload that."),
-    "unreadable": ("无法读取文件：{detail}。请确认文件完整、格式与扩展名一致。",
+    # (the reader's own English detail stays out of the Chinese message: issue 19)
+    "unreadable": ("无法读取文件（文件可能已损坏或不完整）。请确认文件完整、格式与扩展名一致。",
                    "The file cannot be read: {detail}. Check that it is complete and that its "
                    "extension matches its format."),
     "no_features": ("文件中没有任何要素。", "The file holds no features."),
