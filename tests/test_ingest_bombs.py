@@ -65,6 +65,17 @@ def test_bomb_is_refused_within_budget(label: str) -> None:
     assert seconds < SECONDS, res.usage
 
 
+def test_a_large_legitimate_layer_passes_the_worker() -> None:
+    """1,000,000 vertices (under the 1.5 M budget; about the bench's 100,000 parcels) are read
+    in the worker with the default budgets."""
+    name, data = fx.geojson_heavy(polygons=500, vertices=2_000)
+    res = run_ingest(name, data)
+    assert res.ok, res.findings
+    assert len(res.gdf) == 500 and res.usage["outcome"] == "done"
+    print(f"\n1 M vertices: {len(data) / 2**20:.0f} MB, worker {res.usage['seconds']:.2f} s, "
+          f"peak {res.usage['peak_mb']:.0f} MB")
+
+
 def test_the_views_are_real_bombs() -> None:
     """Independent truth: the recursive view does not finish counting within 2 s, and the rows
     view holds 3,000,000 rows — without the view check GDAL would read them."""
