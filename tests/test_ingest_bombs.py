@@ -150,6 +150,7 @@ def test_vertex_budget_is_the_setting(monkeypatch) -> None:
 def test_a_worker_over_time_is_killed_and_reported() -> None:
     stages = []
     name, data = fx.geojson_ref()
+    run_ingest(name, data)  # the forkserver started (its first start counts in the budget)
     start = time.monotonic()
     res = run_ingest(name, data, budget=Budget(seconds=1, seconds_per_mb=0),
                      target=fx.sleepy_ingest, progress=lambda _f, s: stages.append(s))
@@ -187,3 +188,21 @@ def test_budgets_scale_with_size_and_are_capped(monkeypatch) -> None:
     monkeypatch.setenv("LIANGHU_INGEST_SECONDS", "12")
     monkeypatch.setenv("LIANGHU_INGEST_MEMORY_MB", "700")
     assert (Budget.from_env().seconds, Budget.from_env().memory_mb) == (12, 700)
+
+
+def test_a_stopped_caller_takes_its_worker_down() -> None:
+    """Streamlit stops a script (a rerun, the user leaving) by raising inside a call such as
+    the progress bar's: the worker must not outlive it."""
+    import multiprocessing
+
+    class Stopped(Exception):
+        pass
+
+    def stop(_f, _s):
+        raise Stopped
+
+    name, data = fx.geojson_ref()
+    with pytest.raises(Stopped):
+        run_ingest(name, data, target=fx.sleepy_ingest, progress=stop)
+    time.sleep(0.2)
+    assert not [p for p in multiprocessing.active_children() if p.name == "lianghu-ingest"]

@@ -123,12 +123,15 @@ def run_ingest(name: str, data: bytes, options: IngestOptions | None = None,
         start = time.monotonic()
         proc.start()
         send.close()
-        outcome, result, peak = _wait(proc, receive, start + seconds, progress)
-        if proc.is_alive():
-            peak = max(peak, _status_mb(proc.pid, "VmHWM"))
-            proc.kill()
-        proc.join(10)
-        receive.close()
+        peak = 0.0
+        try:  # (Streamlit may stop the script inside progress(): the worker goes too)
+            outcome, result, peak = _wait(proc, receive, start + seconds, progress)
+        finally:
+            if proc.is_alive():
+                peak = max(peak, _status_mb(proc.pid, "VmHWM"))
+                proc.kill()
+            proc.join(10)
+            receive.close()
     elapsed = time.monotonic() - start
     if result is None:
         code, params = (("ingest_timeout", {"seconds": round(seconds)}) if outcome == "timeout"
