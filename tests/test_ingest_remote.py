@@ -86,6 +86,17 @@ def test_no_request_and_the_report_says_refused(listener: Listener, form: str) -
             "NetworkLink"
 
 
+def test_utf16_kml_cannot_hide_an_entity(listener: Listener) -> None:
+    """The byte scan reads UTF-8: a UTF-16 KML (with or without BOM) is refused outright."""
+    _, data = fx.remote_references(listener.url)["kml XXE"]
+    text = data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    for encoded in (text.encode("utf-16"), text.encode("utf-16-le")):
+        before = listener.connections
+        res = run_ingest("xxe16.kml", encoded)
+        assert listener.connections == before
+        assert not res.ok and "utf16" in res.codes(), res.findings
+
+
 def test_remote_icons_in_kml_are_reported_never_fetched(listener: Listener) -> None:
     """Google Earth writes icon URLs into every KML: the layer is read, the icon left alone."""
     before = listener.connections

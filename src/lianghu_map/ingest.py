@@ -539,8 +539,10 @@ def _shapefile_encoding(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], 
 
 
 def _read_kml_bytes(data: bytes, rep: _Report) -> Read:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:1024]:
+        raise rep.refuse("utf16")  # (UTF-16/32 would hide a <!DOCTYPE> from the byte scan)
     rep.stop(check_remote("kml", data))  # (a KMZ's KML: the archive was compressed)
-    if not looks_like("kml", _strip_bom(data, rep)):
+    if not looks_like("kml", data):
         raise rep.refuse("format_mismatch", format="KML")
     hrefs = kml_remote_hrefs(data)
     if hrefs:
