@@ -36,6 +36,13 @@ BOMBS = {  # label: (builder, the finding that must refuse it)
 MEASURED: dict[str, tuple[float, float]] = {}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def forkserver_started() -> None:
+    """The forkserver starts with the first upload after the app starts (2–3 s, once): started
+    here so the figures below are each bomb's own."""
+    run_ingest(*fx.geojson_ref())
+
+
 def _assert_told(res, code: str) -> None:
     """Refused with ``code``, an ERROR with a message in every UI language, Chinese without
     Python's or GDAL's English."""
@@ -206,3 +213,36 @@ def test_a_stopped_caller_takes_its_worker_down() -> None:
         run_ingest(name, data, target=fx.sleepy_ingest, progress=stop)
     time.sleep(0.2)
     assert not [p for p in multiprocessing.active_children() if p.name == "lianghu-ingest"]
+
+
+@pytest.mark.parametrize("build", [fx.geojson_ref, fx.geojson_hostile, fx.geojson_points,
+                                   lambda: fx.geojson_heavy(polygons=20, vertices=50)])
+def test_geojson_vertices_counted_on_the_bytes_match_shapely(build) -> None:
+    """Independent truth: the byte count equals shapely's count after a full read (numeric
+    arrays in properties are not positions)."""
+    import json
+
+    import shapely
+
+    from lianghu_map.ingest_guard import geojson_vertices
+
+    name, data = build()
+    doc = json.loads(data)
+    for f in doc.get("features", []):
+        f.setdefault("properties", {})["numbers"] = [[1, 2], [3.5, -4]]
+    data = json.dumps(doc).encode()
+    res = ingest_file(name, data)
+    assert res.ok, res.findings
+    raw = pyogrio.read_dataframe(__import__("io").BytesIO(data))
+    assert geojson_vertices(data) == int(shapely.get_num_coordinates(
+        raw.geometry.to_numpy()).sum())
+
+
+def test_heavy_geojson_is_refused_before_gdal_parses_it(monkeypatch) -> None:
+    def no_gdal(*_a, **_k):
+        raise AssertionError("GDAL parsed a GeoJSON over the vertex budget")
+
+    monkeypatch.setattr(pyogrio, "read_dataframe", no_gdal)
+    res = ingest_file(*fx.geojson_heavy())
+    _assert_told(res, "too_many_vertices")
+    assert res.findings[0].params == {"count": 2_001_000, "limit": 1_500_000}

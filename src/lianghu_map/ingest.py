@@ -44,6 +44,7 @@ from .ingest_guard import (
     check_csv,
     check_gpkg,
     check_remote,
+    geojson_vertices,
     kml_remote_hrefs,
     looks_like,
 )
@@ -277,12 +278,15 @@ def _list_layers(source: Any) -> list[tuple[str, Any]]:
         return [(str(n), g) for n, g in pyogrio.list_layers(source)]
 
 
-def _read_geojson(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+def _read_geojson(data: bytes, options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
     data = _strip_bom(data, rep)
     if not data.strip():
         raise rep.refuse("empty_file")
     if not looks_like("geojson", data):
         raise rep.refuse("format_mismatch", format="GeoJSON")
+    vertices = geojson_vertices(data)  # (from the bytes: a heavy file is not parsed at all)
+    if vertices > options.max_vertices:
+        raise rep.refuse("too_many_vertices", count=vertices, limit=options.max_vertices)
     data = _as_utf8(data, rep)
     head, tail = data[:65536], data[-65536:]
     if re.search(rb'"type"\s*:\s*"Topology"', head) or re.search(rb'"type"\s*:\s*"Topology"',
