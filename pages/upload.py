@@ -11,7 +11,7 @@ from lianghu_map.crs import DATUM_LABELS, DATUMS, crs_label
 from lianghu_map.errors import LianghuError
 from lianghu_map.export import audit_export, audit_table
 from lianghu_map.i18n import STATUS_KEYS, kind_label, status_label, t
-from lianghu_map.ingest import IngestOptions
+from lianghu_map.ingest import IngestOptions, clean_name
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
 from lianghu_map.publish import (
     UPLOAD_KINDS,
@@ -27,6 +27,7 @@ from lianghu_map.publish import (
     save_draft,
     suggestion_table,
 )
+from lianghu_map.sandbox import run_ingest  # a worker with time and memory budgets
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.suggest import SUGGEST_LIMIT
@@ -63,7 +64,8 @@ if allowed:
                      help=t("upload.datum.help", lang))
     files = st.file_uploader(
         t("upload.files", lang), accept_multiple_files=True, key="upload_files",
-        type=["geojson", "json", "zip", "gpkg", "kml", "kmz", "csv"],
+        # no type=[…]: Streamlit's own check raises on a NUL in a forged file name before the
+        # page runs (a traceback); ingest refuses other extensions itself, in the UI language
         max_upload_size=settings.max_upload_mb,
         help=t("upload.files.help", lang, mb=settings.max_upload_mb),
     ) or []
@@ -74,20 +76,22 @@ if allowed:
     for n, up in enumerate(files):
         key = f"f{n}"
         with st.container(border=True):
-            st.markdown(f"#### {n + 1}. {md(up.name)}")
+            shown = clean_name(up.name)  # no NUL or other control characters
+            st.markdown(f"#### {n + 1}. {md(shown)}")
             layer = st.session_state.get(f"{key}_layer")
             assume = st.session_state.get(f"{key}_crs")
             swap = st.session_state.get(f"{key}_swap", False)
             options = IngestOptions(datum=datum, layer=layer, assume_crs=assume, swap_xy=swap,
                                     max_bytes=settings.max_upload_mb * 2**20,
-                                    max_features=settings.max_features)
+                                    max_features=settings.max_features,
+                                    max_vertices=settings.max_vertices)
             cache_key = (up.file_id, options)
             if cache_key not in drafts:
-                bar = st.progress(0.0, text=t("upload.reading", lang, name=up.name))
+                bar = st.progress(0.0, text=t("upload.reading", lang, name=shown))
                 drafts[cache_key] = prepare(
                     up.name, up.getvalue(), options, cat,
                     progress=lambda f, stage, b=bar: b.progress(
-                        f, text=t(f"upload.stage.{stage}", lang)))
+                        f, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest)
                 bar.empty()
             draft = drafts[cache_key]
             res = draft.result
@@ -117,7 +121,7 @@ if allowed:
                 continue
 
             c1, c2 = st.columns(2)
-            stem = up.name.rsplit(".", 1)[0]
+            stem = shown.rsplit(".", 1)[0]
             title_zh = c1.text_input(t("upload.title_zh", lang), value=stem, key=f"{key}_tzh")
             title_en = c2.text_input(t("upload.title_en", lang), key=f"{key}_ten")
             kind = c1.selectbox(t("upload.kind", lang), UPLOAD_KINDS, key=f"{key}_kind",

@@ -553,3 +553,158 @@ def csv_datum(datum: str) -> Upload:
 
     up = csv_points("经度", "纬度", transform=shift)
     return f"{datum}.csv", up[1]
+
+
+# ----------------------------------------------------------------------------- issue 19: bombs
+def _gpkg_point_blob(lon: float = 119.8, lat: float = 31.6) -> str:
+    """A GeoPackage geometry blob (header "GP", version 0, little-endian, no envelope, SRS 4326
+    + WKB point) as an SQL hex literal."""
+    import struct
+
+    wkb = struct.pack("<bIdd", 1, 1, lon, lat)
+    return "X'" + (b"GP\x00\x01" + struct.pack("<i", 4326) + wkb).hex() + "'"
+
+
+def gpkg_view(select: str, name: str = "view.gpkg", *, virtual: str | None = None) -> Upload:
+    """A GeoPackage whose only layer ``bomb`` is a view ``select`` (columns fid, geom) — or,
+    with ``virtual``, a virtual table ``CREATE VIRTUAL TABLE bomb USING {virtual}`` — registered
+    in gpkg_contents and gpkg_geometry_columns as a point layer."""
+    import sqlite3
+
+    _, data = gpkg({"seed": ref_points_gdf()})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        con = sqlite3.connect(path)
+        for table in [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rtree_%'")]:
+            con.execute(f'DROP TABLE IF EXISTS "{table}"')
+        for trig in [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'")]:
+            con.execute(f'DROP TRIGGER "{trig}"')
+        con.execute("DROP TABLE seed")
+        con.execute("DELETE FROM gpkg_contents")
+        con.execute("DELETE FROM gpkg_geometry_columns")
+        con.execute("DELETE FROM gpkg_extensions WHERE table_name = 'seed'")
+        if virtual:  # a module plain SQLite lacks (GDAL's VirtualOGR): written into the schema
+            con.execute("PRAGMA writable_schema = ON")
+            con.execute("INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) "
+                        "VALUES ('table', 'bomb', 'bomb', 0, ?)",
+                        (f"CREATE VIRTUAL TABLE bomb USING {virtual}",))
+            con.execute("PRAGMA writable_schema = OFF")
+        else:
+            con.execute(f"CREATE VIEW bomb AS {select}")
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                    "VALUES ('bomb', 'features', 'bomb', 4326)")
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES ('bomb', 'geom', 'POINT', 4326, "
+                    "0, 0)")
+        con.commit()
+        con.close()
+        return name, path.read_bytes()
+
+
+def gpkg_recursive_view() -> Upload:
+    """A view over a recursive query with no end: reading it never finishes."""
+    blob = _gpkg_point_blob()
+    return gpkg_view("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                     f"SELECT x AS fid, {blob} AS geom FROM c", "recursive_view.gpkg")
+
+
+def gpkg_rows_view(rows: int = 3_000_000) -> Upload:
+    blob = _gpkg_point_blob()
+    return gpkg_view(f"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE "
+                     f"x < {rows}) SELECT x AS fid, {blob} AS geom FROM c", "rows_view.gpkg")
+
+
+def csv_wide(columns: int) -> Upload:
+    """A CSV whose header has ``columns`` columns (lon, lat and fillers) and one data row."""
+    header = "lon,lat," + ",".join(f"c{i}" for i in range(columns - 2))
+    row = "119.8,31.6" + "," * (columns - 2)
+    return f"wide_{columns}.csv", (header + "\n" + row + "\n").encode()
+
+
+def json_deep(depth: int = 100_000) -> Upload:
+    """A FeatureCollection whose one property nests ``depth`` arrays."""
+    inner = "[" * depth + "]" * depth
+    return "deep.geojson", ('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                            '"geometry": {"type": "Point", "coordinates": [119.8, 31.6]}, '
+                            f'"properties": {{"deep": {inner}}}}}]}}').encode()
+
+
+def geojson_heavy(polygons: int = 1_000, vertices: int = 2_000) -> Upload:
+    """``polygons`` star-shaped polygons of ``vertices`` vertices each (2,000,000 by default)."""
+    import numpy as np
+
+    angle = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
+    radius = 0.002 * (1 + 0.3 * (np.arange(vertices) % 2))
+    parts = []
+    for k in range(polygons):
+        cx, cy = 119.5 + 0.02 * (k % 30), 31.4 + 0.02 * (k // 30)
+        ring = [f"[{x:.6f},{y:.6f}]" for x, y in zip(cx + radius * np.cos(angle),
+                                                     cy + radius * np.sin(angle), strict=True)]
+        ring.append(ring[0])
+        coords = ",".join(ring)
+        parts.append(f'{{"type":"Feature","properties":{{"id":"p{k}"}},"geometry":'
+                     f'{{"type":"Polygon","coordinates":[[{coords}]]}}}}')
+    return "heavy.geojson", ('{"type":"FeatureCollection","features":[' + ",".join(parts)
+                             + "]}").encode()
+
+
+# ------------------------------------------------------------------ issue 19: remote references
+def remote_references(url: str) -> dict[str, Upload]:
+    """Every form of remote reference ingest must refuse without a request, pointing at
+    ``url`` (a test listener): label → upload."""
+    point = {"type": "Feature", "properties": {}, "geometry": {"type": "Point",
+                                                               "coordinates": [119.8, 31.6]}}
+    placemark = ("<Placemark><name>p</name><Point><coordinates>119.8,31.6</coordinates></Point>"
+                 "</Placemark>")
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    kml_open = '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+    vrt = (f'<OGRVRTDataSource><OGRVRTLayer name="a"><SrcDataSource>/vsicurl/{url}/a.geojson'
+           "</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>").encode()
+    return {
+        "geojson crs link": ("link.geojson", dump(collection(
+            [point], crs={"type": "link", "properties": {"href": url, "type": "proj4"}}))),
+        "geojson crs name url": ("named.geojson", dump(collection(
+            [point], crs={"type": "name", "properties": {"name": f"{url}/crs"}}))),
+        "kml NetworkLink": ("network.kml", (
+            f"{head}{kml_open}<NetworkLink><Link><href>{url}/more.kml</href></Link>"
+            f"</NetworkLink>{placemark}</Document></kml>").encode()),
+        "kml XXE": ("xxe.kml", (
+            f'{head}<!DOCTYPE kml [<!ENTITY e SYSTEM "{url}/secret">]>{kml_open}'
+            f"<Placemark><name>&e;</name><Point><coordinates>119.8,31.6</coordinates></Point>"
+            "</Placemark></Document></kml>").encode()),
+        "kmz NetworkLink": ("network.kmz", zip_bytes({"doc.kml": (
+            f"{head}{kml_open}<NetworkLink><Link><href>{url}/more.kml</href></Link>"
+            f"</NetworkLink>{placemark}</Document></kml>").encode()})),
+        "vrt as geojson": ("vrt.geojson", vrt),
+        "vrt as gpkg": ("vrt.gpkg", vrt),
+        "vrt as shp in zip": ("vrt.zip", zip_bytes({"a.shp": vrt, "a.shx": vrt, "a.dbf": vrt})),
+        "gpkg virtual table": gpkg_view("", "virtual.gpkg",
+                                        virtual=f"VirtualOGR('/vsicurl/{url}/a.geojson')"),
+    }
+
+
+def kml_remote_icon(url: str) -> Upload:
+    """A KML whose style names a remote icon (as Google Earth writes): read, the icon never
+    fetched."""
+    return "icon.kml", (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">'
+        f'<Document><Style id="s"><IconStyle><Icon><href>{url}/icon.png</href></Icon>'
+        '</IconStyle></Style><Placemark><name>p</name><styleUrl>#s</styleUrl><Point>'
+        "<coordinates>119.8,31.6</coordinates></Point></Placemark></Document></kml>").encode()
+
+
+def sleepy_ingest(*args: Any) -> Any:
+    """A stand-in for ingest_file that never finishes (the worker's time budget)."""
+    import time
+
+    args[3](0.05, "read")  # progress reaches the parent
+    time.sleep(600)
+
+
+def hungry_ingest(*_args: Any) -> Any:
+    """A stand-in for ingest_file that takes memory without end (the worker's memory budget)."""
+    hoard = []
+    while True:
+        hoard.append(bytearray(16 * 2**20))

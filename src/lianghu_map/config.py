@@ -35,6 +35,7 @@ class Settings:
     local_mode: bool  # writes open without a password (one user on their own machine)
     max_upload_mb: int
     max_features: int
+    max_vertices: int = 1_500_000  # per uploaded layer (LIANGHU_MAX_VERTICES): refused beyond
     analysts: frozenset[str] = frozenset()  # e-mails that are analysts when signed in (SSO)
     sso: bool = False  # Streamlit's st.login is configured ([auth] in secrets)
     # PostGIS layer store (None: the GeoPackage store); may hold a password, so not in the repr
@@ -108,6 +109,7 @@ def load_settings(secrets: Mapping[str, Any] | None = None) -> Settings:
                                                                                   "yes"),
         max_upload_mb=_int("LIANGHU_MAX_UPLOAD_MB", 100),
         max_features=_int("LIANGHU_MAX_FEATURES", 200_000),
+        max_vertices=_int("LIANGHU_MAX_VERTICES", 1_500_000),
         analysts=frozenset(a.strip().lower() for a in analysts if str(a).strip()),
         sso="auth" in secrets,
         database_url=database_url,

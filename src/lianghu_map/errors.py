@@ -60,7 +60,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "QGIS“另存为”）再上传。",
                  "This is TopoJSON, not GeoJSON. Convert it to GeoJSON first (mapshaper, or QGIS "
                  "\"Save as\") and upload that."),
-    "unreadable": ("无法读取文件：{detail}。请确认文件完整、格式与扩展名一致。",
+    # (the reader's own English detail stays out of the Chinese message: issue 19)
+    "unreadable": ("无法读取文件（文件可能已损坏或不完整）。请确认文件完整、格式与扩展名一致。",
                    "The file cannot be read: {detail}. Check that it is complete and that its "
                    "extension matches its format."),
     "no_features": ("文件中没有任何要素。", "The file holds no features."),
@@ -98,9 +99,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "the layer's files."),
     "zip_bomb": ("压缩包“{name}”解压后过大（压缩比约 {ratio}:1），已拒绝。",
                  "The archive entry \"{name}\" expands too much (about {ratio}:1); refused."),
-    "too_many_vertices": ("共 {count} 个顶点，超过上限 {limit} 个。请简化几何后再上传。",
-                          "{count} vertices, over the limit of {limit}. Simplify the geometry "
-                          "and upload again."),
+    "too_many_vertices": ("共 {count} 个顶点，超过每个图层 {limit} 个的上限（顶点过多会使每位"
+                          "用户的地图加载变慢），已拒绝，不会自动简化。请简化几何后再上传。",
+                          "{count} vertices, over the limit of {limit} per layer (more would "
+                          "slow every viewer's map); refused, not simplified automatically. "
+                          "Simplify the geometry and upload again."),
     "property_too_long": ("属性“{name}”的值长 {length} 个字符，超过上限 {limit}。"
                           "请缩短或移除该属性。",
                           "Attribute \"{name}\" holds a value of {length} characters, over the "
@@ -109,6 +112,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "An attribute name is {length} characters long (\"{name}\"), "
                                "over the limit of {limit}."),
     "kmz_no_kml": ("KMZ 中没有 .kml 文件。", "The KMZ holds no .kml file."),
+    # -- resource bombs and remote references (checked before or while reading; issue 19)
+    "ingest_timeout": ("读取文件用时超过 {seconds} 秒，已停止读取（文件未保存，其他用户不受影响）。"
+                       "请拆分或简化图层后再上传。",
+                       "Reading the file took longer than {seconds} s and was stopped (nothing "
+                       "was saved; no one else was affected). Split or simplify the layer and "
+                       "upload again."),
+    "ingest_memory": ("读取文件所需内存超过 {limit_mb} MB，已停止读取（文件未保存，其他用户不受"
+                      "影响）。请拆分或简化图层后再上传。",
+                      "Reading the file needed more than {limit_mb} MB of memory and was stopped "
+                      "(nothing was saved; no one else was affected). Split or simplify the "
+                      "layer and upload again."),
+    "gpkg_view": ("GeoPackage 图层“{layer}”是视图（存储的查询），不是数据表。为防止查询无休止地"
+                  "运行，视图不予读取。请在 QGIS 中将该图层另存为普通图层后再上传。",
+                  "The GeoPackage layer \"{layer}\" is a view (a stored query), not a table. "
+                  "Views are not read, as a query can run without end. Save the layer as a "
+                  "plain table (QGIS: Export → Save Features As) and upload that."),
+    "gpkg_virtual": ("GeoPackage 图层“{layer}”是虚拟表，数据不在文件中，不予读取。请将该图层"
+                     "另存为普通图层后再上传。",
+                     "The GeoPackage layer \"{layer}\" is a virtual table: its data is not in "
+                     "the file, so it is not read. Save the layer as a plain table and upload "
+                     "that."),
+    "csv_too_many_columns": ("CSV 表头有 {count} 列，超过上限 {limit} 列，未读取。请只保留需要的"
+                             "列后再上传。",
+                             "The CSV header has {count} columns, over the limit of {limit}; "
+                             "it was not read. Keep only the columns needed and upload again."),
+    "csv_line_too_long": ("CSV 第 {row} 行超过 {limit_kb} KB，未读取。请检查文件是否为 CSV、"
+                          "换行是否正确。",
+                          "Row {row} of the CSV is longer than {limit_kb} KB; the file was not "
+                          "read. Check that it is a CSV with proper line breaks."),
+    "json_too_deep": ("JSON 嵌套层数过深（超过 {limit} 层），不是可用的 GeoJSON，未读取。",
+                      "The JSON is nested too deeply (more than {limit} levels) to be usable "
+                      "GeoJSON; it was not read."),
+    "too_complex": ("文件中的单个对象过大或过于复杂，无法读取。请拆分图层或简化几何后再上传。",
+                    "An object in the file is too large or too complex to read. Split the "
+                    "layer or simplify its geometry, then upload again."),
+    "format_not_recognised": ("无法识别文件内容的格式（扩展名为 {ext}）。请确认文件完整，且格式"
+                              "与扩展名一致。",
+                              "The file's content is not a format that can be read (its "
+                              "extension is {ext}). Check that it is complete and that its "
+                              "format matches its extension."),
+    "format_mismatch": ("文件内容不是 {format} 格式（与扩展名不符），未读取。",
+                        "The file's content is not {format}, as its extension says; it was not "
+                        "read."),
+    "remote_reference": ("文件引用了远程内容（{ref}），已拒绝：系统从不从服务器发起网络请求。"
+                         "请将所引用的数据直接放入文件后再上传。",
+                         "The file refers to remote content ({ref}); refused: the server never "
+                         "fetches anything a file points to. Put the referenced data in the "
+                         "file itself and upload again."),
+    "remote_reference_ignored": ("文件引用了远程资源（{ref} 等 {count} 处，如图标或样式），"
+                                 "已忽略，不会被访问。",
+                                 "The file refers to remote resources ({ref} and {count} in "
+                                 "all, such as icons or styles); they were ignored, never "
+                                 "fetched."),
+    "xml_doctype": ("XML 文件含有文档类型声明或实体（<!DOCTYPE>/<!ENTITY>），可能引用外部内容，"
+                    "已拒绝。请删除该声明后再上传。",
+                    "The XML holds a document type declaration or entities (<!DOCTYPE>/"
+                    "<!ENTITY>), which can pull in outside content; refused. Remove the "
+                    "declaration and upload again."),
     # -- coordinates and reference systems
     "projected_no_crs": ("坐标看起来是投影坐标（如 x={x}, y={y}），但文件没有声明坐标系。系统"
                          "不会默认为 WGS84。请在导出时附带坐标系（.prj），或在下方选择坐标系。"

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 import tempfile
 import warnings
 import zipfile
@@ -37,15 +38,27 @@ from pyproj import CRS
 
 from .crs import DATUM_LABELS, crs_label, guess_projected_crs, to_wgs84
 from .errors import Finding, Severity
+from .ingest_guard import (
+    NO_NETWORK,
+    Stop,
+    check_csv,
+    check_gpkg,
+    check_remote,
+    geojson_vertices,
+    kml_remote_hrefs,
+    looks_like,
+)
 from .layers import STYLE_WHITELIST, sanitise_style
 
-__all__ = ["FORMATS", "IngestOptions", "IngestResult", "ingest_file", "sniff_format"]
+__all__ = ["FORMATS", "IngestOptions", "IngestResult", "clean_name", "ingest_file",
+           "sniff_format"]
 
 # extension → format
 FORMATS: dict[str, str] = {
     ".geojson": "geojson", ".json": "geojson", ".zip": "shapefile", ".gpkg": "gpkg",
     ".kml": "kml", ".kmz": "kmz", ".csv": "csv",
 }
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # NUL, newlines … : never part of a shown file name
 MAX_LISTED = 50  # findings of one code listed one by one; the rest are counted
 CHINA = (73.0, 18.0, 135.1, 53.6)  # lon/lat box used for plausibility (generous)
 ID_COLUMNS = ("feature_id", "id", "ID", "Id", "fid", "FID", "编号", "編號")
@@ -67,10 +80,13 @@ class IngestOptions:
     swap_xy: bool = False  # the analyst confirms that lat/lon are swapped
     max_bytes: int = 100 * 2**20
     max_features: int = 200_000
-    max_vertices: int = 5_000_000
+    max_vertices: int = 1_500_000  # per layer: refused beyond (every viewer's map would crawl)
     max_property_chars: int = 10_000  # one attribute value, or one attribute name / 50
     max_zip_members: int = 1_000
     max_zip_ratio: float = 100.0  # uncompressed / compressed, per member (zip bombs)
+    max_columns: int = 1_000  # CSV header columns, checked before any CSV parser runs
+    max_line_bytes: int = 2**20  # longest CSV line
+    memory_mb: int | None = None  # the worker's memory budget (sandbox.py), for the message
 
 
 @dataclass
@@ -83,6 +99,7 @@ class IngestResult:
     source_crs: str | None = None
     conversions: list[str] = field(default_factory=list)
     sha256: str = ""
+    usage: dict[str, Any] = field(default_factory=dict)  # the worker's time and memory (sandbox)
 
     @property
     def ok(self) -> bool:
@@ -117,12 +134,22 @@ class _Report:
         self.add(code, Severity.ERROR, **params)
         return _Refused(code)
 
+    def stop(self, stop: Stop | None) -> None:
+        """Refuse the file if a pre-read check said so."""
+        if stop is not None:
+            raise self.refuse(stop.code, **stop.params)
+
     def close(self) -> None:
         for code, n in self._counts.items():
             if n > MAX_LISTED:
                 sev = next(f.severity for f in self.findings if f.code == code)
                 self.findings.append(Finding("more_findings", sev, self.file,
                                              params={"count": n - MAX_LISTED, "code": code}))
+
+
+def clean_name(name: str) -> str:
+    """The upload's own file name, as shown: no folders, no control characters (NUL …)."""
+    return _CONTROL.sub("", PurePosixPath(str(name).replace("\\", "/")).name)[:200] or "upload"
 
 
 def sniff_format(name: str) -> str | None:
@@ -133,7 +160,8 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
                 progress: Progress | None = None) -> IngestResult:
     """Read, validate and convert one uploaded file. Never raises for bad input."""
     options = options or IngestOptions()
-    name = PurePosixPath(name.replace("\\", "/")).name or "upload"
+    _no_network()
+    name = clean_name(name)
     fmt = sniff_format(name) or ""
     rep = _Report(name)
     result = IngestResult(name, fmt, None, rep.findings, conversions=rep.conversions,
@@ -147,6 +175,7 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
         if len(data) > options.max_bytes:
             raise rep.refuse("file_too_large", size_mb=round(len(data) / 2**20, 1),
                              limit_mb=round(options.max_bytes / 2**20, 1))
+        rep.stop(check_remote(fmt, data))
         tell(0.05, "read")
         gdf, declared, layers = _READERS[fmt](data, options, rep, result)
         result.layers = layers
@@ -155,11 +184,53 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
         tell(1.0, "done")
     except _Refused:
         result.gdf = None
+    except MemoryError:  # the worker's memory budget (sandbox.py) ran out
+        rep.add("ingest_memory", Severity.ERROR, limit_mb=options.memory_mb or "?")
+        result.gdf = None
+    except RecursionError:  # nesting too deep for a parser
+        rep.add("too_complex", Severity.ERROR)
+        result.gdf = None
     except Exception as exc:  # a reader or GDAL failed in a way not foreseen: report, don't crash
-        rep.add("unreadable", Severity.ERROR, detail=_short(exc))
+        _add_unreadable(rep, exc, fmt)
         result.gdf = None
     rep.close()
     return result
+
+
+_network_off = False
+
+
+def _no_network() -> None:
+    """GDAL and PROJ make no request for any file (issue 19): set once per process."""
+    global _network_off
+    if not _network_off:
+        pyogrio.set_gdal_config_options(NO_NETWORK)
+        import pyproj.network
+
+        pyproj.network.set_network_enabled(active=False)
+        _network_off = True
+
+
+def _gdal_code(exc: BaseException) -> str:
+    """GDAL's English messages users must not see raw: their own findings."""
+    text = str(exc)
+    if "not recognized as" in text or "not a supported file format" in text:
+        return "format_not_recognised"
+    if "too complex" in text or "too large" in text:
+        return "too_complex"
+    return "unreadable"
+
+
+def _add_unreadable(rep: _Report, exc: BaseException, fmt: str) -> None:
+    code = _gdal_code(exc)
+    params = {"detail": _short(exc)} if code == "unreadable" else (
+        {"ext": fmt or "?"} if code == "format_not_recognised" else {})
+    rep.add(code, Severity.ERROR, **params)
+
+
+def _unreadable(rep: _Report, exc: BaseException, fmt: str = "") -> _Refused:
+    _add_unreadable(rep, exc, fmt)
+    return _Refused("unreadable")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,10 +278,15 @@ def _list_layers(source: Any) -> list[tuple[str, Any]]:
         return [(str(n), g) for n, g in pyogrio.list_layers(source)]
 
 
-def _read_geojson(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+def _read_geojson(data: bytes, options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
     data = _strip_bom(data, rep)
     if not data.strip():
         raise rep.refuse("empty_file")
+    if not looks_like("geojson", data):
+        raise rep.refuse("format_mismatch", format="GeoJSON")
+    vertices = geojson_vertices(data)  # (from the bytes: a heavy file is not parsed at all)
+    if vertices > options.max_vertices:
+        raise rep.refuse("too_many_vertices", count=vertices, limit=options.max_vertices)
     data = _as_utf8(data, rep)
     head, tail = data[:65536], data[-65536:]
     if re.search(rb'"type"\s*:\s*"Topology"', head) or re.search(rb'"type"\s*:\s*"Topology"',
@@ -269,10 +345,12 @@ def _diagnose_json(data: bytes, rep: _Report, exc: Exception) -> _Refused:
         doc = json.loads(data.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as err:
         return rep.refuse("not_json", line=err.lineno, column=err.colno, detail=err.msg)
+    except RecursionError:  # Python's parser gives up on deep nesting (GDAL refused it first)
+        return rep.refuse("json_too_deep", limit=sys.getrecursionlimit())
     if isinstance(doc, dict) and doc.get("type") == "Topology":  # (non-str types compare False)
         return rep.refuse("topojson")
     return rep.refuse("not_geojson", what=_describe_json(doc)) if not _looks_geojson(doc) \
-        else rep.refuse("unreadable", detail=_short(exc))
+        else _unreadable(rep, exc, "geojson")
 
 
 def _looks_geojson(doc: Any) -> bool:
@@ -304,10 +382,11 @@ def _choose(names: list[str], options: IngestOptions, rep: _Report, res: IngestR
 
 
 def _read_gpkg(data: bytes, options: IngestOptions, rep: _Report, res: IngestResult) -> Read:
+    rep.stop(check_gpkg(data, options.layer, options.max_features))  # views, row count
     try:
         listed = _list_layers(io.BytesIO(data))
     except pyogrio.errors.DataSourceError as exc:
-        raise rep.refuse("unreadable", detail=_short(exc)) from None
+        raise _unreadable(rep, exc, "gpkg") from None
     names = [n for n, gtype in listed if gtype is not None] or [n for n, _ in listed]
     if not names:
         raise rep.refuse("no_features")
@@ -360,6 +439,14 @@ def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, rep: _Report) -> bytes:
         raise rep.refuse("zip_damaged") from None
 
 
+def _member_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, rep: _Report) -> bytes:
+    try:
+        with zf.open(info) as f:
+            return f.read(16)
+    except Exception:  # BadZipFile, zlib.error, EOFError …
+        raise rep.refuse("zip_damaged") from None
+
+
 def _prj_is_usable(prj: bytes, rep: _Report, name: str) -> bool:
     """Whether the .prj states a CRS pyproj understands; if not, it is set aside (a finding) and
     the coordinates are judged as for a file without CRS."""
@@ -388,6 +475,8 @@ def _read_shapefile(data: bytes, options: IngestOptions, rep: _Report, res: Inge
         raise rep.refuse("shapefile_incomplete", name=PurePosixPath(stem).name + ".shp",
                          missing=", ".join(missing))
     name = PurePosixPath(stem).name
+    if not looks_like("shapefile", _member_head(zf, parts[".shp"], rep)):
+        raise rep.refuse("format_mismatch", format="Shapefile (.shp)")  # e.g. a VRT named .shp
     encoding = _shapefile_encoding(zf, parts, rep, name)
     with tempfile.TemporaryDirectory(prefix="lianghu-shp-") as tmp:
         for ext, info in parts.items():
@@ -407,7 +496,7 @@ def _read_shapefile_dir(tmp: Path, encoding: str | None, rep: _Report, name: str
         try:
             return _read_gdal(str(shp), encoding=encoding)[0]
         except pyogrio.errors.DataSourceError as exc:
-            raise rep.refuse("unreadable", detail=_short(exc)) from None
+            raise _unreadable(rep, exc, "shapefile") from None
         except Exception:  # text GDAL cannot decode (UnicodeDecodeError, ArrowException …) or
             pass           # a .prj pyogrio cannot turn into a CRS: fall back, then retry
         if encoding != "ISO-8859-1":
@@ -454,14 +543,25 @@ def _shapefile_encoding(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], 
 
 
 def _read_kml_bytes(data: bytes, rep: _Report) -> Read:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:1024]:
+        raise rep.refuse("utf16")  # (UTF-16/32 would hide a <!DOCTYPE> from the byte scan)
+    rep.stop(check_remote("kml", data))  # (a KMZ's KML: the archive was compressed)
+    if not looks_like("kml", data):
+        raise rep.refuse("format_mismatch", format="KML")
+    hrefs = kml_remote_hrefs(data)
+    if hrefs:
+        rep.add("remote_reference_ignored", Severity.WARNING, ref=hrefs[0][:120],
+                count=len(hrefs))
     src = io.BytesIO(data)
     try:
         listed = [n for n, _ in _list_layers(src)]
     except pyogrio.errors.DataSourceError as exc:
-        raise rep.refuse("unreadable", detail=_short(exc)) from None
+        raise _unreadable(rep, exc, "kml") from None
     frames = []
     for layer in listed:
-        gdf, _ = _read_gdal(io.BytesIO(data), layer=layer)
+        # (one layer: read it by position — a KML without names is named after the in-memory
+        # file, which differs on each open)
+        gdf, _ = _read_gdal(io.BytesIO(data), layer=layer if len(listed) > 1 else 0)
         if len(gdf):
             if len(listed) > 1:
                 gdf["kml_folder"] = layer
@@ -517,7 +617,8 @@ def _find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
     return next((lowered[n] for n in names if n in lowered), None)
 
 
-def _read_csv(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+def _read_csv(data: bytes, options: IngestOptions, rep: _Report, _res: IngestResult) -> Read:
+    rep.stop(check_csv(data, options.max_columns, options.max_line_bytes))
     text = _decode_text(data, rep, rep.file)
     if not text.strip():
         raise rep.refuse("empty_file")
@@ -528,7 +629,11 @@ def _read_csv(data: bytes, _options: IngestOptions, rep: _Report, _res: IngestRe
         sep = ","  # one column, or nothing to tell from: the usual comma
     rows = csv.reader(io.StringIO(text), delimiter=sep)
     width = len(next(rows, []))
+    if width > options.max_columns:
+        raise rep.refuse("csv_too_many_columns", count=width, limit=options.max_columns)
     for i, row in enumerate(rows):
+        if len(row) > options.max_columns:
+            raise rep.refuse("csv_too_many_columns", count=len(row), limit=options.max_columns)
         if len(row) > width:
             rep.add("csv_extra_cells", Severity.WARNING, index=i, row=i, count=len(row) - width)
     try:

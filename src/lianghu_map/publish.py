@@ -72,9 +72,11 @@ class LayerMeta:
 
 
 def prepare(name: str, data: bytes, options: IngestOptions, catalog: Catalog,
-            progress=None) -> Draft:
-    """Ingest one file and, if it can be saved, find its directive links."""
-    result = ingest_file(name, data, options, progress)
+            progress=None, ingest=ingest_file) -> Draft:
+    """Ingest one file and, if it can be saved, find its directive links.  ``ingest``: how —
+    in this process, or :func:`lianghu_map.sandbox.run_ingest` (a worker with budgets) for
+    uploads."""
+    result = ingest(name, data, options, progress)
     draft = Draft(result)
     if result.ok and result.gdf is not None:
         given, findings = file_links(result.gdf, catalog.meeting, result.file)

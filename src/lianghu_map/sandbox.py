@@ -1,0 +1,171 @@
+"""Ingest in a worker process with a time and a memory budget (issue 19).
+
+A file that slips past the pre-read checks (:mod:`lianghu_map.ingest_guard`) and still takes
+too long or too much memory kills only its worker, never the app: :func:`run_ingest` runs
+:func:`~lianghu_map.ingest.ingest_file` in a child of a *forkserver* (a clean process started
+once, with the ingest libraries preloaded — never a fork of the Streamlit server), caps the
+child's address space (``RLIMIT_AS``), and kills it when the wall-time budget is spent.  The
+result (GeoDataFrame and report) comes back pickled; progress messages come back as the worker
+reports them.  A stopped worker gives a typed ERROR finding (``ingest_timeout`` or
+``ingest_memory``), shown in the UI language like any other.
+
+The budgets scale with the upload's size and are capped: by default 30 s + 1 s per MB (at most
+300 s) and 1,024 MB + 16 MB per MB of upload (at most 4,096 MB), above what the worker holds
+when it starts.  ``LIANGHU_INGEST_SECONDS`` and ``LIANGHU_INGEST_MEMORY_MB`` set the bases;
+``LIANGHU_INGEST_WORKERS`` (default 2) how many files are read at once per app process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing as mp
+import resource
+import threading
+import time
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .config import _int
+from .errors import Finding, Severity
+from .ingest import IngestOptions, IngestResult, Progress, clean_name, ingest_file, sniff_format
+
+__all__ = ["Budget", "run_ingest"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    seconds: float = 30.0  # wall time for any file …
+    seconds_per_mb: float = 1.0  # … plus this per MB of upload
+    max_seconds: float = 300.0
+    memory_mb: int = 1024  # memory above what the worker holds at its start …
+    memory_per_mb: float = 16.0  # … plus this per MB of upload
+    max_memory_mb: int = 4096
+
+    @classmethod
+    def from_env(cls) -> Budget:
+        return cls(seconds=float(_int("LIANGHU_INGEST_SECONDS", 30)),
+                   memory_mb=_int("LIANGHU_INGEST_MEMORY_MB", 1024))
+
+    def seconds_for(self, nbytes: int) -> float:
+        return min(self.seconds + self.seconds_per_mb * nbytes / 2**20,
+                   max(self.max_seconds, self.seconds))
+
+    def memory_mb_for(self, nbytes: int) -> int:
+        return int(min(self.memory_mb + self.memory_per_mb * nbytes / 2**20,
+                       max(self.max_memory_mb, self.memory_mb)))
+
+
+_lock = threading.Lock()
+_slots = threading.BoundedSemaphore(max(_int("LIANGHU_INGEST_WORKERS", 2), 1))
+_ctx: Any = None
+
+
+def _context() -> Any:
+    """The forkserver context, its server preloading ingest (each worker starts in ~10 ms)."""
+    global _ctx
+    with _lock:
+        if _ctx is None:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["lianghu_map.sandbox"])
+            _ctx = ctx
+        return _ctx
+
+
+def _status_mb(pid: int | str, key: str) -> float:
+    """``VmHWM`` (peak resident memory), ``VmRSS`` or ``VmSize`` of a process, in MB."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def _work(conn: Connection, name: str, data: bytes, options: IngestOptions,
+          memory_mb: int, target: Any) -> None:
+    """The worker: cap the address space, ingest, send the result back."""
+    try:
+        import pyarrow as pa
+
+        # Arrow's own allocator reserves address space far beyond what it uses: the system
+        # allocator keeps RLIMIT_AS a measure of real need
+        pa.set_memory_pool(pa.system_memory_pool())
+        if memory_mb:
+            limit = int((_status_mb("self", "VmSize") + memory_mb) * 2**20)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        result = target(name, data, options, lambda f, stage: conn.send(("progress", f, stage)))
+        conn.send(("result", result, _status_mb("self", "VmHWM")))
+    except MemoryError:  # (ingest reports its own; this is pickling the result)
+        with contextlib.suppress(Exception):  # else the parent sees the pipe close
+            conn.send(("memory", None, _status_mb("self", "VmHWM")))
+    finally:
+        conn.close()
+
+
+def run_ingest(name: str, data: bytes, options: IngestOptions | None = None,
+               progress: Progress | None = None, budget: Budget | None = None,
+               target: Any = ingest_file) -> IngestResult:
+    """:func:`ingest_file` in a worker process within ``budget``; never raises for bad input.
+    ``result.usage`` holds the worker's wall time (s), peak resident memory (MB) and outcome.
+    ``target`` (tests): another function with ingest_file's signature, importable by name."""
+    budget = budget or Budget.from_env()
+    seconds, memory_mb = budget.seconds_for(len(data)), budget.memory_mb_for(len(data))
+    options = replace(options or IngestOptions(), memory_mb=memory_mb)
+    ctx = _context()
+    with _slots:
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_work, args=(send, name, data, options, memory_mb, target),
+                           daemon=True, name="lianghu-ingest")
+        start = time.monotonic()
+        proc.start()
+        send.close()
+        peak = 0.0
+        try:  # (Streamlit may stop the script inside progress(): the worker goes too)
+            outcome, result, peak = _wait(proc, receive, start + seconds, progress)
+        finally:
+            if proc.is_alive():
+                peak = max(peak, _status_mb(proc.pid, "VmHWM"))
+                proc.kill()
+            proc.join(10)
+            receive.close()
+    elapsed = time.monotonic() - start
+    if result is None:
+        code, params = (("ingest_timeout", {"seconds": round(seconds)}) if outcome == "timeout"
+                        else ("ingest_memory", {"limit_mb": memory_mb}))
+        file = clean_name(name)
+        result = IngestResult(file, sniff_format(file) or "", None,
+                              [Finding(code, Severity.ERROR, file, params=params)])
+        result.sha256 = hashlib.sha256(data).hexdigest()
+    result.usage = {"seconds": round(elapsed, 3), "peak_mb": round(peak, 1),
+                    "outcome": outcome}
+    return result
+
+
+def _wait(proc: Any, receive: Connection, deadline: float, progress: Progress | None
+          ) -> tuple[str, IngestResult | None, float]:
+    """Relay progress until the result comes, the worker dies or the deadline passes."""
+    peak = 0.0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "timeout", None, peak
+        if receive.poll(min(left, 0.05)):
+            try:
+                kind, value, extra = receive.recv()
+            except (EOFError, OSError):  # the worker died (killed by the kernel, crashed)
+                return "memory", None, peak
+            if kind == "progress":
+                if progress is not None:
+                    progress(value, extra)
+                continue
+            if kind == "result":
+                return "done", value, max(peak, extra)
+            return "memory", None, max(peak, extra)
+        peak = max(peak, _status_mb(proc.pid, "VmHWM"))
+        if not proc.is_alive() and not receive.poll(0):
+            return "memory", None, peak
+
