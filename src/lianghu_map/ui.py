@@ -54,8 +54,13 @@ _SHELL_KEY = "_lh_shell"
 
 
 def enter_app_shell() -> None:
-    """Called by app.py on every run: this session has the app's shell."""
+    """Called by app.py on every run: this session has the app's shell.  The first run in the
+    process also closes Streamlit's upload endpoint to all but analysts (:mod:`.upload_gate`)."""
+    from .config import load_settings
+    from .upload_gate import install
+
     st.session_state[_SHELL_KEY] = True
+    install(load_settings().max_upload_mb)
 
 
 def require_app_shell() -> None:
