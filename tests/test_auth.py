@@ -176,6 +176,11 @@ def test_forwarded_headers_from_an_untrusted_peer_are_ignored():
     # … unless loopback is a configured proxy (nginx on the same host): then the header counts
     assert client_key("203.0.113.7", ["203.0.113.7"],
                       trusted_proxies="127.0.0.1, ::1") == "203.0.113.7"
+    # uvicorn told to trust a remote balancer (FORWARDED_ALLOW_IPS=10.0.0.5) but we are not:
+    # one key for everybody it forwards, until LIANGHU_TRUSTED_PROXIES covers it
+    assert client_key("203.0.113.7", ["203.0.113.7"], server_trusted="10.0.0.5") == "proxy"
+    assert client_key("203.0.113.7", ["203.0.113.7"], trusted_proxies="10.0.0.0/8",
+                      server_trusted="10.0.0.5") == "203.0.113.7"
     # a server that trusts no proxy itself (FORWARDED_ALLOW_IPS="") reports the real peer
     assert client_key("203.0.113.7", ["203.0.113.7"], server_trusted="") == "203.0.113.7"
     # a configured proxy: the rightmost address it did not add itself, X-Real-IP without XFF

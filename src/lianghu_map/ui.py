@@ -60,7 +60,11 @@ def enter_app_shell() -> None:
     from .upload_gate import install
 
     st.session_state[_SHELL_KEY] = True
-    install(load_settings().max_upload_mb)
+    try:
+        limit = load_settings().max_upload_mb
+    except ValueError:  # a bad setting (the Upload page names it): no uploads at all
+        limit = 0
+    install(limit)
 
 
 def require_app_shell() -> None:
