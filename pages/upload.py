@@ -41,6 +41,7 @@ from lianghu_map.ui import (
     require_app_shell,
     secrets,
 )
+from lianghu_map.upload_gate import allow_uploads
 
 require_app_shell()
 
@@ -62,6 +63,7 @@ if allowed:
     datum = st.radio(t("upload.datum", lang), DATUMS, key="upload_datum", horizontal=True,
                      format_func=lambda d: DATUM_LABELS[d][1 if lang == "en" else 0],
                      help=t("upload.datum.help", lang))
+    allow_uploads(settings.max_upload_mb)  # Streamlit's endpoint takes files from this session
     files = st.file_uploader(
         t("upload.files", lang), accept_multiple_files=True, key="upload_files",
         # no type=[…]: Streamlit's own check raises on a NUL in a forged file name before the

@@ -26,11 +26,11 @@ def app() -> AppTest:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_password_limiter():
-    """Wrong-password counts are per process; tests must not inherit each other's lockouts."""
-    from lianghu_map.auth import PASSWORD_LIMITER
+def _fresh_password_failures():
+    """Wrong-password counts live in the store; tests must not inherit each other's delays."""
+    from lianghu_map.store import open_store
 
-    PASSWORD_LIMITER.reset()
+    open_store().auth_reset()
 
 
 # -- the layer store, on either backend (tests/test_store*.py)

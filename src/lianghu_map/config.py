@@ -8,10 +8,15 @@ The layer store is a GeoPackage directory (``LIANGHU_VAR``) unless a database UR
 (``LIANGHU_DATABASE_URL`` or ``database_url`` in secrets): then it is PostGIS, in the schema
 ``LIANGHU_DATABASE_SCHEMA`` / ``database_schema`` (default ``lianghu``).  The URL may hold a
 password: it is never part of a ``repr`` (see :func:`database_settings`).
+
+The proxies whose ``X-Forwarded-For`` / ``X-Real-IP`` headers are believed when counting wrong
+passwords per client (``LIANGHU_TRUSTED_PROXIES`` or ``trusted_proxies``: addresses or networks,
+comma-separated or a list; default none) are in :attr:`Settings.trusted_proxies`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from collections.abc import Mapping
@@ -41,6 +46,8 @@ class Settings:
     # PostGIS layer store (None: the GeoPackage store); may hold a password, so not in the repr
     database_url: str | None = field(default=None, repr=False)
     database_schema: str = DEFAULT_DATABASE_SCHEMA
+    # proxies whose forwarded headers name the client (lianghu_map.auth.client_key)
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def writes_configured(self) -> bool:
@@ -53,6 +60,22 @@ def _int(name: str, default: int) -> int:
         return int(value) if value else default
     except ValueError:
         raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _proxies(value: Any) -> tuple[str, ...]:
+    """Addresses or networks (``10.0.0.5``, ``10.0.0.0/8``, ``::1``), comma-separated or a list;
+    anything else is refused, naming it (a typo must not silently trust nobody, or everybody)."""
+    items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value or ())
+    out = []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ValueError(f"LIANGHU_TRUSTED_PROXIES / trusted_proxies: {item!r} is not an "
+                             "IP address or network") from None
+    return tuple(out)
 
 
 def database_settings(secrets: Mapping[str, Any] | None = None) -> tuple[str | None, str]:
@@ -114,4 +137,6 @@ def load_settings(secrets: Mapping[str, Any] | None = None) -> Settings:
         sso="auth" in secrets,
         database_url=database_url,
         database_schema=database_schema,
+        trusted_proxies=_proxies(os.environ.get("LIANGHU_TRUSTED_PROXIES")
+                                 or secrets.get("trusted_proxies") or ()),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import re
 from collections.abc import Callable
 
@@ -11,12 +12,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .auth import PASSWORD_LIMITER, VIEWER, Access, resolve_access
+from .auth import VIEWER, Access, PasswordGuard, client_key, resolve_access
 from .config import Settings
+from .errors import LianghuError
 from .export import EXPORT_FORMATS, export_layer, export_name, mime_type
 from .i18n import DEFAULT_LANG, LANGS, t
 from .mapview import BASEMAPS
 from .selection import MapSelection
+from .store import open_store
 from .viewstate import safe_query
 
 __all__ = [
@@ -53,10 +56,19 @@ _DROPPED_KEY = "_lh_dropped_query"  # query keys enter_app_shell took out of the
 
 
 def enter_app_shell() -> None:
-    """Called by app.py on every run: this session has the app's shell.  Query parameters no
-    page may read (see :func:`viewstate.safe_query`) are taken out of the URL before any page
-    runs; :func:`show_dropped_query` names them."""
+    """Called by app.py on every run: this session has the app's shell.  The first run in the
+    process also closes Streamlit's upload endpoint to all but analysts (:mod:`.upload_gate`).
+    Query parameters no page may read (see :func:`viewstate.safe_query`) are taken out of the
+    URL before any page runs; :func:`show_dropped_query` names them."""
+    from .config import load_settings
+    from .upload_gate import install
+
     st.session_state[_SHELL_KEY] = True
+    try:
+        limit = load_settings().max_upload_mb
+    except ValueError:  # a bad setting (the Upload page names it): no uploads at all
+        limit = 0
+    install(limit)
     _, dropped = safe_query(st.query_params.to_dict())
     if dropped:
         for key in dropped:
@@ -194,14 +206,11 @@ def secrets() -> dict:
         return {}
 
 
-def _client_id() -> str:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ip = getattr(st.context, "ip_address", None)
-    if isinstance(ip, str) and ip:
-        return ip
-    ctx = get_script_run_ctx()
-    return f"session:{ctx.session_id}" if ctx else "local"
+def _client_key(settings: Settings) -> str:
+    """This connection's key for counting wrong passwords (see :func:`auth.client_key`)."""
+    headers = st.context.headers
+    return client_key(st.context.ip_address, headers.get_all("x-forwarded-for"),
+                      headers.get("x-real-ip"), settings.trusted_proxies)
 
 
 def analyst_access(settings: Settings, lang: str) -> Access:
@@ -223,19 +232,31 @@ def analyst_access(settings: Settings, lang: str) -> Access:
     verdict = resolve_access(settings, sso_email=email)
     if verdict.access.can_write or not settings.upload_password:
         return verdict.access
+    if st.session_state.pop("_pw_clear", False):  # a wrong password never stays in the input
+        st.session_state["upload_password"] = ""
     pw = st.text_input(t("upload.password", lang), type="password", key="upload_password")
+    if st.session_state.pop("_pw_wrong", False):
+        st.error(t("upload.password_wrong", lang))
     if not pw:
         return verdict.access
     digest = hashlib.sha256(pw.encode()).hexdigest()
-    if st.session_state.get("_pw_failed") == digest:  # the same wrong password: count it once
-        st.error(t("upload.password_wrong", lang))
-        return verdict.access
-    verdict = resolve_access(settings, password=pw, client=_client_id(), limiter=PASSWORD_LIMITER)
-    if verdict.problem == "auth.locked":
-        st.error(t("auth.locked", lang, minutes=max(1, round(verdict.wait_s / 60))))
-    elif verdict.problem:
-        st.session_state["_pw_failed"] = digest
-        st.error(t("upload.password_wrong", lang))
+    note = st.empty()
+    try:
+        verdict = resolve_access(
+            settings, password=pw, client=_client_key(settings),
+            guard=PasswordGuard(open_store()),
+            waited=st.session_state.get("_pw_passed") == digest,  # rerun: compared, no wait
+            on_wait=lambda s: note.info(t("auth.wait", lang, seconds=math.ceil(s))))
+    except LianghuError as err:  # the failure count cannot be read: no try without it
+        note.error(md(err.message(lang)))
+        return VIEWER
+    note.empty()
+    if verdict.access.can_write:
+        st.session_state["_pw_passed"] = digest
+    else:
+        st.session_state.pop("_pw_passed", None)
+        st.session_state["_pw_clear"] = st.session_state["_pw_wrong"] = True
+        st.rerun()
     return verdict.access
 
 

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIONS",
+    "AUTH_KEEP_S",
+    "AUTH_MAX_ROWS",
     "LAYER_ID_RE",
     "LINK_ORIGINS",
     "AuditEntry",
@@ -54,6 +56,9 @@ __all__ = [
 LAYER_ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")
 LINK_ORIGINS = ("file", "suggested", "analyst")
 ACTIONS = ("create", "replace", "delete", "restore", "revert", "update")
+# Wrong-password failures (lianghu_map.auth): kept this long, at most this many (the newest)
+AUTH_KEEP_S = 86400.0
+AUTH_MAX_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -277,6 +282,21 @@ class LayerStore(Protocol):
 
     def check(self, layer_id: str | None = None) -> dict[str, str]:
         """``{layer_id: problem}`` for the live layers (or ``layer_id``) whose data is broken."""
+        ...
+
+    # -- wrong analyst passwords, counted for every instance (lianghu_map.auth.FailureLog)
+
+    def auth_failure(self, key: str, now: float) -> None:
+        """Count a wrong password from client ``key`` at ``now`` (seconds since the epoch);
+        forgets failures older than ``AUTH_KEEP_S`` and beyond the newest ``AUTH_MAX_ROWS``."""
+        ...
+
+    def auth_state(self, key: str, since: float) -> tuple[int, int]:
+        """``(failures of key, failures of all keys)`` at or after ``since``."""
+        ...
+
+    def auth_reset(self) -> None:
+        """Forget every failure (an administrator's decision; the tests)."""
         ...
 
 

@@ -5,6 +5,7 @@ Layout under the root::
     manifest.json                  all layer records, a "revision" counter and "format": 1
     layers/<layer_id>/v0001.gpkg   one GeoPackage per saved data version, layer "features"
     audit.jsonl                    one JSON line per successful write (append-only)
+    auth.sqlite3                   wrong analyst passwords (key, time), see lianghu_map.auth
     .lock                          flock'ed by writers
 
 Why it is safe:
@@ -51,6 +52,7 @@ import json
 import numbers
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 import time
@@ -68,6 +70,8 @@ import pyogrio
 
 from ..errors import LayerNotFound, LianghuError, StoreError, StoreFull
 from . import (
+    AUTH_KEEP_S,
+    AUTH_MAX_ROWS,
     AuditEntry,
     AuditWarning,
     Event,
@@ -86,6 +90,7 @@ __all__ = ["FORMAT", "GpkgStore"]
 FORMAT = 1
 MANIFEST = "manifest.json"
 AUDIT = "audit.jsonl"
+AUTH_DB = "auth.sqlite3"
 DATA_LAYER = "features"
 SCHEMA_KEY = "LIANGHU_SCHEMA"  # no ':' in the key: GDAL would split it into domain and name
 # Names GDAL's GeoPackage driver uses itself (SQLite compares column names without case).
@@ -440,6 +445,46 @@ class GpkgStore:
             created_at=utc_now(),
             links=_links(links),
         )
+
+    # -- wrong analyst passwords: a small SQLite file, each change one transaction
+
+    def auth_failure(self, key: str, now: float) -> None:
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("INSERT INTO failures (key, at) VALUES (?, ?)", (key, float(now)))
+            db.execute("DELETE FROM failures WHERE at < ? OR rowid <= "
+                       "(SELECT max(rowid) FROM failures) - ?", (now - AUTH_KEEP_S, AUTH_MAX_ROWS))
+
+        self._auth(write)
+
+    def auth_state(self, key: str, since: float) -> tuple[int, int]:
+        return self._auth(lambda db: db.execute(
+            "SELECT count(*) FILTER (WHERE key = ?), count(*) FROM failures WHERE at >= ?",
+            (key, float(since))).fetchone())
+
+    def auth_reset(self) -> None:
+        if (self.root / AUTH_DB).exists():  # nothing counted yet: leave no file behind
+            self._auth(lambda db: db.execute("DELETE FROM failures"))
+
+    def _auth(self, fn):
+        """``fn(db)`` in one immediate (write-locked) transaction on ``auth.sqlite3``."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.root / AUTH_DB, timeout=10, isolation_level=None)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("CREATE TABLE IF NOT EXISTS failures (key TEXT NOT NULL, "
+                           "at REAL NOT NULL)")
+                db.execute("CREATE INDEX IF NOT EXISTS failures_at ON failures (at)")
+                db.execute("CREATE INDEX IF NOT EXISTS failures_key ON failures (key, at)")
+                result = fn(db)
+                db.execute("COMMIT")
+                return result if isinstance(result, tuple) else None
+            finally:
+                db.close()  # an open transaction is rolled back
+        except (OSError, sqlite3.Error) as exc:
+            if _disk_full(exc) or _low_on_space(self.root):
+                raise StoreFull(f"no space left on the device ({AUTH_DB}: {exc})") from exc
+            raise StoreError(f"{AUTH_DB}: {type(exc).__name__}: {exc}") from exc
 
 
 def _find(manifest: _Manifest, layer_id: str, live: bool = False) -> LayerRecord:

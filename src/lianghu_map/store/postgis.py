@@ -18,6 +18,7 @@ Tables (``<schema>.``)::
     features        one row per feature (append-only): ``file``, ``fid`` (0..n-1), ``geom``
                     (PostGIS geometry, EPSG:4326, GiST index), ``props`` (JSONB)
     audit           one row per successful write (append-only), with the revision it made
+    auth_failures   one row per wrong analyst password: client key, time (lianghu_map.auth)
     current_features  a view: the current features of the live layers (for QGIS and SQL)
 
 Why it is safe:
@@ -77,6 +78,8 @@ from psycopg.pq import TransactionStatus
 
 from ..errors import LayerNotFound, LianghuError, StoreError, StoreFull
 from . import (
+    AUTH_KEEP_S,
+    AUTH_MAX_ROWS,
     AuditEntry,
     Event,
     LayerRecord,
@@ -173,6 +176,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             JOIN {s}.versions v ON v.layer_id = l.layer_id AND v.version = l.current_version
             JOIN {s}.features f ON f.file = v.file
             WHERE NOT l.deleted""",
+    ),
+    3: (  # wrong analyst passwords, counted for every instance (lianghu_map.auth)
+        """CREATE TABLE {s}.auth_failures (
+            seq bigserial PRIMARY KEY,
+            key text NOT NULL,
+            at double precision NOT NULL)""",
+        "CREATE INDEX auth_failures_at_idx ON {s}.auth_failures (at)",
+        "CREATE INDEX auth_failures_key_idx ON {s}.auth_failures (key, at)",
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -625,6 +636,28 @@ class PostgisStore:
             geometry_types=data.geometry_types, created_by=user, created_at=utc_now(),
             links=links,
         )
+
+    # -- wrong analyst passwords: one table, each change one transaction
+
+    def auth_failure(self, key: str, now: float) -> None:
+        def write(conn: psycopg.Connection) -> None:
+            with conn.transaction():
+                conn.execute(f"INSERT INTO {self._q}.auth_failures (key, at) VALUES (%s, %s)",
+                             (key, float(now)))
+                conn.execute(f"DELETE FROM {self._q}.auth_failures WHERE at < %s OR seq <= "
+                             f"(SELECT max(seq) FROM {self._q}.auth_failures) - %s",
+                             (now - AUTH_KEEP_S, AUTH_MAX_ROWS))
+
+        self._run(write)
+
+    def auth_state(self, key: str, since: float) -> tuple[int, int]:
+        row = self._run(lambda conn: conn.execute(
+            f"SELECT count(*) FILTER (WHERE key = %s), count(*) FROM {self._q}.auth_failures "
+            "WHERE at >= %s", (key, float(since))).fetchone())
+        return int(row[0]), int(row[1])
+
+    def auth_reset(self) -> None:
+        self._run(lambda conn: conn.execute(f"DELETE FROM {self._q}.auth_failures"))
 
 
 class _Pool:
