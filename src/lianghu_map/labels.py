@@ -19,6 +19,8 @@ from a JS literal escaped by :func:`escape.js_text`. A big layer labels at most
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -117,17 +119,24 @@ class LabelLayer(MacroElement):
                   }
                   const spots = it[0] === "p" ? ["r", "l", "t", "b", "tr", "br", "tl", "bl"] :
                                 it[0] === "a" ? ["c", "ca", "cb", "r", "l"] : ["c"];
-                  for (const pos of spots) {
-                    el.dataset.pos = pos;
-                    const r = span.getBoundingClientRect();
-                    if (r.left < box.left + 2 || r.right > box.right - 2 ||
-                        r.top < box.top + 2 || r.bottom > box.bottom - 2) continue;
-                    if (taken.some((o) => overlaps(r, o))) continue;
-                    taken.push({left: r.left - 3, right: r.right + 3, top: r.top - 1,
-                                bottom: r.bottom + 1});
-                    ok = true;
-                    break;
+                  // an area may also be named at the pole of each half of it
+                  const anchors = [[it[6], it[7]], ...(it[0] === "a" ? it[15] : [])];
+                  for (const at of anchors) {
+                    if (at !== anchors[0]) l.setLatLng(at);
+                    for (const pos of spots) {
+                      el.dataset.pos = pos;
+                      const r = span.getBoundingClientRect();
+                      if (r.left < box.left + 2 || r.right > box.right - 2 ||
+                          r.top < box.top + 2 || r.bottom > box.bottom - 2) continue;
+                      if (taken.some((o) => overlaps(r, o))) continue;
+                      taken.push({left: r.left - 3, right: r.right + 3, top: r.top - 1,
+                                  bottom: r.bottom + 1});
+                      ok = true;
+                      break;
+                    }
+                    if (ok) break;
                   }
+                  if (!ok && anchors.length > 1) l.setLatLng(anchors[0]);
                 }
                 el.classList.toggle("lh-hidden", !ok);
               }
@@ -136,7 +145,11 @@ class LabelLayer(MacroElement):
           const attach = (m) => {
             if (!m.__lhLabelHook) {
               m.__lhLabelHook = true;
-              m.on("zoomend moveend resize viewreset", () => window.__lhLayoutLabels(m));
+              m.on("zoomend moveend resize viewreset", () => {  // now, and once settled
+                window.__lhLayoutLabels(m);
+                clearTimeout(m.__lhLabelTimer);
+                m.__lhLabelTimer = setTimeout(() => window.__lhLayoutLabels(m), 400);
+              });
               // the map may be laid out (or shown) after its data: lay out again on resize
               window.addEventListener("resize", () => window.__lhLayoutLabels(m));
               if (document.fonts) document.fonts.ready.then(() => window.__lhLayoutLabels(m));
@@ -178,28 +191,49 @@ class LabelLayer(MacroElement):
         self.items = items  # a JS array literal, text escaped by js_text
 
 
-def _anchor(geom) -> tuple[str, tuple[float, ...]]:
-    """("p" | "l" | "a", (lat, lon[, lat2, lon2, lat3, lon3])) where a feature's label goes."""
+def _pole(poly) -> shapely.Point:
+    try:
+        return polylabel(poly, tolerance=max(shapely.length(poly) / 2000, 1e-5))
+    except Exception:  # a degenerate ring: any point inside will do
+        return poly.representative_point()
+
+
+def _halves(poly) -> list[tuple[float, float]]:
+    """(lat, lon) of the poles of the north, south, west and east halves of ``poly``: other
+    places inside it where its name may go when the pole is taken."""
+    minx, miny, maxx, maxy = poly.bounds
+    mx, my = (minx + maxx) / 2, (miny + maxy) / 2
+    out = []
+    for half in (shapely.box(minx, my, maxx, maxy), shapely.box(minx, miny, maxx, my),
+                 shapely.box(minx, miny, mx, maxy), shapely.box(mx, miny, maxx, maxy)):
+        part = poly.intersection(half)
+        parts = [g for g in getattr(part, "geoms", [part]) if g.geom_type == "Polygon"]
+        if parts:
+            p = _pole(max(parts, key=lambda g: g.area))
+            out.append((round(p.y, 6), round(p.x, 6)))
+    return out
+
+
+def _anchor(geom) -> tuple[str, tuple[float, ...], list]:
+    """("p" | "l" | "a", (lat, lon[, lat2, lon2, lat3, lon3]), other anchors of an area)
+    where a feature's label goes."""
     family = geometry_family(geom.geom_type)
     if family == "point":
         p = geom.geoms[0] if hasattr(geom, "geoms") else geom
-        return "p", (p.y, p.x)
+        return "p", (p.y, p.x), []
     if family == "line":
         parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
         line = max(parts, key=lambda g: g.length)
         a, m, b = (line.interpolate(f, normalized=True) for f in (0.45, 0.5, 0.55))
-        return "l", (m.y, m.x, a.y, a.x, b.y, b.x)
+        return "l", (m.y, m.x, a.y, a.x, b.y, b.x), []
     parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
     poly = max((g for g in parts if g.geom_type == "Polygon"), key=lambda g: g.area,
                default=None)
     if poly is None:
         p = geom.representative_point()
-    else:
-        try:
-            p = polylabel(poly, tolerance=max(shapely.length(poly) / 2000, 1e-5))
-        except Exception:  # a degenerate ring: any point inside will do
-            p = poly.representative_point()
-    return "a", (p.y, p.x)
+        return "a", (p.y, p.x), []
+    p = _pole(poly)
+    return "a", (p.y, p.x), _halves(poly)
 
 
 def _number(v: float) -> str:
@@ -229,13 +263,14 @@ def _items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str) -> dict[str, tup
         if not text:
             continue
         rule = _style.label_rule(row["kind"], uploaded=spec.stored)
-        g, where = _anchor(geom)
+        g, where, alts = _anchor(geom)
         line = where[2:] if g == "l" else (0.0, 0.0, 0.0, 0.0)
         radius = KIND_STYLE[row["kind"]].radius if row["kind"] in KIND_STYLE else 6.0
         off = radius + 4 if g == "p" else 0
         rank = int(rule.priority * 1000) + (50 if g == "p" else int(order[fid]))  # areas first
         out[fid] = (g, js_text(text), rule.role, rank, rule.min_zoom if not big else 13,
-                    rule.max_zoom, where[0], where[1], off, *line, rule.size)
+                    rule.max_zoom, where[0], where[1], off, *line, rule.size,
+                    json.dumps([[_number(a), _number(b)] for a, b in alts]).replace('"', ""))
     return out
 
 
@@ -250,9 +285,9 @@ def label_items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: list
         it = items.get(fid)
         if it is None:
             continue
-        (g, text, role, rank, z0, z1, lat, lon, off, y2, x2, y3, x3, size) = it
+        (g, text, role, rank, z0, z1, lat, lon, off, y2, x2, y3, x3, size, alts) = it
         state = state_of.get(fid, "normal")
         nums = ",".join(_number(v) for v in (lat, lon, off, y2, x2, y3, x3))
         parts.append(f'["{g}",{text},"{role}",{rank + _STATE_RANK[state]},{z0},{z1},'
-                     f'{nums},{1 if state == "context" else 0},{size}]')
+                     f'{nums},{1 if state == "context" else 0},{size},{alts}]')
     return "[" + ",".join(parts) + "]"
