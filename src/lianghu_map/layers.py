@@ -18,6 +18,7 @@ from . import paths
 from .i18n import t, zh
 
 __all__ = [
+    "BASES",
     "CANONICAL_COLUMNS",
     "LAYERS",
     "LAYER_BY_ID",
@@ -40,6 +41,8 @@ CANONICAL_COLUMNS = (
     "basis", "note_zh", "note_en", "style",  # style: an uploaded feature's whitelisted style
 )
 STATUSES = ("existing", "under_construction", "planned", "indicative")
+# How a feature's geometry was obtained (``official``: an upload superseded the built-in shape)
+BASES = ("sourced", "derived", "estimate", "uploaded", "official")
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,10 @@ def order_names(name_zh: str, name_en: str, lang: str) -> tuple[str, str]:
 
 def is_indicative(row) -> bool:
     """Whether a feature must be labelled "indicative": placed from a description, or a
-    schematic element by status."""
+    schematic element by status.  Official data (an upload that superseded the built-in
+    shape) never is."""
+    if row["basis"] == "official":
+        return False
     return row["basis"] == "estimate" or row["status"] == "indicative"
 
 
