@@ -242,6 +242,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                                "Each feature may supersede one built-in feature of its geometry "
                                "type; the best name matches are filled in, check each row."),
     "stored.supersedes": ("取代的内置要素：{names}", "Supersedes built-in features: {names}"),
+    "stored.release": ("恢复示意形状（另存一版不取代的数据）",
+                       "Bring back the indicative shapes (a new version that supersedes nothing)"),
     "upload.links": ("与会议部署条目的关联", "Links to the directives"),
     "upload.links.none": ("没有找到可关联的部署条目；可在属性中加入 directive_ids 列后重新上传。",
                           "No directive link found; add a directive_ids property to link "

@@ -109,25 +109,28 @@ def builtin_features(catalog: Catalog) -> gpd.GeoDataFrame:
 
 def supersede_table(draft: Draft, min_name: float = 0.6) -> pd.DataFrame:
     """One row per uploaded feature (ranked ones): its best candidate filled in when the names
-    match (``min_name``), else empty, for the analyst to check: the whole-layer case."""
+    match (``min_name``), else empty, for the analyst to check and accept (rows start not
+    accepted, like suggested links): the whole-layer case."""
     gdf = draft.result.gdf
     names = _feature_names(gdf) if gdf is not None else {}
     rows = []
     for sid, cands in draft.candidates.items():
         best = cands[0] if cands else None
         rows.append({
+            "accept": False,
             "feature": sid,
             "name": names.get(sid, ""),
             "supersedes": best.feature_id if best and best.name >= min_name else "",
             "score": best.score if best else 0.0,
         })
-    return pd.DataFrame(rows, columns=["feature", "name", "supersedes", "score"])
+    return pd.DataFrame(rows, columns=["accept", "feature", "name", "supersedes", "score"])
 
 
 def supersedes_from_table(table: pd.DataFrame) -> dict[str, str]:
-    """Rows with a chosen built-in feature → {source id: built-in id}."""
-    return {str(f): str(s) for f, s in zip(table["feature"], table["supersedes"], strict=True)
-            if isinstance(s, str) and s.strip()}
+    """Accepted rows with a chosen built-in feature → {source id: built-in id}."""
+    return {str(f): str(s).strip() for ok, f, s in
+            zip(table["accept"], table["feature"], table["supersedes"], strict=True)
+            if bool(ok) and isinstance(s, str) and s.strip()}
 
 
 def _check_supersedes(gdf: gpd.GeoDataFrame, choices: Mapping[str, str], catalog: Catalog
