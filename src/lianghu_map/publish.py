@@ -108,14 +108,15 @@ def builtin_features(catalog: Catalog) -> gpd.GeoDataFrame:
 
 
 def supersede_table(draft: Draft, min_name: float = 0.6) -> pd.DataFrame:
-    """One row per uploaded feature (ranked ones): its best candidate filled in when the names
-    match (``min_name``), else empty, for the analyst to check and accept (rows start not
-    accepted, like suggested links): the whole-layer case."""
+    """One row per uploaded feature (ranked ones): the candidate whose name matches best filled
+    in when it matches well enough (``min_name``), else empty, for the analyst to check and
+    accept (rows start not accepted, like suggested links): the whole-layer case, matched by
+    name."""
     gdf = draft.result.gdf
     names = _feature_names(gdf) if gdf is not None else {}
     rows = []
     for sid, cands in draft.candidates.items():
-        best = cands[0] if cands else None
+        best = max(cands, key=lambda c: (c.name, c.score), default=None)
         rows.append({
             "accept": False,
             "feature": sid,

@@ -19,6 +19,7 @@ overlap for lines, distance for points), features of the same geometry family on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -55,6 +56,7 @@ SUPERSEDE_LIMIT = 500  # uploaded features ranked (whole networks are tens, not 
 MIN_SCORE = 0.2  # candidates below this are not suggested
 _NAME_WEIGHT = 0.5
 _MIN_ALIAS = 3  # gazetteer aliases shorter than this are too generic to compare (全區, 區內)
+_NUMBER = re.compile(r"\d+")
 
 
 def family(geom_type: str) -> str:
@@ -71,7 +73,8 @@ def _norm(text: str) -> str:
 
 def name_similarity(name: str, names: Iterable[str]) -> float:
     """0–1: how well ``name`` matches the best of ``names`` (script- and case-insensitive;
-    a whole name inside the other scores at least 0.6, more the more of it it covers)."""
+    a whole name inside the other scores at least 0.6, more the more of it it covers; names of
+    fewer than three letters count for less, names with different numbers much less)."""
     a = _norm(name)
     best = 0.0
     for other in names:
@@ -82,6 +85,10 @@ def name_similarity(name: str, names: Iterable[str]) -> float:
         short, long_ = sorted((a, b), key=len)
         if len(short) >= _MIN_ALIAS and short in long_:
             score = max(score, 0.6 + 0.4 * len(short) / len(long_))
+        score *= min(1.0, len(short) / _MIN_ALIAS)  # two characters say little (區內, 中軸)
+        numbers = _NUMBER.findall(a), _NUMBER.findall(b)
+        if all(numbers) and numbers[0] != numbers[1]:
+            score *= 0.3  # 1號線 is not 6號線, S1 is not S2
         best = max(best, score)
     return best
 
