@@ -35,7 +35,7 @@ from lianghu_map.publish import (
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.suggest import SUGGEST_LIMIT
-from lianghu_map.supersede import family
+from lianghu_map.supersede import SUPERSEDE_LIMIT, family
 from lianghu_map.ui import (
     analyst_access,
     current_basemap,
@@ -188,6 +188,9 @@ if allowed:
                     })
             # official data in place of a built-in (indicative) shape: ranked suggestions
             supersedes: dict[str, str] = {}
+            keep = {sid: fid for fid, sup in cat.superseded.items()  # a new version keeps them
+                    if replace and sup.layer_id == replace for sid in sup.source_ids}
+            suffix = f"_{replace}" if replace else ""
             if draft.candidates:
                 st.markdown(f"**{t('upload.supersede', lang)}**")
                 if len(res.gdf) == 1:
@@ -196,16 +199,21 @@ if allowed:
                     fam = family(res.gdf.geom_type.iat[0])
                     others = [f for f in builtins.index if f not in score
                               and family(builtins.geom_type[f]) == fam]
+                    options = [None, *score, *others]
                     target = st.selectbox(
-                        t("upload.supersede.col", lang), [None, *score, *others],
-                        key=f"{key}_supersede", help=t("upload.supersede.help", lang),
+                        t("upload.supersede.col", lang), options, key=f"{key}_supersede{suffix}",
+                        index=options.index(keep.get(sid)) if keep.get(sid) in options else 0,
+                        help=t("upload.supersede.help", lang),
                         format_func=partial(candidate_label, score=score))
                     supersedes = {sid: target} if target else {}
                 else:
                     st.caption(t("upload.supersede.table", lang) + " "
                                + t("upload.supersede.help", lang))
+                    if len(res.gdf) > SUPERSEDE_LIMIT:
+                        st.caption(t("upload.supersede.capped", lang, n=SUPERSEDE_LIMIT))
                     sup_edit = st.data_editor(
-                        supersede_table(draft), key=f"{key}_supersedes", hide_index=True,
+                        supersede_table(draft, keep=keep), key=f"{key}_supersedes{suffix}",
+                        hide_index=True,
                         disabled=["feature", "name", "score"],
                         column_config={
                             "accept": st.column_config.CheckboxColumn(

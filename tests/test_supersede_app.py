@@ -139,8 +139,8 @@ def test_an_analyst_supersedes_a_park_every_page_shows_it_and_a_revert_undoes_it
     at = _click(at, TARGET)
     text = _texts(at)
     assert "lh-badge-official" in text and "lh-badge-indicative" not in text
-    facts = " ".join(str(e.proto) for e in at.get("arrow_data_frame")) + text
-    assert SOURCE in facts
+    facts = next(h.proto.body for h in at.get("html") if "lh-facts" in h.proto.body)
+    assert SOURCE in facts and "官方数据" in facts  # the source and the basis
     cat = load_catalog()
     day = cat.superseded[TARGET].date
     assert f"{SOURCE} ({day})" == cat.features.at[TARGET, "source"]
@@ -227,3 +227,42 @@ def test_a_viewer_can_neither_supersede_nor_revert(configured, monkeypatch):
     assert len(at.file_uploader) == 0
     assert all(s.key != "f0_supersede" for s in at.selectbox)
     assert all(b.key != f"release_{rec.layer_id}" for b in at.button)
+
+
+def test_a_new_version_of_a_superseding_layer_keeps_superseding_and_a_network_gets_a_table(
+        configured):
+    _, layer_id = _supersede_in_the_ui()
+    # replace the layer with a corrected boundary: the choice starts as the layer's own
+    at = _app()
+    at.switch_page("pages/upload.py").run()
+    smaller = {**OFFICIAL, "features": [{**OFFICIAL["features"][0], "geometry": {
+        "type": "Polygon", "coordinates": [[[119.91, 31.61], [119.99, 31.61], [119.99, 31.67],
+                                            [119.91, 31.67], [119.91, 31.61]]]}}]}
+    at.file_uploader(key="upload_files").set_value(
+        [("hitech-v2.geojson", json.dumps(smaller).encode(), "application/geo+json")]).run()
+    at.selectbox(key="f0_target").set_value(layer_id).run()
+    assert at.selectbox(key=f"f0_supersede_{layer_id}").value == TARGET
+    at.text_input(key="upload_user").input("分析员乙").run()
+    at.button(key="f0_save").click().run()
+    assert not at.exception
+    assert configured.get(layer_id).current_version == 2
+    cat = load_catalog()
+    assert cat.superseded[TARGET].version == 2
+    assert _is(cat.features.at[TARGET, "geometry"], shape(smaller["features"][0]["geometry"]))
+    # a whole network: one row per line, matched by name, none accepted until the analyst does
+    lines = builtin_catalog().features.loc[["metro.line1", "metro.line5"]]
+    network = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": fid, "properties": {"name": row["name_zh"] + "（实测）"},
+         "geometry": json.loads(lines.loc[[fid]].to_json())["features"][0]["geometry"]}
+        for fid, row in lines.iterrows()]}
+    at = _app()
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader(key="upload_files").set_value(
+        [("network.geojson", json.dumps(network, ensure_ascii=False).encode(),
+          "application/geo+json")]).run()
+    assert not at.exception
+    table = next(e for e in at.get("dataframe") if e.key == "f0_supersedes")
+    frame = table.value
+    assert dict(zip(frame["feature"], frame["supersedes"], strict=True)) == {
+        "metro.line1": "metro.line1", "metro.line5": "metro.line5"}
+    assert not frame["accept"].any()

@@ -241,6 +241,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                                "请逐行核对。",
                                "Each feature may supersede one built-in feature of its geometry "
                                "type; the best name matches are filled in, check each row."),
+    "upload.supersede.capped": ("只为前 {n} 个要素提供取代选择。", "Only the first {n} features "
+                                "are offered for superseding."),
     "stored.supersedes": ("取代的内置要素：{names}", "Supersedes built-in features: {names}"),
     "stored.release": ("恢复示意形状（另存一版不取代的数据）",
                        "Bring back the indicative shapes (a new version that supersedes nothing)"),

@@ -15,6 +15,7 @@ import pandas as pd
 from .auth import Access, require_analyst
 from .catalog import Catalog, builtin_catalog
 from .errors import Finding, Severity, SupersedeMismatch, SupersedeUnknown
+from .framecache import per_frame
 from .ingest import IngestOptions, IngestResult, ingest_file
 from .layers import LAYER_BY_ID, LayerSpec, canonical_features
 from .store import LayerRecord, LayerStore, LinkRecord
@@ -103,25 +104,31 @@ def prepare(name: str, data: bytes, options: IngestOptions, catalog: Catalog,
 
 
 def builtin_features(catalog: Catalog) -> gpd.GeoDataFrame:
-    """The built-in features as the catalogue draws them (official where superseded)."""
-    return catalog.features[catalog.features["layer_id"].isin(list(LAYER_BY_ID))]
+    """The built-in features as the catalogue draws them (official where superseded); kept
+    while the catalogue's frame lives."""
+    feats = catalog.features
+    return per_frame(feats, ("builtins",),
+                     lambda: feats[feats["layer_id"].isin(list(LAYER_BY_ID))])
 
 
-def supersede_table(draft: Draft, min_name: float = 0.6) -> pd.DataFrame:
+def supersede_table(draft: Draft, min_name: float = 0.6, keep: Mapping[str, str] | None = None
+                    ) -> pd.DataFrame:
     """One row per uploaded feature (ranked ones): the candidate whose name matches best filled
     in when it matches well enough (``min_name``), else empty, for the analyst to check and
     accept (rows start not accepted, like suggested links): the whole-layer case, matched by
-    name."""
+    name.  ``keep`` (source id → built-in id: what the layer being replaced supersedes) starts
+    chosen and accepted, so a new version keeps superseding unless the analyst says not."""
     gdf = draft.result.gdf
     names = _feature_names(gdf) if gdf is not None else {}
     rows = []
     for sid, cands in draft.candidates.items():
         best = max(cands, key=lambda c: (c.name, c.score), default=None)
+        kept = (keep or {}).get(sid, "")
         rows.append({
-            "accept": False,
+            "accept": bool(kept),
             "feature": sid,
             "name": names.get(sid, ""),
-            "supersedes": best.feature_id if best and best.name >= min_name else "",
+            "supersedes": kept or (best.feature_id if best and best.name >= min_name else ""),
             "score": best.score if best else 0.0,
         })
     return pd.DataFrame(rows, columns=["accept", "feature", "name", "supersedes", "score"])

@@ -30,6 +30,7 @@ from shapely import unary_union
 from shapely.geometry.base import BaseGeometry
 
 from .crs import METRIC_CRS
+from .framecache import per_frame
 from .gazetteer import Gazetteer, normalise
 from .i18n import t
 from .layers import NAME_EN_COLUMNS, NAME_ZH_COLUMNS
@@ -52,7 +53,7 @@ __all__ = [
 
 SUPERSEDES_COLUMN = "supersedes"  # per stored feature: the built-in feature id it replaces
 OFFICIAL = "official"  # the basis of a built-in feature whose geometry came from an upload
-SUPERSEDE_LIMIT = 500  # uploaded features ranked (whole networks are tens, not thousands)
+SUPERSEDE_LIMIT = 200  # uploaded features ranked (whole networks are tens, not thousands)
 MIN_SCORE = 0.2  # candidates below this are not suggested
 _NAME_WEIGHT = 0.5
 _MIN_ALIAS = 3  # gazetteer aliases shorter than this are too generic to compare (全區, 區內)
@@ -75,10 +76,13 @@ def name_similarity(name: str, names: Iterable[str]) -> float:
     """0–1: how well ``name`` matches the best of ``names`` (script- and case-insensitive;
     a whole name inside the other scores at least 0.6, more the more of it it covers; names of
     fewer than three letters count for less, names with different numbers much less)."""
-    a = _norm(name)
+    return _similarity(_norm(name), [_norm(other) for other in names])
+
+
+def _similarity(a: str, others: Iterable[str]) -> float:
+    """:func:`name_similarity` of names already normalised (:func:`_norm`)."""
     best = 0.0
-    for other in names:
-        b = _norm(other)
+    for b in others:
         if not a or not b:
             continue
         score = SequenceMatcher(None, a, b).ratio()
@@ -103,10 +107,11 @@ def geometry_overlap(a: BaseGeometry, b: BaseGeometry, tolerance_m: float = 300.
     if fam != family(b.geom_type):
         return 0.0
     if fam == "polygon":
-        union = a.union(b).area
-        return float(a.intersection(b).area / union) if union else 0.0
+        inter = a.intersection(b).area
+        union = a.area + b.area - inter
+        return float(inter / union) if union > 0 else 0.0
     if fam == "line":
-        shares = [x.intersection(y.buffer(tolerance_m)).length / x.length
+        shares = [x.intersection(y.buffer(tolerance_m, 2)).length / x.length
                   for x, y in ((a, b), (b, a)) if x.length]
         return float(sum(shares) / 2) if len(shares) == 2 else 0.0
     return max(0.0, 1.0 - a.distance(b) / (3 * tolerance_m))
@@ -130,13 +135,29 @@ def _names(gdf: gpd.GeoDataFrame) -> list[list[str]]:
 
 def _builtin_names(builtins: gpd.GeoDataFrame, gazetteer: Gazetteer | None
                    ) -> dict[str, list[str]]:
-    out = {fid: [n for n in (row["name_zh"], row["name_en"]) if n]
-           for fid, row in builtins.iterrows()}
+    """Normalised names of each built-in feature: its own and its gazetteer aliases (of places
+    that stand for it alone, three letters or more)."""
+    out = {fid: [n for n in (_norm(zh), _norm(en)) if n]
+           for fid, zh, en in zip(builtins.index, builtins["name_zh"], builtins["name_en"],
+                                  strict=True)}
     for place in (gazetteer.places.values() if gazetteer else ()):
         if len(place.features) == 1 and place.features[0] in out:
-            out[place.features[0]] += [n for n in (*place.names, *place.en)
-                                       if len(_norm(n)) >= _MIN_ALIAS]
-    return out
+            aliases = (_norm(n) for n in (*place.names, *place.en))
+            out[place.features[0]] += [n for n in aliases if len(n) >= _MIN_ALIAS]
+    return {fid: list(dict.fromkeys(names)) for fid, names in out.items()}
+
+
+def _prepared(builtins: gpd.GeoDataFrame, gazetteer: Gazetteer | None):
+    """(normalised names by id, per geometry family (id, metric geometry, tolerance, the box
+    beyond which nothing overlaps)) of the built-in features."""
+    by_family: dict[str, list[tuple[str, BaseGeometry, float, tuple[float, ...]]]] = {}
+    for fid, geom, acc in zip(builtins.index, builtins.geometry.to_crs(METRIC_CRS),
+                              builtins["accuracy_m"], strict=True):
+        if geom is not None and not geom.is_empty:
+            tol = max(float(acc or 0), 300.0)
+            box = geom.buffer(3 * tol, 1).bounds
+            by_family.setdefault(family(geom.geom_type), []).append((fid, geom, tol, box))
+    return _builtin_names(builtins, gazetteer), by_family
 
 
 def rank_candidates(gdf: gpd.GeoDataFrame, builtins: gpd.GeoDataFrame,
@@ -145,22 +166,21 @@ def rank_candidates(gdf: gpd.GeoDataFrame, builtins: gpd.GeoDataFrame,
     """Per uploaded feature (by ``source_id``; the first :data:`SUPERSEDE_LIMIT`), the built-in
     features of its geometry family it could supersede, best first, at most ``limit``."""
     sub = gdf.iloc[:SUPERSEDE_LIMIT]
-    names = _names(sub)
+    names = [[_norm(n) for n in own] for own in _names(sub)]
     metric = sub.geometry.to_crs(METRIC_CRS)
-    base_metric = builtins.geometry.to_crs(METRIC_CRS)
-    base_names = _builtin_names(builtins, gazetteer)
-    fams = builtins.geom_type.map(family)
+    base_names, by_family = per_frame(builtins, ("supersede", id(gazetteer)),
+                                      lambda: _prepared(builtins, gazetteer))
     out: dict[str, list[Candidate]] = {}
     for sid, geom, own in zip(sub["source_id"].astype(str), metric, names, strict=True):
         if geom is None or geom.is_empty:
             out[sid] = []
             continue
-        fam = family(geom.geom_type)
+        x0, y0, x1, y1 = geom.bounds
         found = []
-        for fid in builtins.index[fams == fam]:
-            tol = max(float(builtins.at[fid, "accuracy_m"] or 0), 300.0)
-            overlap = geometry_overlap(geom, base_metric[fid], tol)
-            name = max((name_similarity(n, base_names[fid]) for n in own), default=0.0)
+        for fid, base, tol, (bx0, by0, bx1, by1) in by_family.get(family(geom.geom_type), ()):
+            near = x0 <= bx1 and bx0 <= x1 and y0 <= by1 and by0 <= y1
+            overlap = geometry_overlap(geom, base, tol) if near else 0.0
+            name = max((_similarity(n, base_names[fid]) for n in own), default=0.0)
             score = _NAME_WEIGHT * name + (1 - _NAME_WEIGHT) * overlap
             if score >= MIN_SCORE:
                 found.append(Candidate(fid, round(score, 3), round(name, 3), round(overlap, 3)))
