@@ -25,6 +25,7 @@ __all__ = [
     "STATUSES",
     "LayerSpec",
     "Style",
+    "badge_of",
     "canonical_features",
     "display_names",
     "feature_key",
@@ -185,6 +186,14 @@ def is_indicative(row) -> bool:
     if row["basis"] == "official":
         return False
     return row["basis"] == "estimate" or row["status"] == "indicative"
+
+
+def badge_of(row) -> str:
+    """The badge a feature wears: ``official`` (an upload superseded its built-in shape),
+    ``indicative`` (see :func:`is_indicative`) or ``""``; its text is ``badge.<which>``."""
+    if row["basis"] == "official":
+        return "official"
+    return "indicative" if is_indicative(row) else ""
 
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:

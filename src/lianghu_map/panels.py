@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from .agenda import Step
 from .directives import THEME_BY_KEY, Directive, Meeting
 from .i18n import kind_label, status_label, t, zh
-from .layers import BASES, LAYER_BY_ID, LayerSpec, display_names, is_indicative
+from .layers import BASES, LAYER_BY_ID, LayerSpec, badge_of, display_names
 from .links import Link, LinkTable, Unlocated
 
 __all__ = [
@@ -110,8 +110,7 @@ def feature_title_html(row, lang: str) -> str:
     badge = ""
     colours = {"indicative": "background:#fff3bf;color:#8a5a00",
                "official": "background:#d3f9d8;color:#2b8a3e"}
-    which = "official" if row["basis"] == "official" else \
-        "indicative" if is_indicative(row) else ""
+    which = badge_of(row)
     if which:
         badge = (f' <span class="lh-badge lh-badge-{which}" style="{colours[which]};'
                  'border-radius:4px;padding:0 .35em;font-size:.8rem">'
