@@ -12,7 +12,7 @@ from shapely import affinity
 from shapely.geometry import LineString, Point, box, mapping
 
 from lianghu_map.auth import Access, Role
-from lianghu_map.catalog import builtin_catalog, load_catalog
+from lianghu_map.catalog import builtin_catalog, feature_attributes, load_catalog
 from lianghu_map.errors import SupersedeMismatch, SupersedeUnknown, WriteDenied
 from lianghu_map.i18n import LANGS, t
 from lianghu_map.ingest import IngestOptions
@@ -139,6 +139,8 @@ def test_the_merge_keeps_id_names_kind_links_and_takes_geometry_source_accuracy(
     assert rec.layer_id not in {s.id for s in cat.layers} and rec.layer_id in cat.records
     assert len(cat.features) == len(BUILTINS)
     assert cat.superseded["park.wujin_hitech"].source_ids == ("b1",)
+    # the side panel's "uploaded attributes" are those of the feature that replaced it
+    assert ("name", "高新区") in feature_attributes(cat, "park.wujin_hitech", gpkg_store)
 
 
 def test_parts_are_joined_an_indicative_status_becomes_the_uploads_and_links_follow(gpkg_store):

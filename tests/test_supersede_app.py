@@ -169,6 +169,7 @@ def test_an_analyst_supersedes_a_park_every_page_shows_it_and_a_revert_undoes_it
     pdf = meeting_pack_pdf(cat.features, cat.links, cat.meeting, "zh-Hans", cat.layers)
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert SOURCE in pdf_text.replace("\n", "")
+    assert "官方数据" in pdf_text  # the parks' basis on the sources page
     theme = select(cat.features, cat.links, cat.meeting, MapFilter(themes=("創新",)))
     assert TARGET in theme.shown
 
