@@ -12,25 +12,31 @@ from lianghu_map.errors import LianghuError
 from lianghu_map.export import audit_export, audit_table
 from lianghu_map.i18n import STATUS_KEYS, kind_label, status_label, t
 from lianghu_map.ingest import IngestOptions, clean_name
+from lianghu_map.layers import display_names
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
 from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
     attribute_table,
+    builtin_features,
     delete_layer,
     findings_frame,
     links_from_table,
     prepare,
     preview_features,
+    release_supersessions,
     restore_layer,
     revert_layer,
     save_draft,
     suggestion_table,
+    supersede_table,
+    supersedes_from_table,
 )
 from lianghu_map.sandbox import run_ingest  # a worker with time and memory budgets
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.suggest import SUGGEST_LIMIT
+from lianghu_map.supersede import SUPERSEDE_LIMIT, family
 from lianghu_map.ui import (
     analyst_access,
     current_basemap,
@@ -48,6 +54,21 @@ require_app_shell()
 lang = current_lang()
 settings = load_settings(secrets())
 cat = load_catalog()
+builtins = builtin_features(cat)
+
+
+def builtin_name(fid: str) -> str:
+    return display_names(builtins.loc[fid], lang)[0] if fid in builtins.index else fid
+
+
+def candidate_label(fid: str | None, score: dict[str, float]) -> str:
+    """A built-in feature to supersede: its name, id and match score (ranked ones)."""
+    if fid is None:
+        return t("upload.supersede.none", lang)
+    if fid in score:
+        return t("upload.supersede.option", lang, name=builtin_name(fid), id=fid,
+                 score=f"{score[fid]:.2f}")
+    return t("upload.supersede.other", lang, name=builtin_name(fid), id=fid)
 st.subheader(t("upload.header", lang))
 st.caption(t("upload.intro", lang))
 
@@ -173,6 +194,43 @@ if allowed:
                             options=[d.id for d in cat.meeting.directives]),
                         "mention": None,
                     })
+            # official data in place of a built-in (indicative) shape: ranked suggestions
+            supersedes: dict[str, str] = {}
+            keep = {sid: fid for fid, sup in cat.superseded.items()  # a new version keeps them
+                    if replace and sup.layer_id == replace for sid in sup.source_ids}
+            suffix = f"_{replace}" if replace else ""
+            if draft.candidates:
+                st.markdown(f"**{t('upload.supersede', lang)}**")
+                if len(res.gdf) == 1:
+                    sid, ranked = next(iter(draft.candidates.items()))
+                    score = {c.feature_id: c.score for c in ranked}
+                    fam = family(res.gdf.geom_type.iat[0])
+                    others = [f for f in builtins.index if f not in score
+                              and family(builtins.geom_type[f]) == fam]
+                    options = [None, *score, *others]
+                    target = st.selectbox(
+                        t("upload.supersede.col", lang), options, key=f"{key}_supersede{suffix}",
+                        index=options.index(keep.get(sid)) if keep.get(sid) in options else 0,
+                        help=t("upload.supersede.help", lang),
+                        format_func=partial(candidate_label, score=score))
+                    supersedes = {sid: target} if target else {}
+                else:
+                    st.caption(t("upload.supersede.table", lang) + " "
+                               + t("upload.supersede.help", lang))
+                    if len(res.gdf) > SUPERSEDE_LIMIT:
+                        st.caption(t("upload.supersede.capped", lang, n=SUPERSEDE_LIMIT))
+                    sup_edit = st.data_editor(
+                        supersede_table(draft, keep=keep), key=f"{key}_supersedes{suffix}",
+                        hide_index=True,
+                        disabled=["feature", "name", "score"],
+                        column_config={
+                            "accept": st.column_config.CheckboxColumn(
+                                t("upload.col.accept", lang)),
+                            "supersedes": st.column_config.SelectboxColumn(
+                                t("upload.supersede.col", lang),
+                                options=["", *builtins.index]),
+                        })
+                    supersedes = supersedes_from_table(sup_edit)
             problems = []
             if not user:
                 problems.append(t("upload.need.user", lang))
@@ -188,7 +246,7 @@ if allowed:
                     try:
                         record = save_draft(open_store(), draft, meta,
                                             links_from_table(edited, table), user, access,
-                                            replace)
+                                            replace, supersedes, cat)
                     except LianghuError as err:
                         st.error(md(err.message(lang)))
                     else:
@@ -219,6 +277,10 @@ for rec in records:
                         n=cur.feature_count)))
         if cur.conversions:
             st.caption(md(t("stored.conversions", lang) + "; ".join(cur.conversions)))
+        replaced = [f for f, s in cat.superseded.items() if s.layer_id == rec.layer_id]
+        if replaced:
+            st.caption(md(t("stored.supersedes", lang, names=", ".join(
+                f"{builtin_name(f)} ({f})" for f in replaced))))
         if not rec.deleted:
             download_buttons(lambda r=rec: read_layer(store, r.layer_id, r.current_version),
                              rec.layer_id, f"dl_{rec.layer_id}", lang, rec.current_version)
@@ -244,6 +306,9 @@ for rec in records:
                 if c1.button(t("stored.delete", lang), key=f"delete_{rec.layer_id}",
                              disabled=not who):
                     action = partial(delete_layer, store, rec.layer_id, who, access)
+                if replaced and c1.button(t("stored.release", lang),
+                                          key=f"release_{rec.layer_id}", disabled=not who):
+                    action = partial(release_supersessions, store, rec.layer_id, who, access)
                 older = [v.version for v in rec.versions if v.version != rec.current_version]
                 if older:
                     target = c2.selectbox(t("stored.revert", lang), older,

@@ -21,6 +21,7 @@ from .gazetteer import Gazetteer, load_gazetteer
 from .layers import LAYERS, LayerSpec, canonical_features, feature_key, load_builtin_features
 from .links import Evidence, Link, LinkTable, build_links
 from .store import LayerRecord, LayerStore, open_store
+from .supersede import Supersession, apply_supersessions
 
 __all__ = [
     "Catalog",
@@ -42,6 +43,7 @@ class Catalog:
     records: dict[str, LayerRecord] = field(default_factory=dict)  # stored layers by id
     store_error: LianghuError | None = None  # the store could not be read: built-ins only
     broken: dict[str, str] = field(default_factory=dict)  # layer title → why it was skipped
+    superseded: dict[str, Supersession] = field(default_factory=dict)  # built-in id → by what
 
     def layer(self, layer_id: str) -> LayerSpec | None:
         return next((spec for spec in self.layers if spec.id == layer_id), None)
@@ -99,7 +101,7 @@ def load_catalog(store: LayerStore | None = None) -> Catalog:
 
 def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
     records = {r.layer_id: r for r in store.list_layers()}
-    specs, frames, links = [], [base.features], list(base.links.links)
+    specs, loaded, links = [], [], list(base.links.links)
     broken: dict[str, str] = {}
     for rec in records.values():
         spec = LayerSpec(rec.layer_id, title_zh=rec.title_zh, title_en=rec.title_en, stored=True,
@@ -111,24 +113,32 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
             continue
         feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
         specs.append(spec)
-        frames.append(feats)
+        loaded.append((rec, gdf, feats))
+    if not specs and not broken:
+        return base
+    # official data in place of indicative built-in shapes (see lianghu_map.supersede)
+    builtins, remaining, superseded, moved = apply_supersessions(base.features, loaded)
+    have = {(lk.feature_id, lk.directive_id) for lk in links}
+    for rec, gdf, feats in loaded:
         key_of = dict(zip(gdf["source_id"].astype(str), feats.index, strict=True))
         for lk in rec.current.links:
             fid = key_of.get(lk.feature_id)
+            fid = moved.get(fid, fid)
             d = base.meeting.get(lk.directive_id)
-            if d is None or fid is None:
-                continue  # a directive id no longer in the meeting, or a dropped feature
+            if d is None or fid is None or (fid, d.id) in have:
+                continue  # a directive id no longer in the meeting, a dropped feature, a repeat
+            have.add((fid, d.id))
             start = d.text_hant.find(lk.evidence) if lk.evidence else -1
             span = (start, start + len(lk.evidence)) if start >= 0 else (0, 0)
             links.append(Link(fid, d.id, (Evidence(lk.evidence if start >= 0 else "", *span,
                                                    f"upload:{lk.origin}"),)))
-    if not specs and not broken:
-        return base
+    frames = [builtins, *remaining.values()]
     features = gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)
+    drawn = tuple(s for s in specs if not remaining[s.id].empty)  # all superseding: not drawn
     live = {lid: rec for lid, rec in records.items() if any(s.id == lid for s in specs)}
     return Catalog(base.meeting, base.gazetteer, features,
-                   LinkTable(links, base.links.unlocated), (*LAYERS, *specs), live,
-                   broken=broken)
+                   LinkTable(links, base.links.unlocated), (*LAYERS, *drawn), live,
+                   broken=broken, superseded=superseded)
 
 
 def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None
@@ -143,15 +153,20 @@ def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None
 
 def feature_attributes(cat: Catalog, feature_id: str, store: LayerStore | None = None
                        ) -> list[tuple[str, str]]:
-    """An uploaded feature's own attributes as (name, value) text pairs; [] for built-ins."""
-    layer_id = feature_id.partition("/")[0]
+    """An uploaded feature's own attributes as (name, value) text pairs; [] for built-ins (a
+    superseded built-in: the attributes of the uploaded feature that replaced it)."""
+    sup = cat.superseded.get(feature_id)
+    layer_id = sup.layer_id if sup else feature_id.partition("/")[0]
     rec = cat.records.get(layer_id)
     if rec is None or feature_id not in cat.features.index:
         return []
     gdf = read_layer(store or open_store(), layer_id, rec.current_version)
-    keys = [feature_key(layer_id, sid, idx)
-            for sid, idx in zip(gdf["source_id"], gdf["source_index"], strict=True)]
-    rows = gdf[[k == feature_id for k in keys]]
+    if sup:
+        rows = gdf[gdf["source_id"].astype(str).isin(sup.source_ids)]
+    else:
+        keys = [feature_key(layer_id, sid, idx)
+                for sid, idx in zip(gdf["source_id"], gdf["source_index"], strict=True)]
+        rows = gdf[[k == feature_id for k in keys]]
     if rows.empty:
         return []
     row = rows.iloc[0]

@@ -22,6 +22,8 @@ __all__ = [
     "Severity",
     "StoreError",
     "StoreFull",
+    "SupersedeMismatch",
+    "SupersedeUnknown",
     "WriteDenied",
     "message",
 ]
@@ -333,6 +335,19 @@ class StoreFull(StoreError):
 class LayerNotFound(StoreError):
     code = "layer_not_found"
     texts = ("找不到图层“{detail}”。", "No layer \"{detail}\".")
+
+
+class SupersedeUnknown(LianghuError):
+    code = "supersede_unknown"
+    texts = ("没有内置要素“{detail}”，无法取代。请从建议列表中选择。",
+             "There is no built-in feature \"{detail}\" to supersede: choose one from the list.")
+
+
+class SupersedeMismatch(LianghuError):
+    code = "supersede_mismatch"
+    texts = ("要素 {feature} 与内置要素“{detail}”几何类型不同（面、线、点须一致），不能取代。",
+             "Feature {feature} and the built-in feature \"{detail}\" differ in geometry type "
+             "(area, line and point must match): it cannot supersede it.")
 
 
 class WriteDenied(LianghuError):

@@ -603,6 +603,11 @@ def sources_line(features: gpd.GeoDataFrame, drawn: Iterable[str], lang: str,
     parts = []
     if any(not spec.stored and spec.id in drawn_layers for spec in layers) or not ids:
         parts.append(t("export.sources.builtin", lang))
+    official = sub[sub["basis"] == "official"]  # built-in features that uploads superseded
+    for fid in official.index:
+        parts.append(t("export.sources.official", lang, name=display_names(official.loc[fid],
+                                                                           lang)[0],
+                       source=official.at[fid, "source"]))
     for spec in layers:
         if spec.stored and spec.id in drawn_layers:
             srcs = [s for s in dict.fromkeys(sub.loc[sub["layer_id"] == spec.id, "source"]) if s]

@@ -93,6 +93,14 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "prop.accuracy.unknown": ("未说明（见来源）", "not stated (see the source)"),
     "basis.estimate": ("示意（按文字描述估计）", "indicative (estimated from a description)"),
     "badge.indicative": ("示意", "indicative"),
+    "basis.official": ("官方数据（分析人员上传，取代示意形状）",
+                       "official data (uploaded by an analyst in place of the indicative shape)"),
+    "badge.official": ("官方", "official"),
+    "official.note": ("官方几何：{by} 于 {date} 上传（文件 {file}，图层 {layer} 第 {version} 版），"
+                      "取代示意形状；撤回或删除该图层即恢复示意形状。",
+                      "Official geometry uploaded by {by} on {date} (file {file}, layer {layer} "
+                      "v{version}) in place of the indicative shape, which comes back if the "
+                      "upload is reverted or deleted."),
     "link.open_directive": ("在会议部署中查看", "Open in Directives"),
     "link.show_on_map": ("在地图上查看", "Show on map"),
     "link.origin.gazetteer": ("地名匹配", "name match"),
@@ -223,6 +231,28 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.target.replace": ("替换“{title}”（保留旧版本）", "replace \"{title}\" (old versions "
                               "kept)"),
     "upload.preview": ("预览（尚未保存）", "Preview (not saved yet)"),
+    "upload.supersede": ("取代内置要素（以官方数据替代示意形状）",
+                         "Supersedes a built-in feature (official data in place of the "
+                         "indicative shape)"),
+    "upload.supersede.help": ("所选内置要素保留编号、名称和部署关联，几何、来源、精度改用本文件；"
+                              "建议按名称相似度与几何重叠度排序。撤回或删除本图层即恢复示意形状。",
+                              "The chosen built-in feature keeps its id, names and directive "
+                              "links; its geometry, source and accuracy come from this file. "
+                              "Suggestions are ranked by name similarity and overlap. Reverting "
+                              "or deleting this layer brings the indicative shape back."),
+    "upload.supersede.none": ("不取代（作为独立图层）", "none (a layer of its own)"),
+    "upload.supersede.option": ("{name}（{id}）· 匹配度 {score}", "{name} ({id}) · match {score}"),
+    "upload.supersede.other": ("{name}（{id}）", "{name} ({id})"),
+    "upload.supersede.col": ("取代内置要素", "Supersedes"),
+    "upload.supersede.table": ("每个要素可取代一个同类几何的内置要素；已按名称预填最匹配的要素，"
+                               "请逐行核对。",
+                               "Each feature may supersede one built-in feature of its geometry "
+                               "type; the best name matches are filled in, check each row."),
+    "upload.supersede.capped": ("只为前 {n} 个要素提供取代选择。", "Only the first {n} features "
+                                "are offered for superseding."),
+    "stored.supersedes": ("取代的内置要素：{names}", "Supersedes built-in features: {names}"),
+    "stored.release": ("恢复示意形状（另存一版不取代的数据）",
+                       "Bring back the indicative shapes (a new version that supersedes nothing)"),
     "upload.links": ("与会议部署条目的关联", "Links to the directives"),
     "upload.links.none": ("没有找到可关联的部署条目；可在属性中加入 directive_ids 列后重新上传。",
                           "No directive link found; add a directive_ids property to link "
@@ -308,6 +338,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "export.sources.builtin": ("内置图层见 data/geo/SOURCES.md；几何为示意",
                                "built-in layers: data/geo/SOURCES.md; geometry indicative"),
     "export.sources.layer": ("{layer}：{source}", "{layer}: {source}"),
+    "export.sources.official": ("{name}（官方数据）：{source}",
+                                "{name} (official data): {source}"),
     "export.sources.sep": ("；", "; "),
     "export.date": ("制图日期：{date}", "Map date: {date}"),
     "export.scale": ("{km} 公里", "{km} km"),

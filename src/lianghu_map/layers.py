@@ -22,12 +22,14 @@ from .i18n import t, zh
 from .style import Style, feature_style, layer_style
 
 __all__ = [
+    "BASES",
     "CANONICAL_COLUMNS",
     "LAYERS",
     "LAYER_BY_ID",
     "STATUSES",
     "LayerSpec",
     "Style",
+    "badge_of",
     "canonical_features",
     "display_names",
     "feature_key",
@@ -44,6 +46,8 @@ CANONICAL_COLUMNS = (
     "basis", "note_zh", "note_en", "style",  # style: an uploaded feature's whitelisted style
 )
 STATUSES = ("existing", "under_construction", "planned", "indicative")
+# How a feature's geometry was obtained (``official``: an upload superseded the built-in shape)
+BASES = ("sourced", "derived", "estimate", "uploaded", "official")
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,19 @@ def order_names(name_zh: str, name_en: str, lang: str) -> tuple[str, str]:
 
 def is_indicative(row) -> bool:
     """Whether a feature must be labelled "indicative": placed from a description, or a
-    schematic element by status."""
+    schematic element by status.  Official data (an upload that superseded the built-in
+    shape) never is."""
+    if row["basis"] == "official":
+        return False
     return row["basis"] == "estimate" or row["status"] == "indicative"
+
+
+def badge_of(row) -> str:
+    """The badge a feature wears: ``official`` (an upload superseded its built-in shape),
+    ``indicative`` (see :func:`is_indicative`) or ``""``; its text is ``badge.<which>``."""
+    if row["basis"] == "official":
+        return "official"
+    return "indicative" if is_indicative(row) else ""
 
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:

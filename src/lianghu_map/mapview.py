@@ -40,8 +40,8 @@ from .layers import (
     LAYERS,
     LayerSpec,
     Style,
+    badge_of,
     display_names,
-    is_indicative,
     layer_style,
     sanitise_style,
 )
@@ -212,8 +212,8 @@ def tooltip_html(row, lang: str) -> str:
         parts.append(f"<br><small>{map_text(second)}</small>")
     meta = f"{kind_label(row['kind'], lang)} · {status_label(row['status'], lang)}"
     parts.append(f"<br><small>{map_text(meta)}</small>")
-    if is_indicative(row):
-        badge = map_text(t("badge.indicative", lang))
+    if badge_of(row):
+        badge = map_text(t(f"badge.{badge_of(row)}", lang))
         parts.append(f' <small class="lh-badge">[{badge}]</small>')
     return f'<div class="lh-tip">{"".join(parts)}</div>'
 

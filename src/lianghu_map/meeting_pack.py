@@ -52,7 +52,7 @@ from .directives import THEME_BY_KEY, THEMES, Meeting
 from .figure import figure_image, map_figure
 from .fonts import cjk_font_path, latin_font_path, printable, truetype_subset
 from .i18n import status_label, t, zh
-from .layers import LAYERS, LayerSpec, display_names
+from .layers import BASES, LAYERS, LayerSpec, display_names
 from .links import LinkTable
 from .panels import theme_label
 from .selection import ZONE_FEATURE, MapFilter, MapSelection, select
@@ -412,8 +412,7 @@ def _accuracy(values: Sequence[int], lang: str) -> str:
 def _basis(values: Sequence[str], lang: str) -> str:
     parts = []
     for basis, n in Counter(values).most_common():
-        label = (t(f"basis.{basis}", lang) if basis in ("sourced", "derived", "estimate",
-                                                        "uploaded") else printable(basis))
+        label = t(f"basis.{basis}", lang) if basis in BASES else printable(basis)
         parts.append(f"{label} ×{n}")
     return ", ".join(parts) if lang == "en" else "，".join(parts)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from .agenda import Step
 from .directives import THEME_BY_KEY, Directive, Meeting
 from .i18n import kind_label, status_label, t, zh
-from .layers import LAYER_BY_ID, LayerSpec, display_names, is_indicative
+from .layers import BASES, LAYER_BY_ID, LayerSpec, badge_of, display_names
 from .links import Link, LinkTable, Unlocated
 
 __all__ = [
@@ -109,8 +109,8 @@ def feature_facts(row, lang: str, layer: LayerSpec | None = None) -> list[tuple[
         (t("prop.kind", lang), kind_label(row["kind"], lang)),
         (t("prop.status", lang), status_label(row["status"], lang)),
         (t("prop.layer", lang), layer.label(lang) if layer else row["layer_id"]),
-        (t("prop.basis", lang), t(f"basis.{row['basis']}", lang) if row["basis"] in
-         ("sourced", "derived", "estimate", "uploaded") else row["basis"]),
+        (t("prop.basis", lang), t(f"basis.{row['basis']}", lang) if row["basis"] in BASES
+         else row["basis"]),
         (t("prop.accuracy", lang), t("prop.accuracy.value", lang, m=f"{accuracy:,}") if accuracy
          else t("prop.accuracy.unknown", lang)),
         (t("prop.source", lang), row["source"]),
@@ -130,13 +130,17 @@ def heading_html(d: Directive, lang: str) -> str:
 
 
 def feature_title_html(row, lang: str) -> str:
-    """Name of a feature (the other language beneath) with an “indicative” badge where due."""
+    """Name of a feature (the other language beneath) with an “indicative” badge where due, an
+    “official” one where an upload superseded the built-in shape."""
     main, other = display_names(row, lang)
     badge = ""
-    if is_indicative(row):
-        badge = (' <span class="lh-badge" style="background:#fff3bf;color:#8a5a00;'
+    colours = {"indicative": "background:#fff3bf;color:#8a5a00",
+               "official": "background:#d3f9d8;color:#2b8a3e"}
+    which = badge_of(row)
+    if which:
+        badge = (f' <span class="lh-badge lh-badge-{which}" style="{colours[which]};'
                  'border-radius:4px;padding:0 .35em;font-size:.8rem">'
-                 f'{html.escape(t("badge.indicative", lang))}</span>')
+                 f'{html.escape(t(f"badge.{which}", lang))}</span>')
     return (f'<div class="lh-feature-title"><span style="font-size:1.15rem;font-weight:600">'
             f"{html.escape(main)}</span>{badge}<br><small>{html.escape(other)}</small></div>")
 

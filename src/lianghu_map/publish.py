@@ -6,18 +6,28 @@ its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
 
 from .auth import Access, require_analyst
-from .catalog import Catalog
-from .errors import Finding, Severity
+from .catalog import Catalog, builtin_catalog
+from .errors import Finding, Severity, SupersedeMismatch, SupersedeUnknown
+from .framecache import per_frame
 from .ingest import IngestOptions, IngestResult, ingest_file
-from .layers import LayerSpec, canonical_features
+from .layers import LAYER_BY_ID, LayerSpec, canonical_features
 from .store import LayerRecord, LayerStore, LinkRecord
 from .suggest import Suggestion, file_links, suggest_links
+from .supersede import (
+    SUPERSEDES_COLUMN,
+    Candidate,
+    family,
+    rank_candidates,
+    supersedes_of,
+    with_supersedes,
+)
 
 __all__ = [
     "PREVIEW_LIMIT",
@@ -30,10 +40,13 @@ __all__ = [
     "links_from_table",
     "prepare",
     "preview_features",
+    "release_supersessions",
     "restore_layer",
     "revert_layer",
     "save_draft",
     "suggestion_table",
+    "supersede_table",
+    "supersedes_from_table",
 ]
 
 # Kinds an analyst can give a layer (they choose the cartographic style); "other" is neutral.
@@ -51,6 +64,8 @@ class Draft:
 
     result: IngestResult
     suggestions: list[Suggestion] = field(default_factory=list)
+    # built-in features each uploaded feature could supersede (by source id), best first
+    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -85,7 +100,58 @@ def prepare(name: str, data: bytes, options: IngestOptions, catalog: Catalog,
         have = {(s.source_id, s.directive_id) for s in given}
         draft.suggestions = given + [s for s in suggested
                                      if (s.source_id, s.directive_id) not in have]
+        draft.candidates = rank_candidates(result.gdf, builtin_features(catalog),
+                                           catalog.gazetteer)
     return draft
+
+
+def builtin_features(catalog: Catalog) -> gpd.GeoDataFrame:
+    """The built-in features as the catalogue draws them (official where superseded); kept
+    while the catalogue's frame lives."""
+    feats = catalog.features
+    return per_frame(feats, ("builtins",),
+                     lambda: feats[feats["layer_id"].isin(list(LAYER_BY_ID))])
+
+
+def supersede_table(draft: Draft, min_name: float = 0.6, keep: Mapping[str, str] | None = None
+                    ) -> pd.DataFrame:
+    """One row per uploaded feature (ranked ones): the candidate whose name matches best filled
+    in when it matches well enough (``min_name``), else empty, for the analyst to check and
+    accept (rows start not accepted, like suggested links): the whole-layer case, matched by
+    name.  ``keep`` (source id → built-in id: what the layer being replaced supersedes) starts
+    chosen and accepted, so a new version keeps superseding unless the analyst says not."""
+    gdf = draft.result.gdf
+    names = _feature_names(gdf) if gdf is not None else {}
+    rows = []
+    for sid, cands in draft.candidates.items():
+        best = max(cands, key=lambda c: (c.name, c.score), default=None)
+        kept = (keep or {}).get(sid, "")
+        rows.append({
+            "accept": bool(kept),
+            "feature": sid,
+            "name": names.get(sid, ""),
+            "supersedes": kept or (best.feature_id if best and best.name >= min_name else ""),
+            "score": best.score if best else 0.0,
+        })
+    return pd.DataFrame(rows, columns=["accept", "feature", "name", "supersedes", "score"])
+
+
+def supersedes_from_table(table: pd.DataFrame) -> dict[str, str]:
+    """Accepted rows with a chosen built-in feature → {source id: built-in id}."""
+    return {str(f): str(s).strip() for ok, f, s in
+            zip(table["accept"], table["feature"], table["supersedes"], strict=True)
+            if bool(ok) and isinstance(s, str) and s.strip()}
+
+
+def _check_supersedes(gdf: gpd.GeoDataFrame, choices: Mapping[str, str], catalog: Catalog
+                      ) -> None:
+    builtins = builtin_features(catalog)
+    types = dict(zip(gdf["source_id"].astype(str), gdf.geom_type, strict=True))
+    for sid, target in choices.items():
+        if target not in builtins.index:
+            raise SupersedeUnknown(target)
+        if sid not in types or family(types[sid]) != family(builtins.geom_type[target]):
+            raise SupersedeMismatch(target, feature=sid)
 
 
 def attribute_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -167,20 +233,28 @@ def preview_features(draft: Draft, meta: LayerMeta, limit: int = PREVIEW_LIMIT
 
 
 def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[LinkRecord, ...],
-               user: str, access: Access, replace: str | None = None) -> LayerRecord:
+               user: str, access: Access, replace: str | None = None,
+               supersedes: Mapping[str, str] | None = None, catalog: Catalog | None = None
+               ) -> LayerRecord:
     """Save as a new layer, or as a new version of ``replace`` (analysts only).  The store
     refuses bad ids and writes atomically; a refused draft (errors in its report) is never
-    saved."""
+    saved.  ``supersedes`` (source id → built-in feature id, checked against ``catalog``'s
+    built-in features) is kept in the saved data: those features replace the built-in shapes
+    (:mod:`lianghu_map.supersede`); without it, a file's own ``supersedes`` column is dropped."""
     require_analyst(access)
     user = access.user or user
     if not draft.ok or draft.result.gdf is None:
         raise ValueError("a file with errors in its report cannot be saved")
     res = draft.result
+    choices = dict(supersedes or {})
+    if choices:
+        _check_supersedes(res.gdf, choices, catalog or builtin_catalog())
+    gdf = with_supersedes(res.gdf, choices)
     common = {"original_name": res.file, "sha256": res.sha256,
               "conversions": tuple(res.conversions), "links": links, "user": user}
     if replace:
-        return store.replace(replace, res.gdf, **common)
-    return store.create(res.gdf, title_zh=meta.title_zh, title_en=meta.title_en, kind=meta.kind,
+        return store.replace(replace, gdf, **common)
+    return store.create(gdf, title_zh=meta.title_zh, title_en=meta.title_en, kind=meta.kind,
                         color=meta.color, status=meta.status, source=meta.source, **common)
 
 
@@ -193,6 +267,23 @@ def delete_layer(store: LayerStore, layer_id: str, user: str, access: Access) ->
 def restore_layer(store: LayerStore, layer_id: str, user: str, access: Access) -> LayerRecord:
     require_analyst(access)
     return store.restore(layer_id, user=access.user or user)
+
+
+def release_supersessions(store: LayerStore, layer_id: str, user: str, access: Access
+                          ) -> LayerRecord:
+    """Bring the indicative shapes back (analysts only): a new version of the layer, the same
+    data and links without its ``supersedes`` choices (the upload stays, as a layer of its
+    own).  Reverting to the earlier version, or deleting the layer, works too."""
+    require_analyst(access)
+    rec = store.get(layer_id)
+    gdf = store.read(layer_id, rec.current_version)
+    if not supersedes_of(gdf):
+        return rec
+    cur = rec.current
+    return store.replace(layer_id, gdf.drop(columns=[SUPERSEDES_COLUMN]),
+                         original_name=cur.original_name, sha256=cur.sha256,
+                         conversions=cur.conversions, links=cur.links,
+                         user=access.user or user)
 
 
 def revert_layer(store: LayerStore, layer_id: str, version: int, user: str, access: Access
