@@ -7,6 +7,7 @@ the same offsets.  English has no offsets: its mentions are listed by place name
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 from .agenda import Step
@@ -17,6 +18,7 @@ from .links import Link, LinkTable, Unlocated
 
 __all__ = [
     "clause_html",
+    "facts_html",
     "feature_facts",
     "feature_list_html",
     "feature_title_html",
@@ -179,3 +181,31 @@ def step_caption_html(step: Step, meeting: Meeting, links: LinkTable, lang: str,
     directives = sum(1 for d in meeting.directives if d.theme != "context")
     text = t("present.overview", lang, n=feature_count, d=directives)
     return f'<div class="lh-heading"><b>{html.escape(text)}</b></div>'
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _linked(text: str) -> str:
+    """``text`` escaped, each http(s) address in it a link that opens in a new tab (nothing
+    else becomes markup: the address is escaped too, and only http and https are linked)."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out.append(html.escape(text[last:m.start()]))
+        url = m.group().rstrip(".,;)）")
+        out.append(f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
+                   f"{html.escape(url)}</a>{html.escape(m.group()[len(url):])}")
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def facts_html(facts: list[tuple[str, str]]) -> str:
+    """A feature's facts as a small table; a citation ("publisher — title — address ; …") one
+    source per line, its address a link a reader can follow."""
+    rows = []
+    for label, value in facts:
+        cell = "<br>".join(_linked(part.strip()) for part in str(value).split(" ; "))
+        rows.append("<tr><th style='text-align:left;padding-right:.8em;vertical-align:top;"
+                    f"white-space:nowrap'>{html.escape(label)}</th><td>{cell}</td></tr>")
+    return f"<table class='lh-facts' style='font-size:.9rem'>{''.join(rows)}</table>"

@@ -18,6 +18,7 @@ from .errors import LianghuError
 from .export import EXPORT_FORMATS, export_layer, export_name, mime_type
 from .i18n import DEFAULT_LANG, LANGS, t
 from .mapview import BASEMAPS
+from .panels import facts_html
 from .selection import MapSelection
 from .store import open_store
 from .viewstate import safe_query
@@ -147,12 +148,7 @@ def show_html(fragment: str) -> None:
 
 
 def facts_table(facts: list[tuple[str, str]]) -> None:
-    rows = "".join(
-        f"<tr><th style='text-align:left;padding-right:.8em;vertical-align:top;"
-        f"white-space:nowrap'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-        for k, v in facts
-    )
-    show_html(f"<table class='lh-facts' style='font-size:.9rem'>{rows}</table>")
+    show_html(facts_html(facts))
 
 
 def download_buttons(layer: Callable[[], gpd.GeoDataFrame], layer_id: str, key: str, lang: str,
