@@ -164,3 +164,29 @@ def damage(store: LayerStore, file: str, how: str) -> None:
             sql(store, statement, {"file": file}, raw=True)
     else:
         _GPKG_DAMAGE[how](store.root / file)
+
+
+def configured_store(request, tmp_path: Path, monkeypatch):
+    """The app's store as configured (``open_store()``), for a fixture parametrised over
+    ``["gpkg", "postgis"]``: a GeoPackage directory, or a fresh schema of the test database
+    (dropped afterwards).  A generator: ``yield from configured_store(...)``."""
+    import secrets
+
+    import psycopg
+
+    from lianghu_map.store import open_store
+
+    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "var"))
+    if request.param == "gpkg":
+        yield open_store()
+        return
+    server = request.getfixturevalue("postgis_server")
+    schema = f"t_{secrets.token_hex(6)}"
+    monkeypatch.setenv("LIANGHU_DATABASE_URL", server.url)
+    monkeypatch.setenv("LIANGHU_DATABASE_SCHEMA", schema)
+    store = open_store()
+    assert isinstance(store, PostgisStore)
+    yield store
+    store.close()
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

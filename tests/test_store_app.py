@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from apptest_helpers import map_feature_ids
 from conftest import ROOT
-from store_helpers import damage
+from store_helpers import configured_store, damage
 from streamlit.testing.v1 import AppTest
 
 from lianghu_map.auth import Access, Role
@@ -38,20 +38,7 @@ def _layer(store, title: str, x: float):
 def configured(request, tmp_path, monkeypatch):
     """The app's store as configured (``open_store()``): a GeoPackage directory, or a fresh
     schema of the test database."""
-    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "var"))
-    if request.param == "gpkg":
-        yield open_store()
-        return
-    server = request.getfixturevalue("postgis_server")
-    schema = f"t_{secrets.token_hex(6)}"
-    monkeypatch.setenv("LIANGHU_DATABASE_URL", server.url)
-    monkeypatch.setenv("LIANGHU_DATABASE_SCHEMA", schema)
-    store = open_store()
-    assert isinstance(store, PostgisStore)
-    yield store
-    store.close()
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    yield from configured_store(request, tmp_path, monkeypatch)
 
 
 def test_a_corrupted_layer_is_named_and_the_others_still_work(configured):

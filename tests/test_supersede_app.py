@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import io
 import json
-import secrets
 
-import psycopg
 import pytest
 from apptest_helpers import map_args, map_feature_ids, map_layers
 from conftest import ROOT
 from pypdf import PdfReader
 from shapely.geometry import shape
+from store_helpers import configured_store
 from streamlit.testing.v1 import AppTest
 
 from lianghu_map.auth import Access, Role
@@ -31,8 +30,6 @@ from lianghu_map.ingest import IngestOptions
 from lianghu_map.meeting_pack import meeting_pack_pdf
 from lianghu_map.publish import LayerMeta, prepare, release_supersessions, save_draft
 from lianghu_map.selection import MapFilter, select
-from lianghu_map.store import open_store
-from lianghu_map.store.postgis import PostgisStore
 
 TARGET = "park.wujin_hitech"
 SOURCE = "武进区自然资源和规划局 2024 年高新区范围图"
@@ -49,22 +46,9 @@ INDICATIVE = builtin_catalog().features.at[TARGET, "geometry"]
 @pytest.fixture(params=["gpkg", "postgis"])
 def configured(request, tmp_path, monkeypatch):
     """The app's store as configured: a GeoPackage directory, or a fresh PostGIS schema."""
-    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "var"))
     monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
     monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
-    if request.param == "gpkg":
-        yield open_store()
-        return
-    server = request.getfixturevalue("postgis_server")
-    schema = f"t_{secrets.token_hex(6)}"
-    monkeypatch.setenv("LIANGHU_DATABASE_URL", server.url)
-    monkeypatch.setenv("LIANGHU_DATABASE_SCHEMA", schema)
-    store = open_store()
-    assert isinstance(store, PostgisStore)
-    yield store
-    store.close()
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    yield from configured_store(request, tmp_path, monkeypatch)
 
 
 def _app(lang: str = "zh-Hans") -> AppTest:
