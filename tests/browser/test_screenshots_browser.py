@@ -64,3 +64,38 @@ def test_compare_page_names_its_places(page, server, lang):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"compare-1440x900-{lang}.png"))
     assert page.offline.external == []
+
+
+def test_an_uploaded_line_is_drawn_without_fill_and_gets_its_own_swatch(browser, tmp_path):
+    """Issue 14, acceptance 5: an uploaded layer holding a point, a line and a polygon — the
+    line's SVG path has no fill; the legend has three swatches for the layer."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point, Polygon
+
+    from lianghu_map.layers import LayerSpec, canonical_features
+    from lianghu_map.selection import MapSelection
+
+    spec = LayerSpec("up-mixed", title_zh="混合图层", stored=True, version=1, color="#2f9e44")
+    gdf = gpd.GeoDataFrame(
+        {"name": ["点", "线", "面"], "source_id": ["0", "1", "2"]},
+        geometry=[Point(119.90, 31.70), LineString([(119.88, 31.69), (119.95, 31.72)]),
+                  Polygon([(119.9, 31.7), (119.93, 31.7), (119.93, 31.73), (119.9, 31.7)])],
+        crs=4326)
+    feats = canonical_features(gdf, spec, kind="other", status="existing", source="t")
+    html = standalone_html(feats, MapSelection(tuple(feats.index), ()), "zh-Hans",
+                           layers=(spec,), title="上传")
+    path = tmp_path / "mixed.html"
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                  else r.abort())
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("path.leaflet-interactive")
+    fills = page.evaluate("""() => [...document.querySelectorAll(
+        '.leaflet-overlay-pane path.leaflet-interactive')].map((p) => [
+        /[za]/i.test(p.getAttribute('d')), p.getAttribute('fill')])""")
+    lines = [fill for closed, fill in fills if not closed]  # no ring (z), no circle (a)
+    assert lines and all(f == "none" for f in lines), fills
+    assert page.locator(".lh-legend-row").count() == 3
+    context.close()
