@@ -627,9 +627,9 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
         version = f"{version}@{datum}"
     payload = layer_payload(layer, spec.id, version, lang, publish=not inline)
     group.add_child(SymbolSupport())
+    # no labels on a big layer yet: with them, a click on a parcel was not reliably reported
+    # in the browser tests (see the closing note of issue 14)
     group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
-    drawn = [fid for fid in layer.index if fid in state_of]
-    group.add_child(LabelLayer(label_items(layer, spec, lang, drawn, state_of)))
     return group
 
 

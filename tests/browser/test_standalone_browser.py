@@ -128,7 +128,8 @@ def test_export_draws_every_feature_offline(open_export):
     assert n == len(CAT.features) + 1  # 中以常州創新園: two candidate sites
     page.wait_for_function(f"{VECTORS} === {n}")
     assert page.evaluate("L.version") == "1.9.3"
-    ids = page.evaluate(f"""Object.values({MAP}._layers).filter(l => l.feature)
+    ids = page.evaluate(f"""Object.values({MAP}._layers)  // not the bands of schematic lines
+                            .filter(l => l.feature && l.options.interactive !== false)
                             .map(l => l.feature.properties.feature_id)""")
     assert set(ids) == set(CAT.features.index) and len(ids) == n
     assert page.title() == "两湖创新区规划图"
