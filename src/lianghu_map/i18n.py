@@ -287,6 +287,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "present.exit": ("退出演示", "Leave presentation"),
     "present.fullscreen": ("全屏", "Full screen"),
     "present.export": ("导出", "Export"),
+    "present.menu": ("菜单", "Menu"),
+    "present.clause_no": ("第{n}条", "clause {n}"),
     "export.header": ("导出当前视图", "Export this view"),
     "export.html": ("离线网页（HTML）", "Offline web page (HTML)"),
     "export.png": ("图片（PNG）", "Image (PNG)"),

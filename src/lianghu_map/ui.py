@@ -294,6 +294,40 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .lh-present-caption .lh-heading { font-size: 1.6rem; margin-bottom: .2em; }
 .lh-present-caption mark { background: #ffe066; padding: 0 .1em; }
 .lh-present-caption small { font-size: 1rem; }
+.lh-present-caption .lh-clause-no { font-size: .8em; color: #555; font-weight: 600; }
+/* the toolbar wraps onto a second row rather than clip; the step's legend sits over the map's
+   lower right corner */
+.st-key-present_bar p { white-space: nowrap; }
+.st-key-present_menu { display: none; }
+.lh-present-legend { position: fixed; right: 1.8rem; bottom: 2.2rem; z-index: 5;
+  max-width: min(42vw, 34rem); max-height: 30vh; overflow: auto; padding: .3rem .6rem;
+  background: rgba(255, 255, 255, .92); border-radius: .4rem;
+  box-shadow: 0 1px 4px rgba(0, 0, 0, .3); }
+.lh-present-legend .lh-legend { display: flex; flex-wrap: wrap; column-gap: .9rem;
+  font-size: .8rem !important; }
+.lh-present-legend .lh-legend-layer { display: none; }
+.lh-present-legend .lh-legend-row { white-space: nowrap; }
+@media (max-height: 760px) {
+  .lh-present-caption { font-size: 1.2rem; max-height: 6.4em; }
+  .lh-present-caption .lh-heading { font-size: 1.3rem; }
+}
+/* a phone: one row (step buttons and a menu holding the rest), a short caption, the map */
+@media (max-width: 640px) {
+  .block-container, [data-testid="stMainBlockContainer"] { padding: .4rem .5rem 0 !important; }
+  .st-key-present_tools, .st-key-present_first, .st-key-present_last,
+  .lh-present-legend { display: none !important; }
+  .st-key-present_menu { display: block; }
+  .st-key-present_bar { flex-wrap: nowrap !important; }
+  .st-key-present_nav, .st-key-present_nav > .stElementContainer:not([class*="st-key-"]) {
+    flex: 1 1 auto !important; min-width: 0; }
+  .st-key-present_nav p { white-space: normal; font-size: .85rem; line-height: 1.25; }
+  .st-key-present_prev [data-testid="stMarkdownContainer"],
+  .st-key-present_next [data-testid="stMarkdownContainer"],
+  .st-key-present_menu button [data-testid="stMarkdownContainer"] { display: none; }
+  .lh-present-caption { font-size: 1rem; line-height: 1.45; max-height: 4.4em; }
+  .lh-present-caption .lh-heading { font-size: 1.05rem; }
+  .lh-present-caption small { font-size: .85rem; }
+}
 </style>"""
 
 # Keys go to the page or, once the map was clicked, to the map's frame (same origin): both are
