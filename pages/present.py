@@ -91,7 +91,7 @@ def _tools(suffix: str) -> None:
         on_change=_set_basemap, args=(f"present_basemap{suffix}",),
         format_func=lambda b: t(f"basemap.{b}", lang).split("（")[0].split(" (")[0],
         label_visibility="collapsed")
-    exports = dict(title=t("app.title", lang), name=step.file_stem, basemap=basemap)
+    exports = {"title": t("app.title", lang), "name": step.file_stem, "basemap": basemap}
     if suffix:  # no popover in a popover
         st.markdown(f"**{t('present.export', lang)}**")
         export_buttons(cat, selection, lang, key=f"present_export{suffix}", **exports)
@@ -136,5 +136,5 @@ st_folium(
     key="present_map", height=640, use_container_width=True, returned_objects=[],
 )
 if legend:  # over the map's corner (fixed; see ui._PRESENT_CSS); in the menu on a phone
-    show_html(f'<div class="lh-present-legend" aria-label="{html.escape(t("legend.header", lang))}">'
-              f"{legend}</div>")
+    label = html.escape(t("legend.header", lang))
+    show_html(f'<div class="lh-present-legend" aria-label="{label}">{legend}</div>')

@@ -14,6 +14,7 @@ from .directives import THEME_BY_KEY, Directive, Meeting
 from .i18n import kind_label, status_label, t, zh
 from .layers import LAYER_BY_ID, LayerSpec, display_names, is_indicative
 from .links import Link, LinkTable, Unlocated
+from .selection import MapSelection
 
 __all__ = [
     "clause_html",
@@ -22,6 +23,7 @@ __all__ = [
     "feature_list_html",
     "feature_title_html",
     "heading_html",
+    "map_count_text",
     "step_caption_html",
     "theme_label",
 ]
@@ -74,6 +76,18 @@ def clause_html(
             spans.append((max(r.start - d.start, 0), min(r.end - d.start, len(text)), "ins",
                           title))
     return f'<p class="lh-clause" lang="{lang}">{_marked(text, spans)}</p>'
+
+
+def map_count_text(selection: MapSelection, total: int, filtered: bool, lang: str) -> str:
+    """The caption under the map: how many features are drawn and, of those, how many a clause
+    highlights or a filter matches (the rest dimmed for context)."""
+    parts = [t("map.count", lang, shown=len(set(selection.drawn)), total=total)]
+    if selection.focus:
+        parts.append(t("map.count.focus", lang, n=len(set(selection.focus))))
+    elif filtered and selection.context:
+        parts.append(t("map.count.match", lang, n=len(set(selection.shown)),
+                       c=len(set(selection.context))))
+    return (", " if lang == "en" else "，").join(parts)
 
 
 def feature_facts(row, lang: str, layer: LayerSpec | None = None) -> list[tuple[str, str]]:

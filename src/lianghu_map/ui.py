@@ -29,6 +29,8 @@ __all__ = [
     "export_buttons",
     "facts_table",
     "language_selector",
+    "map_chrome",
+    "map_fill",
     "md",
     "page_path",
     "present_chrome",
@@ -354,23 +356,6 @@ _PRESENT_KEYS_JS = """<script>
     if (document.fullscreenElement) document.exitFullscreen();
     else document.documentElement.requestFullscreen().catch(() => {});
   });
-  // The map fills the window below the caption (the frame and Leaflet's div, then a redraw).
-  const fill = () => {
-    const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-    if (!frame || !document.querySelector(".lh-present-caption")) return;
-    const h = Math.max(320, Math.floor(window.innerHeight - frame.getBoundingClientRect().top
-                                        - 8));
-    const div = frame.contentDocument && frame.contentDocument.getElementById("map_div");
-    if (!div || (frame.offsetHeight === h && div.offsetHeight === h)) return;
-    frame.style.height = h + "px";
-    div.style.height = h + "px";
-    const w = frame.contentWindow;
-    if (!w.map) return;
-    w.map.invalidateSize({pan: false});
-    if (w.__lh_fit_bounds) w.map.fitBounds(w.__lh_fit_bounds, {maxZoom: 14, padding: [24, 24]});
-  };
-  window.addEventListener("resize", fill);
-  setInterval(fill, 400);
   setInterval(() => {
     for (const frame of document.querySelectorAll("iframe")) {
       try {
@@ -388,3 +373,55 @@ def present_chrome() -> None:
     """Hide the sidebar and header, enlarge the type, relay clicker keys (static code only)."""
     st.html(_PRESENT_CSS)
     st.html(_PRESENT_KEYS_JS, unsafe_allow_javascript=True)
+    map_fill(8, refit=True)
+
+
+# The map (the page's st_folium frame) fills the window below its top, less what the page keeps
+# under it.  The page says so in CSS variables (a <style> takes no room in the layout and goes
+# away with the page): --lh-map-fill is the room kept below the map (px), --lh-map-refit: 1 fits
+# the view to the step again after a resize (Present), else the centre is kept (Map).  The height
+# given to st_folium stays a constant, so its arguments (and the map) never change for a resize.
+_MAP_FILL_JS = """<script>
+(() => {
+  if (window.__lhMapFill) return;
+  window.__lhMapFill = true;
+  const fill = () => {
+    const css = getComputedStyle(document.documentElement);
+    const reserve = parseFloat(css.getPropertyValue("--lh-map-fill"));
+    const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    if (!frame || Number.isNaN(reserve)) return;
+    const scroller = frame.closest('[data-testid="stMain"]');
+    const top = frame.getBoundingClientRect().top + (scroller ? scroller.scrollTop : 0)
+                + window.scrollY;
+    const h = Math.max(320, Math.floor(window.innerHeight - top - reserve));
+    const div = frame.contentDocument && frame.contentDocument.getElementById("map_div");
+    if (!div || (frame.offsetHeight === h && div.offsetHeight === h)) return;
+    frame.style.height = h + "px";
+    div.style.height = h + "px";
+    const w = frame.contentWindow;
+    if (!w.map) return;
+    if (css.getPropertyValue("--lh-map-refit").trim() !== "1") {
+      w.map.invalidateSize();  // keeps the centre (the view in the URL)
+      return;
+    }
+    w.map.invalidateSize({pan: false});
+    if (w.__lh_fit_bounds) w.map.fitBounds(w.__lh_fit_bounds, {maxZoom: 14, padding: [24, 24]});
+  };
+  window.addEventListener("resize", fill);
+  setInterval(fill, 400);
+})();
+</script>"""
+
+
+def map_chrome() -> None:
+    """The Map page: less empty room above the title; the map as tall as the window allows,
+    with the caption under it still in view."""
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.8rem !important; }</style>")
+    map_fill(72)
+
+
+def map_fill(reserve_px: int, *, refit: bool = False) -> None:
+    """Let the page's map fill the window's height, keeping ``reserve_px`` below it."""
+    st.html(f"<style>:root {{ --lh-map-fill: {int(reserve_px)}; "
+            f"--lh-map-refit: {int(refit)}; }}</style>")
+    st.html(_MAP_FILL_JS, unsafe_allow_javascript=True)
