@@ -188,11 +188,6 @@ with col_panel:  # the clicked feature's details first, then the drawing, then t
     else:
         row = features.loc[selected]
         show_html(feature_title_html(row, lang))
-        facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
-        attributes = feature_attributes(cat, selected)
-        if attributes:
-            with st.expander(t("panel.attributes", lang)):
-                facts_table(attributes)
         st.markdown(f"**{t('panel.clauses', lang)}**")
         mentioning = links.directives_of(selected)
         if not mentioning:
@@ -208,6 +203,12 @@ with col_panel:  # the clicked feature's details first, then the drawing, then t
                              query_params={"d": did})
                 c2.button(t("link.show_on_map", lang), key=f"show_{did}",
                           on_click=_show_directive, args=(did,))
+        # its properties after its clauses: the first clause is in view without scrolling
+        facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
+        attributes = feature_attributes(cat, selected)
+        if attributes:
+            with st.expander(t("panel.attributes", lang)):
+                facts_table(attributes)
         if selected in centres and selected != ring:
             st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
                       args=(selected,), icon=":material/radio_button_checked:")

@@ -30,7 +30,6 @@ __all__ = [
     "facts_table",
     "language_selector",
     "map_chrome",
-    "map_fill",
     "md",
     "page_path",
     "present_chrome",
@@ -371,9 +370,8 @@ _PRESENT_KEYS_JS = """<script>
 
 def present_chrome() -> None:
     """Hide the sidebar and header, enlarge the type, relay clicker keys (static code only)."""
-    st.html(_PRESENT_CSS)
-    st.html(_PRESENT_KEYS_JS, unsafe_allow_javascript=True)
-    map_fill(8, refit=True)
+    st.html(_PRESENT_CSS.replace("</style>", _map_fill_css(8, refit=True) + "</style>"))
+    st.html(_PRESENT_KEYS_JS + _MAP_FILL_JS, unsafe_allow_javascript=True)  # one element
 
 
 # The map (the page's st_folium frame) fills the window below its top, less what the page keeps
@@ -416,12 +414,11 @@ _MAP_FILL_JS = """<script>
 def map_chrome() -> None:
     """The Map page: less empty room above the title; the map as tall as the window allows,
     with the caption under it still in view."""
-    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.8rem !important; }</style>")
-    map_fill(72)
-
-
-def map_fill(reserve_px: int, *, refit: bool = False) -> None:
-    """Let the page's map fill the window's height, keeping ``reserve_px`` below it."""
-    st.html(f"<style>:root {{ --lh-map-fill: {int(reserve_px)}; "
-            f"--lh-map-refit: {int(refit)}; }}</style>")
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.8rem !important; }"
+            f"{_map_fill_css(72)}</style>")
     st.html(_MAP_FILL_JS, unsafe_allow_javascript=True)
+
+
+def _map_fill_css(reserve_px: int, *, refit: bool = False) -> str:
+    """The page's map fills the window's height, keeping ``reserve_px`` below it."""
+    return f":root {{ --lh-map-fill: {int(reserve_px)}; --lh-map-refit: {int(refit)}; }}"
