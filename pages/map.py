@@ -26,6 +26,7 @@ from lianghu_map.panels import (
 )
 from lianghu_map.selection import MapFilter, select
 from lianghu_map.ui import (
+    FILL_MAP,
     current_lang,
     download_buttons,
     export_buttons,
@@ -158,15 +159,16 @@ with col_map:
     elif flt.active and not (selection.shown or selection.focus):
         st.info(t("map.none", lang))
     rings = catchment_layer(cat, ring, lang, basemap)
-    out = st_folium(
-        base_map(basemap, canvas=needs_canvas(features), draw=lang),
-        feature_group_to_add=[*rings, *feature_groups(
-            features, selection, lang, selected, cat.layers, basemap=basemap)],
-        key="map", height=620, use_container_width=True,
-        center=map_centre(centre, basemap), zoom=zoom,
-        returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
-                          "center", "zoom"],
-    )
+    with st.container(key=FILL_MAP):  # sized to the window (ui.map_chrome)
+        out = st_folium(
+            base_map(basemap, canvas=needs_canvas(features), draw=lang),
+            feature_group_to_add=[*rings, *feature_groups(
+                features, selection, lang, selected, cat.layers, basemap=basemap)],
+            key="map", height=620, use_container_width=True,
+            center=map_centre(centre, basemap), zoom=zoom,
+            returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
+                              "center", "zoom"],
+        )
     st.caption(map_count_text(selection, len(features), flt.active, lang) + " · "
                + t("map.indicative_note", lang))
 
@@ -198,11 +200,11 @@ with col_panel:  # the clicked feature's details first, then the drawing, then t
                 st.caption(f"{theme_label(d.theme, lang)} · {d.label(lang)}")
                 mentions = [lk for lk in links.for_directive(did) if lk.feature_id == selected]
                 show_html(clause_html(d, lang, mentions))
-                c1, c2 = st.columns(2)
-                c1.page_link(page_path("directives"), label=t("link.open_directive", lang),
-                             query_params={"d": did})
-                c2.button(t("link.show_on_map", lang), key=f"show_{did}",
-                          on_click=_show_directive, args=(did,))
+                with st.container(horizontal=True, vertical_alignment="center"):  # wraps
+                    st.page_link(page_path("directives"), label=t("link.open_directive", lang),
+                                 query_params={"d": did})
+                    st.button(t("link.show_on_map", lang), key=f"show_{did}",
+                              on_click=_show_directive, args=(did,))
         # its properties after its clauses: the first clause is in view without scrolling
         facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
         attributes = feature_attributes(cat, selected)

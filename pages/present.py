@@ -18,6 +18,7 @@ from lianghu_map.mapview import (
 )
 from lianghu_map.panels import step_caption_html, theme_label
 from lianghu_map.ui import (
+    FILL_MAP,
     current_basemap,
     current_lang,
     export_buttons,
@@ -129,12 +130,13 @@ if (problem := basemap_problem(basemap)) is not None:  # Tianditu without a key
     st.caption(md(problem.message(lang)))
 show_html(f'<div class="lh-present-caption">'
           f"{step_caption_html(step, cat.meeting, cat.links, lang, len(cat.features))}</div>")
-st_folium(
-    base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
-    feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
-                                        basemap=basemap),
-    key="present_map", height=640, use_container_width=True, returned_objects=[],
-)
+with st.container(key=FILL_MAP):  # sized to the window (ui.present_chrome)
+    st_folium(
+        base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
+        feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
+                                            basemap=basemap),
+        key="present_map", height=640, use_container_width=True, returned_objects=[],
+    )
 if legend:  # over the map's corner (fixed; see ui._PRESENT_CSS); in the menu on a phone
     label = html.escape(t("legend.header", lang))
     show_html(f'<div class="lh-present-legend" aria-label="{label}">{legend}</div>')

@@ -20,6 +20,7 @@ from .selection import MapSelection
 from .viewstate import safe_query
 
 __all__ = [
+    "FILL_MAP",
     "PAGES",
     "analyst_access",
     "current_basemap",
@@ -308,6 +309,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   font-size: .8rem !important; }
 .lh-present-legend .lh-legend-layer { display: none; }
 .lh-present-legend .lh-legend-row { white-space: nowrap; }
+@media (min-width: 900px) { .lh-present-caption ol { columns: 2; column-gap: 3rem; } }
 @media (max-height: 760px) {
   .lh-present-caption { font-size: 1.2rem; max-height: 6.4em; }
   .lh-present-caption .lh-heading { font-size: 1.3rem; }
@@ -374,11 +376,13 @@ def present_chrome() -> None:
     st.html(_PRESENT_KEYS_JS + _MAP_FILL_JS, unsafe_allow_javascript=True)  # one element
 
 
-# The map (the page's st_folium frame) fills the window below its top, less what the page keeps
-# under it.  The page says so in CSS variables (a <style> takes no room in the layout and goes
-# away with the page): --lh-map-fill is the room kept below the map (px), --lh-map-refit: 1 fits
-# the view to the step again after a resize (Present), else the centre is kept (Map).  The height
-# given to st_folium stays a constant, so its arguments (and the map) never change for a resize.
+# The map in the container keyed FILL_MAP (no other map: Compare's, Upload's) fills the window
+# below its top, less what the page keeps under it.  The page says so in CSS variables (a <style>
+# takes no room in the layout and goes away with the page): --lh-map-fill is the room kept below
+# the map (px); --lh-map-refit: 1 fits the view to the step again after a resize (Present), else
+# the centre is kept (Map).  The height given to st_folium stays a constant, so its arguments
+# (and the map) never change for a resize.
+FILL_MAP = "lh_fill_map"
 _MAP_FILL_JS = """<script>
 (() => {
   if (window.__lhMapFill) return;
@@ -386,7 +390,8 @@ _MAP_FILL_JS = """<script>
   const fill = () => {
     const css = getComputedStyle(document.documentElement);
     const reserve = parseFloat(css.getPropertyValue("--lh-map-fill"));
-    const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    const frame = document.querySelector(
+      '.st-key-lh_fill_map iframe[title="streamlit_folium.st_folium"]');
     if (!frame || Number.isNaN(reserve)) return;
     const scroller = frame.closest('[data-testid="stMain"]');
     const top = frame.getBoundingClientRect().top + (scroller ? scroller.scrollTop : 0)
