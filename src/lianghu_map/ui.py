@@ -309,7 +309,8 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   font-size: .8rem !important; }
 .lh-present-legend .lh-legend-layer { display: none; }
 .lh-present-legend .lh-legend-row { white-space: nowrap; }
-@media (min-width: 900px) { .lh-present-caption ol { columns: 2; column-gap: 3rem; } }
+@media (min-width: 900px) {
+  .lh-present-caption ol { columns: 2; column-gap: 3rem; max-width: 56rem; } }
 @media (max-height: 760px) {
   .lh-present-caption { font-size: 1.2rem; max-height: 6.4em; }
   .lh-present-caption .lh-heading { font-size: 1.3rem; }
