@@ -405,7 +405,11 @@ _MAP_FILL_JS = """<script>
     const w = frame.contentWindow;
     if (!w.map) return;
     if (css.getPropertyValue("--lh-map-refit").trim() !== "1") {
-      w.map.invalidateSize();  // keeps the centre (the view in the URL)
+      // the very same centre and zoom: what the map reports does not change, so the resize
+      // costs no rerun (one could race a click made meanwhile)
+      const centre = w.map.getCenter(), zoom = w.map.getZoom();
+      w.map.invalidateSize({pan: false});
+      w.map.setView(centre, zoom, {animate: false});
       return;
     }
     w.map.invalidateSize({pan: false});
