@@ -142,10 +142,15 @@ def test_filter_changes_keep_the_same_map(page, server):
     frame = _open(page, server)
     _wait_vectors(frame, N_VECTORS)
     frame.evaluate("window.map.__lhMarker = 'same map'; window.map.setView([31.6, 119.8], 12)")
+    # the move reruns the page, which writes the view into the URL: a click made before that URL
+    # reached the browser can be undone by the next rerun (urlstate reads the stale URL as new)
+    page.wait_for_url(re.compile(r"[?&]z=12\b"))
+    wait_for_app(page)
     sidebar = page.get_by_test_id("stSidebar")
     n_transit = len(CAT.features[CAT.features["layer_id"] == "transit"])
     sidebar.get_by_text("交通走廊").click()  # a layer toggle
     _wait_vectors(frame, N_VECTORS - n_transit)
+    page.wait_for_url(re.compile(r"[?&]hide=transit\b"))
     name = sidebar.get_by_role("textbox", name="按名称查找")
     name.fill("湖")
     name.press("Enter")  # a name filter: fewer features drawn, the base layers dimmed
