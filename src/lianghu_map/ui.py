@@ -312,7 +312,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 @media (min-width: 900px) {
   .lh-present-caption ol { columns: 2; column-gap: 3rem; max-width: 56rem; } }
 @media (max-height: 760px) {
-  .lh-present-caption { font-size: 1.2rem; max-height: 6.4em; }
+  .lh-present-caption { font-size: 1.2rem; max-height: 7.4em; }
   .lh-present-caption .lh-heading { font-size: 1.3rem; }
 }
 /* a phone: one row (step buttons and a menu holding the rest), a short caption, the map */
