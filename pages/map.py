@@ -22,14 +22,17 @@ from lianghu_map.panels import (
     feature_title_html,
     generic_badge_html,
     heading_html,
+    map_count_text,
     theme_label,
 )
 from lianghu_map.selection import MapFilter, select
 from lianghu_map.ui import (
+    FILL_MAP,
     current_lang,
     download_buttons,
     export_buttons,
     facts_table,
+    map_chrome,
     md,
     page_path,
     require_app_shell,
@@ -51,6 +54,7 @@ from lianghu_map.urlstate import layer_key, publish_view, restore_view, url_view
 from lianghu_map.viewstate import ViewState
 
 require_app_shell()
+map_chrome()
 
 lang = current_lang()
 cat = load_catalog()
@@ -104,6 +108,7 @@ with st.sidebar:
                               format_func=lambda s: status_label(s, lang),
                               placeholder=t("filter.any", lang))
     name = st.text_input(t("filter.name", lang), key="f_name", help=t("filter.name.help", lang))
+    name_note = st.empty()  # a search with no match says so here, under the box
     st.button(t("filter.clear", lang), on_click=_clear_filters)
     if st.session_state.get("ring_centre") not in ("", *centres):
         st.session_state["ring_centre"] = ""
@@ -120,6 +125,12 @@ with st.sidebar:
 flt = MapFilter(layers=visible_layers, themes=tuple(themes), directive=directive,
                 statuses=tuple(statuses), name=name)
 selection = select(features, links, meeting, flt)
+# a name nothing is called: said under the search box and over the map; no fit, the view stays
+name_unmatched = bool(name.strip()) and not select(
+    features, links, meeting, MapFilter(layers=visible_layers, name=name)).shown
+if name_unmatched:
+    name_note.warning(md(t("map.name_none", lang, name=name.strip()[:60])),
+                      icon=":material/search_off:")
 with st.sidebar.expander(t("export.header", lang)):
     subject = meeting.get(directive) if directive else None
     export_buttons(cat, selection, lang, title=t("app.title", lang), key="map_export",
@@ -143,21 +154,24 @@ with col_map:
     if directive:
         d = meeting.get(directive)
         show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
-    rings = catchment_layer(cat, ring, lang, basemap)
-    out = st_folium(
-        base_map(basemap, canvas=needs_canvas(features), draw=True),
-        feature_group_to_add=[*rings, *feature_groups(
-            features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
-        key="map", height=620, use_container_width=True,
-        center=map_centre(centre, basemap), zoom=zoom,
-        returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
-                          "center", "zoom"],
-    )
-    shown = len(set(selection.drawn))
-    st.caption(t("map.count", lang, shown=shown, total=len(features)) + " · "
-               + t("map.indicative_note", lang))
-    if flt.active and not (selection.shown or selection.focus):
+    if name_unmatched:
+        st.warning(md(t("map.name_none", lang, name=name.strip()[:60])),
+                   icon=":material/search_off:")
+    elif flt.active and not (selection.shown or selection.focus):
         st.info(t("map.none", lang))
+    rings = catchment_layer(cat, ring, lang, basemap)
+    with st.container(key=FILL_MAP):  # sized to the window (ui.map_chrome)
+        out = st_folium(
+            base_map(basemap, canvas=needs_canvas(features), draw=True),
+            feature_group_to_add=[*rings, *feature_groups(
+                features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
+            key="map", height=620, use_container_width=True,
+            center=map_centre(centre, basemap), zoom=zoom,
+            returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
+                              "center", "zoom"],
+        )
+    st.caption(map_count_text(selection, len(features), flt.active, lang) + " · "
+               + t("map.indicative_note", lang))
 
 # A click: the component returns the clicked GeoJSON feature with its properties.
 clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
@@ -168,10 +182,7 @@ if clicked.get("feature_id") and click_sig != st.session_state.get("_click_sig")
         st.session_state["selected_feature"] = clicked["feature_id"]
         st.rerun()
 
-with col_panel:
-    drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
-    with st.expander(t("legend.header", lang), expanded=True):
-        show_html(legend_html(features, selection.drawn, lang, cat.layers))
+with col_panel:  # the clicked feature's details first, then the drawing, then the legend
     st.markdown(f"#### {t('panel.header', lang)}")
     if not selected:
         st.caption(t("panel.hint", lang))
@@ -180,11 +191,6 @@ with col_panel:
     else:
         row = features.loc[selected]
         show_html(feature_title_html(row, lang))
-        facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
-        attributes = feature_attributes(cat, selected)
-        if attributes:
-            with st.expander(t("panel.attributes", lang)):
-                facts_table(attributes)
         st.markdown(f"**{t('panel.clauses', lang)}**")
         mentioning = links.directives_of(selected)
         if not mentioning:
@@ -195,17 +201,26 @@ with col_panel:
                 st.caption(f"{theme_label(d.theme, lang)} · {d.label(lang)}")
                 mentions = [lk for lk in links.for_directive(did) if lk.feature_id == selected]
                 show_html(clause_html(d, lang, mentions) + generic_badge_html(mentions, lang))
-                c1, c2 = st.columns(2)
-                c1.page_link(page_path("directives"), label=t("link.open_directive", lang),
-                             query_params={"d": did})
-                c2.button(t("link.show_on_map", lang), key=f"show_{did}",
-                          on_click=_show_directive, args=(did,))
+                with st.container(horizontal=True, vertical_alignment="center"):  # wraps
+                    st.page_link(page_path("directives"), label=t("link.open_directive", lang),
+                                 query_params={"d": did})
+                    st.button(t("link.show_on_map", lang), key=f"show_{did}",
+                              on_click=_show_directive, args=(did,))
+        # its properties after its clauses: the first clause is in view without scrolling
+        facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
+        attributes = feature_attributes(cat, selected)
+        if attributes:
+            with st.expander(t("panel.attributes", lang)):
+                facts_table(attributes)
         if selected in centres and selected != ring:
             st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
                       args=(selected,), icon=":material/radio_button_checked:")
         if st.button(t("panel.close", lang), key="close_panel"):
             st.session_state.pop("selected_feature", None)
             st.rerun()
+    drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
+    with st.expander(t("legend.header", lang), expanded=True):
+        show_html(legend_html(features, selection.drawn, lang, cat.layers))
 
 pane = st.segmented_control(t("pane.label", lang), ["table", "rings", "stats"], key="pane",
                             default=None, format_func=lambda p: t(f"pane.{p}", lang))

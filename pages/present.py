@@ -5,12 +5,20 @@ import html
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lianghu_map.agenda import build_agenda, step_selection
+from lianghu_map.agenda import build_agenda, step_legend_ids, step_selection
 from lianghu_map.catalog import load_catalog
 from lianghu_map.i18n import LANGS, t
-from lianghu_map.mapview import BASEMAPS, base_map, basemap_problem, feature_groups, needs_canvas
+from lianghu_map.mapview import (
+    BASEMAPS,
+    base_map,
+    basemap_problem,
+    feature_groups,
+    legend_html,
+    needs_canvas,
+)
 from lianghu_map.panels import step_caption_html, theme_label
 from lianghu_map.ui import (
+    FILL_MAP,
     current_basemap,
     current_lang,
     export_buttons,
@@ -28,6 +36,8 @@ lang = current_lang()
 cat = load_catalog()
 agenda = build_agenda(cat.meeting)
 last = len(agenda) - 1
+_NAV_ICONS = {"first": ":material/first_page:", "prev": ":material/arrow_back:",
+              "next": ":material/arrow_forward:", "last": ":material/last_page:"}
 
 # ?step=N (1-based) opens a step directly; the step then lives in the session and the URL.
 if "present_step" not in st.session_state:
@@ -43,55 +53,90 @@ def _go(to: str) -> None:
     st.query_params["step"] = str(st.session_state["present_step"] + 1)
 
 
-def _set_lang() -> None:
-    st.session_state["lang"] = st.session_state["present_lang"]
+def _set_lang(key: str) -> None:
+    if st.session_state[key] in LANGS:  # not None: a segmented control can be cleared
+        st.session_state["lang"] = st.session_state[key]
 
 
-def _set_basemap() -> None:
-    st.session_state["basemap"] = st.session_state["present_basemap"]
-    st.query_params["basemap"] = st.session_state["basemap"]
+def _set_basemap(key: str) -> None:
+    if st.session_state[key] in BASEMAPS:
+        st.session_state["basemap"] = st.session_state[key]
+        st.query_params["basemap"] = st.session_state["basemap"]
 
 
 i = st.session_state["present_step"]
 step = agenda[i]
-st.session_state["present_lang"] = lang
-st.session_state["present_basemap"] = current_basemap()
-
-bar = st.columns([0.5, 1, 2, 1, 0.5, 2.2, 1.8, 1, 0.8, 1.2], vertical_alignment="center")
-bar[0].button("", icon=":material/first_page:", key="present_first", on_click=_go,
-              args=("first",), disabled=i == 0, help=t("present.keys", lang), width="stretch")
-bar[1].button(t("present.prev", lang), key="present_prev", on_click=_go, args=("prev",),
-              disabled=i == 0, icon=":material/arrow_back:", width="stretch")
-where = theme_label(step.theme, lang) if step.theme else ""
-bar[2].markdown(f"**{t('present.step', lang, i=i + 1, n=len(agenda))}**"
-                + (f" · {where}" if where else ""))
-bar[3].button(t("present.next", lang), key="present_next", on_click=_go, args=("next",),
-              disabled=i == last, icon=":material/arrow_forward:", type="primary",
-              width="stretch")
-bar[4].button("", icon=":material/last_page:", key="present_last", on_click=_go,
-              args=("last",), disabled=i == last, help=t("present.keys", lang), width="stretch")
-bar[5].segmented_control(t("lang.label", lang), list(LANGS), key="present_lang",
-                         format_func=LANGS.__getitem__, on_change=_set_lang,
-                         label_visibility="collapsed")
-basemap = bar[6].segmented_control(
-    t("basemap.label", lang), BASEMAPS, key="present_basemap", on_change=_set_basemap,
-    format_func=lambda b: t(f"basemap.{b}", lang).split("（")[0].split(" (")[0],
-    label_visibility="collapsed") or current_basemap()
+basemap = current_basemap()
 selection = step_selection(step, cat.features, cat.links, cat.meeting)
-with bar[7].popover(t("present.export", lang), icon=":material/download:", width="stretch"):
-    export_buttons(cat, selection, lang, title=t("app.title", lang), name=step.file_stem,
-                   key="present_export", basemap=basemap)
-bar[8].html(f'<button class="lh-fs" type="button">{html.escape(t("present.fullscreen", lang))}'
-            "</button>")
-bar[9].page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
+legend = legend_html(cat.features, step_legend_ids(selection), lang, cat.layers)
+
+
+def _nav(which: str, suffix: str = "") -> None:
+    off = i == 0 if which in ("first", "prev") else i == last
+    label = t(f"present.{which}", lang) if which in ("prev", "next") else ""
+    st.button(label, icon=_NAV_ICONS[which], key=f"present_{which}{suffix}", on_click=_go,
+              args=(which,), disabled=off, help=t("present.keys", lang),
+              type="primary" if which == "next" else "secondary")
+
+
+def _tools(suffix: str) -> None:
+    """Language, basemap, exports, full screen, exit: in the bar on a wide window, in the menu
+    on a phone (both are rendered; the page's CSS shows one of them)."""
+    st.session_state[f"present_lang{suffix}"] = lang
+    st.session_state[f"present_basemap{suffix}"] = basemap
+    st.segmented_control(t("lang.label", lang), list(LANGS), key=f"present_lang{suffix}",
+                         format_func=LANGS.__getitem__, on_change=_set_lang,
+                         args=(f"present_lang{suffix}",), label_visibility="collapsed")
+    st.segmented_control(
+        t("basemap.label", lang), BASEMAPS, key=f"present_basemap{suffix}",
+        on_change=_set_basemap, args=(f"present_basemap{suffix}",),
+        format_func=lambda b: t(f"basemap.{b}", lang).split("（")[0].split(" (")[0],
+        label_visibility="collapsed")
+    exports = {"title": t("app.title", lang), "name": step.file_stem, "basemap": basemap}
+    if suffix:  # no popover in a popover
+        st.markdown(f"**{t('present.export', lang)}**")
+        export_buttons(cat, selection, lang, key=f"present_export{suffix}", **exports)
+    else:
+        with st.popover(t("present.export", lang), icon=":material/download:"):
+            export_buttons(cat, selection, lang, key="present_export", **exports)
+    st.html(f'<button class="lh-fs" type="button">{html.escape(t("present.fullscreen", lang))}'
+            "</button>", width="content")
+    st.page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
+
+
+where = theme_label(step.theme, lang) if step.theme else ""
+with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
+    with st.container(horizontal=True, vertical_alignment="center", width="content", wrap=False,
+                      key="present_nav"):
+        _nav("first")
+        _nav("prev")
+        st.markdown(f"**{t('present.step', lang, i=i + 1, n=len(agenda))}**"
+                    + (f" · {where}" if where else ""), width="content")
+        _nav("next")
+        _nav("last")
+    with st.container(horizontal=True, vertical_alignment="center", width="content",
+                      key="present_tools"):
+        _tools("")
+    with st.popover(t("present.menu", lang), icon=":material/menu:", key="present_menu"):
+        with st.container(horizontal=True):
+            _nav("first", "_m")
+            _nav("last", "_m")
+        _tools("_m")
+        if legend:
+            st.markdown(f"**{t('legend.header', lang)}**")
+            show_html(legend)
 
 if (problem := basemap_problem(basemap)) is not None:  # Tianditu without a key
     st.caption(md(problem.message(lang)))
 show_html(f'<div class="lh-present-caption">'
           f"{step_caption_html(step, cat.meeting, cat.links, lang, len(cat.features))}</div>")
-st_folium(
-    base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
-    feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
-                                        basemap=basemap),
-    key="present_map", height=640, use_container_width=True, returned_objects=[],
-)
+with st.container(key=FILL_MAP):  # sized to the window (ui.present_chrome)
+    st_folium(
+        base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
+        feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
+                                            basemap=basemap),
+        key="present_map", height=640, use_container_width=True, returned_objects=[],
+    )
+if legend:  # over the map's corner (fixed; see ui._PRESENT_CSS); in the menu on a phone
+    label = html.escape(t("legend.header", lang))
+    show_html(f'<div class="lh-present-legend" aria-label="{label}">{legend}</div>')

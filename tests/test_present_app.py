@@ -12,6 +12,8 @@ from lianghu_map.agenda import build_agenda, step_features
 from lianghu_map.assets import assert_local_assets
 from lianghu_map.catalog import load_catalog
 from lianghu_map.directives import THEMES
+from lianghu_map.i18n import kind_label, status_label
+from lianghu_map.text import to_simplified
 
 CAT = load_catalog()
 AGENDA = build_agenda(CAT.meeting)
@@ -36,6 +38,33 @@ def _caption(at) -> str:
 
 def _step_label(at) -> str:
     return next(m.value for m in at.markdown if "/" in m.value or " of " in m.value)
+
+
+INTERNAL_ID = re.compile(r"[a-z]+\.\d+")  # a directive's id (modern.3): never for an audience
+CLAUSE_NO = {"zh-Hans": "{theme} · 第{n}条", "zh-Hant": "{theme} · 第{n}條",
+             "en": "{theme} · clause {n}"}
+THEME_WORD = {th.key: {"zh-Hans": to_simplified(th.key), "zh-Hant": th.key, "en": th.en}
+              for th in THEMES}
+
+
+def _legend_rows(at) -> list[str]:
+    """The rows of the step's legend over the map (tags stripped)."""
+    bodies = [h.proto.body for h in at.get("html")
+              if h.proto.body.startswith('<div class="lh-present-legend"')]
+    assert len(bodies) <= 1
+    rows = re.findall(r'<div class="lh-legend-row"[^>]*>(.*?)</div>', bodies[0]) if bodies else []
+    return [html.unescape(re.sub(r"<[^>]+>", "", r)).strip() for r in rows]
+
+
+def _expected_legend(step, lang) -> set[tuple[str, str]]:
+    """(kind, status) labels of what the step is about: its features, the zone of a clause
+    (or theme) with none, everything at the title and the overview."""
+    ids = step_features(step, CAT.links, CAT.meeting)
+    if step.kind in ("clause", "theme") and not ids:
+        ids = ["zone.lianghu"]
+    rows = CAT.features.loc[ids] if ids else CAT.features
+    return {(kind_label(k, lang), status_label(s, lang))
+            for k, s in zip(rows["kind"], rows["status"], strict=True)}
 
 
 def test_agenda_shape():
@@ -63,10 +92,23 @@ def test_every_step_in_every_language(app, lang):
             assert {s for f, s in states.items() if f not in focus} == {"context"}
             d = CAT.meeting.get(step.directive)
             assert d.text(lang) in _caption(at), step.key
+            # the clause named in words: its theme and its number (the id's, modern.3 → 3)
+            clause_no = CLAUSE_NO[lang].format(theme=THEME_WORD[d.theme][lang],
+                                               n=d.id.split(".")[1])
+            assert clause_no in _caption(at), (step.key, _caption(at)[:80])
         elif step.kind in ("title", "overview"):
             assert set(states.values()) == {"normal"}
         number = {"en": f"Step {i + 1} of {len(AGENDA)}"}.get(lang, f"{i + 1} / {len(AGENDA)}")
         assert number in _step_label(at)
+        # no internal id in what the audience reads (caption, step label)
+        assert not INTERNAL_ID.search(_caption(at)), (step.key, _caption(at))
+        assert not INTERNAL_ID.search(_step_label(at)), (step.key, _step_label(at))
+        # the legend lists exactly the kinds (and statuses) the step shows
+        legend = _legend_rows(at)
+        expected = _expected_legend(step, lang)
+        assert len(legend) == len(expected), (step.key, legend, expected)
+        for kind, status in expected:
+            assert any(kind in r and status in r for r in legend), (step.key, kind, status)
         seen_captions.add(_caption(at))
         if i < len(AGENDA) - 1:
             at = at.button(key="present_next").click().run()
@@ -123,4 +165,5 @@ def test_present_map_is_offline_ready_and_ignores_arrow_keys(app):
     assert "tile.openstreetmap.org" not in args["script"]
     assert '"keyboard": false' in args["script"]
     labels = [b.label for b in at.get("download_button")]
-    assert len(labels) == 6  # HTML, PNG, PDF A4, PDF A3, GeoJSON, CSV
+    # HTML, PNG, PDF A4, PDF A3, GeoJSON, CSV: in the bar's popover, and in the phone's menu
+    assert len(labels) == 12 and len(set(labels)) == 6

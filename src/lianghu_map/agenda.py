@@ -16,7 +16,8 @@ from .directives import THEME_BY_KEY, THEMES, Meeting
 from .links import LinkTable
 from .selection import ZONE_FEATURE, MapFilter, MapSelection, select
 
-__all__ = ["STEP_KINDS", "Step", "build_agenda", "step_features", "step_selection"]
+__all__ = ["STEP_KINDS", "Step", "build_agenda", "step_features", "step_legend_ids",
+           "step_selection"]
 
 STEP_KINDS = ("title", "theme", "clause", "overview")
 
@@ -82,3 +83,10 @@ def step_selection(step: Step, features: gpd.GeoDataFrame, links: LinkTable, mee
         context = [f for f in order if f not in wanted]
         return MapSelection((), tuple(context), tuple(focus), tuple(focus or zone))
     return MapSelection(tuple(order), (), (), tuple(zone or order))
+
+
+def step_legend_ids(selection: MapSelection) -> tuple[str, ...]:
+    """The features a step's legend describes: the highlighted ones (a clause's or a theme's),
+    else what is drawn normally (title, overview), else the fit (the zone of a clause with no
+    mapped feature).  The dimmed context is not in the legend."""
+    return selection.focus or selection.shown or selection.fit

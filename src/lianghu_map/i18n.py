@@ -333,6 +333,15 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                     "Exports follow the current filter or presentation step; each file is made "
                     "when its button is clicked."),
     # -- end Present page --
+    # -- layouts (issue 14): Present menu and clause numbers, Map caption counts and search --
+    "present.menu": ("菜单", "Menu"),
+    "present.clause_no": ("第{n}条", "clause {n}"),
+    "map.count.focus": ("其中 {n} 个为所选条目的要素（高亮）", "{n} highlighted by the directive"),
+    "map.count.match": ("其中 {n} 个符合筛选条件，另有 {c} 个淡化显示作参照",
+                        "{n} match the filters, {c} dimmed for context"),
+    "map.name_none": ("没有名称含“{name}”的要素，地图保持原视图。",
+                      "No feature is named like “{name}”; the map keeps its view."),
+    # -- end layouts --
     # -- printed exports (figure, meeting_pack, fonts) --
     "export.sources": ("来源：{sources}", "Sources: {sources}"),
     "export.sources.builtin": ("内置图层见 data/geo/SOURCES.md；几何为示意",

@@ -15,15 +15,18 @@ from .directives import THEME_BY_KEY, Directive, Meeting
 from .i18n import kind_label, status_label, t, zh
 from .layers import BASES, LAYER_BY_ID, LayerSpec, badge_of, display_names
 from .links import Link, LinkTable, Unlocated
+from .selection import MapSelection
 
 __all__ = [
     "clause_html",
+    "clause_number_text",
     "facts_html",
     "feature_facts",
     "feature_list_html",
     "feature_title_html",
     "generic_badge_html",
     "heading_html",
+    "map_count_text",
     "step_caption_html",
     "theme_label",
 ]
@@ -103,6 +106,18 @@ def clause_html(
     return f'<p class="lh-clause" lang="{lang}">{_marked(text, spans)}</p>'
 
 
+def map_count_text(selection: MapSelection, total: int, filtered: bool, lang: str) -> str:
+    """The caption under the map: how many features are drawn and, of those, how many a clause
+    highlights or a filter matches (the rest dimmed for context)."""
+    parts = [t("map.count", lang, shown=len(set(selection.drawn)), total=total)]
+    if selection.focus:
+        parts.append(t("map.count.focus", lang, n=len(set(selection.focus))))
+    elif filtered and selection.context:
+        parts.append(t("map.count.match", lang, n=len(set(selection.shown)),
+                       c=len(set(selection.context))))
+    return (", " if lang == "en" else "，").join(parts)
+
+
 def feature_facts(row, lang: str, layer: LayerSpec | None = None) -> list[tuple[str, str]]:
     """(label, value) pairs of a feature's properties, for display as text (not HTML)."""
     layer = layer or LAYER_BY_ID.get(row["layer_id"])
@@ -157,6 +172,27 @@ def feature_list_html(rows, lang: str) -> str:
     return "、".join(items) if lang != "en" else ", ".join(items)
 
 
+def clause_number_text(d: Directive, meeting: Meeting, lang: str) -> str:
+    """A clause named for an audience: its theme and number in words (「现代化 · 第3条」,
+    "Modernization · clause 3"), never its internal id."""
+    n = next(k for k, c in enumerate(meeting.by_theme(d.theme), 1) if c.id == d.id)
+    return f"{theme_label(d.theme, lang)} · {t('present.clause_no', lang, n=n)}"
+
+
+def _audience_heading_html(d: Directive, meeting: Meeting, lang: str) -> str:
+    """The Present page's clause heading: theme and number, then the clause's label (an English
+    label that repeats the theme, "Modernization: raising capacity", loses the repeat)."""
+    label = d.label(lang)
+    theme = theme_label(d.theme, lang)
+    if label.startswith(f"{theme}: "):
+        label = label[len(theme) + 2:]
+        label = label[:1].upper() + label[1:]
+    color = THEME_BY_KEY[d.theme].color
+    return (f'<div class="lh-heading" style="border-left:4px solid {color};padding-left:.5em">'
+            f'<small class="lh-clause-no">{html.escape(clause_number_text(d, meeting, lang))}'
+            f"</small> <b>{html.escape(label)}</b></div>")
+
+
 def step_caption_html(step: Step, meeting: Meeting, links: LinkTable, lang: str,
                       feature_count: int) -> str:
     """The Present page's caption of ``step``: the clause with its place names marked, a theme's
@@ -166,7 +202,7 @@ def step_caption_html(step: Step, meeting: Meeting, links: LinkTable, lang: str,
         body = clause_html(d, lang, [*links.for_directive(d.id), *links.unlocated_in(d.id)])
         if not links.features_of(d.id):
             body += f'<p><small>{html.escape(t("present.no_feature", lang))}</small></p>'
-        return heading_html(d, lang) + body
+        return _audience_heading_html(d, meeting, lang) + body
     if step.kind == "theme":
         color = THEME_BY_KEY[step.theme].color
         clauses = meeting.by_theme(step.theme)

@@ -24,6 +24,7 @@ from .store import open_store
 from .viewstate import safe_query
 
 __all__ = [
+    "FILL_MAP",
     "PAGES",
     "analyst_access",
     "current_basemap",
@@ -33,6 +34,7 @@ __all__ = [
     "export_buttons",
     "facts_table",
     "language_selector",
+    "map_chrome",
     "md",
     "page_path",
     "present_chrome",
@@ -311,6 +313,42 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .lh-present-caption .lh-heading { font-size: 1.6rem; margin-bottom: .2em; }
 .lh-present-caption mark { background: #ffe066; padding: 0 .1em; }
 .lh-present-caption small { font-size: 1rem; }
+.lh-present-caption .lh-clause-no { font-size: .8em; color: #555; font-weight: 600; }
+/* the toolbar wraps onto a second row rather than clip; the step's legend sits over the map's
+   lower right corner */
+.st-key-present_bar p { white-space: nowrap; }
+.st-key-present_menu { display: none; }
+.lh-present-legend { position: fixed; right: 1.8rem; bottom: 2.2rem; z-index: 5;
+  max-width: min(42vw, 34rem); max-height: 30vh; overflow: auto; padding: .3rem .6rem;
+  background: rgba(255, 255, 255, .92); border-radius: .4rem;
+  box-shadow: 0 1px 4px rgba(0, 0, 0, .3); }
+.lh-present-legend .lh-legend { display: flex; flex-wrap: wrap; column-gap: .9rem;
+  font-size: .8rem !important; }
+.lh-present-legend .lh-legend-layer { display: none; }
+.lh-present-legend .lh-legend-row { white-space: nowrap; }
+@media (min-width: 900px) {
+  .lh-present-caption ol { columns: 2; column-gap: 3rem; max-width: 56rem; } }
+@media (max-height: 760px) {
+  .lh-present-caption { font-size: 1.2rem; max-height: 7.4em; }
+  .lh-present-caption .lh-heading { font-size: 1.3rem; }
+}
+/* a phone: one row (step buttons and a menu holding the rest), a short caption, the map */
+@media (max-width: 640px) {
+  .block-container, [data-testid="stMainBlockContainer"] { padding: .4rem .5rem 0 !important; }
+  .st-key-present_tools, .st-key-present_first, .st-key-present_last,
+  .lh-present-legend { display: none !important; }
+  .st-key-present_menu { display: block; }
+  .st-key-present_bar { flex-wrap: nowrap !important; }
+  .st-key-present_nav, .st-key-present_nav > .stElementContainer:not([class*="st-key-"]) {
+    flex: 1 1 auto !important; min-width: 0; }
+  .st-key-present_nav p { white-space: normal; font-size: .85rem; line-height: 1.25; }
+  .st-key-present_prev [data-testid="stMarkdownContainer"],
+  .st-key-present_next [data-testid="stMarkdownContainer"],
+  .st-key-present_menu button [data-testid="stMarkdownContainer"] { display: none; }
+  .lh-present-caption { font-size: 1rem; line-height: 1.45; max-height: 4.4em; }
+  .lh-present-caption .lh-heading { font-size: 1.05rem; }
+  .lh-present-caption small { font-size: .85rem; }
+}
 </style>"""
 
 # Keys go to the page or, once the map was clicked, to the map's frame (same origin): both are
@@ -337,23 +375,6 @@ _PRESENT_KEYS_JS = """<script>
     if (document.fullscreenElement) document.exitFullscreen();
     else document.documentElement.requestFullscreen().catch(() => {});
   });
-  // The map fills the window below the caption (the frame and Leaflet's div, then a redraw).
-  const fill = () => {
-    const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
-    if (!frame || !document.querySelector(".lh-present-caption")) return;
-    const h = Math.max(320, Math.floor(window.innerHeight - frame.getBoundingClientRect().top
-                                        - 8));
-    const div = frame.contentDocument && frame.contentDocument.getElementById("map_div");
-    if (!div || (frame.offsetHeight === h && div.offsetHeight === h)) return;
-    frame.style.height = h + "px";
-    div.style.height = h + "px";
-    const w = frame.contentWindow;
-    if (!w.map) return;
-    w.map.invalidateSize({pan: false});
-    if (w.__lh_fit_bounds) w.map.fitBounds(w.__lh_fit_bounds, {maxZoom: 14, padding: [24, 24]});
-  };
-  window.addEventListener("resize", fill);
-  setInterval(fill, 400);
   setInterval(() => {
     for (const frame of document.querySelectorAll("iframe")) {
       try {
@@ -369,5 +390,62 @@ _PRESENT_KEYS_JS = """<script>
 
 def present_chrome() -> None:
     """Hide the sidebar and header, enlarge the type, relay clicker keys (static code only)."""
-    st.html(_PRESENT_CSS)
-    st.html(_PRESENT_KEYS_JS, unsafe_allow_javascript=True)
+    st.html(_PRESENT_CSS.replace("</style>", _map_fill_css(8, refit=True) + "</style>"))
+    st.html(_PRESENT_KEYS_JS + _MAP_FILL_JS, unsafe_allow_javascript=True)  # one element
+
+
+# The map in the container keyed FILL_MAP (no other map: Compare's, Upload's) fills the window
+# below its top, less what the page keeps under it.  The page says so in CSS variables (a <style>
+# takes no room in the layout and goes away with the page): --lh-map-fill is the room kept below
+# the map (px); --lh-map-refit: 1 fits the view to the step again after a resize (Present), else
+# the centre is kept (Map).  The height given to st_folium stays a constant, so its arguments
+# (and the map) never change for a resize.
+FILL_MAP = "lh_fill_map"
+_MAP_FILL_JS = """<script>
+(() => {
+  if (window.__lhMapFill) return;
+  window.__lhMapFill = true;
+  const fill = () => {
+    const css = getComputedStyle(document.documentElement);
+    const reserve = parseFloat(css.getPropertyValue("--lh-map-fill"));
+    const frame = document.querySelector(
+      '.st-key-lh_fill_map iframe[title="streamlit_folium.st_folium"]');
+    if (!frame || Number.isNaN(reserve)) return;
+    const scroller = frame.closest('[data-testid="stMain"]');
+    const top = frame.getBoundingClientRect().top + (scroller ? scroller.scrollTop : 0)
+                + window.scrollY;
+    const h = Math.max(320, Math.floor(window.innerHeight - top - reserve));
+    const div = frame.contentDocument && frame.contentDocument.getElementById("map_div");
+    if (!div || (frame.offsetHeight === h && div.offsetHeight === h)) return;
+    frame.style.height = h + "px";
+    div.style.height = h + "px";
+    const w = frame.contentWindow;
+    if (!w.map) return;
+    if (css.getPropertyValue("--lh-map-refit").trim() !== "1") {
+      // the very same centre and zoom: what the map reports does not change, so the resize
+      // costs no rerun (one could race a click made meanwhile)
+      const centre = w.map.getCenter(), zoom = w.map.getZoom();
+      w.map.invalidateSize({pan: false});
+      w.map.setView(centre, zoom, {animate: false});
+      return;
+    }
+    w.map.invalidateSize({pan: false});
+    if (w.__lh_fit_bounds) w.map.fitBounds(w.__lh_fit_bounds, {maxZoom: 14, padding: [24, 24]});
+  };
+  window.addEventListener("resize", fill);
+  setInterval(fill, 400);
+})();
+</script>"""
+
+
+def map_chrome() -> None:
+    """The Map page: less empty room above the title; the map as tall as the window allows,
+    with the caption under it still in view."""
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.8rem !important; }"
+            f"{_map_fill_css(72)}</style>")
+    st.html(_MAP_FILL_JS, unsafe_allow_javascript=True)
+
+
+def _map_fill_css(reserve_px: int, *, refit: bool = False) -> str:
+    """The page's map fills the window's height, keeping ``reserve_px`` below it."""
+    return f":root {{ --lh-map-fill: {int(reserve_px)}; --lh-map-refit: {int(refit)}; }}"

@@ -32,3 +32,12 @@ def fill_and_commit(page, key: str, value: str) -> None:
     wait_for_app(page)
     page.wait_for_function("([k, v]) => { const i = document.querySelector(`.st-key-${k} input`);"
                            " return !i || i.value === v; }", arg=[key, value])
+
+
+def save_screenshot(page, name: str) -> None:
+    """A screenshot for a reviewer, in test-artifacts/ (gitignored)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))

@@ -1,9 +1,11 @@
-"""Real browser: the map drawn offline, tooltip, click → side panel, Directives → map."""
+"""Real browser: the map drawn offline, tooltip, click → side panel (its first clause in view
+at 1440×900, the map as tall as the window), Directives → map."""
 
 import re
 
+import pytest
 import shapely
-from browser_helpers import map_frame, wait_for_app
+from browser_helpers import map_frame, save_screenshot, wait_for_app
 
 from lianghu_map.catalog import load_catalog
 
@@ -140,10 +142,15 @@ def test_filter_changes_keep_the_same_map(page, server):
     frame = _open(page, server)
     _wait_vectors(frame, N_VECTORS)
     frame.evaluate("window.map.__lhMarker = 'same map'; window.map.setView([31.6, 119.8], 12)")
+    # the move reruns the page, which writes the view into the URL: a click made before that URL
+    # reached the browser can be undone by the next rerun (urlstate reads the stale URL as new)
+    page.wait_for_url(re.compile(r"[?&]z=12\b"))
+    wait_for_app(page)
     sidebar = page.get_by_test_id("stSidebar")
     n_transit = len(CAT.features[CAT.features["layer_id"] == "transit"])
     sidebar.get_by_text("交通走廊").click()  # a layer toggle
     _wait_vectors(frame, N_VECTORS - n_transit)
+    page.wait_for_url(re.compile(r"[?&]hide=transit\b"))
     name = sidebar.get_by_role("textbox", name="按名称查找")
     name.fill("湖")
     name.press("Enter")  # a name filter: fewer features drawn, the base layers dimmed
@@ -152,4 +159,43 @@ def test_filter_changes_keep_the_same_map(page, server):
         "l.feature.properties.state === 'context')")
     assert frame.evaluate("window.map.__lhMarker") == "same map"
     assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 1
+    assert page.offline.external == []
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_clicked_feature_details_need_no_scrolling(page, server, lang):
+    """1440×900: the map fills the window (its caption still in view); a click on 西太湖科技產業園
+    shows its details first in the side column, its first clause inside the window."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    frame = _open(page, server, f"/?basemap=none&lang={lang}")
+    _wait_vectors(frame, N_VECTORS)
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    page.wait_for_function("() => document.querySelector("
+                           "'iframe[title=\"streamlit_folium.st_folium\"]').offsetHeight > 620")
+    box = iframe.bounding_box()
+    assert box["y"] + box["height"] <= 900 - 40, box  # room for the caption under it
+    assert box["height"] >= 900 - box["y"] - 100, box  # no more than that
+    assert frame.evaluate("document.getElementById('map_div').offsetHeight") == round(
+        box["height"])
+    caption = page.get_by_text(re.compile(r"(41 个要素|41 個要素|of 41 features)")).first
+    cbox = caption.bounding_box()
+    assert cbox["y"] + cbox["height"] <= 900, cbox
+
+    lat, lng = _free_spot("park.xitaihu")
+    frame.evaluate(f"window.map.setView([{lat}, {lng}], 13)")
+    page.wait_for_timeout(400)
+    x, y = _move_to(page, frame, lat, lng)
+    frame.locator(".leaflet-tooltip").wait_for()
+    page.mouse.click(x, y)
+    side = page.get_by_test_id("stMain").get_by_test_id("stColumn").nth(1)
+    clause = side.locator(".lh-clause").first
+    clause.wait_for()
+    wait_for_app(page)
+    expected = CAT.meeting.get("innovate.2").text(lang)[:12]
+    assert expected in clause.inner_text().replace("\n", "")
+    cl = clause.bounding_box()
+    assert cl["y"] >= 0 and cl["y"] + cl["height"] <= 900, cl  # seen without scrolling
+    assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+                         " + window.scrollY") == 0
+    save_screenshot(page, f"map-{lang}-1440x900")
     assert page.offline.external == []

@@ -1,13 +1,17 @@
 """Real browser: the Present page has no sidebar, the clicker keys change step (caption and
-highlighted features) without remounting the map, and nothing leaves the machine offline."""
+highlighted features) without remounting the map, and nothing leaves the machine offline; the
+toolbar fits every window in every language, the step's legend lists what it shows, and a phone
+gets the map with the controls in a menu (screenshots in test-artifacts/)."""
 
 import json
 from pathlib import Path
 
-from browser_helpers import map_frame, wait_for_app
+import pytest
+from browser_helpers import map_frame, save_screenshot, wait_for_app
 
 from lianghu_map.agenda import build_agenda, step_features
 from lianghu_map.catalog import load_catalog
+from lianghu_map.i18n import kind_label, status_label
 
 CAT = load_catalog()
 AGENDA = build_agenda(CAT.meeting)
@@ -91,4 +95,138 @@ def test_present_exports_the_data_of_the_step(page, server):
     doc = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     ids = {f["properties"]["feature_id"] for f in doc["features"]}
     assert ids == set(CAT.links.features_of(AGENDA[n - 1].directive))
+    assert page.offline.external == []
+
+
+# -- layout (issue 14): the toolbar fits every window, the step's legend, a phone ------------
+
+SIZES = [(1280, 720), (1440, 900), (1920, 1080)]
+PHONE = (390, 844)
+# what each language's steps show: a clause (常州南站, many features), a theme, the overview
+LAYOUT_STEPS = [next(i for i, s in enumerate(AGENDA, 1) if s.directive == "modern.3"),
+                next(i for i, s in enumerate(AGENDA, 1) if s.kind == "theme"
+                     and s.theme == "創新"),
+                len(AGENDA)]
+
+# every part of a control (the control itself and each descendant): its box, and whether it
+# hides some of its content (an ellipsis, a row scrolled sideways); icons (a ligature in an icon
+# font) and text for screen readers only (a 1 px box) are not parts one sees
+_PARTS = """(el) => [el, ...el.querySelectorAll('*')].filter(e => e.getClientRects().length
+        && !e.closest('[data-testid="stIconMaterial"]')
+        && e.getBoundingClientRect().width > 2 && e.getBoundingClientRect().height > 2)
+    .map(e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+        return {tag: e.tagName, text: (e.innerText || '').slice(0, 30), left: r.left,
+                top: r.top, right: r.right, bottom: r.bottom,
+                clips: s.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 2}; })"""
+
+_VISIBLE_IDS = """(state) => [...new Set(Object.values(window.map._layers)
+    .filter(l => l.feature && l.feature.properties.state === state)
+    .map(l => l.feature.properties.feature_id))]"""
+
+
+def _goto(page, server: str, lang: str, step: int, size):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{server}/present?basemap=none&lang={lang}&step={step}")
+    wait_for_app(page)
+    return map_frame(page)
+
+
+def _settle(page) -> None:
+    """Wait until the map has been sized to the window (see ui._MAP_FILL_JS)."""
+    page.wait_for_function("""() => { const f = document.querySelector(
+        'iframe[title="streamlit_folium.st_folium"]'); if (!f) return false;
+        const h = Math.floor(window.innerHeight - f.getBoundingClientRect().top - 8);
+        return Math.abs(f.offsetHeight - Math.max(320, h)) <= 2; }""")
+    page.wait_for_timeout(300)
+
+
+def _controls(page):
+    """The toolbar's visible controls (each Streamlit element in the bar, popovers too)."""
+    bar = page.locator(".st-key-present_bar")
+    return [c for c in bar.locator("[data-testid='stElementContainer'], [data-testid='stPopover']")
+            .all() if c.is_visible()]
+
+
+def _assert_inside(page, control, where: str) -> None:
+    vw, vh = page.viewport_size["width"], page.viewport_size["height"]
+    box = control.bounding_box()
+    assert box is not None, where
+    assert box["x"] >= 0 and box["y"] >= 0, (where, box)
+    assert box["x"] + box["width"] <= vw and box["y"] + box["height"] <= vh, (where, box, vw, vh)
+    for part in control.evaluate(_PARTS):
+        assert part["left"] >= -0.5 and part["top"] >= -0.5, (where, part)
+        assert part["right"] <= vw + 0.5 and part["bottom"] <= vh + 0.5, (where, part)
+        assert not part["clips"], (where, part)  # nothing cut off inside it either
+
+
+def _expected_legend(frame, lang: str) -> set[tuple[str, str]]:
+    """The (kind, status) labels of what the step shows, read from the map: the highlighted
+    features, else (title, overview) those drawn normally."""
+    ids = frame.evaluate(_VISIBLE_IDS, "focus") or frame.evaluate(_VISIBLE_IDS, "normal")
+    rows = CAT.features.loc[ids]
+    return {(kind_label(k, lang), status_label(s, lang))
+            for k, s in zip(rows["kind"], rows["status"], strict=True)}
+
+
+def _legend_rows(scope) -> list[str]:
+    return [r.inner_text().strip() for r in scope.locator(".lh-legend-row").all()]
+
+
+def _assert_legend(rows: list[str], expected: set[tuple[str, str]], where: str) -> None:
+    assert len(rows) == len(expected), (where, rows, expected)
+    for kind, status in expected:
+        assert any(kind in r and status in r for r in rows), (where, kind, status, rows)
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_present_toolbar_fits_and_legend_lists_the_step(page, server, lang):
+    for n in LAYOUT_STEPS:
+        for size in SIZES:
+            frame = _goto(page, server, lang, n, size)
+            _settle(page)
+            controls = _controls(page)
+            # first, prev, step, next, last, language, basemap, export, full screen, exit
+            assert len(controls) == 10, (lang, n, size, len(controls))
+            for c in controls:
+                _assert_inside(page, c, f"{lang} step {n} {size}: {c.inner_text()[:30]!r}")
+            legend = page.locator(".lh-present-legend")
+            assert legend.is_visible()
+            _assert_inside(page, legend, f"{lang} step {n} {size}: legend")
+            _assert_legend(_legend_rows(legend), _expected_legend(frame, lang),
+                           f"{lang} step {n} {size}")
+            if size != (1440, 900):
+                save_screenshot(page, f"present-{lang}-step{n}-{size[0]}x{size[1]}")
+    assert page.offline.external == []
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_present_on_a_phone_gives_the_map_the_screen(page, server, lang):
+    vw, vh = PHONE
+    for n in LAYOUT_STEPS:
+        frame = _goto(page, server, lang, n, PHONE)
+        _settle(page)
+        box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        assert box["width"] >= 0.9 * vw and box["height"] >= 0.65 * vh, box
+        assert box["y"] + box["height"] <= vh + 1
+        controls = _controls(page)  # prev, step, next and the menu, on one row
+        assert len(controls) == 4, [c.inner_text() for c in controls]
+        for c in controls:
+            _assert_inside(page, c, f"{lang} phone step {n}: {c.inner_text()[:30]!r}")
+        assert len({round(c.bounding_box()["y"]) for c in controls}) <= 2  # one row (±centring)
+        assert not page.locator(".lh-present-legend").is_visible()
+        save_screenshot(page, f"present-{lang}-step{n}-390x844")
+    # the rest is in the menu: language, basemap, exports, full screen, exit, the legend
+    page.locator(".st-key-present_menu button").click()
+    menu = page.get_by_test_id("stPopoverBody")
+    menu.wait_for()
+    for key in ("present_first_m", "present_last_m", "present_lang_m", "present_basemap_m"):
+        _assert_inside(page, menu.locator(f".st-key-{key}"), f"{lang} menu {key}")
+    assert menu.get_by_test_id("stPageLink").is_visible()
+    assert menu.locator(".lh-fs").is_visible()
+    _assert_legend(_legend_rows(menu), _expected_legend(frame, lang), f"{lang} phone menu")
+    save_screenshot(page, f"present-{lang}-menu-390x844")
+    # and it works: English from the menu
+    if lang != "en":
+        menu.locator(".st-key-present_lang_m").get_by_text("English").click()
+        page.get_by_text(f"Step {len(AGENDA)} of {len(AGENDA)}").wait_for()
     assert page.offline.external == []
