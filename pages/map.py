@@ -33,6 +33,7 @@ from lianghu_map.ui import (
     page_path,
     require_app_shell,
     show_html,
+    tile_watch,
 )
 from lianghu_map.ui_analysis import (
     attribute_pane,
@@ -147,7 +148,7 @@ with col_map:
         base_map(basemap, canvas=needs_canvas(features), draw=lang),
         feature_group_to_add=[*rings, *feature_groups(
             features, selection, lang, selected, cat.layers, basemap=basemap)],
-        key="map", height=620, use_container_width=True,
+        key="map", height=620, use_container_width=True, on_change=tile_watch("map"),
         center=map_centre(centre, basemap), zoom=zoom,
         returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
                           "center", "zoom"],

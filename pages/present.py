@@ -19,6 +19,7 @@ from lianghu_map.ui import (
     present_chrome,
     require_app_shell,
     show_html,
+    tile_watch,
 )
 
 require_app_shell()
@@ -94,4 +95,5 @@ st_folium(
     feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
                                         basemap=basemap),
     key="present_map", height=640, use_container_width=True, returned_objects=[],
+    on_change=tile_watch("present_map"),
 )

@@ -39,6 +39,7 @@ from lianghu_map.ui import (
     report_table,
     require_app_shell,
     secrets,
+    tile_watch,
 )
 
 require_app_shell()
@@ -145,6 +146,7 @@ if allowed:
                                                           basemap=current_basemap(),
                                                           inline_big=True),
                       key=f"{key}_map", height=360, use_container_width=True,
+                      on_change=tile_watch(f"{key}_map"),
                       returned_objects=[])
             st.dataframe(attribute_table(res.gdf), height=220, key=f"{key}_table")
 

@@ -464,6 +464,15 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "draw.save.source_default": ("在地图上手绘（示意）", "Drawn on the map (indicative)"),
     "draw.save.button": ("保存为图层", "Save as a layer"),
     # -- end analysis --
+    # -- basemap honesty and Streamlit's own texts (issue 14, items 6 and 7) --
+    "tiles.failed": ("底图瓦片无法加载（无网络、地址被拦截或缺少密钥），图上只显示要素。",
+                     "The basemap tiles do not load (no internet, a blocked host or a missing "
+                     "key): only the features are shown."),
+    "tiles.none": ("改用无底图", "Use no basemap"),
+    "tiles.fallback": ("底图瓦片无法加载，本次会话已改用无底图；可在“底图”中重新选择。",
+                       "The basemap tiles did not load: this session now uses no basemap "
+                       "(choose another under Basemap to try again)."),
+    # -- end basemap honesty and Streamlit's own texts --
 }
 
 

@@ -45,6 +45,7 @@ from .layers import (
     sanitise_style,
 )
 from .selection import MapSelection
+from .tilewatch import MetricScale, TileLang, TileWatch
 
 __all__ = [
     "BACKGROUND_CSS",
@@ -156,10 +157,11 @@ def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = Fals
         providers = tile_providers(basemap, tianditu_key())
     except BasemapUnavailable:  # drawn without tiles; the page says why (basemap_problem)
         providers = []
-    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
+    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
                    min_zoom=7, max_zoom=18, keyboard=keyboard, prefer_canvas=canvas)
     for provider in providers:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(m)
+    m.add_child(MetricScale()).add_child(TileWatch())  # km only; a notice if tiles fail
     if draw:
         m.add_child(DrawLocale(draw))
         shape = {"showArea": True, "metric": True, "shapeOptions": {"color": "#e8590c"}}
@@ -516,6 +518,7 @@ def feature_groups(
         if not groups:
             groups.append(folium.FeatureGroup(name="lh-datum"))
         groups[-1].add_child(DatumBadge(badge, datum))
+        groups[-1].add_child(TileLang(lang))  # the tile notice's language (tilewatch)
     return groups
 
 

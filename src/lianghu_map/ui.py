@@ -17,6 +17,7 @@ from .export import EXPORT_FORMATS, export_layer, export_name, mime_type
 from .i18n import DEFAULT_LANG, LANGS, t
 from .mapview import BASEMAPS
 from .selection import MapSelection
+from .tilewatch import TILE_REPORT
 from .viewstate import safe_query
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "require_app_shell",
     "secrets",
     "show_html",
+    "tile_watch",
 ]
 
 # page key → script path (relative to app.py) and url path
@@ -184,6 +186,36 @@ def current_basemap() -> str:
         if value in BASEMAPS:
             return value
     return BASEMAPS[0]
+
+
+_FELL_BACK = "_lh_tiles_fell_back"  # the session's basemap fell back to none once
+
+
+def tile_watch(key: str) -> Callable[[], None]:
+    """The ``on_change`` of the st_folium map ``key``: applies what its tile watch reported
+    (:mod:`tilewatch`).  "none" (the notice's button): the basemap becomes none.  "failed" is
+    the default for a machine without internet: when the *default* basemap (OpenStreetMap)
+    does not load, the first time in a session, the session falls back to no basemap by itself
+    — remembered for the session (every page reads it through :func:`current_basemap`) and said
+    in a toast.  A basemap the user chose (Tianditu, Gaode, or OpenStreetMap again after the
+    fall-back) is never taken away: its map keeps the notice and the button."""
+
+    def changed() -> None:
+        value = st.session_state.get(key)
+        what = value.get(TILE_REPORT) if isinstance(value, dict) else None
+        if what not in ("failed", "none"):
+            return
+        if what == "failed" and (st.session_state.get(_FELL_BACK)
+                                 or current_basemap() != BASEMAPS[0]):
+            return
+        st.session_state["basemap"] = "none"
+        if "basemap" in st.query_params:
+            st.query_params["basemap"] = "none"
+        if what == "failed":
+            st.session_state[_FELL_BACK] = True
+            st.toast(t("tiles.fallback", current_lang()), icon=":material/cloud_off:")
+
+    return changed
 
 
 def secrets() -> dict:
