@@ -110,17 +110,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "over the limit of {limit}."),
     "kmz_no_kml": ("KMZ 中没有 .kml 文件。", "The KMZ holds no .kml file."),
     # -- coordinates and reference systems
-    "projected_no_crs": ("坐标看起来是投影坐标（如 x={x}, y={y}），但文件没有声明坐标系。系统"
+    "projected_no_crs": ("坐标看起来是投影坐标（如 x={x}，y={y}），但文件没有声明坐标系。系统"
                          "不会默认为 WGS84。请在导出时附带坐标系（.prj），或在下方选择坐标系。"
                          "可能是：{suggestions}。",
                          "The coordinates look projected (e.g. x={x}, y={y}) but the file declares "
                          "no CRS. They will not be taken as WGS84. Export with the CRS (.prj), or "
                          "choose the CRS below. Likely: {suggestions}."),
-    "out_of_range": ("坐标超出经纬度范围（x={x}, y={y}）。经度应在 −180…180，纬度在 −90…90。"
+    "out_of_range": ("坐标超出经纬度范围（x={x}，y={y}）。经度应在 −180…180，纬度在 −90…90。"
                      "请检查坐标系与数据。",
                      "Coordinates out of range (x={x}, y={y}). Longitude must be within "
                      "-180…180 and latitude within -90…90. Check the CRS and the data."),
-    "swapped_axes": ("坐标似乎写反了（经纬度互换：x={x}, y={y} 落在中国以外，互换后落在中国境内）。"
+    "swapped_axes": ("坐标似乎写反了（经纬度互换：x={x}，y={y} 落在中国以外，互换后落在中国境内）。"
                      "请在下方勾选“交换经纬度”，或修正数据后重新上传。",
                      "The coordinates look swapped (x={x}, y={y} lies outside China; swapped, it "
                      "lies inside). Tick \"Swap longitude/latitude\" below, or fix the data."),
