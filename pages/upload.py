@@ -10,9 +10,10 @@ from lianghu_map.config import load_settings
 from lianghu_map.crs import DATUM_LABELS, DATUMS, crs_label
 from lianghu_map.errors import LianghuError
 from lianghu_map.export import audit_export, audit_table
-from lianghu_map.i18n import STATUS_KEYS, kind_label, status_label, t
+from lianghu_map.i18n import STATUS_KEYS, kind_label, localise, status_label, t
 from lianghu_map.ingest import IngestOptions
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
+from lianghu_map.panels import theme_label
 from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
@@ -41,6 +42,7 @@ from lianghu_map.ui import (
     secrets,
     tile_watch,
 )
+from lianghu_map.ui_tables import audit_view, local_time, suggestion_columns, version_view
 
 require_app_shell()
 
@@ -60,7 +62,7 @@ if allowed:
     user = st.text_input(t("upload.user", lang), key="upload_user",
                          help=t("upload.user.help", lang)).strip()
     datum = st.radio(t("upload.datum", lang), DATUMS, key="upload_datum", horizontal=True,
-                     format_func=lambda d: DATUM_LABELS[d][1 if lang == "en" else 0],
+                     format_func=lambda d: localise(*DATUM_LABELS[d], lang),
                      help=t("upload.datum.help", lang))
     files = st.file_uploader(
         t("upload.files", lang), accept_multiple_files=True, key="upload_files",
@@ -162,13 +164,9 @@ if allowed:
                 edited = st.data_editor(
                     table, key=f"{key}_links", hide_index=True, num_rows="dynamic",
                     disabled=["name", "label", "origin", "evidence", "mention"],
-                    column_config={
-                        "accept": st.column_config.CheckboxColumn(t("upload.col.accept", lang)),
-                        "directive": st.column_config.SelectboxColumn(
-                            t("upload.col.directive", lang),
-                            options=[d.id for d in cat.meeting.directives]),
-                        "mention": None,
-                    })
+                    column_config=suggestion_columns(
+                        {d.id: f"{theme_label(d.theme, lang)} · {d.label(lang)}"
+                         for d in cat.meeting.directives}, lang))
             problems = []
             if not user:
                 problems.append(t("upload.need.user", lang))
@@ -211,7 +209,7 @@ for rec in records:
                      expanded=False):
         cur = rec.current
         st.caption(md(t("stored.meta", lang, id=rec.layer_id, file=cur.original_name,
-                        who=cur.created_by, when=cur.created_at[:19].replace("T", " "),
+                        who=cur.created_by, when=local_time(cur.created_at),
                         n=cur.feature_count)))
         if cur.conversions:
             st.caption(md(t("stored.conversions", lang) + "; ".join(cur.conversions)))
@@ -219,13 +217,8 @@ for rec in records:
             download_buttons(lambda r=rec: read_layer(store, r.layer_id, r.current_version),
                              rec.layer_id, f"dl_{rec.layer_id}", lang, rec.current_version)
         st.markdown(f"**{t('stored.history', lang)}**")
-        st.dataframe([{t("stored.col.version", lang): v.version,
-                       t("stored.col.file", lang): v.original_name,
-                       t("stored.col.features", lang): v.feature_count,
-                       t("stored.col.who", lang): v.created_by,
-                       t("stored.col.when", lang): v.created_at[:19].replace("T", " "),
-                       t("stored.col.note", lang): v.note} for v in reversed(rec.versions)],
-                     hide_index=True, key=f"hist_{rec.layer_id}")
+        st.dataframe(version_view(reversed(rec.versions), lang), hide_index=True,
+                     key=f"hist_{rec.layer_id}")
         if allowed:
             who = st.session_state.get("upload_user", "").strip()  # recorded: required
             if not who:
@@ -263,7 +256,7 @@ if allowed:
         except LianghuError as err:
             st.error(md(err.message(lang)))
             entries = []
-        st.dataframe(audit_table(entries), hide_index=True, key="audit_table")
+        st.dataframe(audit_view(audit_table(entries), lang), hide_index=True, key="audit_table")
         c1, c2 = st.columns(2)
         for col, fmt in ((c1, "csv"), (c2, "jsonl")):
             col.download_button(f"{t('download.label', lang)} {fmt.upper()}",
