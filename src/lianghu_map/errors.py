@@ -10,20 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .i18n import localise
 
 __all__ = [
+    "GEOMETRY_NAMES",
     "MESSAGES",
     "Finding",
     "LayerNotFound",
     "LianghuError",
+    "Localised",
     "Severity",
     "StoreError",
     "StoreFull",
     "WriteDenied",
     "message",
+    "param_text",
 ]
 
 
@@ -203,10 +206,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+class Localised(NamedTuple):
+    """A parameter value that has its own words in each language (a geometry type …)."""
+
+    zh_hans: str
+    en: str
+
+
+GEOMETRY_NAMES: dict[str, Localised] = {  # a geometry family (ingest.FAMILY) in words
+    "Point": Localised("点", "point"),
+    "LineString": Localised("线", "line"),
+    "Polygon": Localised("面", "polygon"),
+    "GeometryCollection": Localised("几何集合", "geometry collection"),
+}
+
+
+def param_text(value: Any, lang: str) -> Any:
+    """A message parameter in ``lang``: a :class:`Localised` value in its words, a list or
+    tuple joined as a list is written in ``lang`` (“、” in Chinese, “, ” in English)."""
+    if isinstance(value, Localised):
+        return localise(value.zh_hans, value.en, lang)
+    if isinstance(value, list | tuple):
+        return ("、" if lang != "en" else ", ").join(str(param_text(v, lang)) for v in value)
+    return value
+
+
 def message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
-    """The message for ``code`` in ``lang`` (``zh-Hans`` | ``zh-Hant`` | ``en``)."""
+    """The message for ``code`` in ``lang`` (``zh-Hans`` | ``zh-Hant`` | ``en``); parameters
+    through :func:`param_text`."""
     text = localise(*MESSAGES[code], lang)
-    return text.format(**params) if params else text
+    return text.format(**{k: param_text(v, lang) for k, v in params.items()}) if params else text
 
 
 @dataclass(frozen=True)

@@ -497,10 +497,6 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.origin.gazetteer": ("地名匹配", "place name match"),
     "upload.origin.keyword": ("关键词匹配", "keyword match"),
     "upload.origin.analyst": ("分析人员", "the analyst"),
-    "geom.point": ("点", "point"),
-    "geom.line": ("线", "line"),
-    "geom.polygon": ("面", "polygon"),
-    "geom.collection": ("几何集合", "geometry collection"),
     # -- end basemap honesty and Streamlit's own texts --
 }
 
