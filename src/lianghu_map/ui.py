@@ -37,6 +37,7 @@ __all__ = [
     "require_app_shell",
     "secrets",
     "show_html",
+    "streamlit_texts",
     "tile_watch",
 ]
 
@@ -115,6 +116,16 @@ def language_selector() -> str:
     elif "lang" in st.query_params:
         del st.query_params["lang"]
     return lang
+
+
+def streamlit_texts(lang: str) -> None:
+    """Streamlit's own texts (multiselect, uploader, data grid, status …) in ``lang`` on every
+    page: the translating script of :mod:`st_texts`, in a hidden block of the sidebar (the
+    sidebar is drawn on every page, hidden or not)."""
+    from .st_texts import chrome_html
+
+    with st.sidebar.container(key="lh_st_texts"):
+        st.html(chrome_html(lang), unsafe_allow_javascript=True)
 
 
 def current_lang() -> str:
