@@ -42,7 +42,13 @@ from lianghu_map.ui import (
     secrets,
     tile_watch,
 )
-from lianghu_map.ui_tables import audit_view, local_time, suggestion_columns, version_view
+from lianghu_map.ui_tables import (
+    MISSING,
+    audit_view,
+    local_time,
+    suggestion_columns,
+    version_view,
+)
 
 require_app_shell()
 
@@ -150,7 +156,8 @@ if allowed:
                       key=f"{key}_map", height=360, use_container_width=True,
                       on_change=tile_watch(f"{key}_map"),
                       returned_objects=[])
-            st.dataframe(attribute_table(res.gdf), height=220, key=f"{key}_table")
+            st.dataframe(attribute_table(res.gdf), height=220, key=f"{key}_table",
+                         placeholder=MISSING)
 
             st.markdown(f"**{t('upload.links', lang)}**")
             table = suggestion_table(draft, cat, lang)
@@ -163,6 +170,7 @@ if allowed:
                 st.caption(t("upload.links.help", lang))
                 edited = st.data_editor(
                     table, key=f"{key}_links", hide_index=True, num_rows="dynamic",
+                    placeholder=MISSING,
                     disabled=["name", "label", "origin", "evidence", "mention"],
                     column_config=suggestion_columns(
                         {d.id: f"{theme_label(d.theme, lang)} · {d.label(lang)}"
@@ -218,7 +226,7 @@ for rec in records:
                              rec.layer_id, f"dl_{rec.layer_id}", lang, rec.current_version)
         st.markdown(f"**{t('stored.history', lang)}**")
         st.dataframe(version_view(reversed(rec.versions), lang), hide_index=True,
-                     key=f"hist_{rec.layer_id}")
+                     key=f"hist_{rec.layer_id}", placeholder=MISSING)
         if allowed:
             who = st.session_state.get("upload_user", "").strip()  # recorded: required
             if not who:
@@ -256,7 +264,8 @@ if allowed:
         except LianghuError as err:
             st.error(md(err.message(lang)))
             entries = []
-        st.dataframe(audit_view(audit_table(entries), lang), hide_index=True, key="audit_table")
+        st.dataframe(audit_view(audit_table(entries), lang), hide_index=True, key="audit_table",
+                     placeholder=MISSING)
         c1, c2 = st.columns(2)
         for col, fmt in ((c1, "csv"), (c2, "jsonl")):
             col.download_button(f"{t('download.label', lang)} {fmt.upper()}",

@@ -38,7 +38,6 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "Clear value": "清除",
     # file uploader
     "Upload": "选择文件",
-    "Browse files": "选择文件",
     "Drag and drop files here": "将文件拖放到此处",
     "Drag and drop a file here": "将文件拖放到此处",
     "Add files": "添加文件",

@@ -14,9 +14,11 @@ import streamlit as st
 
 from .i18n import t
 
-__all__ = ["SHOWN_ZONE", "audit_view", "local_time", "suggestion_columns", "version_view"]
+__all__ = ["MISSING", "SHOWN_ZONE", "audit_view", "local_time", "suggestion_columns",
+           "version_view"]
 
 SHOWN_ZONE = ZoneInfo("Asia/Shanghai")  # the zone of the people who use the map
+MISSING = "—"  # a missing value in a data grid (Streamlit would draw the English "None")
 _REVERTED = re.compile(r"reverted to v(\d+)")
 
 
