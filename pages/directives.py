@@ -27,7 +27,7 @@ def clause_card(directive_id: str, key_prefix: str) -> None:
         fids = links.features_of(d.id)
         unlocated = links.unlocated_in(d.id)
         if fids:
-            show_html(f"<b>{t('dir.features', lang)}</b>: "
+            show_html(f"<b>{t('dir.features', lang)}</b>{t('punct.colon', lang)}"
                       + feature_list_html(features.loc[fids], lang))
         else:
             st.caption(t("dir.no_feature", lang))

@@ -18,6 +18,7 @@ from lianghu_map.mapview import (
 )
 from lianghu_map.panels import (
     clause_html,
+    directive_title,
     feature_facts,
     feature_title_html,
     heading_html,
@@ -98,7 +99,7 @@ with st.sidebar:
     directive = st.selectbox(
         t("filter.directive", lang), choices, key="f_directive",
         format_func=lambda i: t("filter.directive.none", lang) if not i
-        else f"{theme_label(meeting.get(i).theme, lang)} · {meeting.get(i).label(lang)}",
+        else directive_title(meeting.get(i), lang),
     ) or None
     statuses = st.multiselect(t("filter.status", lang), STATUS_KEYS, key="f_statuses",
                               format_func=lambda s: status_label(s, lang),
@@ -123,7 +124,7 @@ selection = select(features, links, meeting, flt)
 with st.sidebar.expander(t("export.header", lang)):
     subject = meeting.get(directive) if directive else None
     export_buttons(cat, selection, lang, title=t("app.title", lang), key="map_export",
-                   subtitle=(f"{theme_label(subject.theme, lang)} · {subject.label(lang)}"
+                   subtitle=(directive_title(subject, lang)
                              if subject else ""),
                    name=directive or "map", basemap=basemap)
 selected = st.session_state.get("selected_feature")
@@ -192,7 +193,7 @@ with col_panel:
         for did in mentioning:
             d = meeting.get(did)
             with st.container(border=True):
-                st.caption(f"{theme_label(d.theme, lang)} · {d.label(lang)}")
+                st.caption(directive_title(d, lang))
                 mentions = [lk for lk in links.for_directive(did) if lk.feature_id == selected]
                 show_html(clause_html(d, lang, mentions))
                 c1, c2 = st.columns(2)

@@ -13,7 +13,7 @@ from lianghu_map.export import audit_export, audit_table
 from lianghu_map.i18n import STATUS_KEYS, kind_label, localise, status_label, t
 from lianghu_map.ingest import IngestOptions
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
-from lianghu_map.panels import theme_label
+from lianghu_map.panels import directive_title
 from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
@@ -173,7 +173,7 @@ if allowed:
                     placeholder=MISSING,
                     disabled=["name", "label", "origin", "evidence", "mention"],
                     column_config=suggestion_columns(
-                        {d.id: f"{theme_label(d.theme, lang)} · {d.label(lang)}"
+                        {d.id: directive_title(d, lang)
                          for d in cat.meeting.directives}, lang))
             problems = []
             if not user:

@@ -3,6 +3,7 @@ inside Chinese text), in 简体 and in 繁體 (after OpenCC), and every key has 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -83,3 +84,20 @@ def test_tile_notice_texts_are_in_every_language():
     texts = tilewatch.TileWatch().texts
     assert set(texts) == set(LANGS)
     assert texts["zh-Hant"]["failed"] == t("tiles.failed", "zh-Hant") != texts["zh-Hans"]["failed"]
+
+
+def test_english_directive_headings_do_not_repeat_the_theme():
+    from lianghu_map.catalog import builtin_catalog
+    from lianghu_map.panels import directive_title, heading_html, theme_label
+
+    meeting = builtin_catalog().meeting
+    repeated = 0
+    for d in meeting.directives:
+        theme, title = theme_label(d.theme, "en"), directive_title(d, "en")
+        in_label = d.label("en").lower().count(theme.lower())
+        repeated += bool(in_label)
+        assert title.lower().count(theme.lower()) == max(in_label, 1)  # never one more
+        assert html.escape(title) in heading_html(d, "en")
+        assert directive_title(d, "zh-Hans") == f"{theme_label(d.theme, 'zh-Hans')} · " \
+            f"{d.label('zh-Hans')}"
+    assert repeated  # the report has such labels ("Innovation-led development")

@@ -472,6 +472,7 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "tiles.fallback": ("底图瓦片无法加载，本次会话已改用无底图；可在“底图”中重新选择。",
                        "The basemap tiles did not load: this session now uses no basemap "
                        "(choose another under Basemap to try again)."),
+    "punct.colon": ("：", ": "),  # after a heading in running text
     "stored.note.reverted": ("由第 {v} 版恢复", "reverted to version {v}"),
     "audit.col.at": ("时间", "When"),
     "audit.col.user": ("操作人", "By"),

@@ -31,7 +31,7 @@ from .framecache import per_frame
 from .i18n import t
 from .layers import display_names
 from .mapview import CENTER, ZOOM, catchment_group
-from .panels import clause_html, theme_label
+from .panels import clause_html, directive_title, theme_label
 from .selection import MapSelection
 from .ui import analyst_access, md, secrets, show_html
 from .ui_tables import MISSING
@@ -308,7 +308,7 @@ def _drawing_query(cat: Catalog, area, selection: MapSelection, lang: str) -> No
     for did in clause_ids:
         d = cat.meeting.get(did)
         mentions = [lk for lk in cat.links.for_directive(did) if lk.feature_id in found.index]
-        with st.expander(f"{theme_label(d.theme, lang)} · {d.label(lang)}"):
+        with st.expander(directive_title(d, lang)):
             show_html(clause_html(d, lang, mentions))
 
 
