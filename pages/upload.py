@@ -45,6 +45,7 @@ from lianghu_map.ui import (
 from lianghu_map.ui_tables import (
     MISSING,
     audit_view,
+    conversions_text,
     local_time,
     suggestion_columns,
     version_view,
@@ -220,7 +221,7 @@ for rec in records:
                         who=cur.created_by, when=local_time(cur.created_at),
                         n=cur.feature_count)))
         if cur.conversions:
-            st.caption(md(t("stored.conversions", lang) + "; ".join(cur.conversions)))
+            st.caption(md(t("stored.conversions", lang) + conversions_text(cur.conversions, lang)))
         if not rec.deleted:
             download_buttons(lambda r=rec: read_layer(store, r.layer_id, r.current_version),
                              rec.layer_id, f"dl_{rec.layer_id}", lang, rec.current_version)

@@ -3,6 +3,7 @@ headers and values translated, the stored codes kept for reading the table back.
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pandas as pd
@@ -64,3 +65,26 @@ def test_suggestion_columns_name_every_shown_column(lang):
     assert labels == {o: t(f"upload.origin.{o}", lang) for o in ORIGINS}
     directive = {o["value"]: o["label"] for o in cols["directive"]["type_config"]["options"]}
     assert directive == {"ecology.1": "生态 · 第一条"}
+
+
+def test_conversions_in_the_ui_language():
+    """What ingest really records (not our notes of it), shown in each language."""
+    import ingest_fixtures as fx
+
+    from lianghu_map.ingest import IngestOptions, ingest_file
+    from lianghu_map.ui_tables import conversions_text
+
+    done = []
+    for upload, options in ((fx.geojson_datum("gcj02"), IngestOptions(datum="gcj02")),
+                            (fx.geojson_bowtie(), IngestOptions()),
+                            (fx.geojson_legacy_crs(4549), IngestOptions()),
+                            (fx.shapefile_gbk_no_cpg(), IngestOptions()),
+                            (fx.geojson_swapped(), IngestOptions())):
+        done += ingest_file(*upload, options).conversions
+    assert len(done) >= 4, done
+    for lang in ("zh-Hans", "zh-Hant"):
+        shown = conversions_text(done, lang)
+        assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", shown), shown  # no English phrase
+        assert "GCJ-02（高德" in shown and ("；" in shown)
+    assert "GCJ-02 (Amap/Gaode, Tencent) → WGS84" in conversions_text(done, "en")
+    assert conversions_text(["something new"], "zh-Hans") == "something new"

@@ -472,6 +472,18 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "tiles.fallback": ("底图瓦片无法加载，本次会话已改用无底图；可在“底图”中重新选择。",
                        "The basemap tiles did not load: this session now uses no basemap "
                        "(choose another under Basemap to try again)."),
+    "conv.geojson_gb18030": ("GeoJSON 文本由 GB18030 转为 UTF-8（按内容判断）",
+                             "GeoJSON text GB18030 → UTF-8 (judged from content)"),
+    "conv.dbf_encoding": ("DBF 编码按 {encoding} 读取（无 .cpg 文件，按内容判断）",
+                          "DBF encoding {encoding} (no .cpg; judged from content)"),
+    "conv.csv_encoding": ("CSV 编码按 {encoding} 读取（按内容判断）",
+                          "CSV encoding {encoding} (judged from content)"),
+    "conv.z_dropped": ("已去掉高程（Z）坐标（二维地图）", "Z coordinates dropped (2-D map)"),
+    "conv.datum": ("{datum} → WGS84（逐点换算）", "{datum} → WGS84 (converted point by point)"),
+    "conv.crs": ("{crs} → EPSG:4326（经纬度）", "{crs} → EPSG:4326 (longitude/latitude)"),
+    "conv.swapped": ("{n} 个要素的经纬度已互换", "longitude/latitude swapped on {n} features"),
+    "conv.make_valid": ("{n} 个要素的几何已修复（make_valid）",
+                        "geometry repaired on {n} features (make_valid)"),
     "punct.colon": ("：", ": "),  # after a heading in running text
     "stored.note.reverted": ("由第 {v} 版恢复", "reverted to version {v}"),
     "audit.col.at": ("时间", "When"),

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from .i18n import t
+from .crs import DATUM_LABELS
+from .i18n import localise, t
 
-__all__ = ["MISSING", "SHOWN_ZONE", "audit_view", "local_time", "suggestion_columns",
-           "version_view"]
+__all__ = ["MISSING", "SHOWN_ZONE", "audit_view", "conversions_text", "local_time",
+           "suggestion_columns", "version_view"]
 
 SHOWN_ZONE = ZoneInfo("Asia/Shanghai")  # the zone of the people who use the map
 MISSING = "—"  # a missing value in a data grid (Streamlit would draw the English "None")
@@ -35,6 +36,37 @@ def local_time(iso: str) -> str:
     local = when.astimezone(SHOWN_ZONE)
     offset = local.strftime("%z")  # "+0800"
     return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+# what ingest records as done (stored in English with the version) → a UI string with its values
+_CONVERSIONS: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p), k) for p, k in (
+    (r"GeoJSON text GB18030 → UTF-8 \(judged from content\)", "conv.geojson_gb18030"),
+    (r"DBF encoding (?P<encoding>\S+) \(no \.cpg; judged from content\)", "conv.dbf_encoding"),
+    (r"CSV encoding (?P<encoding>\S+) \(judged from content\)", "conv.csv_encoding"),
+    (r"Z coordinates dropped \(2-D map\)", "conv.z_dropped"),
+    (r"(?P<datum>.+) → WGS84 \(vectorised; iterative inverse\)", "conv.datum"),
+    (r"(?P<crs>.+) → EPSG:4326", "conv.crs"),
+    (r"longitude/latitude swapped on (?P<n>\d+) features", "conv.swapped"),
+    (r"make_valid on (?P<n>\d+) features", "conv.make_valid"),
+))
+
+
+def conversions_text(conversions: Iterable[str], lang: str) -> str:
+    """What was done to a stored version's data, in ``lang`` (a text ingest did not know is
+    shown as it is), listed as the language lists."""
+    out = []
+    for text in conversions:
+        for pattern, key in _CONVERSIONS:
+            m = pattern.fullmatch(text)
+            if m:
+                values = m.groupdict()
+                if "datum" in values:  # stored as its English label: the label in ``lang``
+                    values["datum"] = next((localise(*pair, lang) for pair in DATUM_LABELS.values()
+                                            if pair[1] == values["datum"]), values["datum"])
+                text = t(key, lang, **values)
+                break
+        out.append(text)
+    return ("；" if lang != "en" else "; ").join(out)
 
 
 def _note(note: str, lang: str) -> str:
