@@ -44,6 +44,7 @@ from lianghu_map.ui import (
 )
 from lianghu_map.ui_tables import (
     MISSING,
+    attribute_view,
     audit_view,
     conversions_text,
     local_time,
@@ -157,8 +158,8 @@ if allowed:
                       key=f"{key}_map", height=360, use_container_width=True,
                       on_change=tile_watch(f"{key}_map"),
                       returned_objects=[])
-            st.dataframe(attribute_table(res.gdf), height=220, key=f"{key}_table",
-                         placeholder=MISSING)
+            st.dataframe(attribute_view(attribute_table(res.gdf), lang), height=220,
+                         key=f"{key}_table", placeholder=MISSING)
 
             st.markdown(f"**{t('upload.links', lang)}**")
             table = suggestion_table(draft, cat, lang)

@@ -88,3 +88,21 @@ def test_conversions_in_the_ui_language():
         assert "GCJ-02（高德" in shown and ("；" in shown)
     assert "GCJ-02 (Amap/Gaode, Tencent) → WGS84" in conversions_text(done, "en")
     assert conversions_text(["something new"], "zh-Hans") == "something new"
+
+
+def test_attribute_view_names_geometry_types_in_words():
+    import geopandas as gpd
+    import shapely
+
+    from lianghu_map.publish import attribute_table
+    from lianghu_map.ui_tables import attribute_view
+
+    gdf = gpd.GeoDataFrame(
+        {"source_index": [0, 1, 2], "name": ["a", "b", "c"]},
+        geometry=[shapely.Point(0, 0), shapely.LineString([(0, 0), (1, 1)]),
+                  shapely.MultiPolygon([shapely.box(0, 0, 1, 1)])], crs=4326)
+    for lang, words in (("zh-Hans", ["点", "线", "面"]), ("zh-Hant", ["點", "線", "面"]),
+                        ("en", ["point", "line", "polygon"])):
+        shown = attribute_view(attribute_table(gdf), lang)
+        assert list(shown[t("upload.col.geometry", lang)]) == words
+        assert shown.index.name == t("upload.col.row", lang) and "name" in shown.columns

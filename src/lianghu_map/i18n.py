@@ -484,6 +484,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "conv.swapped": ("{n} 个要素的经纬度已互换", "longitude/latitude swapped on {n} features"),
     "conv.make_valid": ("{n} 个要素的几何已修复（make_valid）",
                         "geometry repaired on {n} features (make_valid)"),
+    "upload.col.geometry": ("几何类型", "Geometry"),
+    "upload.col.row": ("行号", "Row"),
     "punct.colon": ("：", ": "),  # after a heading in running text
     "stored.note.reverted": ("由第 {v} 版恢复", "reverted to version {v}"),
     "audit.col.at": ("时间", "When"),

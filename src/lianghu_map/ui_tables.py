@@ -13,10 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from .crs import DATUM_LABELS
+from .errors import GEOMETRY_NAMES, param_text
 from .i18n import localise, t
+from .ingest import FAMILY
 
-__all__ = ["MISSING", "SHOWN_ZONE", "audit_view", "conversions_text", "local_time",
-           "suggestion_columns", "version_view"]
+__all__ = ["MISSING", "SHOWN_ZONE", "attribute_view", "audit_view", "conversions_text",
+           "local_time", "suggestion_columns", "version_view"]
 
 SHOWN_ZONE = ZoneInfo("Asia/Shanghai")  # the zone of the people who use the map
 MISSING = "—"  # a missing value in a data grid (Streamlit would draw the English "None")
@@ -67,6 +69,19 @@ def conversions_text(conversions: Iterable[str], lang: str) -> str:
                 break
         out.append(text)
     return ("；" if lang != "en" else "; ").join(out)
+
+
+def attribute_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`publish.attribute_table` as shown: the geometry type in words of ``lang``
+    (点/线/面) under a header in ``lang``, the row number likewise (the file's own attribute
+    names and values are data, shown as they are)."""
+    out = table.copy()
+    if "geometry_type" in out:
+        out["geometry_type"] = [param_text(GEOMETRY_NAMES.get(FAMILY.get(g, g), g), lang)
+                                if isinstance(g, str) else g for g in out["geometry_type"]]
+        out = out.rename(columns={"geometry_type": t("upload.col.geometry", lang)})
+    out.index.name = t("upload.col.row", lang)
+    return out
 
 
 def _note(note: str, lang: str) -> str:
