@@ -2,9 +2,10 @@
 
 Streamlit's frontend writes some texts of its own that no parameter sets: the multiselect's
 "Select all" and "No results", the file uploader's "Upload" button, "Drag and drop files here"
-and "200MB per file • …", a text input's "Press Enter to apply", the data grid's toolbar and
-column menu, the "Running…/Stop" status.  Where a parameter exists the pages use it
-(``placeholder=``, labels, ``column_config``); the rest is translated in the browser by
+and "200MB per file • …", a text input's "Press Enter to apply" (hidden by CSS, ours drawn in
+its place), the data grid's toolbar and column menu, the "Running…/Stop" status.  Where a
+parameter exists the pages use it (``placeholder=``, labels, ``column_config``); the rest is
+translated in the browser by
 :func:`chrome_html`: a small script, put on every page by :func:`ui.streamlit_texts`, rewrites
 exactly these texts (text nodes and the ``placeholder``/``title``/``aria-label`` attributes)
 whenever Streamlit draws them, outside the app's own content (markdown, captions, HTML blocks
@@ -23,7 +24,7 @@ import re
 from .i18n import LANGS, localise
 from .text import to_traditional
 
-__all__ = ["PATTERNS", "STREAMLIT_TEXTS", "chrome_html", "texts_for"]
+__all__ = ["ENTER_HINT", "PATTERNS", "STREAMLIT_TEXTS", "chrome_html", "texts_for"]
 
 # Streamlit's English → 简体 (繁體 by OpenCC)
 STREAMLIT_TEXTS: dict[str, str] = {
@@ -41,10 +42,6 @@ STREAMLIT_TEXTS: dict[str, str] = {
     "Drag and drop files here": "将文件拖放到此处",
     "Drag and drop a file here": "将文件拖放到此处",
     "Add files": "添加文件",
-    # text input
-    "Press Enter to apply": "按回车键确认",
-    "Press ⌘+Enter to apply": "按 ⌘+回车键确认",
-    "Press Ctrl+Enter to apply": "按 Ctrl+回车键确认",
     # data grid toolbar and column menu
     "Search": "搜索",
     "Type to search": "输入文字搜索",
@@ -183,7 +180,14 @@ _SCRIPT = """<script>
 })();
 </script>"""
 
-_CSS = "<style>.st-key-lh_st_texts { display: none !important; }</style>"
+# A text input's "Press Enter to apply" is re-drawn by React on every key: rewriting that text
+# node breaks the input (the value typed is lost), so it is hidden and our text drawn instead.
+ENTER_HINT = ("按回车键确认", "Press Enter to apply")
+_CSS = """<style>.st-key-lh_st_texts { display: none !important; }
+[data-testid="InputInstructions"] { visibility: hidden; position: relative; }
+[data-testid="InputInstructions"]::after { content: %s; visibility: visible; position: absolute;
+  right: 0; bottom: 0; white-space: nowrap; }
+</style>"""
 
 
 def chrome_html(lang: str) -> str:
@@ -191,4 +195,5 @@ def chrome_html(lang: str) -> str:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}")
     data = json.dumps(texts_for(lang), ensure_ascii=False).replace("</", "<\\/")
-    return _CSS + _SCRIPT % data
+    hint = json.dumps(localise(*ENTER_HINT, lang), ensure_ascii=False)  # a CSS string
+    return _CSS % hint + _SCRIPT % data

@@ -101,7 +101,12 @@ def test_map_page_multiselect_and_text_input_hints_in_traditional(page, server):
     page.keyboard.press("Escape")
     name = page.locator(".st-key-f_name input")
     name.click()
-    name.type("湖")  # not committed: the input shows how to apply it
-    page.get_by_text("按回車鍵確認").wait_for()
+    name.type("湖")  # not committed: the input shows how to apply it (ours, drawn by CSS)
+    hint = page.locator(".st-key-f_name [data-testid='InputInstructions']")
+    hint.wait_for(state="attached")
     assert not page.get_by_text("Press Enter to apply").is_visible()
+    assert hint.evaluate("e => getComputedStyle(e, '::after').content") == '"按回車鍵確認"'
+    name.press("Enter")  # and the input still works: the filter is applied
+    wait_for_app(page)
+    page.wait_for_function("() => location.search.includes('q=')")
     _shot(page, "text-input-zh-Hant")
