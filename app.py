@@ -6,13 +6,20 @@ import streamlit as st
 
 from lianghu_map.assets import ensure_static_assets
 from lianghu_map.i18n import t
-from lianghu_map.ui import PAGES, enter_app_shell, language_selector, show_dropped_query
+from lianghu_map.ui import (
+    PAGES,
+    enter_app_shell,
+    language_selector,
+    show_dropped_query,
+    streamlit_texts,
+)
 
 ICON = Path(__file__).parent / "assets" / "favicon.png"  # local: no icon fetched from a CDN
 st.set_page_config(page_title="兩湖 · Lianghu map", layout="wide", page_icon=str(ICON))
 enter_app_shell()  # pages check it: a deep link on a fresh server must still come through here
 ensure_static_assets()  # Leaflet under /app/static (idempotent; `make run` does it first too)
 lang = language_selector()
+streamlit_texts(lang)  # Streamlit's own texts (uploader, multiselect …) in the UI language
 pages = [
     st.Page(PAGES["map"][0], title=t("nav.map", lang), icon=":material/map:",
             url_path=PAGES["map"][1], default=True),

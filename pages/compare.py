@@ -18,7 +18,14 @@ from lianghu_map.compare import (
 )
 from lianghu_map.i18n import t
 from lianghu_map.mapview import BASEMAPS, basemap_problem
-from lianghu_map.ui import current_basemap, current_lang, md, require_app_shell, show_html
+from lianghu_map.ui import (
+    current_basemap,
+    current_lang,
+    md,
+    require_app_shell,
+    show_html,
+    tile_watch,
+)
 
 require_app_shell()
 
@@ -81,6 +88,7 @@ for side in SIDES:
         st_folium(compare_map(basemap, side, cat.features),
                   feature_group_to_add=side_groups(cat, sel, lang, basemap, label),
                   key=f"compare_map_{side}", height=560, use_container_width=True,
+                  on_change=tile_watch(f"compare_map_{side}"),
                   returned_objects=[])
         shown, context = len(set(sel.matches)), len(set(sel.context))
         st.caption(t("compare.count_context", lang, n=shown, context=context) if context

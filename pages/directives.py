@@ -34,12 +34,12 @@ def clause_card(directive_id: str, key_prefix: str) -> None:
         generic = links.features_of(d.id, mention="generic")
         unlocated = links.unlocated_in(d.id)
         if named:
-            show_html(f"<b>{t('dir.features', lang)}</b>: "
+            show_html(f"<b>{t('dir.features', lang)}</b>{t('punct.colon', lang)}"
                       + feature_list_html(features.loc[named], lang))
         if generic:
             badge = generic_badge_html([lk for lk in links.for_directive(d.id) if lk.generic],
                                        lang)
-            show_html(f"<b>{t('dir.features.generic', lang)}</b> {badge}: "
+            show_html(f"<b>{t('dir.features.generic', lang)}</b> {badge}{t('punct.colon', lang)}"
                       + feature_list_html(features.loc[generic], lang))
         if not named and not generic:
             st.caption(t("dir.no_feature", lang))

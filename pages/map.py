@@ -18,6 +18,7 @@ from lianghu_map.mapview import (
 )
 from lianghu_map.panels import (
     clause_html,
+    directive_title,
     feature_facts,
     feature_title_html,
     generic_badge_html,
@@ -37,6 +38,7 @@ from lianghu_map.ui import (
     page_path,
     require_app_shell,
     show_html,
+    tile_watch,
 )
 from lianghu_map.ui_analysis import (
     attribute_pane,
@@ -102,7 +104,7 @@ with st.sidebar:
     directive = st.selectbox(
         t("filter.directive", lang), choices, key="f_directive",
         format_func=lambda i: t("filter.directive.none", lang) if not i
-        else f"{theme_label(meeting.get(i).theme, lang)} · {meeting.get(i).label(lang)}",
+        else directive_title(meeting.get(i), lang),
     ) or None
     statuses = st.multiselect(t("filter.status", lang), STATUS_KEYS, key="f_statuses",
                               format_func=lambda s: status_label(s, lang),
@@ -134,7 +136,7 @@ if name_unmatched:
 with st.sidebar.expander(t("export.header", lang)):
     subject = meeting.get(directive) if directive else None
     export_buttons(cat, selection, lang, title=t("app.title", lang), key="map_export",
-                   subtitle=(f"{theme_label(subject.theme, lang)} · {subject.label(lang)}"
+                   subtitle=(directive_title(subject, lang)
                              if subject else ""),
                    name=directive or "map", basemap=basemap)
 selected = st.session_state.get("selected_feature")
@@ -165,7 +167,7 @@ with col_map:
             base_map(basemap, canvas=needs_canvas(features), draw=True),
             feature_group_to_add=[*rings, *feature_groups(
                 features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
-            key="map", height=620, use_container_width=True,
+            key="map", height=620, use_container_width=True, on_change=tile_watch("map"),
             center=map_centre(centre, basemap), zoom=zoom,
             returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
                               "center", "zoom"],
@@ -198,7 +200,7 @@ with col_panel:  # the clicked feature's details first, then the drawing, then t
         for did in mentioning:
             d = meeting.get(did)
             with st.container(border=True):
-                st.caption(f"{theme_label(d.theme, lang)} · {d.label(lang)}")
+                st.caption(directive_title(d, lang))
                 mentions = [lk for lk in links.for_directive(did) if lk.feature_id == selected]
                 show_html(clause_html(d, lang, mentions) + generic_badge_html(mentions, lang))
                 with st.container(horizontal=True, vertical_alignment="center"):  # wraps

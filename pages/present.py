@@ -27,6 +27,7 @@ from lianghu_map.ui import (
     present_chrome,
     require_app_shell,
     show_html,
+    tile_watch,
 )
 
 require_app_shell()
@@ -136,6 +137,7 @@ with st.container(key=FILL_MAP):  # sized to the window (ui.present_chrome)
         feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
                                             basemap=basemap),
         key="present_map", height=640, use_container_width=True, returned_objects=[],
+        on_change=tile_watch("present_map"),
     )
 if legend:  # over the map's corner (fixed; see ui._PRESENT_CSS); in the menu on a phone
     label = html.escape(t("legend.header", lang))

@@ -10,10 +10,11 @@ from lianghu_map.config import load_settings
 from lianghu_map.crs import DATUM_LABELS, DATUMS, crs_label
 from lianghu_map.errors import LianghuError
 from lianghu_map.export import audit_export, audit_table
-from lianghu_map.i18n import STATUS_KEYS, kind_label, status_label, t
+from lianghu_map.i18n import STATUS_KEYS, kind_label, localise, status_label, t
 from lianghu_map.ingest import IngestOptions, clean_name
 from lianghu_map.layers import display_names
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
+from lianghu_map.panels import directive_title
 from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
@@ -46,6 +47,16 @@ from lianghu_map.ui import (
     report_table,
     require_app_shell,
     secrets,
+    tile_watch,
+)
+from lianghu_map.ui_tables import (
+    MISSING,
+    attribute_view,
+    audit_view,
+    conversions_text,
+    local_time,
+    suggestion_columns,
+    version_view,
 )
 from lianghu_map.upload_gate import allow_uploads
 
@@ -82,7 +93,7 @@ if allowed:
     user = st.text_input(t("upload.user", lang), key="upload_user",
                          help=t("upload.user.help", lang)).strip()
     datum = st.radio(t("upload.datum", lang), DATUMS, key="upload_datum", horizontal=True,
-                     format_func=lambda d: DATUM_LABELS[d][1 if lang == "en" else 0],
+                     format_func=lambda d: localise(*DATUM_LABELS[d], lang),
                      help=t("upload.datum.help", lang))
     allow_uploads(settings.max_upload_mb)  # Streamlit's endpoint takes files from this session
     files = st.file_uploader(
@@ -172,8 +183,10 @@ if allowed:
                                                           basemap=current_basemap(),
                                                           inline_big=True),
                       key=f"{key}_map", height=360, use_container_width=True,
+                      on_change=tile_watch(f"{key}_map"),
                       returned_objects=[])
-            st.dataframe(attribute_table(res.gdf), height=220, key=f"{key}_table")
+            st.dataframe(attribute_view(attribute_table(res.gdf), lang), height=220,
+                         key=f"{key}_table", placeholder=MISSING)
 
             st.markdown(f"**{t('upload.links', lang)}**")
             table = suggestion_table(draft, cat, lang)
@@ -186,14 +199,11 @@ if allowed:
                 st.caption(t("upload.links.help", lang))
                 edited = st.data_editor(
                     table, key=f"{key}_links", hide_index=True, num_rows="dynamic",
+                    placeholder=MISSING,
                     disabled=["name", "label", "origin", "evidence", "mention"],
-                    column_config={
-                        "accept": st.column_config.CheckboxColumn(t("upload.col.accept", lang)),
-                        "directive": st.column_config.SelectboxColumn(
-                            t("upload.col.directive", lang),
-                            options=[d.id for d in cat.meeting.directives]),
-                        "mention": None,
-                    })
+                    column_config={**suggestion_columns(
+                        {d.id: directive_title(d, lang) for d in cat.meeting.directives}, lang),
+                        "mention": None})
             # official data in place of a built-in (indicative) shape: ranked suggestions
             supersedes: dict[str, str] = {}
             keep = {sid: fid for fid, sup in cat.superseded.items()  # a new version keeps them
@@ -273,25 +283,20 @@ for rec in records:
                      expanded=False):
         cur = rec.current
         st.caption(md(t("stored.meta", lang, id=rec.layer_id, file=cur.original_name,
-                        who=cur.created_by, when=cur.created_at[:19].replace("T", " "),
+                        who=cur.created_by, when=local_time(cur.created_at),
                         n=cur.feature_count)))
         if cur.conversions:
-            st.caption(md(t("stored.conversions", lang) + "; ".join(cur.conversions)))
+            st.caption(md(t("stored.conversions", lang) + conversions_text(cur.conversions, lang)))
         replaced = [f for f, s in cat.superseded.items() if s.layer_id == rec.layer_id]
         if replaced:
-            st.caption(md(t("stored.supersedes", lang, names=", ".join(
+            st.caption(md(t("stored.supersedes", lang, names=("、" if lang != "en" else ", ").join(
                 f"{builtin_name(f)} ({f})" for f in replaced))))
         if not rec.deleted:
             download_buttons(lambda r=rec: read_layer(store, r.layer_id, r.current_version),
                              rec.layer_id, f"dl_{rec.layer_id}", lang, rec.current_version)
         st.markdown(f"**{t('stored.history', lang)}**")
-        st.dataframe([{t("stored.col.version", lang): v.version,
-                       t("stored.col.file", lang): v.original_name,
-                       t("stored.col.features", lang): v.feature_count,
-                       t("stored.col.who", lang): v.created_by,
-                       t("stored.col.when", lang): v.created_at[:19].replace("T", " "),
-                       t("stored.col.note", lang): v.note} for v in reversed(rec.versions)],
-                     hide_index=True, key=f"hist_{rec.layer_id}")
+        st.dataframe(version_view(reversed(rec.versions), lang), hide_index=True,
+                     key=f"hist_{rec.layer_id}", placeholder=MISSING)
         if allowed:
             who = st.session_state.get("upload_user", "").strip()  # recorded: required
             if not who:
@@ -332,7 +337,8 @@ if allowed:
         except LianghuError as err:
             st.error(md(err.message(lang)))
             entries = []
-        st.dataframe(audit_table(entries), hide_index=True, key="audit_table")
+        st.dataframe(audit_view(audit_table(entries), lang), hide_index=True, key="audit_table",
+                     placeholder=MISSING)
         c1, c2 = st.columns(2)
         for col, fmt in ((c1, "csv"), (c2, "jsonl")):
             col.download_button(f"{t('download.label', lang)} {fmt.upper()}",

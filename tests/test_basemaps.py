@@ -366,7 +366,7 @@ def test_badge_datum_over_wgs84(cat, everything):
 
 def test_no_badge_unless_asked(cat, everything):
     html = _render(*mapview.feature_groups(cat.features, everything, "en", datum="gcj02"))
-    assert "__lhDatum" not in html  # the badge element (labels use textContent too)
+    assert "__lhDatum" not in html and "lh-datum\")" not in html
 
 
 def test_badge_alone_when_nothing_is_drawn(cat):

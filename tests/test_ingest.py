@@ -485,7 +485,12 @@ def test_bowtie_is_repaired() -> None:
 def test_mixed_geometry_warns() -> None:
     res = run(fx.geojson_mixed())
     accepted(res)
-    assert one(res, "mixed_geometry").severity == Severity.WARNING
+    finding = one(res, "mixed_geometry")
+    assert finding.severity == Severity.WARNING
+    # the geometry types in words of the UI language, listed as that language lists
+    zh, hant, en = (finding.message(lang) for lang in ("zh-Hans", "zh-Hant", "en"))
+    assert "点、" in zh and "點、" in hant and "point, " in en
+    assert not any(w in zh + hant for w in ("Point", "LineString", "Polygon", ", "))
 
 
 @pytest.mark.parametrize("build", [fx.geojson_point_multipoint, fx.geojson_points,

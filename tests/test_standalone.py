@@ -172,8 +172,9 @@ def test_osm_basemap_only_adds_tiles():
     page = standalone_html(CAT.features, ALL, "en", CAT.layers, title="t", basemap="osm")
     rest = page.replace(leaflet_js(), "")
     urls = set(re.findall(r"https?://[^\s\"'<>\\]+", rest))
-    assert urls == {"https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                    "https://www.openstreetmap.org/copyright"}
+    # the attribution is plain text: no link out (issue 14), the tile URL is the only URL
+    assert urls == {"https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
+    assert r'"attribution": "\u00a9 OpenStreetMap contributors"' in page
     assert "The basemap needs the internet" in page
     with pytest.raises(ValueError, match="basemap"):
         standalone_html(CAT.features, ALL, "en", title="t", basemap="satellite")

@@ -7,6 +7,7 @@ layers.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from apptest_helpers import LANGS, map_feature_ids, map_feature_states
@@ -147,6 +148,7 @@ def test_upload_save_map_restart_replace_delete_restore():
     assert [v.version for v in rec.versions] == [1, 2] and rec.current.feature_count == 1
     history = "\n".join(df.value.to_string() for df in at3.dataframe)
     assert "parks.geojson" in history and "parks-v2.geojson" in history
+    assert history.count("(UTC+08:00)") >= 2  # version times in Asia/Shanghai, zone shown
     at3.switch_page("pages/map.py").run()
     ids = map_feature_ids(at3)
     assert f"{record.layer_id}/p1" in ids and f"{record.layer_id}/p2" not in ids
@@ -163,9 +165,13 @@ def test_upload_save_map_restart_replace_delete_restore():
     at5.text_input(key="upload_user").input("测试员").run()
     at5.button(key=f"restore_{record.layer_id}").click().run()
     # the audit log lists every write, newest first, with who and the upload's sha256
-    [audit] = [df.value for df in at5.dataframe if "sha256" in df.value.columns]
-    assert list(audit["action"]) == ["restore", "delete", "replace", "create"]
-    assert set(audit["user"]) == {"测试员"} and audit["sha256"].iloc[-1] == record.current.sha256
+    # (shown in the UI language: headers, actions, times in Asia/Shanghai with the zone)
+    [audit] = [df.value for df in at5.dataframe if "SHA-256 校验值" in df.value.columns]
+    assert list(audit["操作"]) == ["恢复", "删除", "替换", "上传"]
+    assert set(audit["操作人"]) == {"测试员"}
+    assert audit["SHA-256 校验值"].iloc[-1] == record.current.sha256
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d \(UTC\+08:00\)", v)
+               for v in audit["时间"])
     at5.switch_page("pages/map.py").run()
     assert f"{record.layer_id}/p1" in map_feature_ids(at5)
 

@@ -91,12 +91,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "No catchment centre: choose a point feature or give a longitude and latitude.",
     ),
     "bad_centre": (
-        "中心坐标 {centre} 无效：须为（经度, 纬度）两个有限数值，经度在 −180…180，纬度在 −90…90。",
+        "中心坐标 {centre} 无效：须为（经度，纬度）两个有限数值，经度在 −180…180，纬度在 −90…90。",
         "The centre {centre} is not valid: it must be (longitude, latitude), two "
         "finite numbers, longitude within -180…180 and latitude within -90…90.",
     ),
     "centre_outside": (
-        "中心（{lon}, {lat}）超出 {crs} 的适用范围（东经 {west}°…{east}°，"
+        "中心（{lon}，{lat}）超出 {crs} 的适用范围（东经 {west}°…{east}°，"
         "北纬 {south}°…{north}°），距离与面积无法准确量算。",
         "The centre ({lon}, {lat}) lies outside the area where {crs} measures "
         "true (longitude {west}…{east}°E, latitude {south}…{north}°N); distances "

@@ -9,11 +9,14 @@
   is shifted back with :func:`to_data`;
 * ``none`` — no tiles (offline): the lakes and district boundaries are the base.
 
-Tile URLs are constants (the key is checked to be a plain token before it joins one).
+Tile URLs are constants (the key is checked to be a plain token before it joins one).  The
+attribution Leaflet shows is plain text (escaped, no links): the offline map must not offer
+links out, and :mod:`tilewatch` takes it off the map when the tiles do not load.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import ClassVar
@@ -56,15 +59,13 @@ _BASEMAPS = {
 # ~1,000 providers on every call (7 ms of each rerun).
 _OSM = xyzservices.TileProvider(
     name="OpenStreetMap", url="https://tile.openstreetmap.org/{z}/{x}/{y}.png", max_zoom=19,
-    attribution="(C) OpenStreetMap contributors",
-    html_attribution='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+    attribution="© OpenStreetMap contributors",
 )
 _GAODE = xyzservices.TileProvider(
     name="Gaode", max_zoom=18, subdomains="1234",
     url="https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
         "&x={x}&y={y}&z={z}",
-    attribution="(C) AutoNavi 高德地图 (GCJ-02)",
-    html_attribution='&copy; <a href="https://www.amap.com/">高德地图</a> (GCJ-02)',
+    attribution="© AutoNavi 高德地图 (GCJ-02)",
 )
 _TIANDITU_URL = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
                  "&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
@@ -110,6 +111,16 @@ def tile_providers(basemap_id: str, tianditu_key: str | None = None
                    ) -> list[xyzservices.TileProvider]:
     """The tile layers of a basemap, bottom first ([] for "none").  Raises
     :class:`BasemapUnavailable` for Tianditu without a well-formed key."""
+    return [_plain(p) for p in _providers(basemap_id, tianditu_key)]
+
+
+def _plain(provider: xyzservices.TileProvider) -> xyzservices.TileProvider:
+    """``provider`` with its plain-text attribution, escaped, as the one Leaflet shows."""
+    return xyzservices.TileProvider({**provider,
+                                     "html_attribution": html.escape(provider.attribution)})
+
+
+def _providers(basemap_id: str, tianditu_key: str | None) -> list[xyzservices.TileProvider]:
     spec = basemap(basemap_id)
     if spec.id == "osm":
         return [_OSM]
@@ -124,8 +135,7 @@ def tile_providers(basemap_id: str, tianditu_key: str | None = None
             xyzservices.TileProvider(
                 name=f"Tianditu.{layer}", subdomains="01234567", max_zoom=18,
                 url=_TIANDITU_URL.replace("{layer}", layer).replace("{key}", tianditu_key),
-                attribution="(C) 天地图 Tianditu (CGCS2000)",
-                html_attribution='&copy; <a href="https://www.tianditu.gov.cn/">天地图</a>')
+                attribution="© 天地图 Tianditu (CGCS2000)")
             for layer in ("vec", "cva")  # the vector map, then its Chinese labels
         ]
     return []

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .i18n import localise
 
 __all__ = [
+    "GEOMETRY_NAMES",
     "MESSAGES",
     "Finding",
     "LayerNotFound",
     "LianghuError",
+    "Localised",
     "Severity",
     "StoreError",
     "StoreFull",
@@ -26,6 +28,7 @@ __all__ = [
     "SupersedeUnknown",
     "WriteDenied",
     "message",
+    "param_text",
 ]
 
 
@@ -173,17 +176,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "<!ENTITY>), which can pull in outside content; refused. Remove the "
                     "declaration and upload again."),
     # -- coordinates and reference systems
-    "projected_no_crs": ("坐标看起来是投影坐标（如 x={x}, y={y}），但文件没有声明坐标系。系统"
+    "projected_no_crs": ("坐标看起来是投影坐标（如 x={x}，y={y}），但文件没有声明坐标系。系统"
                          "不会默认为 WGS84。请在导出时附带坐标系（.prj），或在下方选择坐标系。"
                          "可能是：{suggestions}。",
                          "The coordinates look projected (e.g. x={x}, y={y}) but the file declares "
                          "no CRS. They will not be taken as WGS84. Export with the CRS (.prj), or "
                          "choose the CRS below. Likely: {suggestions}."),
-    "out_of_range": ("坐标超出经纬度范围（x={x}, y={y}）。经度应在 −180…180，纬度在 −90…90。"
+    "out_of_range": ("坐标超出经纬度范围（x={x}，y={y}）。经度应在 −180…180，纬度在 −90…90。"
                      "请检查坐标系与数据。",
                      "Coordinates out of range (x={x}, y={y}). Longitude must be within "
                      "-180…180 and latitude within -90…90. Check the CRS and the data."),
-    "swapped_axes": ("坐标似乎写反了（经纬度互换：x={x}, y={y} 落在中国以外，互换后落在中国境内）。"
+    "swapped_axes": ("坐标似乎写反了（经纬度互换：x={x}，y={y} 落在中国以外，互换后落在中国境内）。"
                      "请在下方勾选“交换经纬度”，或修正数据后重新上传。",
                      "The coordinates look swapped (x={x}, y={y} lies outside China; swapped, it "
                      "lies inside). Tick \"Swap longitude/latitude\" below, or fix the data."),
@@ -266,10 +269,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+class Localised(NamedTuple):
+    """A parameter value that has its own words in each language (a geometry type …)."""
+
+    zh_hans: str
+    en: str
+
+
+GEOMETRY_NAMES: dict[str, Localised] = {  # a geometry family (ingest.FAMILY) in words
+    "Point": Localised("点", "point"),
+    "LineString": Localised("线", "line"),
+    "Polygon": Localised("面", "polygon"),
+    "GeometryCollection": Localised("几何集合", "geometry collection"),
+}
+
+
+def param_text(value: Any, lang: str) -> Any:
+    """A message parameter in ``lang``: a :class:`Localised` value in its words, a list or
+    tuple joined as a list is written in ``lang`` (“、” in Chinese, “, ” in English)."""
+    if isinstance(value, Localised):
+        return localise(value.zh_hans, value.en, lang)
+    if isinstance(value, list | tuple):
+        return ("、" if lang != "en" else ", ").join(str(param_text(v, lang)) for v in value)
+    return value
+
+
 def message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
-    """The message for ``code`` in ``lang`` (``zh-Hans`` | ``zh-Hant`` | ``en``)."""
+    """The message for ``code`` in ``lang`` (``zh-Hans`` | ``zh-Hant`` | ``en``); parameters
+    through :func:`param_text`."""
     text = localise(*MESSAGES[code], lang)
-    return text.format(**params) if params else text
+    return text.format(**{k: param_text(v, lang) for k, v in params.items()}) if params else text
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ import shapely
 from pyproj import CRS
 
 from .crs import DATUM_LABELS, crs_label, guess_projected_crs, to_wgs84
-from .errors import Finding, Severity
+from .errors import GEOMETRY_NAMES, Finding, Localised, Severity
 from .ingest_guard import (
     NO_NETWORK,
     Stop,
@@ -374,10 +374,10 @@ def _choose(names: list[str], options: IngestOptions, rep: _Report, res: IngestR
     res.layers = tuple(names)
     if options.layer is not None:
         if options.layer not in names:
-            raise rep.refuse("unknown_layer", layer=options.layer, layers=", ".join(names))
+            raise rep.refuse("unknown_layer", layer=options.layer, layers=tuple(names))
         return options.layer
     if len(names) > 1:
-        raise rep.refuse("choose_layer", layers=", ".join(names))
+        raise rep.refuse("choose_layer", layers=tuple(names))
     return names[0]
 
 
@@ -466,14 +466,14 @@ def _read_shapefile(data: bytes, options: IngestOptions, rep: _Report, res: Inge
         by_stem.setdefault(str(p.with_suffix("")), {})[p.suffix.lower()] = info
     shapes = sorted(stem for stem, parts in by_stem.items() if ".shp" in parts)
     if not shapes:
-        listing = ", ".join(PurePosixPath(i.filename).name for i in members[:10]) or "—"
+        listing = tuple(PurePosixPath(i.filename).name for i in members[:10]) or "—"
         raise rep.refuse("zip_no_shapefile", members=listing)
     stem = _choose(shapes, options, rep, res) if len(shapes) > 1 or options.layer else shapes[0]
     parts = by_stem[stem]
     missing = [ext for ext in (".shx", ".dbf") if ext not in parts]
     if missing:
         raise rep.refuse("shapefile_incomplete", name=PurePosixPath(stem).name + ".shp",
-                         missing=", ".join(missing))
+                         missing=tuple(missing))
     name = PurePosixPath(stem).name
     if not looks_like("shapefile", _member_head(zf, parts[".shp"], rep)):
         raise rep.refuse("format_mismatch", format="Shapefile (.shp)")  # e.g. a VRT named .shp
@@ -669,7 +669,7 @@ def _read_csv(data: bytes, options: IngestOptions, rep: _Report, _res: IngestRes
         rep.add("csv_wkt_column", Severity.INFO, column=wkt)
         attrs = df.drop(columns=[wkt])
     else:
-        raise rep.refuse("csv_no_coordinates", columns=", ".join(columns[:12]) or "—")
+        raise rep.refuse("csv_no_coordinates", columns=tuple(columns[:12]) or "—")
     gdf = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=df.index), crs=None)
     # rows without a geometry were reported (csv_bad_value / csv_bad_wkt): not again as null
     return gdf.loc[gdf.geometry.notna().to_numpy()], False, ()
@@ -721,7 +721,8 @@ def _check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptio
     if options.datum != "wgs84":
         gdf = gdf.set_geometry(to_wgs84(gdf.geometry, options.datum))
         label = DATUM_LABELS[options.datum][1]
-        rep.add("datum_converted", Severity.INFO, datum=label, count=len(gdf))
+        rep.add("datum_converted", Severity.INFO, datum=Localised(*DATUM_LABELS[options.datum]),
+                count=len(gdf))
         rep.conversions.append(f"{label} → WGS84 (vectorised; iterative inverse)")
     tell(0.85, "repair")
     gdf = _repair(gdf, ids, rep)
@@ -786,8 +787,8 @@ def _whitelist_style(gdf: gpd.GeoDataFrame, rep: _Report) -> gpd.GeoDataFrame:
     else:
         gdf = gdf.drop(columns=["style"])
     if dropped_keys:
-        rep.add("style_stripped", Severity.INFO, dropped=", ".join(sorted(dropped_keys)[:12]),
-                allowed=", ".join(STYLE_WHITELIST))
+        rep.add("style_stripped", Severity.INFO, dropped=tuple(sorted(dropped_keys)[:12]),
+                allowed=tuple(STYLE_WHITELIST))
     return gdf
 
 
@@ -824,7 +825,7 @@ def _to_lonlat(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestO
                 np.median(gdf.geometry.bounds["miny"]))
             suggestions = guess_projected_crs(cx, cy)
             raise rep.refuse("projected_no_crs", x=round(cx, 1), y=round(cy, 1),
-                             suggestions=", ".join(crs_label(c) for c in suggestions[:5])
+                             suggestions=tuple(crs_label(c) for c in suggestions[:5])
                              or "EPSG:4549", codes=suggestions)
         if fmt not in ("geojson", "kml", "kmz"):  # formats that define lon/lat need no word
             rep.add("crs_assumed_wgs84", Severity.INFO)
@@ -905,7 +906,8 @@ def _repair(gdf: gpd.GeoDataFrame, ids: pd.Series | None, rep: _Report) -> gpd.G
 def _check_types(gdf: gpd.GeoDataFrame, rep: _Report) -> None:
     families = sorted({FAMILY.get(t, t) for t in gdf.geom_type.unique()})
     if len(families) > 1:
-        rep.add("mixed_geometry", Severity.WARNING, types=", ".join(families))
+        rep.add("mixed_geometry", Severity.WARNING,
+                types=tuple(GEOMETRY_NAMES.get(f, f) for f in families))
 
 
 def _unique_ids(gdf: gpd.GeoDataFrame, ids: pd.Series | None, rep: _Report) -> pd.Series:

@@ -47,6 +47,7 @@ from .layers import (
 )
 from .selection import MapSelection
 from .style import DRAW_COLOR, geometry_family, is_schematic
+from .tilewatch import MetricScale, TileLang, TileWatch
 
 __all__ = [
     "BACKGROUND_CSS",
@@ -175,10 +176,11 @@ def base_map(basemap: str = "osm", *, keyboard: bool = True, canvas: bool = Fals
         providers = tile_providers(basemap, tianditu_key())
     except BasemapUnavailable:  # drawn without tiles; the page says why (basemap_problem)
         providers = []
-    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
+    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
                    min_zoom=7, max_zoom=18, keyboard=keyboard, prefer_canvas=canvas)
     for provider in providers:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(m)
+    m.add_child(MetricScale()).add_child(TileWatch())  # km only; a notice if tiles fail
     if draw:  # the toolbar in the default language; feature_groups(draw=lang) switches it
         m.add_child(DrawLocale(DEFAULT_LANG))
         shape = {"showArea": True, "metric": True, "shapeOptions": {"color": DRAW_COLOR}}
@@ -599,6 +601,7 @@ def feature_groups(
         if not groups:
             groups.append(folium.FeatureGroup(name="lh-datum"))
         groups[-1].add_child(DatumBadge(badge, datum))
+        groups[-1].add_child(TileLang(lang))  # the tile notice's language (tilewatch)
     if draw is not None:  # the drawing toolbar in ``draw`` (a language), with no remount
         if not groups:
             groups.append(folium.FeatureGroup(name="lh-draw"))

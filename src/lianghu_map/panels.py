@@ -20,6 +20,7 @@ from .selection import MapSelection
 __all__ = [
     "clause_html",
     "clause_number_text",
+    "directive_title",
     "facts_html",
     "feature_facts",
     "feature_list_html",
@@ -36,6 +37,15 @@ def theme_label(theme: str, lang: str) -> str:
     if theme == "context":
         return t("theme.context", lang)
     return THEME_BY_KEY[theme].en if lang == "en" else zh(theme, lang)
+
+
+def directive_title(d: Directive, lang: str) -> str:
+    """“Theme · label” of a directive; in English the label alone when it already holds the
+    theme's word (“Innovation-led development”, not “Innovation · Innovation-led …”)."""
+    theme, label = theme_label(d.theme, lang), d.label(lang)
+    if lang == "en" and re.search(rf"\b{re.escape(theme)}\b", label, re.IGNORECASE):
+        return label
+    return f"{theme} · {label}"
 
 
 def _marked(text: str, spans: list[tuple[int, int, str, str]]) -> str:
@@ -142,7 +152,7 @@ def heading_html(d: Directive, lang: str) -> str:
     """Theme and label of a directive, e.g. “创新 · 西太湖科技产业园”."""
     color = THEME_BY_KEY[d.theme].color
     return (f'<div class="lh-heading" style="border-left:4px solid {color};padding-left:.5em">'
-            f"<b>{html.escape(theme_label(d.theme, lang))} · {html.escape(d.label(lang))}</b>"
+            f"<b>{html.escape(directive_title(d, lang))}</b>"
             f' <small style="color:#777">{html.escape(d.id)}</small></div>')
 
 
@@ -167,8 +177,10 @@ def feature_list_html(rows, lang: str) -> str:
     items = []
     for _, row in rows.iterrows():
         name = display_names(row, lang)[0]
-        meta = f"{kind_label(row['kind'], lang)}, {status_label(row['status'], lang)}"
-        items.append(f"{html.escape(name)} <small style='color:#666'>({html.escape(meta)})</small>")
+        sep, (lp, rp) = (", ", "()") if lang == "en" else ("，", "（）")  # Chinese punctuation
+        meta = f"{kind_label(row['kind'], lang)}{sep}{status_label(row['status'], lang)}"
+        items.append(f"{html.escape(name)} <small style='color:#666'>{lp}{html.escape(meta)}{rp}"
+                     "</small>")
     return "、".join(items) if lang != "en" else ", ".join(items)
 
 

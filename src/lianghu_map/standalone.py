@@ -29,6 +29,7 @@ import folium
 import geopandas as gpd
 import xstatic.pkg.leaflet as xs_leaflet
 
+from .basemaps import tile_providers
 from .i18n import t
 from .layers import LAYERS, LayerSpec
 from .mapview import (
@@ -41,6 +42,7 @@ from .mapview import (
     needs_canvas,
 )
 from .selection import ZONE_FEATURE, MapSelection
+from .tilewatch import MetricScale, TileWatch
 
 __all__ = ["LEAFLET_VERSION", "leaflet_css", "leaflet_js", "standalone_html"]
 
@@ -49,8 +51,6 @@ SOURCES_FILE = "data/geo/SOURCES.md"
 # The file's basemaps: OSM tiles or none.  No Tianditu (its key would travel with the file) and
 # no Gaode (a file's overlays stay WGS84, the data's datum); the app exports those as OSM.
 STANDALONE_BASEMAPS = ("osm", "none")
-_OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
-                    "contributors")
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
 
 
@@ -190,15 +190,14 @@ def _legend(features: gpd.GeoDataFrame, selection: MapSelection, layers: tuple[L
     return "".join(parts)
 
 
-def _page_script(map_name: str, group_names: dict[str, str], basemap: str) -> str:
-    """Small glue after folium's script: the legend follows the layer toggles; offline, the
-    attribution prefix is plain text (Leaflet's links to its website)."""
+def _page_script(map_name: str, group_names: dict[str, str]) -> str:
+    """Small glue after folium's script: the legend follows the layer toggles (the attribution
+    prefix is plain text, set by :class:`tilewatch.TileWatch`)."""
     groups = ", ".join(f"{json.dumps(name)}: {name}" for name in group_names.values())
-    prefix = "" if basemap == "osm" else f"{map_name}.attributionControl.setPrefix('Leaflet');\n"
     return f"""<script>
 (function () {{
   var map = {map_name}, groups = {{{groups}}};
-  {prefix}function sync(e) {{
+  function sync(e) {{
     for (var name in groups) {{
       if (groups[name] !== e.layer) continue;
       var part = document.querySelector('[data-lh-group="' + name + '"]');
@@ -228,13 +227,14 @@ def standalone_html(
         raise ValueError(f"unknown basemap {basemap!r}; expected one of {STANDALONE_BASEMAPS}")
     today = today or date.today()
 
-    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
+    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
                    min_zoom=7, max_zoom=18, position="absolute",
                    prefer_canvas=needs_canvas(features))
     m.default_js, m.default_css = [], []  # Leaflet is inlined below, never linked
-    if basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False,
-                         attr=_OSM_ATTRIBUTION).add_to(m)
+    for provider in tile_providers(basemap):  # plain-text attribution (basemaps)
+        folium.TileLayer(provider, name=provider.name, control=False).add_to(m)
+    # km only; offline, the tiles' notice (the button takes the tiles off this page)
+    m.add_child(MetricScale()).add_child(TileWatch(lang))
 
     groups = feature_groups(features, replace(selection, fit=_fit_ids(features, selection)),
                             lang, None, layers, inline_big=True)  # big layers inline: no fetch
@@ -300,7 +300,7 @@ def standalone_html(
 <script>
 {map_script}
 </script>
-{_page_script(m.get_name(), group_names, basemap)}
+{_page_script(m.get_name(), group_names)}
 </body>
 </html>
 """

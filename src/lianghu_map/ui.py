@@ -21,6 +21,7 @@ from .mapview import BASEMAPS
 from .panels import facts_html
 from .selection import MapSelection
 from .store import open_store
+from .tilewatch import TILE_REPORT
 from .viewstate import safe_query
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "require_app_shell",
     "secrets",
     "show_html",
+    "streamlit_texts",
+    "tile_watch",
 ]
 
 # page key → script path (relative to app.py) and url path
@@ -130,6 +133,16 @@ def language_selector() -> str:
     return lang
 
 
+def streamlit_texts(lang: str) -> None:
+    """Streamlit's own texts (multiselect, uploader, data grid, status …) in ``lang`` on every
+    page: the translating script of :mod:`st_texts`, in a hidden block of the sidebar (the
+    sidebar is drawn on every page, hidden or not)."""
+    from .st_texts import chrome_html
+
+    with st.sidebar.container(key="lh_st_texts"):
+        st.html(chrome_html(lang), unsafe_allow_javascript=True)
+
+
 def current_lang() -> str:
     lang = st.session_state.get("lang", DEFAULT_LANG)
     return lang if lang in LANGS else DEFAULT_LANG
@@ -194,6 +207,36 @@ def current_basemap() -> str:
         if value in BASEMAPS:
             return value
     return BASEMAPS[0]
+
+
+_FELL_BACK = "_lh_tiles_fell_back"  # the session's basemap fell back to none once
+
+
+def tile_watch(key: str) -> Callable[[], None]:
+    """The ``on_change`` of the st_folium map ``key``: applies what its tile watch reported
+    (:mod:`tilewatch`).  "none" (the notice's button): the basemap becomes none.  "failed" is
+    the default for a machine without internet: when the *default* basemap (OpenStreetMap)
+    does not load, the first time in a session, the session falls back to no basemap by itself
+    — remembered for the session (every page reads it through :func:`current_basemap`) and said
+    in a toast.  A basemap the user chose (Tianditu, Gaode, or OpenStreetMap again after the
+    fall-back) is never taken away: its map keeps the notice and the button."""
+
+    def changed() -> None:
+        value = st.session_state.get(key)
+        what = value.get(TILE_REPORT) if isinstance(value, dict) else None
+        if what not in ("failed", "none"):
+            return
+        if what == "failed" and (st.session_state.get(_FELL_BACK)
+                                 or current_basemap() != BASEMAPS[0]):
+            return
+        st.session_state["basemap"] = "none"
+        if "basemap" in st.query_params:
+            st.query_params["basemap"] = "none"
+        if what == "failed":
+            st.session_state[_FELL_BACK] = True
+            st.toast(t("tiles.fallback", current_lang()), icon=":material/cloud_off:")
+
+    return changed
 
 
 def secrets() -> dict:

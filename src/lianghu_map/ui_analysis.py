@@ -31,9 +31,10 @@ from .framecache import per_frame
 from .i18n import t
 from .layers import display_names
 from .mapview import CENTER, ZOOM, catchment_group
-from .panels import clause_html, theme_label
+from .panels import clause_html, directive_title, theme_label
 from .selection import MapSelection
 from .ui import analyst_access, md, secrets, show_html
+from .ui_tables import MISSING
 from .viewstate import ViewProblem
 
 __all__ = [
@@ -161,7 +162,7 @@ def catchment_pane(cat: Catalog, centre_id: str | None, lang: str) -> None:
         t("table.col.layer", lang): [_layer_label(cat, f, lang) for f in members["feature_id"]],
         t("rings.col.distance", lang): members["distance_km"].round(2).to_numpy(),
     }, index=pd.Index(members["feature_id"], name="feature_id"))
-    st.dataframe(table, width="stretch")
+    st.dataframe(table, width="stretch", placeholder=MISSING)
 
 
 def _layer_label(cat: Catalog, feature_id: str, lang: str) -> str:
@@ -187,14 +188,14 @@ def statistics_pane(cat: Catalog, visible_layers: tuple[str, ...], lang: str) ->
                     width="stretch")
     st.markdown(f"**{t('stats.by_theme', lang)}**")
     st.dataframe(_stat_columns(by_theme.drop(columns=["theme"]), lang), width="stretch",
-                 hide_index=True)
+                 hide_index=True, placeholder=MISSING)
     st.markdown(f"**{t('stats.by_directive', lang)}**")
     by_directive = directive_statistics(feats, cat.links, cat.meeting, lang, only=only)
     by_directive["theme"] = [theme_label(k, lang) for k in by_directive["theme"]]
     by_directive = by_directive.drop(columns=["directive_id"]).rename(
         columns={"label": "directive"})
     st.dataframe(_stat_columns(by_directive, lang),
-                 width="stretch", hide_index=True)
+                 width="stretch", hide_index=True, placeholder=MISSING)
 
 
 def _theme_chart(by_theme: pd.DataFrame, metric: str, title: str):
@@ -239,7 +240,8 @@ def attribute_pane(cat: Catalog, selection: MapSelection, lang: str) -> None:
         st.info(t("table.truncated", lang, shown=TABLE_ROWS, rows=len(rows)))
     shown = grid.rename(columns={c: t(key, lang) for c, key in TABLE_COLUMNS.items()})
     event = st.dataframe(shown, key="attr_table", on_select="rerun",
-                         selection_mode="single-row", width="stretch", height=320)
+                         selection_mode="single-row", width="stretch", height=320,
+                         placeholder=MISSING)
     picked = [grid.index[i] for i in event.selection.rows if i < len(grid)]
     signature = tuple(picked)
     if picked and signature != st.session_state.get("_table_pick"):
@@ -306,7 +308,7 @@ def _drawing_query(cat: Catalog, area, selection: MapSelection, lang: str) -> No
     for did in clause_ids:
         d = cat.meeting.get(did)
         mentions = [lk for lk in cat.links.for_directive(did) if lk.feature_id in found.index]
-        with st.expander(f"{theme_label(d.theme, lang)} · {d.label(lang)}"):
+        with st.expander(directive_title(d, lang)):
             show_html(clause_html(d, lang, mentions))
 
 
