@@ -159,22 +159,27 @@ def _assert_inside(page, control, where: str) -> None:
         assert not part["clips"], (where, part)  # nothing cut off inside it either
 
 
-def _expected_legend(frame, lang: str) -> set[tuple[str, str]]:
+def _expected_legend(frame, lang: str) -> set[tuple]:
     """The (kind, status) labels of what the step shows, read from the map: the highlighted
     features, else (title, overview) those drawn normally."""
     ids = frame.evaluate(_VISIBLE_IDS, "focus") or frame.evaluate(_VISIBLE_IDS, "normal")
+    from lianghu_map.style import geometry_family, is_schematic
+
     rows = CAT.features.loc[ids]
-    return {(kind_label(k, lang), status_label(s, lang))
-            for k, s in zip(rows["kind"], rows["status"], strict=True)}
+    # one legend row per kind, status, geometry family and schematic or not (style.py)
+    return {(kind_label(k, lang), status_label(s, lang), geometry_family(gt),
+             is_schematic(b, gt))
+            for k, s, b, gt in zip(rows["kind"], rows["status"], rows["basis"], rows.geom_type,
+                                   strict=True)}
 
 
 def _legend_rows(scope) -> list[str]:
     return [r.inner_text().strip() for r in scope.locator(".lh-legend-row").all()]
 
 
-def _assert_legend(rows: list[str], expected: set[tuple[str, str]], where: str) -> None:
+def _assert_legend(rows: list[str], expected: set[tuple], where: str) -> None:
     assert len(rows) == len(expected), (where, rows, expected)
-    for kind, status in expected:
+    for kind, status, *_ in expected:
         assert any(kind in r and status in r for r in rows), (where, kind, status, rows)
 
 
