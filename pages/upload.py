@@ -231,7 +231,7 @@ if allowed:
                         st.caption(t("upload.supersede.capped", lang, n=SUPERSEDE_LIMIT))
                     sup_edit = st.data_editor(
                         supersede_table(draft, keep=keep), key=f"{key}_supersedes{suffix}",
-                        hide_index=True,
+                        hide_index=True, placeholder=MISSING,
                         disabled=["feature", "name", "score"],
                         column_config={
                             "accept": st.column_config.CheckboxColumn(

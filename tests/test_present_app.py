@@ -56,15 +56,20 @@ def _legend_rows(at) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", r)).strip() for r in rows]
 
 
-def _expected_legend(step, lang) -> set[tuple[str, str]]:
+def _expected_legend(step, lang) -> set[tuple]:
     """(kind, status) labels of what the step is about: its features, the zone of a clause
     (or theme) with none, everything at the title and the overview."""
     ids = step_features(step, CAT.links, CAT.meeting)
     if step.kind in ("clause", "theme") and not ids:
         ids = ["zone.lianghu"]
+    from lianghu_map.style import geometry_family, is_schematic
+
     rows = CAT.features.loc[ids] if ids else CAT.features
-    return {(kind_label(k, lang), status_label(s, lang))
-            for k, s in zip(rows["kind"], rows["status"], strict=True)}
+    # one legend row per kind, status, geometry family and schematic or not (style.py)
+    return {(kind_label(k, lang), status_label(s, lang), geometry_family(gt),
+             is_schematic(b, gt))
+            for k, s, b, gt in zip(rows["kind"], rows["status"], rows["basis"], rows.geom_type,
+                                   strict=True)}
 
 
 def test_agenda_shape():
@@ -107,7 +112,7 @@ def test_every_step_in_every_language(app, lang):
         legend = _legend_rows(at)
         expected = _expected_legend(step, lang)
         assert len(legend) == len(expected), (step.key, legend, expected)
-        for kind, status in expected:
+        for kind, status, *_ in expected:
             assert any(kind in r and status in r for r in legend), (step.key, kind, status)
         seen_captions.add(_caption(at))
         if i < len(AGENDA) - 1:
