@@ -157,7 +157,13 @@ def _uvicorn_peer(peer: str, xff: str) -> str:
     trusted = Config(app=app).forwarded_allow_ips
     scope = {"type": "websocket", "client": (peer, 5000), "scheme": "ws",
              "headers": [(b"x-forwarded-for", xff.encode())]}
-    asyncio.run(ProxyHeadersMiddleware(app, trusted_hosts=trusted)(scope, None, None))
+    # a fresh loop on its own thread: the browser tests' Playwright keeps a loop running on this
+    # one when the whole suite runs in one process, and asyncio.run refuses to nest
+    from concurrent.futures import ThreadPoolExecutor
+
+    middleware = ProxyHeadersMiddleware(app, trusted_hosts=trusted)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, middleware(scope, None, None)).result()
     return seen["client"]
 
 
