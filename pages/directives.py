@@ -3,8 +3,8 @@
 import streamlit as st
 
 from lianghu_map.catalog import load_catalog
-from lianghu_map.directives import THEMES
 from lianghu_map.i18n import t, zh
+from lianghu_map.meeting.directives import THEMES
 from lianghu_map.panels import (
     clause_html,
     feature_list_html,

@@ -14,6 +14,7 @@ from lianghu_map.i18n import STATUS_KEYS, kind_label, localise, status_label, t
 from lianghu_map.ingest import IngestOptions, clean_name
 from lianghu_map.layers import display_names
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
+from lianghu_map.meeting.suggest import SUGGEST_LIMIT
 from lianghu_map.panels import directive_title
 from lianghu_map.publish import (
     UPLOAD_KINDS,
@@ -36,7 +37,6 @@ from lianghu_map.publish import (
 from lianghu_map.sandbox import run_ingest  # a worker with time and memory budgets
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
-from lianghu_map.suggest import SUGGEST_LIMIT
 from lianghu_map.supersede import SUPERSEDE_LIMIT, family
 from lianghu_map.ui import (
     analyst_access,

@@ -33,7 +33,7 @@ from lianghu_map.analysis import (
 )
 from lianghu_map.catalog import builtin_catalog
 from lianghu_map.crs import METRIC_CRS
-from lianghu_map.directives import THEMES
+from lianghu_map.meeting.directives import THEMES
 
 GEOD = pyproj.Geod(ellps="WGS84")
 HUB = "hub.changzhou_south"

@@ -12,7 +12,7 @@ from lianghu_map.attribute_table import TABLE_COLUMNS, filter_table, table_ids, 
 from lianghu_map.catalog import builtin_catalog
 from lianghu_map.i18n import t
 from lianghu_map.layers import LAYERS
-from lianghu_map.links import LinkTable
+from lianghu_map.meeting.links import LinkTable
 from lianghu_map.selection import MapFilter, MapSelection, select
 
 CAT = builtin_catalog()

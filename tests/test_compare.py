@@ -34,11 +34,11 @@ from lianghu_map.compare import (
     side_legend_html,
     side_selection,
 )
-from lianghu_map.directives import THEMES
 from lianghu_map.i18n import t
 from lianghu_map.ingest import IngestOptions
 from lianghu_map.layers import LAYERS, LayerSpec
-from lianghu_map.links import Evidence, Link
+from lianghu_map.meeting.directives import THEMES
+from lianghu_map.meeting.links import Evidence, Link
 from lianghu_map.publish import LayerMeta, prepare, save_draft
 from lianghu_map.store import open_store
 

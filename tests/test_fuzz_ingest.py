@@ -27,12 +27,13 @@ import json
 import lzma
 import math
 import re
+import sys
 import traceback
 import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest import mock
 
@@ -51,6 +52,7 @@ from hypothesis import strategies as st
 from lianghu_map import ingest as ingest_module
 from lianghu_map.errors import MESSAGES, Severity
 from lianghu_map.ingest import FORMATS, IngestResult, ingest_file
+from lianghu_map.ingest import base as ingest_base
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
 EXTENSIONS = tuple(FORMATS)  # .geojson .json .zip .gpkg .kml .kmz .csv
@@ -101,17 +103,21 @@ Seen = list[tuple[BaseException, str, str]]  # (exception, the detail text made 
 
 @contextmanager
 def spying_on_details() -> Iterator[Seen]:
-    """Record every exception ingest turns into a finding's detail (via ``ingest._short``), so
-    an "unreadable" finding can be traced back to the exception behind it."""
+    """Record every exception ingest turns into a finding's detail (via ``short`` in the
+    ingest modules), so an "unreadable" finding can be traced back to the exception behind it."""
     seen: Seen = []
-    real = ingest_module._short
+    real = ingest_base.short
 
     def spy(exc: BaseException) -> str:
         text = real(exc)
         seen.append((exc, text, "".join(traceback.format_exception(exc)[-6:])))
         return text
 
-    with mock.patch.object(ingest_module, "_short", spy):
+    users = [m for name, m in sorted(sys.modules.items())
+             if name.startswith("lianghu_map.ingest.") and getattr(m, "short", None) is real]
+    with ExitStack() as stack:
+        for module in users:
+            stack.enter_context(mock.patch.object(module, "short", spy))
         yield seen
 
 
@@ -760,7 +766,7 @@ def test_contract_flags_a_masked_python_exception() -> None:
     def broken(*_args: Any) -> Any:
         return {}["no-such-key"]
 
-    with mock.patch.dict(ingest_module._READERS, {"csv": broken}), spying_on_details() as seen:
+    with mock.patch.dict(ingest_module.READERS, {"csv": broken}), spying_on_details() as seen:
         res = ingest_file("x.csv", b"lon,lat\n1,2\n")
     assert "unreadable" in res.codes()
     with pytest.raises(AssertionError, match="KeyError"):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from lianghu_map.directives import load_meeting
-from lianghu_map.gazetteer import Gazetteer, Place, load_gazetteer, normalise
+from lianghu_map.meeting.directives import load_meeting
+from lianghu_map.meeting.gazetteer import Gazetteer, Place, load_gazetteer, normalise
 
 
 @pytest.fixture(scope="module")

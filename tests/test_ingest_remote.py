@@ -16,9 +16,10 @@ from collections.abc import Iterator
 import ingest_fixtures as fx
 import pytest
 
-from lianghu_map import ingest as ingest_module
 from lianghu_map.errors import Severity
+from lianghu_map.ingest import core as ingest_core
 from lianghu_map.ingest import ingest_file
+from lianghu_map.ingest import kml as ingest_kml
 from lianghu_map.sandbox import run_ingest
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
@@ -110,7 +111,8 @@ def test_remote_icons_in_kml_are_reported_never_fetched(listener: Listener) -> N
 def test_gdal_itself_makes_no_request(listener: Listener, monkeypatch) -> None:
     """The second wall: with the pre-read checks switched off, GDAL (network options set by
     ingest) still sends nothing for a crs link or a VRT over /vsicurl/."""
-    monkeypatch.setattr(ingest_module, "check_remote", lambda *_a: None)
+    for module in (ingest_core, ingest_kml):
+        monkeypatch.setattr(module, "check_remote", lambda *_a: None)
     refs = fx.remote_references(listener.url)
     for form in ("geojson crs link", "vrt as geojson"):
         before = listener.connections

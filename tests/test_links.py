@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from lianghu_map.catalog import load_catalog
-from lianghu_map.links import Evidence, Link, LinkTable, Unlocated, build_links
+from lianghu_map.meeting.links import Evidence, Link, LinkTable, Unlocated, build_links
 
 CAT = load_catalog()
 LINKS = CAT.links

@@ -8,7 +8,7 @@ import pytest
 from apptest_helpers import LANGS, map_args, map_feature_states
 
 from lianghu_map.catalog import load_catalog
-from lianghu_map.gazetteer import normalise
+from lianghu_map.meeting.gazetteer import normalise
 
 CAT = load_catalog()
 N = len(CAT.features)

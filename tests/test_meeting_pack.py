@@ -21,11 +21,11 @@ from pypdf import PdfReader
 from shapely.geometry import Point
 
 from lianghu_map.catalog import builtin_catalog
-from lianghu_map.directives import THEMES
 from lianghu_map.fonts import printable
 from lianghu_map.i18n import t
 from lianghu_map.layers import CANONICAL_COLUMNS, LAYERS, LayerSpec, display_names
-from lianghu_map.links import Evidence, Link, LinkTable
+from lianghu_map.meeting.directives import THEMES
+from lianghu_map.meeting.links import Evidence, Link, LinkTable
 from lianghu_map.meeting_pack import meeting_pack_pdf, pack_page_count
 from lianghu_map.panels import theme_label
 from lianghu_map.selection import MapFilter, select

@@ -11,9 +11,9 @@ from apptest_helpers import LANGS, map_args, map_feature_states
 from lianghu_map.agenda import build_agenda, step_features
 from lianghu_map.assets import assert_local_assets
 from lianghu_map.catalog import load_catalog
-from lianghu_map.directives import THEMES
 from lianghu_map.i18n import kind_label, status_label
-from lianghu_map.text import to_simplified
+from lianghu_map.meeting.directives import THEMES
+from lianghu_map.meeting.text import to_simplified
 
 CAT = load_catalog()
 AGENDA = build_agenda(CAT.meeting)

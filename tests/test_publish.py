@@ -17,6 +17,7 @@ from lianghu_map.catalog import builtin_catalog, layer_features, load_catalog
 from lianghu_map.errors import WriteDenied
 from lianghu_map.export import EXPORT_FORMATS, export_layer
 from lianghu_map.ingest import IngestOptions, ingest_file
+from lianghu_map.meeting.suggest import suggest_links
 from lianghu_map.publish import (
     LayerMeta,
     delete_layer,
@@ -28,7 +29,6 @@ from lianghu_map.publish import (
     suggestion_table,
 )
 from lianghu_map.store import open_store
-from lianghu_map.suggest import suggest_links
 
 CAT = builtin_catalog()
 ANALYST = Access(Role.ANALYST, "local")

@@ -6,8 +6,8 @@ import shapely
 from suggest_corpus import CORPUS, expected
 
 from lianghu_map.catalog import builtin_catalog
-from lianghu_map.suggest import suggest_links
-from lianghu_map.text import to_simplified
+from lianghu_map.meeting.suggest import suggest_links
+from lianghu_map.meeting.text import to_simplified
 
 CAT = builtin_catalog()
 FIVE = ("產業園區內道路", "安全區應急通道", "無錫市濱湖區政府", "常州市域鐵路S1線",

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from lianghu_map import paths
-from lianghu_map.directives import THEME_BY_KEY, build_meeting, load_meeting
-from lianghu_map.text import clean_text, split_sentences, to_simplified
+from lianghu_map.meeting.directives import THEME_BY_KEY, build_meeting, load_meeting
+from lianghu_map.meeting.text import clean_text, split_sentences, to_simplified
 
 RAW = (paths.DIRECTIVES_DIR / "meeting-text-source.txt").read_text(encoding="utf-8")
 SIX_THEMES = ["現代化", "創新", "活力", "協同", "生態", "宜居"]

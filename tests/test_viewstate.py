@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from lianghu_map.analysis import ring_centres
 from lianghu_map.basemaps import BASEMAPS
 from lianghu_map.catalog import builtin_catalog
-from lianghu_map.directives import THEMES
 from lianghu_map.layers import LAYERS, STATUSES
+from lianghu_map.meeting.directives import THEMES
 from lianghu_map.viewstate import VIEW_KEYS, ViewProblem, ViewState, parse_view, view_query
 
 CAT = builtin_catalog()

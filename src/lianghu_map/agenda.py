@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from .directives import THEME_BY_KEY, THEMES, Meeting
-from .links import LinkTable
+from .meeting.directives import THEME_BY_KEY, THEMES, Meeting
+from .meeting.links import LinkTable
 from .selection import ZONE_FEATURE, MapFilter, MapSelection, select
 
 __all__ = ["STEP_KINDS", "Step", "build_agenda", "step_features", "step_legend_ids",

@@ -33,11 +33,11 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from .crs import METRIC_CRS
-from .directives import THEMES, Meeting
 from .errors import LianghuError
 from .framecache import per_frame
 from .i18n import localise
-from .links import LinkTable
+from .meeting.directives import THEMES, Meeting
+from .meeting.links import LinkTable
 
 __all__ = [
     "AREA_EXCLUDED_LAYERS",
@@ -490,7 +490,7 @@ def theme_statistics(
     features: gpd.GeoDataFrame, links: LinkTable, meeting: Meeting, lang: str = "zh-Hans",
     only: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per theme, in :data:`~lianghu_map.directives.THEMES` order (themes with no
+    """One row per theme, in :data:`~lianghu_map.meeting.directives.THEMES` order (themes with no
     directive included): ``theme`` (the theme key), ``directives`` (count), and the columns of
     :func:`directive_statistics` over the **distinct** features linked from the theme's
     directives: a feature linked by two clauses is counted, and its area or length summed,

@@ -14,10 +14,10 @@ import geopandas as gpd
 import pandas as pd
 
 from .framecache import per_frame
-from .gazetteer import normalise
 from .i18n import kind_label, status_label, t, zh
 from .layers import LayerSpec, order_names
-from .links import LinkTable
+from .meeting.gazetteer import normalise
+from .meeting.links import LinkTable
 from .selection import MapSelection
 
 __all__ = ["TABLE_COLUMNS", "filter_table", "table_ids", "visible_table"]

@@ -15,11 +15,11 @@ from threading import Lock
 import geopandas as gpd
 import pandas as pd
 
-from .directives import Meeting, load_meeting
 from .errors import LianghuError
-from .gazetteer import Gazetteer, load_gazetteer
 from .layers import LAYERS, LayerSpec, canonical_features, feature_key, load_builtin_features
-from .links import Evidence, Link, LinkTable, build_links
+from .meeting.directives import Meeting, load_meeting
+from .meeting.gazetteer import Gazetteer, load_gazetteer
+from .meeting.links import Evidence, Link, LinkTable, build_links
 from .store import LayerRecord, LayerStore, open_store
 from .supersede import Supersession, apply_supersessions
 

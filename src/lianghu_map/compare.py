@@ -28,9 +28,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from .catalog import Catalog
-from .directives import THEME_BY_KEY
 from .i18n import t
 from .mapview import CornerLabel, base_map, feature_groups, legend_html, needs_canvas
+from .meeting.directives import THEME_BY_KEY
 from .panels import theme_label
 from .selection import MapFilter, MapSelection, select
 

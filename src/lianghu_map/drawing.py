@@ -19,10 +19,10 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from .basemaps import to_data
-from .directives import Meeting
 from .errors import LianghuError
 from .layers import LAYERS
-from .links import LinkTable
+from .meeting.directives import Meeting
+from .meeting.links import LinkTable
 
 __all__ = [
     "DrawingError",

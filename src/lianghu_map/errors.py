@@ -301,6 +301,11 @@ def message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> st
     return text.format(**{k: param_text(v, lang) for k, v in params.items()}) if params else text
 
 
+# finding codes that mean "this feature (or data row) was left out" (ingest's Report.drop): every
+# left-out feature has one, naming it and the reason
+DROP_CODES = frozenset({"null_geometry", "unrepairable_geometry", "csv_bad_value", "csv_bad_wkt"})
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing the validation found: what, where (file, feature index and id), what to do."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .text import to_simplified, to_traditional
+from .meeting.text import to_simplified, to_traditional
 
 __all__ = [
     "DEFAULT_LANG",

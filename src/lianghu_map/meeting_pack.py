@@ -6,7 +6,7 @@ Pages, in order:
    contents (with each theme's clause and feature counts), date and the "indicative" note;
 2. overview map — every feature drawn; the view fitted to the non-base features and the zone
    outlines (the district outlines alone would make the zone a small patch);
-3. one page per theme, in :data:`lianghu_map.directives.THEMES` order (the six themes, not
+3. one page per theme, in :data:`lianghu_map.meeting.directives.THEMES` order (the six themes, not
    "context"): the map of ``MapFilter(themes=(theme,))`` through
    :func:`lianghu_map.selection.select` (the theme's features drawn, the base layers dimmed; a
    theme with no mapped feature shows the zone), every clause quoted in full in the pack's
@@ -48,12 +48,12 @@ from pathlib import Path
 import geopandas as gpd
 from fpdf import FPDF
 
-from .directives import THEME_BY_KEY, THEMES, Meeting
 from .figure import figure_image, map_figure
 from .fonts import cjk_font_path, latin_font_path, printable, truetype_subset
 from .i18n import status_label, t, zh
 from .layers import BASES, LAYERS, LayerSpec, display_names
-from .links import LinkTable
+from .meeting.directives import THEME_BY_KEY, THEMES, Meeting
+from .meeting.links import LinkTable
 from .panels import theme_label
 from .selection import ZONE_FEATURE, MapFilter, MapSelection, select
 

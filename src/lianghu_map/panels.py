@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable
 
 from .agenda import Step
-from .directives import THEME_BY_KEY, Directive, Meeting
 from .i18n import kind_label, status_label, t, zh
 from .layers import BASES, LAYER_BY_ID, LayerSpec, badge_of, display_names
-from .links import Link, LinkTable, Unlocated
+from .meeting.directives import THEME_BY_KEY, Directive, Meeting
+from .meeting.links import Link, LinkTable, Unlocated
 from .selection import MapSelection
 
 __all__ = [

@@ -18,8 +18,8 @@ from .errors import Finding, Severity, SupersedeMismatch, SupersedeUnknown
 from .framecache import per_frame
 from .ingest import IngestOptions, IngestResult, ingest_file
 from .layers import LAYER_BY_ID, LayerSpec, canonical_features
+from .meeting.suggest import Suggestion, file_links, suggest_links
 from .store import LayerRecord, LayerStore, LinkRecord
-from .suggest import Suggestion, file_links, suggest_links
 from .supersede import (
     SUPERSEDES_COLUMN,
     Candidate,

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from .directives import Meeting
 from .framecache import per_frame
-from .gazetteer import normalise
 from .layers import LAYERS
-from .links import LinkTable
+from .meeting.directives import Meeting
+from .meeting.gazetteer import normalise
+from .meeting.links import LinkTable
 
 __all__ = ["MapFilter", "MapSelection", "select"]
 

@@ -22,7 +22,7 @@ import json
 import re
 
 from .i18n import LANGS, localise
-from .text import to_traditional
+from .meeting.text import to_traditional
 
 __all__ = ["ENTER_HINT", "PATTERNS", "STREAMLIT_TEXTS", "chrome_html", "texts_for"]
 

@@ -31,9 +31,9 @@ from shapely.geometry.base import BaseGeometry
 
 from .crs import METRIC_CRS
 from .framecache import per_frame
-from .gazetteer import Gazetteer, normalise
 from .i18n import t
 from .layers import NAME_EN_COLUMNS, NAME_ZH_COLUMNS
+from .meeting.gazetteer import Gazetteer, normalise
 from .store import LayerRecord
 
 __all__ = [

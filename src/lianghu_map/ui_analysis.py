@@ -23,7 +23,6 @@ from .attribute_table import TABLE_COLUMNS, filter_table, visible_table
 from .basemaps import overlay_datum, to_data, to_display
 from .catalog import Catalog
 from .config import load_settings
-from .directives import THEMES
 from .drawing import DrawingError, clauses_of, drawing_layer_file, parse_drawings, query_drawing
 from .errors import LianghuError
 from .export import export_layer, export_name, mime_type
@@ -31,6 +30,7 @@ from .framecache import per_frame
 from .i18n import t
 from .layers import display_names
 from .mapview import CENTER, ZOOM, catchment_group
+from .meeting.directives import THEMES
 from .panels import clause_html, directive_title, theme_label
 from .selection import MapSelection
 from .ui import analyst_access, md, secrets, show_html

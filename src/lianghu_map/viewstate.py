@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .directives import THEMES
+from .meeting.directives import THEMES
 
 __all__ = ["MAX_QUERY_TOTAL", "MAX_QUERY_VALUE", "VIEW_KEYS", "ViewProblem", "ViewState",
            "parse_view", "safe_query", "view_query"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .text import to_simplified
 
 __all__ = ["Gazetteer", "Mention", "Place", "load_gazetteer", "normalise"]

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from ..errors import Finding, Severity
+from ..layers import NAME_EN_COLUMNS, NAME_ZH_COLUMNS
 from .directives import Meeting
-from .errors import Finding, Severity
 from .gazetteer import Gazetteer, normalise
-from .layers import NAME_EN_COLUMNS, NAME_ZH_COLUMNS
 from .links import LinkTable
 
 __all__ = [

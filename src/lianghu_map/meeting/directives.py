@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .text import CleanText, Repair, clean_text, split_sentences, to_simplified
 
 __all__ = [

@@ -1,0 +1,94 @@
+"""The entry point: bytes + file name → IngestResult, one reader per format."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+import pyogrio
+
+from ..errors import Severity
+from ..ingest_guard import (
+    NO_NETWORK,
+    check_remote,
+)
+from .base import (
+    IngestOptions,
+    IngestResult,
+    Progress,
+    Read,
+    Refused,
+    Report,
+    add_unreadable,
+    clean_name,
+    sniff_format,
+)
+from .checks import check
+from .geojson import read_geojson
+from .gpkg import read_gpkg
+from .kml import read_kml, read_kmz
+from .shapefile import read_shapefile
+from .tables import read_csv
+
+
+def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
+                progress: Progress | None = None) -> IngestResult:
+    """Read, validate and convert one uploaded file. Never raises for bad input."""
+    options = options or IngestOptions()
+    _no_network()
+    name = clean_name(name)
+    fmt = sniff_format(name) or ""
+    rep = Report(name)
+    result = IngestResult(name, fmt, None, rep.findings, conversions=rep.conversions,
+                          sha256=hashlib.sha256(data).hexdigest())
+    tell = progress or (lambda _f, _s: None)
+    try:
+        if not fmt:
+            raise rep.refuse("unsupported_format", ext=PurePosixPath(name).suffix or name)
+        if not data:
+            raise rep.refuse("empty_file")
+        if len(data) > options.max_bytes:
+            raise rep.refuse("file_too_large", size_mb=round(len(data) / 2**20, 1),
+                             limit_mb=round(options.max_bytes / 2**20, 1))
+        rep.stop(check_remote(fmt, data))
+        tell(0.05, "read")
+        gdf, declared, layers = READERS[fmt](data, options, rep, result)
+        result.layers = layers
+        tell(0.6, "validate")
+        result.gdf = check(gdf, declared, fmt, options, rep, result, tell)
+        tell(1.0, "done")
+    except Refused:
+        result.gdf = None
+    except MemoryError:  # the worker's memory budget (sandbox.py) ran out
+        rep.add("ingest_memory", Severity.ERROR, limit_mb=options.memory_mb or "?")
+        result.gdf = None
+    except RecursionError:  # nesting too deep for a parser
+        rep.add("too_complex", Severity.ERROR)
+        result.gdf = None
+    except Exception as exc:  # a reader or GDAL failed in a way not foreseen: report, don't crash
+        add_unreadable(rep, exc, fmt)
+        result.gdf = None
+    rep.close()
+    result.dropped = tuple(sorted(rep.dropped))
+    return result
+
+
+_network_off = False
+
+
+def _no_network() -> None:
+    """GDAL and PROJ make no request for any file (issue 19): set once per process."""
+    global _network_off
+    if not _network_off:
+        pyogrio.set_gdal_config_options(NO_NETWORK)
+        import pyproj.network
+
+        pyproj.network.set_network_enabled(active=False)
+        _network_off = True
+
+
+READERS: dict[str, Callable[[bytes, IngestOptions, Report, IngestResult], Read]] = {
+    "geojson": read_geojson, "gpkg": read_gpkg, "shapefile": read_shapefile,
+    "kml": read_kml, "kmz": read_kmz, "csv": read_csv,
+}
