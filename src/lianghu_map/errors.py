@@ -475,9 +475,15 @@ class ReportInvalid(ReportError):
                "The meeting report has no {field} (it must be {rule}). Fill it in and save "
                "again.")
 
+    not_json = ("会议报告的内容无法保存（应为{rule}）。未保存。",
+                "The meeting report's content cannot be stored (it must be {rule}). Nothing was "
+                "saved.")
+
     def __init__(self, detail: str = "", *, problem: str, value: str = ""):
         field_name, rule = REPORT_FIELDS[problem]
         super().__init__(detail, field=field_name, rule=rule, value=value)
         self.problem = problem
-        if not value:
+        if problem == "document":  # the reason is in ``detail`` (English, for the log)
+            self.texts = self.not_json
+        elif not value:
             self.texts = self.missing

@@ -202,8 +202,7 @@ def prepare(document: Mapping[str, Any], *, title: str, date: str, body: str = "
     try:
         text = json.dumps(document, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise ReportInvalid(f"the document is not JSON: {exc}", problem="document",
-                            value=str(exc)[:120]) from exc
+        raise ReportInvalid(f"the document is not JSON: {exc}", problem="document") from exc
     data = text.encode("utf-8")
     if len(data) > MAX_REPORT_BYTES:
         raise ReportTooLarge(f"{len(data)} bytes, over {MAX_REPORT_BYTES}",
