@@ -20,7 +20,7 @@ import pytest
 from shapely.geometry import Point
 from store_helpers import create, open_spec, reopen, snapshot, spec, sql
 
-from lianghu_map import paths
+from lianghu_map import paths, reports_store
 from lianghu_map.auth import VIEWER, Access, Role
 from lianghu_map.errors import (
     ReportConflict,
@@ -31,9 +31,8 @@ from lianghu_map.errors import (
     StoreError,
     WriteDenied,
 )
-from lianghu_map.meeting import reports_store
 from lianghu_map.meeting.directives import load_meeting
-from lianghu_map.meeting.reports_store import (
+from lianghu_map.reports_store import (
     BUILTIN_ID,
     builtin_document,
     ensure_builtin_report,

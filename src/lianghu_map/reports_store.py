@@ -1,5 +1,6 @@
 """Meeting reports in the layer store: the built-in 2023 report as the first stored report, and
-the page-facing writes (analysts only).
+the page-facing writes (analysts only).  Outside ``meeting/``: it joins the meeting side, the
+store and the roles, and the meeting side imports none of these.
 
 The store keeps a report as an opaque JSON document plus metadata columns
 (:mod:`lianghu_map.store.reports`).  Until the meeting side's own report model stores itself,
@@ -21,12 +22,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .. import paths
-from ..auth import Access, require_analyst
-from ..errors import ReportConflict
-from ..store import LayerStore, ReportRecord
-from .directives import THEMES, Meeting, load_meeting
-from .text import to_simplified
+from . import paths
+from .auth import Access, require_analyst
+from .errors import ReportConflict
+from .meeting.directives import THEMES, Meeting, load_meeting
+from .meeting.text import to_simplified
+from .store import LayerStore, ReportRecord
 
 __all__ = [
     "BUILTIN_FORMAT",
