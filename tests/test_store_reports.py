@@ -430,6 +430,55 @@ def test_gpkg_crash_before_the_manifest_leaves_the_store_intact(
     assert again.get_report("rep-a") == {"v": 2}
 
 
+def test_gpkg_full_disk_is_a_clear_error_and_changes_nothing(
+        gpkg_store: GpkgStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from lianghu_map.errors import StoreFull
+
+    store = gpkg_store
+    save(store, report_id="rep-a")
+    before = state(store)
+    real_replace = os.replace
+
+    def full(src, dst):
+        if str(dst).endswith(".json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(StoreFull) as err:
+        save(store, {"v": 2}, report_id="rep-a", expected_revision=1)
+    assert "磁盘空间已满" in err.value.message("zh-Hans")
+    monkeypatch.undo()
+    assert state(store) == before and not list(store.root.rglob("*.tmp*"))
+
+
+def test_gpkg_an_audit_line_that_cannot_be_written_keeps_the_save(
+        gpkg_store: GpkgStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from lianghu_map.store import AuditWarning
+
+    store = gpkg_store
+    real_open = os.open
+
+    def refuse(path, *args, **kw):
+        if str(path).endswith("report-audit.jsonl"):
+            raise OSError(28, "No space left on device")
+        return real_open(path, *args, **kw)
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.warns(AuditWarning, match="report rep-a saved"):
+        save(store, report_id="rep-a")
+    monkeypatch.undo()
+    assert store.get_report("rep-a") == DOC and store.report_audit() == []
+    assert [e.action for e in store.report("rep-a").events] == ["create"]  # kept in the record
+    save(store, {"v": 2}, report_id="rep-a", expected_revision=1)
+    assert [e.store_revision for e in store.report_audit()] == [2]  # the gap shows
+
+
 def test_postgis_report_history_is_append_only(postgis_store: PostgisStore) -> None:
     rid = save(postgis_store).report_id
     save(postgis_store, {"v": 2}, report_id=rid, expected_revision=1)

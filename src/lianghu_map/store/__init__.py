@@ -125,7 +125,9 @@ class AuditEntry:
     ``action`` is the :class:`Event` action (``"update"`` is a link edit).  ``version`` and the
     fields after it describe the layer's current version after the action; ``sha256`` is that of
     the upload behind it, ``""`` for delete and restore (no data was written).  ``revision`` is
-    the store revision the write produced: a gap in it shows an entry that could not be logged.
+    the store revision the write produced: a gap in it that the reports' audit log
+    (:class:`ReportAuditEntry`, ``store_revision``) does not fill shows an entry that could not
+    be logged.
     """
 
     at: str  # ISO 8601, UTC (the time of the layer's event)
