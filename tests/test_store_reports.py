@@ -73,6 +73,10 @@ def test_save_list_get(store: LayerStore) -> None:
     assert record.created_at == record.updated_at
     assert store.list_reports() == [record]
     assert store.report(record.report_id) == record
+    assert record.meta() == {
+        "report_id": record.report_id, **META, "revision": 1, "created_by": "alice",
+        "created_at": record.created_at, "updated_by": "alice", "updated_at": record.created_at,
+        "deleted": False}
     assert store.get_report(record.report_id) == DOC
     assert store.revision() == "1"  # a report write is a store write (the catalogue's key)
     info = record.current
@@ -96,10 +100,12 @@ def test_new_versions_keep_the_old_ones(store: LayerStore) -> None:
     assert store.get_report("rep-a", 2) == second_doc
     assert second.version(1) == first.current  # the old version's metadata is unchanged
     assert second.current.note == "added c2"
-    with pytest.raises(ReportNotFound):
+    with pytest.raises(ReportNotFound) as err:
         store.get_report("rep-a", 3)
-    with pytest.raises(ReportNotFound):
+    assert err.value.message("zh-Hans") == "会议报告“rep-a”没有第 3 版。"
+    with pytest.raises(ReportNotFound) as err:
         store.get_report("rep-nope")
+    assert err.value.message("en") == 'No meeting report "rep-nope".'
     history = store.report_history("rep-a")
     assert [v.revision for v in history.versions] == [1, 2]
     assert [(e.action, e.revision, e.user, e.title) for e in history.audit] == [

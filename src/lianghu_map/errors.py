@@ -410,11 +410,14 @@ class ReportError(StoreError):
 
 class ReportNotFound(ReportError):
     code = "report_not_found"
-    texts = ("找不到会议报告“{report}”（或其第 {revision} 版）。",
-             "No meeting report \"{report}\" (or no revision {revision} of it).")
+    texts = ("找不到会议报告“{report}”。", "No meeting report \"{report}\".")
+    no_revision = ("会议报告“{report}”没有第 {revision} 版。",
+                   "The meeting report \"{report}\" has no revision {revision}.")
 
-    def __init__(self, detail: str = "", *, report: str = "", revision: object = "-"):
+    def __init__(self, detail: str = "", *, report: str = "", revision: int | None = None):
         super().__init__(detail, report=report, revision=revision)
+        if revision is not None:
+            self.texts = self.no_revision
 
 
 class ReportConflict(ReportError):

@@ -127,6 +127,14 @@ class ReportRecord:
     updated_by = property(lambda self: self.events[-1].user)
     updated_at = property(lambda self: self.events[-1].at)
 
+    def meta(self) -> dict[str, Any]:
+        """What a list of reports shows: the current metadata, who made it and changed it."""
+        return {"report_id": self.report_id, "title": self.title, "date": self.date,
+                "body": self.body, "source_url": self.source_url, "revision": self.revision,
+                "created_by": self.created_by, "created_at": self.created_at,
+                "updated_by": self.updated_by, "updated_at": self.updated_at,
+                "deleted": self.deleted}
+
 
 @dataclass(frozen=True)
 class ReportAuditEntry:
