@@ -379,9 +379,14 @@ def test_a_damaged_document_is_named(store: LayerStore) -> None:
                    "WHERE report_id = %s", (rid,), raw=True)
     else:
         (store.root / info.file).write_text('{"forged": 1}', encoding="utf-8")
-    with pytest.raises(StoreError, match=rf"report {rid} r1"):
+    with pytest.raises(StoreError, match=rf"report {rid} r1") as err:
         store.get_report(rid)
     assert store.list_reports()[0].report_id == rid  # the metadata still reads
+    if isinstance(store, GpkgStore):
+        (store.root / info.file).unlink()
+        with pytest.raises(StoreError, match=rf"report {rid} r1: cannot read {info.file}") as err:
+            store.get_report(rid)
+        assert str(store.root) not in err.value.message("en")  # no server path
 
 
 # -- each backend's own safety

@@ -321,12 +321,12 @@ class GpkgStore:
         report and the file."""
         record = self.report(report_id)
         info = record.current if revision is None else record.version(revision)
-        path = self.root / info.file
         try:
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(f"report {report_id} r{info.revision}: cannot read {path}: "
-                             f"{type(exc).__name__}: {exc}") from exc
+            text = (self.root / info.file).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:  # named by the file in the store only
+            why = getattr(exc, "strerror", None) or type(exc).__name__
+            raise StoreError(f"report {report_id} r{info.revision}: cannot read {info.file}: "
+                             f"{why}") from exc
         return document_from_text(text, report_id, info)
 
     def save_report(
