@@ -18,7 +18,7 @@ from lianghu_map.store.postgis import PostgisStore
 LINK = LinkRecord("p1", "d-2023-01", "湖畔公园", "file")
 # Tables of a PostGIS store, parents first (what snapshot() compares)
 PG_TABLES = ("state", "layers", "data", "features", "versions", "events", "audit",
-             "schema_version")
+             "reports", "report_versions", "report_audit", "schema_version")
 
 
 def create(store: LayerStore, gdf: gpd.GeoDataFrame, **kw) -> LayerRecord:

@@ -21,6 +21,11 @@ __all__ = [
     "LayerNotFound",
     "LianghuError",
     "Localised",
+    "ReportConflict",
+    "ReportDeleted",
+    "ReportInvalid",
+    "ReportNotFound",
+    "ReportTooLarge",
     "Severity",
     "StoreError",
     "StoreFull",
@@ -388,3 +393,100 @@ class WriteDenied(LianghuError):
     code = "write_denied"
     texts = ("没有写入权限：请输入上传口令，或以本地模式运行。",
              "No write access: enter the upload password, or run in local mode.")
+
+
+# -- meeting-store: meeting reports kept in the layer store (lianghu_map.store.reports)
+
+
+class ReportError(StoreError):
+    """A report write or read refused; its parameters may be :class:`Localised` words."""
+
+    code = "report"
+
+    def message(self, lang: str) -> str:
+        params = {k: param_text(v, lang) for k, v in self.params.items()}
+        return localise(*self.texts, lang).format(detail=self.detail, **params)
+
+
+class ReportNotFound(ReportError):
+    code = "report_not_found"
+    texts = ("找不到会议报告“{report}”。", "No meeting report \"{report}\".")
+    no_revision = ("会议报告“{report}”没有第 {revision} 版。",
+                   "The meeting report \"{report}\" has no revision {revision}.")
+
+    def __init__(self, detail: str = "", *, report: str = "", revision: int | None = None):
+        super().__init__(detail, report=report, revision=revision)
+        if revision is not None:
+            self.texts = self.no_revision
+
+
+class ReportConflict(ReportError):
+    """Saved from a revision that is not the current one (another analyst saved first)."""
+
+    code = "report_conflict"
+    texts = ("会议报告“{report}”在您编辑期间已有变动（现为第 {actual} 版）。您的修改未保存，"
+             "他人的修改也未被覆盖。请重新打开该报告后再修改。",
+             "The meeting report \"{report}\" changed while you were editing it (it is now at "
+             "revision {actual}). Your changes were not saved, and nobody else's were "
+             "overwritten. Open the report again and redo your changes.")
+
+
+class ReportDeleted(ReportConflict):
+    code = "report_deleted"
+    texts = ("会议报告“{report}”已被删除，不能保存新版本。请先恢复该报告。",
+             "The meeting report \"{report}\" is deleted: no new version can be saved. "
+             "Restore it first.")
+
+
+class ReportTooLarge(ReportError):
+    code = "report_too_large"
+    texts = ("会议报告的数据有 {size_mb} MB，超过上限 {limit_mb} MB，未保存。请拆分报告或删去"
+             "附带的大段内容后再保存。",
+             "The meeting report's data is {size_mb} MB, over the {limit_mb} MB limit; it was "
+             "not saved. Split the report or leave out large parts, then save again.")
+
+
+# what each field of a report's metadata is called, and what it must be
+REPORT_FIELDS: dict[str, tuple[Localised, Localised]] = {
+    "title": (Localised("标题", "title"), Localised("不超过 300 字的一行文字",
+                                                   "one line of at most 300 characters")),
+    "date": (Localised("日期", "date"), Localised("格式为 YYYY-MM-DD（或 YYYY-MM、YYYY）的"
+                                                  "有效日期",
+                                                  "a valid date as YYYY-MM-DD (or YYYY-MM, YYYY)")),
+    "body": (Localised("会议机构／类型", "meeting body or kind"),
+             Localised("不超过 200 字的一行文字", "one line of at most 200 characters")),
+    "source_url": (Localised("来源链接", "source link"),
+                   Localised("以 http:// 或 https:// 开头的网址", "a link starting with "
+                             "http:// or https://")),
+    "note": (Localised("备注", "note"), Localised("不超过 1000 字的文字",
+                                                 "text of at most 1000 characters")),
+    "id": (Localised("编号", "id"), Localised("3 至 64 个小写字母、数字或“-”",
+                                             "3 to 64 lower-case letters, digits or '-'")),
+    "document": (Localised("内容", "content"), Localised("可保存为 JSON 的对象",
+                                                       "an object that can be saved as JSON")),
+}
+
+
+class ReportInvalid(ReportError):
+    """A report's metadata or document cannot be stored: ``problem`` names the field."""
+
+    code = "report_invalid"
+    texts = ("会议报告的{field}“{value}”无效，应为{rule}。未保存。",
+             "The meeting report's {field} \"{value}\" is not valid: it must be {rule}. "
+             "Nothing was saved.")
+    missing = ("会议报告缺少{field}（应为{rule}）。请填写后再保存。",
+               "The meeting report has no {field} (it must be {rule}). Fill it in and save "
+               "again.")
+
+    not_json = ("会议报告的内容无法保存（应为{rule}）。未保存。",
+                "The meeting report's content cannot be stored (it must be {rule}). Nothing was "
+                "saved.")
+
+    def __init__(self, detail: str = "", *, problem: str, value: str = ""):
+        field_name, rule = REPORT_FIELDS[problem]
+        super().__init__(detail, field=field_name, rule=rule, value=value)
+        self.problem = problem
+        if problem == "document":  # the reason is in ``detail`` (English, for the log)
+            self.texts = self.not_json
+        elif not value:
+            self.texts = self.missing

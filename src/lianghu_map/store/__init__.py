@@ -9,6 +9,9 @@ app instances can share (chosen by a database URL, see :func:`open_store`).
 Records are frozen dataclasses, JSON-serialisable through :func:`dataclasses.asdict`, and
 :func:`record_from_dict` is the way back.
 
+Meeting reports are kept in the same store, the same way (versions, soft delete, audit; see
+:mod:`.reports`): the ``*_report*`` methods of :class:`LayerStore`.
+
 Every successful write also leaves an :class:`AuditEntry` (who, when, what, which upload) in an
 append-only audit log, so that analysts can see, and export, what happened to every layer even
 after the manifest has moved on.
@@ -27,6 +30,14 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .. import paths
 from ..errors import LayerNotFound, StoreError
+from .reports import (
+    MAX_REPORT_BYTES,
+    ReportAuditEntry,
+    ReportEvent,
+    ReportHistory,
+    ReportRecord,
+    ReportVersion,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -37,12 +48,18 @@ __all__ = [
     "AUTH_MAX_ROWS",
     "LAYER_ID_RE",
     "LINK_ORIGINS",
+    "MAX_REPORT_BYTES",
     "AuditEntry",
     "AuditWarning",
     "Event",
     "LayerRecord",
     "LayerStore",
     "LinkRecord",
+    "ReportAuditEntry",
+    "ReportEvent",
+    "ReportHistory",
+    "ReportRecord",
+    "ReportVersion",
     "VersionInfo",
     "check_root",
     "new_layer_id",
@@ -108,7 +125,9 @@ class AuditEntry:
     ``action`` is the :class:`Event` action (``"update"`` is a link edit).  ``version`` and the
     fields after it describe the layer's current version after the action; ``sha256`` is that of
     the upload behind it, ``""`` for delete and restore (no data was written).  ``revision`` is
-    the store revision the write produced: a gap in it shows an entry that could not be logged.
+    the store revision the write produced: a gap in it that the reports' audit log
+    (:class:`ReportAuditEntry`, ``store_revision``) does not fill shows an entry that could not
+    be logged.
     """
 
     at: str  # ISO 8601, UTC (the time of the layer's event)
@@ -282,6 +301,56 @@ class LayerStore(Protocol):
 
     def check(self, layer_id: str | None = None) -> dict[str, str]:
         """``{layer_id: problem}`` for the live layers (or ``layer_id``) whose data is broken."""
+        ...
+
+    # -- meeting reports (lianghu_map.store.reports): each write also bumps ``revision()``
+
+    def list_reports(self, include_deleted: bool = False) -> list[ReportRecord]:
+        """In creation order; metadata only (the documents: :meth:`get_report`)."""
+        ...
+
+    def report(self, report_id: str) -> ReportRecord:
+        """Also for a deleted report; :class:`~lianghu_map.errors.ReportNotFound` if none."""
+        ...
+
+    def get_report(self, report_id: str, revision: int | None = None) -> dict[str, Any]:
+        """The stored JSON document (the current revision, or ``revision``)."""
+        ...
+
+    def save_report(
+        self,
+        document: Mapping[str, Any],
+        *,
+        title: str,
+        date: str,
+        body: str = "",
+        source_url: str = "",
+        user: str,
+        report_id: str | None = None,
+        expected_revision: int | None = None,
+        note: str = "",
+    ) -> ReportRecord:
+        """A new report (``expected_revision`` None; ``report_id`` made up if None) or a new
+        version of ``report_id`` made from its ``expected_revision``; a save from any other
+        revision, or of a deleted report, is a :class:`~lianghu_map.errors.ReportConflict`.
+        Bad metadata or a document over ``MAX_REPORT_BYTES``: ``ReportInvalid`` /
+        ``ReportTooLarge``; nothing is written."""
+        ...
+
+    def delete_report(self, report_id: str, *, user: str) -> ReportRecord:
+        """Soft; a no-op on a deleted report."""
+        ...
+
+    def restore_report(self, report_id: str, *, user: str) -> ReportRecord:
+        """Undoes :meth:`delete_report`; a no-op on a live report."""
+        ...
+
+    def report_history(self, report_id: str) -> ReportHistory:
+        """Every version and every audit entry of the report, oldest first."""
+        ...
+
+    def report_audit(self, limit: int | None = None) -> list[ReportAuditEntry]:
+        """The reports' audit log, oldest first (the last ``limit`` entries if given)."""
         ...
 
     # -- wrong analyst passwords, counted for every instance (lianghu_map.auth.FailureLog)

@@ -3,8 +3,11 @@
 Layout under the root::
 
     manifest.json                  all layer records, a "revision" counter and "format": 1
+                                   (format 2: also "reports", the meeting reports' records)
     layers/<layer_id>/v0001.gpkg   one GeoPackage per saved data version, layer "features"
-    audit.jsonl                    one JSON line per successful write (append-only)
+    reports/<report_id>/r0001.json one JSON document per saved report version
+    audit.jsonl                    one JSON line per successful layer write (append-only)
+    report-audit.jsonl             one JSON line per successful report write (append-only)
     auth.sqlite3                   wrong analyst passwords (key, time), see lianghu_map.auth
     .lock                          flock'ed by writers
 
@@ -27,6 +30,13 @@ Why it is safe:
 * A data file that cannot be read (corrupt, truncated, missing) is a :class:`StoreError` naming
   the layer and the file; the other layers are unaffected, and :meth:`GpkgStore.check` finds
   such files without reading them whole.
+
+Meeting reports (:mod:`lianghu_map.store.reports`) are written the same way: the document first
+(temporary name, fsync, ``os.replace``; never over an existing file), then the manifest, then the
+reports' audit log; a save checks its expected revision under the lock, against the manifest as
+it is on disk.  A manifest that holds reports is written as format 2, which an app that does not
+know reports refuses (rather than rewriting the manifest without them).  The store revision is
+shared: the layers' and the reports' audit logs together have no gaps.
 
 The audit log is appended to under the lock, after the manifest commit, and never rewritten.  An
 append that fails (full disk) does not fail the write, which is committed already: it warns
@@ -57,9 +67,9 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from dataclasses import replace as evolve
 from pathlib import Path
 from typing import Any
@@ -68,7 +78,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from ..errors import LayerNotFound, LianghuError, StoreError, StoreFull
+from ..errors import LayerNotFound, LianghuError, ReportNotFound, StoreError, StoreFull
 from . import (
     AUTH_KEEP_S,
     AUTH_MAX_ROWS,
@@ -84,12 +94,29 @@ from . import (
     utc_now,
     validate_layer_id,
 )
+from .reports import (
+    Prepared,
+    ReportAuditEntry,
+    ReportEvent,
+    ReportHistory,
+    ReportRecord,
+    ReportVersion,
+    check_expected,
+    document_from_text,
+    new_report_id,
+    prepare,
+    report_audit_entry,
+    report_from_dict,
+    validate_report_id,
+)
 
 __all__ = ["FORMAT", "GpkgStore"]
 
 FORMAT = 1
+REPORTS_FORMAT = 2  # the manifest's format once it holds reports
 MANIFEST = "manifest.json"
 AUDIT = "audit.jsonl"
+REPORT_AUDIT = "report-audit.jsonl"
 AUTH_DB = "auth.sqlite3"
 DATA_LAYER = "features"
 SCHEMA_KEY = "LIANGHU_SCHEMA"  # no ':' in the key: GDAL would split it into domain and name
@@ -113,6 +140,7 @@ _PROCESS_LOCK = threading.RLock()
 class _Manifest:
     revision: int
     layers: dict[str, LayerRecord]  # in creation order; never mutated once built
+    reports: dict[str, ReportRecord] = field(default_factory=dict)  # likewise
 
 
 class GpkgStore:
@@ -177,16 +205,19 @@ class GpkgStore:
 
         Lines that do not parse (one cut short by a crash) are skipped, never an error.
         """
+        return self._read_log(AUDIT, _audit_from_line, limit)
+
+    def _read_log(self, name: str, parse, limit: int | None) -> list:
         if limit is not None and limit < 0:
             raise StoreError(f"audit limit must be >= 0, got {limit}")
-        path = self.root / AUDIT
+        path = self.root / name
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return []
         except OSError as exc:
             raise StoreError(f"cannot read {path}: {exc}") from exc
-        entries = [e for e in map(_audit_from_line, raw.split(b"\n")) if e is not None]
+        entries = [e for e in map(parse, raw.split(b"\n")) if e is not None]
         return entries[max(0, len(entries) - limit):] if limit is not None else entries
 
     # -- writing
@@ -277,6 +308,127 @@ class GpkgStore:
         """Undoes :meth:`delete`.  Restoring a layer that is not deleted is a no-op."""
         return self._set_deleted(layer_id, False, "restore", user)
 
+    # -- meeting reports (see lianghu_map.store.reports)
+
+    def list_reports(self, include_deleted: bool = False) -> list[ReportRecord]:
+        return [r for r in self._load().reports.values() if include_deleted or not r.deleted]
+
+    def report(self, report_id: str) -> ReportRecord:
+        return _find_report(self._load(), report_id)
+
+    def get_report(self, report_id: str, revision: int | None = None) -> dict[str, Any]:
+        """A document that is missing or not the one saved is a :class:`StoreError` naming the
+        report and the file."""
+        record = self.report(report_id)
+        info = record.current if revision is None else record.version(revision)
+        try:
+            text = (self.root / info.file).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:  # named by the file in the store only
+            why = getattr(exc, "strerror", None) or type(exc).__name__
+            raise StoreError(f"report {report_id} r{info.revision}: cannot read {info.file}: "
+                             f"{why}") from exc
+        return document_from_text(text, report_id, info)
+
+    def save_report(
+        self,
+        document: Mapping[str, Any],
+        *,
+        title: str,
+        date: str,
+        body: str = "",
+        source_url: str = "",
+        user: str,
+        report_id: str | None = None,
+        expected_revision: int | None = None,
+        note: str = "",
+    ) -> ReportRecord:
+        prepared = prepare(document, title=title, date=date, body=body, source_url=source_url,
+                           note=note)
+        if report_id is not None:
+            validate_report_id(report_id)
+        with self._locked() as manifest:
+            rid = report_id
+            while rid is None or (report_id is None and rid in manifest.reports):
+                rid = new_report_id(prepared.date)
+            current = manifest.reports.get(rid)
+            check_expected(rid, current, expected_revision)
+            revision = current.current_revision + 1 if current else 1
+            info = self._write_document(rid, revision, prepared, user)
+            event = ReportEvent("update" if current else "create", revision, user,
+                                info.created_at)
+            if current is None:
+                record = ReportRecord(rid, revision, False, (info,), (event,))
+            else:
+                record = evolve(current, current_revision=revision,
+                                versions=(*current.versions, info),
+                                events=(*current.events, event))
+            return self._commit_report(manifest, record)
+
+    def delete_report(self, report_id: str, *, user: str) -> ReportRecord:
+        return self._set_report_deleted(report_id, True, "delete", user)
+
+    def restore_report(self, report_id: str, *, user: str) -> ReportRecord:
+        return self._set_report_deleted(report_id, False, "restore", user)
+
+    def report_history(self, report_id: str) -> ReportHistory:
+        record = self.report(report_id)
+        audit = tuple(e for e in self.report_audit() if e.report_id == report_id)
+        return ReportHistory(record, record.versions, audit)
+
+    def report_audit(self, limit: int | None = None) -> list[ReportAuditEntry]:
+        return self._read_log(REPORT_AUDIT, _report_audit_from_line, limit)
+
+    def _set_report_deleted(self, report_id: str, deleted: bool, action: str, user: str
+                            ) -> ReportRecord:
+        validate_report_id(report_id)
+        with self._locked() as manifest:
+            record = _find_report(manifest, report_id)
+            if record.deleted == deleted:
+                return record  # nothing to do, so no event and no new revision
+            event = ReportEvent(action, record.current_revision, user, utc_now())
+            return self._commit_report(
+                manifest, evolve(record, deleted=deleted, events=(*record.events, event)))
+
+    def _commit_report(self, manifest: _Manifest, record: ReportRecord) -> ReportRecord:
+        revision = self._write_manifest(manifest, manifest.layers,
+                                        {**manifest.reports, record.report_id: record})
+        self._append_line(REPORT_AUDIT, asdict(report_audit_entry(record, revision)),
+                          f"report {record.report_id}", revision)
+        return record
+
+    def _write_document(self, report_id: str, revision: int, prepared: Prepared, user: str
+                        ) -> ReportVersion:
+        """Write the document of a new version (never over an existing file) and describe it."""
+        folder = self.root / "reports" / report_id
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            _fsync_dir(folder.parent)
+            _fsync_dir(self.root)
+        _sweep(folder, ".*.tmp.json")
+        target = folder / f"r{revision:04d}.json"
+        n = 0
+        while target.exists():  # an orphan left by a crash: keep it, take another name
+            n += 1
+            target = folder / f"r{revision:04d}-{n}.json"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp.json")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(prepared.text.encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            _fsync_dir(folder)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return ReportVersion(
+            revision=revision, file=target.relative_to(self.root).as_posix(),
+            sha256=prepared.sha256, size=prepared.size, title=prepared.title,
+            date=prepared.date, body=prepared.body, source_url=prepared.source_url,
+            created_by=user, created_at=utc_now(), note=prepared.note,
+        )
+
     # -- internals
 
     def _set_deleted(self, layer_id: str, deleted: bool, action: str, user: str) -> LayerRecord:
@@ -335,10 +487,20 @@ class GpkgStore:
 
     def _commit(self, manifest: _Manifest, record: LayerRecord) -> LayerRecord:
         """Write the manifest with ``record`` added or updated, atomically; then log it."""
-        layers = {**manifest.layers, record.layer_id: record}
+        revision = self._write_manifest(manifest, {**manifest.layers, record.layer_id: record},
+                                        manifest.reports)
+        self._log(record, revision)
+        return record
+
+    def _write_manifest(self, manifest: _Manifest, layers: dict[str, LayerRecord],
+                        reports: dict[str, ReportRecord]) -> int:
+        """Write the manifest atomically, the revision one up; return the new revision."""
         revision = manifest.revision + 1
-        data = {"format": FORMAT, "revision": revision,
-                "layers": [asdict(r) for r in layers.values()]}
+        data: dict[str, Any] = {"format": REPORTS_FORMAT if reports else FORMAT,
+                                "revision": revision,
+                                "layers": [asdict(r) for r in layers.values()]}
+        if reports:
+            data["reports"] = [asdict(r) for r in reports.values()]
         text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
         _sweep(self.root, ".manifest-*.json.tmp")
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".manifest-", suffix=".json.tmp")
@@ -354,13 +516,17 @@ class GpkgStore:
             raise
         _fsync_dir(self.root)
         self._cache = None
-        self._log(record, revision)
-        return record
+        return revision
 
     def _log(self, record: LayerRecord, revision: int) -> None:
         """Append the audit line of a committed write; never raises (see the module docstring)."""
-        path = self.root / AUDIT
-        line = json.dumps(asdict(_audit_entry(record, revision)), ensure_ascii=False) + "\n"
+        self._append_line(AUDIT, asdict(_audit_entry(record, revision)),
+                          f"layer {record.layer_id}", revision)
+
+    def _append_line(self, name: str, entry: dict[str, Any], what: str, revision: int) -> None:
+        """Append one JSON line to the log ``name``; a failure only warns."""
+        path = self.root / name
+        line = json.dumps(entry, ensure_ascii=False) + "\n"
         try:
             created = not path.exists()
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -377,9 +543,9 @@ class GpkgStore:
             if created:
                 _fsync_dir(self.root)
         except Exception as exc:
-            warnings.warn(f"layer {record.layer_id} saved (revision {revision}), but the audit "
+            warnings.warn(f"{what} saved (revision {revision}), but the audit "
                           f"log {path} could not be appended to: {exc}", AuditWarning,
-                          stacklevel=4)
+                          stacklevel=5)
 
     def _problem(self, info: VersionInfo) -> str:
         """What is wrong with the data file of ``info`` ("" if it opens and looks complete)."""
@@ -496,6 +662,13 @@ def _find(manifest: _Manifest, layer_id: str, live: bool = False) -> LayerRecord
     return record
 
 
+def _find_report(manifest: _Manifest, report_id: str) -> ReportRecord:
+    record = manifest.reports.get(validate_report_id(report_id))
+    if record is None:
+        raise ReportNotFound(report_id, report=report_id)
+    return record
+
+
 def _next(record: LayerRecord) -> int:
     return max(v.version for v in record.versions) + 1
 
@@ -516,8 +689,9 @@ def _links(links: Sequence[LinkRecord]) -> tuple[LinkRecord, ...]:
 def _parse(raw: bytes, path: Path) -> _Manifest:
     try:
         data = json.loads(raw.decode("utf-8"))
-        if data.get("format") != FORMAT:
-            raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
+        if data.get("format") not in (FORMAT, REPORTS_FORMAT):
+            raise ValueError(f"format {data.get('format')!r}, expected {FORMAT} or "
+                             f"{REPORTS_FORMAT}")
         revision = data["revision"]
         if not isinstance(revision, int):
             raise TypeError("revision is not an integer")
@@ -525,9 +699,14 @@ def _parse(raw: bytes, path: Path) -> _Manifest:
         layers = {r.layer_id: r for r in records}
         if len(layers) != len(records):
             raise ValueError("a layer id appears twice")
+        kept = ([report_from_dict(r) for r in data["reports"]]
+                if data["format"] == REPORTS_FORMAT else [])
+        reports = {r.report_id: r for r in kept}
+        if len(reports) != len(kept):
+            raise ValueError("a report id appears twice")
     except (LianghuError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise StoreError(f"unreadable manifest {path}: {exc}") from exc
-    return _Manifest(revision, layers)
+    return _Manifest(revision, layers, reports)
 
 
 def _sweep(folder: Path, pattern: str) -> None:
@@ -577,6 +756,17 @@ def _audit_from_line(line: bytes) -> AuditEntry | None:
     try:
         data = json.loads(line.decode("utf-8"))
         return AuditEntry(**{k: v for k, v in data.items() if k in _AUDIT_FIELDS})
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+_REPORT_AUDIT_FIELDS = frozenset(f.name for f in fields(ReportAuditEntry))
+
+
+def _report_audit_from_line(line: bytes) -> ReportAuditEntry | None:
+    try:
+        data = json.loads(line.decode("utf-8"))
+        return ReportAuditEntry(**{k: v for k, v in data.items() if k in _REPORT_AUDIT_FIELDS})
     except (ValueError, TypeError, AttributeError):
         return None
 

@@ -18,6 +18,11 @@ Tables (``<schema>.``)::
     features        one row per feature (append-only): ``file``, ``fid`` (0..n-1), ``geom``
                     (PostGIS geometry, EPSG:4326, GiST index), ``props`` (JSONB)
     audit           one row per successful write (append-only), with the revision it made
+    reports         one row per meeting report: ``current_revision``, ``deleted``
+    report_versions one row per report version (append-only): the document (JSON text, as
+                    saved), its digest and size, the metadata (title, date, body, source_url)
+    report_audit    one row per successful report write (append-only), with the store revision
+                    it made; also the report's events (its record is built from these rows)
     auth_failures   one row per wrong analyst password: client key, time (lianghu_map.auth)
     current_features  a view: the current features of the live layers (for QGIS and SQL)
 
@@ -35,6 +40,11 @@ Why it is safe:
   with a fresh transaction; an automatic layer id that is taken is replaced by another.
 * Triggers make ``versions``, ``events``, ``data``, ``features`` and ``audit`` append-only:
   history cannot be changed through the app's tables without disabling them on purpose.
+* A report save locks the report's row (a new report inserts it: of two inserting the same id,
+  the second waits for the first to commit and then finds it), checks the expected revision
+  against the committed one, and writes the version, the revision bump and the audit row in the
+  same transaction.  So of two saves from the same revision, one commits and the other is a
+  :class:`~lianghu_map.errors.ReportConflict`; nothing is lost.
 * The audit row is written in the write's own transaction: unlike the GeoPackage backend's log
   (appended after the commit, so that a full disk only warns), it can never miss a write.
 * The schema is created and migrated under an advisory lock (one key per schema), so instances
@@ -61,7 +71,7 @@ import re
 import select
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from dataclasses import replace as evolve
@@ -76,7 +86,7 @@ import shapely
 from psycopg import conninfo as _conninfo
 from psycopg.pq import TransactionStatus
 
-from ..errors import LayerNotFound, LianghuError, StoreError, StoreFull
+from ..errors import LayerNotFound, LianghuError, ReportNotFound, StoreError, StoreFull
 from . import (
     AUTH_KEEP_S,
     AUTH_MAX_ROWS,
@@ -90,6 +100,20 @@ from . import (
     validate_layer_id,
 )
 from .gpkg import _append, _astype, _audit_entry, _isna, _links, _next, _writable
+from .reports import (
+    Prepared,
+    ReportAuditEntry,
+    ReportEvent,
+    ReportHistory,
+    ReportRecord,
+    ReportVersion,
+    check_expected,
+    document_from_text,
+    new_report_id,
+    prepare,
+    report_audit_entry,
+    validate_report_id,
+)
 
 __all__ = ["DEFAULT_SCHEMA", "SCHEMA_VERSION", "PostgisStore", "shared_store"]
 
@@ -107,6 +131,7 @@ _T = TypeVar("_T")
 # -- the schema: migrations are applied in order, once each; never edit one that has shipped
 
 _APPEND_ONLY = ("versions", "events", "data", "features", "audit")
+_REPORTS_APPEND_ONLY = ("report_versions", "report_audit")
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
         """CREATE TABLE {s}.state (
@@ -185,11 +210,50 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX auth_failures_at_idx ON {s}.auth_failures (at)",
         "CREATE INDEX auth_failures_key_idx ON {s}.auth_failures (key, at)",
     ),
+    4: (  # meeting reports (lianghu_map.store.reports)
+        """CREATE TABLE {s}.reports (
+            report_id text PRIMARY KEY CHECK (report_id ~ '^[a-z0-9-]{3,64}$'),
+            current_revision integer NOT NULL,
+            deleted boolean NOT NULL DEFAULT false,
+            created_revision bigint,
+            revision bigint)""",
+        """CREATE TABLE {s}.report_versions (
+            report_id text NOT NULL REFERENCES {s}.reports,
+            revision integer NOT NULL CHECK (revision > 0),
+            file text NOT NULL UNIQUE,
+            document text NOT NULL,
+            sha256 text NOT NULL, size integer NOT NULL,
+            title text NOT NULL, date text NOT NULL, body text NOT NULL,
+            source_url text NOT NULL,
+            created_by text NOT NULL, created_at text NOT NULL, note text NOT NULL,
+            PRIMARY KEY (report_id, revision))""",
+        """ALTER TABLE {s}.reports ADD FOREIGN KEY (report_id, current_revision)
+            REFERENCES {s}.report_versions DEFERRABLE INITIALLY DEFERRED""",
+        """CREATE TABLE {s}.report_audit (
+            seq bigserial PRIMARY KEY,
+            store_revision bigint NOT NULL UNIQUE,
+            at text NOT NULL, user_name text NOT NULL,
+            action text NOT NULL CHECK (action IN ('create', 'update', 'delete', 'restore')),
+            report_id text NOT NULL REFERENCES {s}.reports,
+            title text NOT NULL, revision integer NOT NULL,
+            sha256 text NOT NULL, size integer NOT NULL)""",
+        "CREATE INDEX report_audit_report_idx ON {s}.report_audit (report_id, seq)",
+        *(f"""CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {{s}}.{t}
+              FOR EACH ROW EXECUTE FUNCTION {{s}}.append_only()"""
+          for t in _REPORTS_APPEND_ONLY),
+        *(f"""CREATE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {{s}}.{t}
+              FOR EACH STATEMENT EXECUTE FUNCTION {{s}}.append_only()"""
+          for t in _REPORTS_APPEND_ONLY),
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
 _LAYER_COLUMNS = ("layer_id, title_zh, title_en, kind, color, status, source, current_version, "
                   "deleted")
+_REPORT_VERSION_COLUMNS = ("report_id, revision, file, sha256, size, title, date, body, "
+                           "source_url, created_by, created_at, note")
+_REPORT_AUDIT_COLUMNS = ("at, user_name, action, report_id, title, revision, sha256, size, "
+                         "store_revision")
 _VERSION_COLUMNS = ("layer_id, version, file, original_name, sha256, conversions, "
                     "feature_count, bounds, geometry_types, created_by, created_at, links, note")
 
@@ -244,6 +308,7 @@ class PostgisStore:
         self._ready = False
         self._ready_lock = threading.Lock()
         self._cache: tuple[int, dict[str, LayerRecord]] | None = None
+        self._report_cache: tuple[int, dict[str, ReportRecord]] | None = None
 
     def __repr__(self) -> str:
         return f"PostgisStore({self.root!r})"
@@ -435,6 +500,162 @@ class PostgisStore:
     def restore(self, layer_id: str, *, user: str) -> LayerRecord:
         """Undoes :meth:`delete`.  Restoring a layer that is not deleted is a no-op."""
         return self._set_deleted(layer_id, False, "restore", user)
+
+    # -- meeting reports (see lianghu_map.store.reports)
+
+    def list_reports(self, include_deleted: bool = False) -> list[ReportRecord]:
+        return [r for r in self._load_reports().values() if include_deleted or not r.deleted]
+
+    def report(self, report_id: str) -> ReportRecord:
+        validate_report_id(report_id)
+        record = self._load_reports().get(report_id)
+        if record is None:
+            raise ReportNotFound(report_id, report=report_id)
+        return record
+
+    def get_report(self, report_id: str, revision: int | None = None) -> dict[str, Any]:
+        """A document that is missing or not the one saved is a :class:`StoreError` naming the
+        report."""
+        record = self.report(report_id)
+        info = record.current if revision is None else record.version(revision)
+        row = self._run(lambda conn: conn.execute(
+            f"SELECT document FROM {self._q}.report_versions WHERE report_id = %s AND "
+            "revision = %s", (report_id, info.revision)).fetchone())
+        if row is None:
+            raise StoreError(f"report {report_id} r{info.revision}: {info.file} is missing")
+        return document_from_text(row[0], report_id, info)
+
+    def save_report(
+        self,
+        document: Mapping[str, Any],
+        *,
+        title: str,
+        date: str,
+        body: str = "",
+        source_url: str = "",
+        user: str,
+        report_id: str | None = None,
+        expected_revision: int | None = None,
+        note: str = "",
+    ) -> ReportRecord:
+        prepared = prepare(document, title=title, date=date, body=body, source_url=source_url,
+                           note=note)
+        if report_id is not None:
+            validate_report_id(report_id)
+        q = self._q
+
+        def write(conn: psycopg.Connection) -> ReportRecord:
+            with conn.transaction():
+                rid = report_id or new_report_id(prepared.date)
+                while conn.execute(
+                    f"INSERT INTO {q}.reports (report_id, current_revision) VALUES (%s, 1) "
+                    "ON CONFLICT (report_id) DO NOTHING RETURNING report_id", (rid,),
+                ).fetchone() is None:
+                    if report_id is not None:  # it exists: a new version of it, locked
+                        break
+                    rid = new_report_id(prepared.date)
+                else:
+                    check_expected(rid, None, expected_revision)
+                    info = _report_version(rid, 1, prepared, user)
+                    record = ReportRecord(rid, 1, False, (info,),
+                                          (ReportEvent("create", 1, user, info.created_at),))
+                    return self._commit_report(conn, record, prepared, created=True)
+                current = _read_reports(conn, q, rid, lock=True)[rid]
+                check_expected(rid, current, expected_revision)
+                revision = current.current_revision + 1
+                info = _report_version(rid, revision, prepared, user)
+                record = evolve(current, current_revision=revision,
+                                versions=(*current.versions, info),
+                                events=(*current.events,
+                                        ReportEvent("update", revision, user, info.created_at)))
+                return self._commit_report(conn, record, prepared)
+
+        return self._run(write, retry=True)
+
+    def delete_report(self, report_id: str, *, user: str) -> ReportRecord:
+        return self._set_report_deleted(report_id, True, "delete", user)
+
+    def restore_report(self, report_id: str, *, user: str) -> ReportRecord:
+        return self._set_report_deleted(report_id, False, "restore", user)
+
+    def report_history(self, report_id: str) -> ReportHistory:
+        record = self.report(report_id)
+        rows = self._run(lambda conn: conn.execute(
+            f"SELECT {_REPORT_AUDIT_COLUMNS} FROM {self._q}.report_audit WHERE report_id = %s "
+            "ORDER BY store_revision", (report_id,)).fetchall())
+        return ReportHistory(record, record.versions,
+                             tuple(ReportAuditEntry(*row) for row in rows))
+
+    def report_audit(self, limit: int | None = None) -> list[ReportAuditEntry]:
+        if limit is not None and limit < 0:
+            raise StoreError(f"audit limit must be >= 0, got {limit}")
+        query = (f"SELECT {_REPORT_AUDIT_COLUMNS} FROM {self._q}.report_audit "
+                 "ORDER BY store_revision")
+        if limit is not None:
+            query = (f"SELECT * FROM (SELECT {_REPORT_AUDIT_COLUMNS} FROM {self._q}.report_audit "
+                     f"ORDER BY store_revision DESC LIMIT {int(limit)}) last "
+                     "ORDER BY store_revision")
+        rows = self._run(lambda conn: conn.execute(query).fetchall())
+        return [ReportAuditEntry(*row) for row in rows]
+
+    def _set_report_deleted(self, report_id: str, deleted: bool, action: str, user: str
+                            ) -> ReportRecord:
+        validate_report_id(report_id)
+
+        def write(conn: psycopg.Connection) -> ReportRecord:
+            with conn.transaction():
+                record = _read_reports(conn, self._q, report_id, lock=True).get(report_id)
+                if record is None:
+                    raise ReportNotFound(report_id, report=report_id)
+                if record.deleted == deleted:
+                    return record  # nothing to do, so no event and no new revision
+                event = ReportEvent(action, record.current_revision, user, utc_now())
+                return self._commit_report(
+                    conn, evolve(record, deleted=deleted, events=(*record.events, event)))
+
+        return self._run(write, retry=True)
+
+    def _commit_report(self, conn: psycopg.Connection, record: ReportRecord,
+                       prepared: Prepared | None = None, created: bool = False) -> ReportRecord:
+        """Write what ``record`` adds (a version with ``prepared``'s document, or only an
+        event), bump the store revision and log the write, in the caller's transaction."""
+        q = self._q
+        info = record.current
+        if prepared is not None:
+            conn.execute(
+                f"INSERT INTO {q}.report_versions ({_REPORT_VERSION_COLUMNS}, document) VALUES "
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (record.report_id, info.revision, info.file, info.sha256, info.size, info.title,
+                 info.date, info.body, info.source_url, info.created_by, info.created_at,
+                 info.note, prepared.text))
+        revision = conn.execute(f"UPDATE {q}.state SET revision = revision + 1 WHERE id = 1 "
+                                "RETURNING revision").fetchone()[0]
+        conn.execute(
+            f"UPDATE {q}.reports SET current_revision = %s, deleted = %s, revision = %s"
+            f"{', created_revision = %s' if created else ''} WHERE report_id = %s",
+            (record.current_revision, record.deleted, revision,
+             *((revision,) if created else ()), record.report_id))
+        entry = report_audit_entry(record, revision)
+        conn.execute(
+            f"INSERT INTO {q}.report_audit ({_REPORT_AUDIT_COLUMNS}) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (entry.at, entry.user, entry.action, entry.report_id, entry.title, entry.revision,
+             entry.sha256, entry.size, entry.store_revision))
+        return record
+
+    def _load_reports(self) -> dict[str, ReportRecord]:
+        """Every report record, in creation order: re-read only when the revision changed."""
+        cached = self._report_cache
+        if cached is not None and self._run(self._revision) == cached[0]:
+            return cached[1]
+
+        def load(conn: psycopg.Connection) -> tuple[int, dict[str, ReportRecord]]:
+            with conn.transaction():  # one snapshot for the revision and every table
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                return self._revision(conn), _read_reports(conn, self._q)
+
+        self._report_cache = snapshot = self._run(load)
+        return snapshot[1]
 
     # -- internals
 
@@ -802,6 +1023,41 @@ def _read_records(conn: psycopg.Connection, q: str, layer_id: str | None = None,
             events=tuple(events.get(lid, ())),
         )
     return records
+
+
+def _report_version(report_id: str, revision: int, prepared: Prepared, user: str
+                    ) -> ReportVersion:
+    return ReportVersion(
+        revision=revision, file=f"reports/{report_id}/r{revision:04d}", sha256=prepared.sha256,
+        size=prepared.size, title=prepared.title, date=prepared.date, body=prepared.body,
+        source_url=prepared.source_url, created_by=user, created_at=utc_now(),
+        note=prepared.note,
+    )
+
+
+def _read_reports(conn: psycopg.Connection, q: str, report_id: str | None = None,
+                  lock: bool = False) -> dict[str, ReportRecord]:
+    """Report records from the tables, in creation order (``lock``: FOR UPDATE the report).
+    The events are the report's audit rows (written with every write, in its transaction)."""
+    where, params = ("WHERE report_id = %s", (report_id,)) if report_id else ("", ())
+    rows = conn.execute(f"SELECT report_id, current_revision, deleted FROM {q}.reports {where} "
+                        f"ORDER BY created_revision, report_id{' FOR UPDATE' if lock else ''}",
+                        params).fetchall()
+    if not rows:
+        return {}
+    versions: dict[str, list[ReportVersion]] = {}
+    for rid, *fields in conn.execute(f"SELECT {_REPORT_VERSION_COLUMNS} FROM "
+                                     f"{q}.report_versions {where} ORDER BY report_id, revision",
+                                     params):
+        versions.setdefault(rid, []).append(ReportVersion(*fields))
+    events: dict[str, list[ReportEvent]] = {}
+    for rid, action, revision, user, at in conn.execute(
+            f"SELECT report_id, action, revision, user_name, at FROM {q}.report_audit {where} "
+            "ORDER BY report_id, store_revision", params):
+        events.setdefault(rid, []).append(ReportEvent(action, revision, user, at))
+    return {rid: ReportRecord(rid, current, deleted, tuple(versions.get(rid, ())),
+                              tuple(events.get(rid, ())))
+            for rid, current, deleted in rows}
 
 
 # -- attributes: JSON in the database, and back to the same dtypes
