@@ -113,7 +113,7 @@ def _paragraph_clauses(text: str, start: int, end: int) -> list[tuple[int, int, 
         return [(a, b, k, 0, mk) for a, b, k, mk in _pieces(text, start, end)]
     level, marker = head
     first = _SENTENCE_END.search(line)
-    if first is None and len(line) <= _HEADING_MAX * 2 or (
+    if (first is None and len(line) <= _HEADING_MAX * 2) or (
             first is not None and first.end() == len(line) <= _HEADING_MAX):
         return [(start, end, "heading", level, marker)]
     if first is not None and first.end() < len(line) and first.end() <= _HEADING_MAX:

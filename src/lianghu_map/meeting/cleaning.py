@@ -140,14 +140,14 @@ def _stable_id(prefix: str, text: str, seen: dict[str, int]) -> str:
 # -- junk at the start or end (patterns on the 简体 form of a line)
 _NAV = re.compile(r"^(当前位置|您的位置|你的位置|所在位置|位置)[:：]|^首页\s*[>»›＞/]|"
                   r"([^>»›＞]+[>»›＞]){2,}")
-_BYLINE = re.compile(r"^[【\[(（]?(来源|稿源|作者|记者|通讯员|编辑|责编|责任编辑|编审|审核|审校|校对|"
-                     r"摄影|摄像|供稿|值班编辑|文字|图片)[】\])）]?\s*[:：\s]")
+_BYLINE = re.compile(r"^[【\[(（]?(来源|稿源|作者|记者|通讯员|编辑|责编|责任编辑|编审|审核|"
+                     r"审校|校对|摄影|摄像|供稿|值班编辑|文字|图片)[】\])）]?\s*[:：\s]")
 _TOOLS = re.compile(r"分享到|打印本页|【打印】|【关闭】|关闭窗口|字体[:：]?\s*【?[大中小]|扫一扫|"
                     r"上一篇|下一篇|返回顶部|浏览次数|点击数|阅读数|阅读量|发布时间|发布日期|"
                     r"^(时间|日期)[:：]|【字号|收藏本页|加入收藏|相关链接|相关新闻|^\s*\[?(打印|关闭)\]?\s*$")
 _DATE_LINE = re.compile(r"^\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*$")
-_LEAD_BYLINE = re.compile(r"^(本报讯|本台讯|本网讯|讯)?\s*[（(](记者|通讯员|见习记者|融媒体记者)[^）)]{1,40}[）)]"
-                          r"|^(本报讯|本台讯|本网讯)")
+_LEAD_BYLINE = re.compile(r"^(本报讯|本台讯|本网讯|讯)?\s*[（(](记者|通讯员|见习记者|融媒体记者)"
+                          r"[^）)]{1,40}[）)]|^(本报讯|本台讯|本网讯)")
 
 
 def _junk_kind(line: str) -> str | None:
@@ -199,7 +199,7 @@ _GAP = 3  # suspicious runs this close (Han characters only between) are one gar
 
 
 def _suspicious(run: str, before: str, after: str) -> bool:
-    if "\ufffd" in run or re.search(r"\?.|.\?|\?\?", run) and len(run) > 1:
+    if "\ufffd" in run or (len(run) > 1 and "?" in run):
         return True
     if re.search("[\u00c0-\u00ff]", run) or any(c in _TONED for c in run):
         return True

@@ -11,7 +11,8 @@ and organisations yield nothing) and adds what new reports need:
   武進日報): a name followed by a station, road, school or media suffix is skipped and its longer
   name listed as a candidate;
 * official titles (武進區區長, 武進區長) and bylines (来源：…, 记者 …) are not mentions;
-* generic mentions (交通基礎設施: a kind, not a place) are marked ``generic``, apart from named ones;
+* generic mentions (交通基礎設施: a kind, not a place) are marked ``generic``, apart from
+  named ones;
 * unmatched candidate place names (…大道, …路, …站, …湖, …園, …區) are listed.
 """
 
@@ -70,14 +71,20 @@ _CLAUSE_END = re.compile(r"[。！？!\n]")
 _SUFFIX = re.compile(r"(大道|大街|南站|北站|东站|西站|路|站|湖|园|区)"
                      r"(?!域|位|间|别|径|线|网|段|点|台|泊|面|林|长|[\u4e00-\u9fff]?(局|委|办|政府))")
 _STEM = re.compile(r"[\u4e00-\u9fff]{1,6}$")
-_STOP = set("的在和与及至到从向沿经把将对要是为于以并等这那其各个条座处了着过或有成、，,：:；;“”‘’「」")
+_STOP = set("的在和与及至到从向沿经把将对要是为于以并等这那其各个条座处了着过或有成"
+            "、，,：:；;“”‘’「」")
 _VERB = re.compile(r"^.*(建设|推进|加快|打造|完善|优化|实施|提升|建成|开通|启动|规划|改造|新建|"
                    r"连接|串联|依托|围绕|聚焦|位于|毗邻|紧邻|经过|途经|包括|打通|延伸)")
-_GENERIC = frozenset("""道路 思路 线路 出路 网路 铁路 公路 马路 新路 老路 园区 城区 地区 社区 景区 片区
-街区 湖区 小区 新区 全区 我区 辖区 市区 郊区 厂区 校区 车站 公园 花园 校园 家园 乐园 区域 区内
-示范区 开发区 功能区 核心区 先导区 引领区 创新区 试验区 保护区 产业园 科技园 工业园 创业园 高新区
-集聚区 承载区 服务区 风景区 度假区 生活区 商务区 起步区 启动区 中心区 建成区 城市 轨道站 高铁站 地铁站
-换乘站 枢纽站 加油站 充电站 服务站 工作站 站 湖 园 区 路 两湖 太湖 湖泊 创新园 产教园""".split())
+_GENERIC = frozenset((
+    "道路", "思路", "线路", "出路", "网路", "铁路", "公路", "马路", "新路", "老路", "园区",
+    "城区", "地区", "社区", "景区", "片区", "街区", "湖区", "小区", "新区", "全区", "我区",
+    "辖区", "市区", "郊区", "厂区", "校区", "车站", "公园", "花园", "校园", "家园", "乐园",
+    "区域", "区内", "示范区", "开发区", "功能区", "核心区", "先导区", "引领区", "创新区",
+    "试验区", "保护区", "产业园", "科技园", "工业园", "创业园", "高新区", "集聚区", "承载区",
+    "服务区", "风景区", "度假区", "生活区", "商务区", "起步区", "启动区", "中心区", "建成区",
+    "城市", "轨道站", "高铁站", "地铁站", "换乘站", "枢纽站", "加油站", "充电站", "服务站",
+    "工作站", "站", "湖", "园", "区", "路", "两湖", "太湖", "湖泊", "创新园", "产教园",
+))
 
 
 def _title_after(norm: str, end: int, mention: str) -> bool:
