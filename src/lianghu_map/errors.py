@@ -21,6 +21,13 @@ __all__ = [
     "LayerNotFound",
     "LianghuError",
     "Localised",
+    "ReportDamaged",
+    "ReportEmpty",
+    "ReportEncoding",
+    "ReportFormatUnsupported",
+    "ReportNoTextLayer",
+    "ReportSourceError",
+    "ReportTooLarge",
     "Severity",
     "StoreError",
     "StoreFull",
@@ -388,3 +395,51 @@ class WriteDenied(LianghuError):
     code = "write_denied"
     texts = ("没有写入权限：请输入上传口令，或以本地模式运行。",
              "No write access: enter the upload password, or run in local mode.")
+
+
+# meeting-core (issue 17): reading a report's text from an uploaded file (meeting.sources)
+class ReportSourceError(LianghuError):
+    """The uploaded report file cannot be read; ``detail`` is its file name."""
+
+    code = "report_source"
+    texts = ("无法读取报告文件“{detail}”。", "The report file \"{detail}\" cannot be read.")
+
+
+class ReportFormatUnsupported(ReportSourceError):
+    code = "report_format"
+    texts = ("“{detail}”的文件类型“{ext}”不受支持。支持：.txt、.md、.docx、带文字层的 .pdf。",
+             "\"{detail}\": the file type \"{ext}\" is not supported. Supported: .txt, .md, "
+             ".docx, and .pdf with a text layer.")
+
+
+class ReportEncoding(ReportSourceError):
+    code = "report_encoding"
+    texts = ("“{detail}”既不是 UTF-8 也不是 GB18030（GBK）编码的文本。请另存为 UTF-8 后重新上传。",
+             "\"{detail}\" is neither UTF-8 nor GB18030 (GBK) text. Save it as UTF-8 and upload "
+             "it again.")
+
+
+class ReportDamaged(ReportSourceError):
+    code = "report_damaged"
+    texts = ("“{detail}”已损坏或不完整，无法打开。请用原软件重新导出后上传。",
+             "\"{detail}\" is damaged or incomplete and cannot be opened. Export it again from "
+             "the program that made it and upload that.")
+
+
+class ReportNoTextLayer(ReportSourceError):
+    code = "report_no_text"
+    texts = ("“{detail}”（共 {pages} 页）没有文字层，可能是扫描件。请上传带文字的 PDF、Word 文件，"
+             "或直接粘贴文本。",
+             "\"{detail}\" ({pages} pages) has no text layer; it is probably a scan. Upload a PDF "
+             "with text, a Word file, or paste the text.")
+
+
+class ReportEmpty(ReportSourceError):
+    code = "report_empty"
+    texts = ("“{detail}”中没有文字。", "\"{detail}\" holds no text.")
+
+
+class ReportTooLarge(ReportSourceError):
+    code = "report_too_large"
+    texts = ("“{detail}”超过 {limit_mb} MB 的上限。",
+             "\"{detail}\" is over the {limit_mb} MB limit.")

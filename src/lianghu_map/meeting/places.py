@@ -125,8 +125,10 @@ class PlaceFinder:
             found.append((place_id, m.start, m.end, "short" if short else "name"))
         if self._short_re is not None:
             for m in self._short_re.finditer(norm):
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
+                longer = self.gazetteer._regex.match(norm, m.start())
+                if any(a < m.end() and m.start() < b for a, b in taken) or (
+                        longer and longer.end() > m.end()):
+                    continue  # inside a name found (or skipped) by the gazetteer
                 short = self._short(norm, m.start(), m.end())
                 if short:
                     found.append((short, m.start(), m.end(), "short"))
@@ -156,7 +158,9 @@ class PlaceFinder:
 
     def _keep(self, norm: str, start: int, end: int) -> bool:
         """False for a name inside a longer name, before an official title, or in a byline."""
-        if _LONGER.match(norm, end) or _title_after(norm, end, norm[start:end]):
+        name = norm[start:end]
+        if (_LONGER.match(norm, end) and not _LONGER.search(name[-2:])) or _title_after(
+                norm, end, name):
             return False
         line_start = max((m.end() for m in _CLAUSE_END.finditer(norm, 0, start)), default=0)
         return not _BYLINE.search(norm, line_start, start)
