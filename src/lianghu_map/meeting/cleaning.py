@@ -34,6 +34,7 @@ __all__ = [
     "clean_report_text",
     "find_garbled",
     "find_junk",
+    "kept_offset",
     "normalise_widths",
     "strip_reading_aids",
 ]
@@ -194,18 +195,18 @@ def find_junk(text: str) -> list[tuple[str, int, int, str]]:
 
 
 # -- suspected mojibake
-_SUSPECT_RUN = re.compile(rf"[?\ufffd&;#()（）A-Za-z\u00c0-\u024f{_TONED}]+")
+_SUSPECT_RUN = re.compile(rf"[?\ufffd&;#()A-Za-z\u0080-\u024f{_TONED}]+")
 _GAP = 3  # suspicious runs this close (Han characters only between) are one garbled span
 
 
 def _suspicious(run: str, before: str, after: str) -> bool:
     if "\ufffd" in run or (len(run) > 1 and "?" in run):
         return True
-    if re.search("[\u00c0-\u00ff]", run) or any(c in _TONED for c in run):
+    if re.search("[\u0080-\u00ff]", run) or any(c in _TONED for c in run):
         return True
     if re.search(r"[A-Za-z][;&]|&[A-Za-z]", run):
         return True
-    if run.count("(") + run.count("（") != run.count(")") + run.count("）"):
+    if run.count("(") != run.count(")") and re.search("[A-Za-z]", run):
         return True
     letters = re.sub(r"[^A-Za-z]", "", run)
     han = f"[{_HAN}]"
@@ -295,3 +296,16 @@ def apply_flags(text: str, flags: Iterable[Flag], repairs: dict[str, str]) -> tu
     lead = len(joined) - len(joined.lstrip())
     edits = [(a, b, c - lead, d - lead, i) for a, b, c, d, i in edits]
     return joined.strip(), edits
+
+
+def kept_offset(offset: int, edits: list) -> int:
+    """Where ``offset`` of the cleaned text stands in the kept text (``apply_flags``' edits)."""
+    shift = edits[0][2] - edits[0][0] if edits else 0
+    for a, b, c, d, _ in edits:
+        if offset >= b:
+            shift = d - b
+        elif offset >= a:
+            return max(c, 0)
+        else:
+            break
+    return max(offset + shift, 0)

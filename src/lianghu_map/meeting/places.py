@@ -86,6 +86,8 @@ _GENERIC = frozenset((
     "工作站", "站", "湖", "园", "区", "路", "两湖", "太湖", "湖泊", "创新园", "产教园",
 ))
 
+_GENERIC_AREAS = tuple(g for g in _GENERIC if len(g) > 1 and g.endswith("区"))
+
 
 def _title_after(norm: str, end: int, mention: str) -> bool:
     if _TITLE.match(norm, end):
@@ -163,7 +165,9 @@ class PlaceFinder:
                 norm, end, name):
             return False
         line_start = max((m.end() for m in _CLAUSE_END.finditer(norm, 0, start)), default=0)
-        return not _BYLINE.search(norm, line_start, start)
+        byline = [m.end() for m in _BYLINE.finditer(norm, line_start, start)]
+        # a byline runs to the end of its sentence, or of its parentheses (本报讯（记者 …）)
+        return not byline or bool(re.search(r"[)）]", norm[byline[-1]:start]))
 
     # -- gaps
     def candidates(self, text: str, mentions: list[PlaceMention] | None = None) -> list[Candidate]:
@@ -189,9 +193,10 @@ class PlaceFinder:
                 continue
             if name in self._aliases or any(a <= start and end <= b for a, b in taken):
                 continue
-            if any(a < end and start < b for a, b in taken) and not any(
-                    start <= a and b <= end for a, b in taken):
-                continue
+            if any(a < end and start < b and not (start <= a and b < end) for a, b in taken):
+                continue  # overlaps a mention, or ends with one (守护好滆湖)
+            if any(name.endswith(g) for g in _GENERIC_AREAS):
+                continue  # 西太湖园区: a place and a generic area word
             out[(start, end)] = Candidate(text[start:end], start, end)
         return list(out.values())
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .clauses import Clause, merge_clauses, split_clauses
-from .cleaning import Flag, apply_flags, clean_report_text
+from .cleaning import Flag, apply_flags, clean_report_text, kept_offset
 from .links import Evidence, Link, LinkTable, Unlocated, place_features
 from .places import Candidate, PlaceFinder
 from .themes import (
@@ -328,7 +328,11 @@ def prepare_report(text: str, meta: ReportMeta, finder: PlaceFinder,
     t.append(time.perf_counter())
     links, masked, candidates = _gazetteer_links(clauses, finder)
     removed = set(decisions.links_removed)
-    links = [lk for lk in links if lk.id not in removed]
+    junk = [(kept_offset(f.start, edits), kept_offset(f.end, edits)) for f in cleaned.flags
+            if f.kind != "garbled" and decisions.flags.get(f.id) != "reject"]
+    links = [lk for lk in links if lk.id not in removed
+             and not any(a <= lk.start and lk.end <= b for a, b in junk)]
+    candidates = [c for c in candidates if not any(a <= c.start and c.end <= b for a, b in junk)]
     t.append(time.perf_counter())
     if decisions.theme_mode == "headings":
         theme_list = heading_themes(clauses, decisions.heading_level)
