@@ -84,7 +84,8 @@ def _pdf(name: str, data: bytes) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise ReportDamaged(name) from exc
-    text = "\n".join(pages)
+    # some CID fonts extract with control characters (NUL) between the glyphs: not text
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", "\n".join(pages))
     if not re.search(r"\w", text):
         raise ReportNoTextLayer(name, pages=len(pages))
     return text
