@@ -4,7 +4,7 @@ recall ≥ 0.9, printed; evidence spans, generic apart from named, candidates.""
 from collections import Counter
 
 import pytest
-from place_corpus import CORPUS
+from place_corpus import CORPUS, HELD_OUT
 
 from lianghu_map.meeting.places import load_place_finder
 from lianghu_map.meeting.text import to_simplified
@@ -25,25 +25,32 @@ def test_corpus_is_large_and_mixed():
     assert sum(1 for _, e in CORPUS if not e) >= 40  # traps with nothing to find
 
 
-def test_precision_and_recall():
+def _score(corpus):
     tp = fp = fn = 0
     misses = []
-    for sentence, expected in CORPUS:
+    for sentence, expected in corpus:
         got, want = _found(sentence), Counter(expected)
         hit = sum((got & want).values())
         tp, fp, fn = tp + hit, fp + sum(got.values()) - hit, fn + sum(want.values()) - hit
         if got != want:
             misses.append((sentence, dict(got), dict(want)))
+    return tp, fp, fn, misses
+
+
+@pytest.mark.parametrize(("name", "corpus"), [("corpus", CORPUS), ("held out", HELD_OUT),
+                                              ("all", CORPUS + HELD_OUT)])
+def test_precision_and_recall(name, corpus):
+    tp, fp, fn, misses = _score(corpus)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
-    print(f"\nplace linking: {len(CORPUS)} sentences, {tp} true, {fp} false, {fn} missed; "
-          f"precision {precision:.3f}, recall {recall:.3f}")
+    print(f"\nplace linking ({name}): {len(corpus)} sentences, {tp} true, {fp} false, {fn} missed;"
+          f" precision {precision:.3f}, recall {recall:.3f}")
     for miss in misses:
         print("  differs:", miss)
     assert precision >= 0.95, misses
     assert recall >= 0.9, misses
 
 
-@pytest.mark.parametrize("sentence", [s for s, e in CORPUS if e])
+@pytest.mark.parametrize("sentence", [s for s, e in CORPUS + HELD_OUT if e])
 def test_evidence_spans_point_into_the_sentence(sentence):
     for m in FINDER.find(sentence):
         assert sentence[m.start:m.end] == m.text

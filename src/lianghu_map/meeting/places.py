@@ -59,9 +59,12 @@ class ShortForm:
 
 
 # Suffixes that make a name before them part of a longer name of something else.
-_LONGER = re.compile(r"[东南西北]?(站|路|大道|大街|街|桥|大桥|高速|铁路|公路|隧道|中学|小学|学校|"
-                     r"医院|日报|晚报|报社|融媒|新闻|电视台|广播|发布|网讯|新闻网|宾馆|酒店|"
-                     r"花园|小区|码头|港|机场)")
+_LONGER = re.compile(r"[东南西北中]?(站|路|大道|大街|街|桥|大桥|高速|铁路|公路|隧道|花园|小区|"
+                     r"码头|港|机场)")
+# … and institutions named after a place (also after a station's name: 常州南站派出所)
+_INSTITUTION = re.compile(r"中学|小学|学校|中专|职校|大学|学院|幼儿园|医院|卫生院|日报|晚报|报社|"
+                          r"融媒|新闻|电视台|广播|发布|网讯|新闻网|宾馆|酒店|派出所|支行|分行|银行|"
+                          r"供电")
 _TITLE = re.compile(r"(区|市|县|镇)?(委|人大|政协|纪委|党工委)?(常务)?(副)?(书记|区长|市长|县长|"
                     r"镇长|主任|局长|主席|部长|秘书长|院长|常委)")
 _BYLINE = re.compile(r"(来源|稿源|作者|记者|通讯员|编辑|责编|摄影|摄像|供稿)\s*[:：/\s]")
@@ -147,7 +150,8 @@ class PlaceFinder:
     def _short(self, norm: str, start: int, end: int) -> str | None:
         alias = norm[start:end]
         form = self.short_forms.get(alias)
-        if form is None or _LONGER.match(norm, end) or _TITLE.match(norm, end):
+        if form is None or _LONGER.match(norm, end) or _INSTITUTION.match(norm, end) or (
+                _TITLE.match(norm, end)):
             return None
         lo = max(0, start - form.window)
         stop_before = max((m.end() for m in _CLAUSE_END.finditer(norm, lo, start)), default=lo)
@@ -161,8 +165,8 @@ class PlaceFinder:
     def _keep(self, norm: str, start: int, end: int) -> bool:
         """False for a name inside a longer name, before an official title, or in a byline."""
         name = norm[start:end]
-        if (_LONGER.match(norm, end) and not _LONGER.search(name[-2:])) or _title_after(
-                norm, end, name):
+        longer = _LONGER.match(norm, end) and not _LONGER.search(name[-2:])  # not 南站站房
+        if longer or _INSTITUTION.match(norm, end) or _title_after(norm, end, name):
             return False
         line_start = max((m.end() for m in _CLAUSE_END.finditer(norm, 0, start)), default=0)
         byline = [m.end() for m in _BYLINE.finditer(norm, line_start, start)]
