@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lianghu_map.meeting.clauses import split_clauses
 from lianghu_map.meeting.cleaning import clean_report_text, strip_reading_aids
@@ -272,3 +274,31 @@ def test_merge_clauses_into_one():
     _lossless(merged)
     with pytest.raises(ValueError, match="consecutive"):
         report.merge(FINDER, (a.id, c.id))
+
+
+_PIECES = ["两湖", "创新区", "常州南站", "。", "！", "？", "，", "；", "\n", "　　", " ", "一、",
+           "（一）", "1.", "（2）", "①", "一是", "二是", "“", "”", "要把“生态”作为", "?", "gòu)",
+           "abc", "樞紐"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_split_is_lossless_on_any_text(pieces):
+    text = "".join(pieces).strip(" \t\u3000\n")
+    clauses = split_clauses(text)
+    assert "".join(c.text + c.tail for c in clauses) == text
+    assert [c.id for c in split_clauses(text)] == [c.id for c in clauses]
+    assert all(c.text and c.text == c.text.strip(" \t\u3000\n") for c in clauses)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="两湖创新区常州南站樞紐，。“”\n", min_size=1, max_size=60),
+       st.lists(st.booleans(), min_size=60, max_size=60))
+def test_reading_aids_removed_exactly_anywhere(text, where):
+    text = text.strip()
+    aided = "".join(ch + ("(qū)" if where[i] and ch not in "，。“”\n" else "")
+                    for i, ch in enumerate(text))
+    clean = clean_report_text(aided)
+    assert clean.text == text
+    assert clean.reading_aids_removed == sum(1 for i, ch in enumerate(text)
+                                             if where[i] and ch not in "，。“”\n")

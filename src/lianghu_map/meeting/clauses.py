@@ -149,9 +149,11 @@ def split_clauses(text: str) -> list[Clause]:
         if body:
             start = pos + lead
             for a, b, k, lv, mk in _paragraph_clauses(text, start, start + len(body)):
-                # whitespace inside a paragraph's cut belongs to the tail of the clause before
+                # whitespace at a cut inside a paragraph belongs to the tail of the clause before
                 while b > a and text[b - 1] in _WS:
                     b -= 1
+                while a < b and text[a] in _WS:
+                    a += 1
                 if b > a:
                     raw.append((a, b, k, lv, mk, paragraph))
             paragraph += 1
