@@ -66,6 +66,9 @@ def test_short_form_follows_context():
         ("xitaihu_park", "short")]
     assert [(m.place_id, m.form) for m in FINDER.find("西太湖水质改善")] == [("gehu", "name")]
     assert [m.place_id for m in FINDER.find("常泰高速扩容")] == []
+    # more lake words than park words: the lake
+    assert [m.place_id for m in FINDER.find("西太湖生态修复项目完工")] == ["gehu"]
+    assert [m.place_id for m in FINDER.find("西太湖要把技术创新扛在肩上")] == ["xitaihu_park"]
 
 
 def test_candidates_list_gazetteer_gaps():

@@ -18,6 +18,7 @@ __all__ = [
     "GEOMETRY_NAMES",
     "MESSAGES",
     "Finding",
+    "GazetteerConflict",
     "LayerNotFound",
     "LianghuError",
     "Localised",
@@ -443,3 +444,13 @@ class ReportTooLarge(ReportSourceError):
     code = "report_too_large"
     texts = ("“{detail}”超过 {limit_mb} MB 的上限。",
              "\"{detail}\" is over the {limit_mb} MB limit.")
+
+
+class GazetteerConflict(LianghuError):
+    """An analyst's new place: its id or an alias (``detail``) already names another place."""
+
+    code = "gazetteer_conflict"
+    texts = ("地名或编号“{detail}”已用于地点“{other}”（或为空），不能再用于新地点。请换一个名称，"
+             "或编辑原有地点。",
+             "The name or id \"{detail}\" already belongs to the place \"{other}\" (or is "
+             "empty): it cannot name a new place. Choose another name, or edit that place.")

@@ -20,15 +20,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from .. import paths
+from ..errors import GazetteerConflict
 from .cleaning import strip_reading_aids
-from .gazetteer import Gazetteer, load_gazetteer, normalise
+from .gazetteer import Gazetteer, Place, load_gazetteer, normalise
+from .text import to_traditional
 
-__all__ = ["Candidate", "PlaceFinder", "PlaceMention", "ShortForm", "load_place_finder"]
+__all__ = ["Candidate", "PlaceFinder", "PlaceMention", "ShortForm", "analyst_place",
+           "load_place_finder"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class ShortForm:
     place: str
     context: tuple[str, ...]
     window: int = 12
+    against: tuple[str, ...] = ()  # words that keep the alias what it is alone
 
 
 # Suffixes that make a name before them part of a longer name of something else.
@@ -107,11 +112,37 @@ class PlaceFinder:
         self.short_forms = {normalise(s.alias): s for s in short_forms}
         self._aliases = frozenset(normalise(a) for p in gazetteer.places.values()
                                   for a in p.names)
-        self._short_context = {normalise(s.alias): tuple(normalise(w) for w in s.context)
+        self._short_context = {normalise(s.alias): (tuple(normalise(w) for w in s.context),
+                                                    tuple(normalise(w) for w in s.against))
                                for s in short_forms}
         self._short_re = (re.compile("|".join(re.escape(a) for a in
                                               sorted(self.short_forms, key=len, reverse=True)))
                           if short_forms else None)
+
+    # -- the gazetteer grows
+    def with_places(self, places: Iterable[Place]) -> PlaceFinder:
+        """A finder whose gazetteer also holds ``places`` (added by analysts: see
+        :func:`analyst_place`).  An alias that already names another place raises
+        :class:`..errors.GazetteerConflict`, unless that place is a ``nonplace`` (西太湖站 once a
+        station is uploaded): the alias then leaves the nonplace entry."""
+        existing = dict(self.gazetteer.places)
+        owner = {normalise(a): p.id for p in existing.values() if p.match
+                 for a in (*p.names, *p.en)}
+        for new in places:
+            if new.id in existing:
+                raise GazetteerConflict(new.id, other=existing[new.id].name("zh-Hans"))
+            for alias in (*new.names, *new.en):
+                key = normalise(alias)
+                other = existing.get(owner.get(key, ""))
+                if other is None or other.id == new.id:
+                    continue
+                if not other.nonplace:
+                    raise GazetteerConflict(alias, other=other.name("zh-Hans"))
+                existing[other.id] = replace(other, names=tuple(
+                    n for n in other.names if normalise(n) != key))
+            existing[new.id] = new
+            owner.update({normalise(a): new.id for a in (*new.names, *new.en)})
+        return PlaceFinder(Gazetteer(list(existing.values())), tuple(self.short_forms.values()))
 
     # -- mentions
     def find(self, text: str) -> list[PlaceMention]:
@@ -158,9 +189,9 @@ class PlaceFinder:
         stop_after = _CLAUSE_END.search(norm, end, end + form.window)
         window = norm[stop_before:start] + " " + norm[end:stop_after.start() if stop_after
                                                        else end + form.window]
-        if any(w in window for w in self._short_context[alias]):
-            return form.place
-        return None
+        context, against = self._short_context[alias]
+        score = sum(w in window for w in context) - sum(w in window for w in against)
+        return form.place if score > 0 else None
 
     def _keep(self, norm: str, start: int, end: int) -> bool:
         """False for a name inside a longer name, before an official title, or in a byline."""
@@ -205,9 +236,21 @@ class PlaceFinder:
         return list(out.values())
 
 
+def analyst_place(place_id: str, names: Iterable[str], en: Iterable[str] = (),
+                  features: Iterable[str] = ()) -> Place:
+    """A place an analyst adds: names in 繁 or 简 (the 繁體 form first, as the gazetteer keeps
+    names), English aliases, the features (built-in or uploaded) it maps to."""
+    given = [n.strip() for n in names if n.strip()]
+    if not given:
+        raise GazetteerConflict(place_id, other="")
+    hant = [to_traditional(n) for n in given]
+    return Place(place_id, tuple(dict.fromkeys([*hant, *given])),
+                 tuple(e.strip() for e in en if e.strip()), tuple(features))
+
+
 def _short_form(entry: dict) -> ShortForm:
     return ShortForm(entry["alias"], entry["place"], tuple(entry.get("context", ())),
-                     int(entry.get("window", 12)))
+                     int(entry.get("window", 12)), tuple(entry.get("against", ())))
 
 
 @cache
