@@ -13,7 +13,29 @@
 
 The analyst's edits (:meth:`Report.decide`, :meth:`Report.set_theme` …) return a new report
 prepared again from the original with the decisions so far; so does :meth:`Report.relink` after
-the gazetteer grows.  ``to_dict``/``from_dict`` give the JSON form stored by the report store.
+the gazetteer grows.  ``to_dict``/``from_dict`` give the JSON form stored by the report store::
+
+    {"schema": 1,
+     "meta": {"id", "date", "title", "body", "kind", "source_url"},
+     "original": str, "cleaned": str, "kept": str,
+     "reading_aids_removed": int, "widths_normalised": int,
+     "flags": [{"id", "kind": navigation|byline|garbled, "start", "end", "text", "suggestion",
+                "reason"}],                                     # offsets in "cleaned"
+     "decisions": {"flags": {flag id: accept|reject}, "repairs": {flag id: text},
+                   "merges": [[clause id, …]], "themes": {clause id: theme key},
+                   "theme_mode": default|headings, "heading_level": int|null,
+                   "links_removed": [link id], "links_added": [{"clause_id", "evidence", "within",
+                   "place_id", "feature_ids", "mention", "note_zh", "note_en"}],
+                   "annotations": {clause id: {"en", "label_zh", "label_en", "legacy_id"}}},
+     "clauses": [{"id", "start", "end", "text", "tail", "kind": heading|sentence|part,
+                  "paragraph", "level", "marker", "section"}],  # offsets in "kept"
+     "themes": [{"key", "en", "slug"}], "clause_themes": {clause id: [theme key, rule]},
+     "links": [{"id", "clause_id", "start", "end", "text", "place_id", "feature_ids", "mention",
+                "origin": gazetteer|analyst, "form": name|short|analyst, "note_zh", "note_en"}],
+     "candidates": [[text, start, end]], "repairs": [[flag id, start, end]]}
+
+Only ``original``, ``meta`` and ``decisions`` are needed to prepare the report again; the rest is
+what they yield, stored so a reader needs no gazetteer.
 """
 
 from __future__ import annotations
