@@ -258,6 +258,11 @@ def test_json_round_trip():
     report = prepare_report(JUNK, META, FINDER)
     report = report.decide(FINDER, report.flags[0].id, accept=True)
     report = report.set_theme(FINDER, report.clauses[0].id, "宜居")
+    report = report.merge(FINDER, (report.clauses[1].id, report.clauses[2].id))
+    south = next(c for c in report.clauses if "常州南站" in c.text)
+    report = report.add_link(FINDER, south.id, "常州南站",
+                             feature_ids=("upload:x/1",), note_zh="注", note_en="note")
+    report = report.remove_link(FINDER, report.links[0].id)
     data = json.loads(json.dumps(report.to_dict(), ensure_ascii=False))
     back = Report.from_dict(data)
     assert back == report
@@ -302,3 +307,15 @@ def test_reading_aids_removed_exactly_anywhere(text, where):
     assert clean.text == text
     assert clean.reading_aids_removed == sum(1 for i, ch in enumerate(text)
                                              if where[i] and ch not in "，。“”\n")
+
+
+def test_decisions_on_a_changed_clause_are_kept_as_stale_not_lost():
+    report = prepare_report(GARBLED, META, FINDER)
+    clause = next(c for c in report.clauses if "?gòu)" in c.text)
+    report = report.set_theme(FINDER, clause.id, "生態")
+    report = report.add_link(FINDER, clause.id, "纸上", feature_ids=("upload:x/1",))
+    (flag,) = [f for f in report.flags if f.kind == "garbled"]
+    fixed = report.decide(FINDER, flag.id, accept=True, repair="从“")
+    assert set(fixed.stale) == {f"theme:{clause.id}", f"link:{clause.id}:纸上"}
+    assert fixed.decisions.themes == {clause.id: "生態"}  # still recorded
+    assert Report.from_dict(fixed.to_dict()).stale == fixed.stale

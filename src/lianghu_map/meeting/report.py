@@ -32,7 +32,8 @@ the gazetteer grows.  ``to_dict``/``from_dict`` give the JSON form stored by the
      "themes": [{"key", "en", "slug"}], "clause_themes": {clause id: [theme key, rule]},
      "links": [{"id", "clause_id", "start", "end", "text", "place_id", "feature_ids", "mention",
                 "origin": gazetteer|analyst, "form": name|short|analyst, "note_zh", "note_en"}],
-     "candidates": [[text, start, end]], "repairs": [[flag id, start, end]]}
+     "candidates": [[text, start, end]], "repairs": [[flag id, start, end]],
+     "stale": ["theme:<clause id>" | "merge:<id>+<id>" | "link:<clause id>:<evidence>"]}
 
 Only ``original``, ``meta`` and ``decisions`` are needed to prepare the report again; the rest is
 what they yield, stored so a reader needs no gazetteer.
@@ -158,6 +159,7 @@ class Report:
     links: tuple[ReportLink, ...]
     candidates: tuple[Candidate, ...]  # offsets in the kept text
     repairs: tuple[tuple[str, int, int], ...] = ()  # (flag id, start, end) in the kept text
+    stale: tuple[str, ...] = ()  # decisions that no longer apply ("theme:<clause id>" …)
     timings: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -208,6 +210,7 @@ class Report:
         return self.revise(finder, theme_mode="headings", heading_level=level, themes={})
 
     def merge(self, finder: PlaceFinder, clause_ids: tuple[str, ...]) -> Report:
+        merge_clauses(self.kept, self.clauses, clause_ids)  # raises unless consecutive
         return self.revise(finder, merges=(*self.decisions.merges, tuple(clause_ids)))
 
     def remove_link(self, finder: PlaceFinder, link_id: str) -> Report:
@@ -221,9 +224,8 @@ class Report:
         entry = {"clause_id": clause_id, "evidence": evidence, "within": within,
                  "place_id": place_id, "feature_ids": list(feature_ids), "mention": mention,
                  "note_zh": note_zh, "note_en": note_en}
-        report = self.revise(finder, links_added=(*self.decisions.links_added, entry))
-        _locate(report, entry)  # raises if the evidence is not in the clause
-        return report
+        _locate(self, entry)  # raises if the evidence is not in the clause
+        return self.revise(finder, links_added=(*self.decisions.links_added, entry))
 
     def relink(self, finder: PlaceFinder) -> Report:
         """Prepared again with ``finder`` (after the gazetteer grew)."""
@@ -274,6 +276,7 @@ class Report:
             "links": [lk.to_dict() for lk in self.links],
             "candidates": [[c.text, c.start, c.end] for c in self.candidates],
             "repairs": [list(r) for r in self.repairs],
+            "stale": list(self.stale),
         }
 
     @classmethod
@@ -290,6 +293,7 @@ class Report:
             tuple(ReportLink.from_dict(lk) for lk in d["links"]),
             tuple(Candidate(*c) for c in d["candidates"]),
             tuple((r[0], r[1], r[2]) for r in d["repairs"]),
+            tuple(d.get("stale", ())),
         )
 
 
@@ -344,8 +348,12 @@ def prepare_report(text: str, meta: ReportMeta, finder: PlaceFinder,
                     if any(f.id == fid and f.kind == "garbled" for f in cleaned.flags))
     t.append(time.perf_counter())
     clauses = split_clauses(kept)
+    stale: list[str] = []  # decisions that no longer apply (their clause's text changed)
     for group in decisions.merges:
-        clauses = merge_clauses(kept, clauses, group)
+        try:
+            clauses = merge_clauses(kept, clauses, group)
+        except ValueError:
+            stale.append("merge:" + "+".join(group))
     clauses = tuple(clauses)
     t.append(time.perf_counter())
     links, masked, candidates = _gazetteer_links(clauses, finder)
@@ -366,13 +374,19 @@ def prepare_report(text: str, meta: ReportMeta, finder: PlaceFinder,
     for cid, key in decisions.themes.items():
         if cid in clause_themes and key in valid:
             clause_themes[cid] = (key, "analyst")
+        else:
+            stale.append(f"theme:{cid}")
     t.append(time.perf_counter())
     report = Report(meta, text, cleaned.text, kept, cleaned.reading_aids_removed,
                     cleaned.widths_normalised, cleaned.flags, decisions, clauses, theme_list,
                     clause_themes, tuple(links), tuple(candidates), repairs)
     added = []
     for entry in decisions.links_added:
-        c, a, b = _locate(report, entry)
+        try:
+            c, a, b = _locate(report, entry)
+        except ValueError:
+            stale.append(f"link:{entry['clause_id']}:{entry['evidence']}")
+            continue
         target = entry.get("place_id") or ",".join(entry.get("feature_ids", ()))
         added.append(ReportLink(_link_id(c.id, target, a), c.id, a, b, entry["evidence"],
                                 entry.get("place_id", ""), tuple(entry.get("feature_ids", ())),
@@ -381,4 +395,4 @@ def prepare_report(text: str, meta: ReportMeta, finder: PlaceFinder,
     t.append(time.perf_counter())
     timings = dict(zip(("clean", "split", "link", "themes", "analyst links"),
                        (b - a for a, b in itertools.pairwise(t)), strict=True))
-    return replace(report, links=(*report.links, *added), timings=timings)
+    return replace(report, links=(*report.links, *added), stale=tuple(stale), timings=timings)
