@@ -319,3 +319,21 @@ def test_decisions_on_a_changed_clause_are_kept_as_stale_not_lost():
     assert set(fixed.stale) == {f"theme:{clause.id}", f"link:{clause.id}:纸上"}
     assert fixed.decisions.themes == {clause.id: "生態"}  # still recorded
     assert Report.from_dict(fixed.to_dict()).stale == fixed.stale
+
+
+def test_utf8_read_as_gbk_flagged_with_its_reading():
+    garbled = "推进两湖常州南站".encode().decode("gbk")  # every byte survives here
+    text = f"会议强调，{garbled}。要把“生态”作为最靓丽底色。"
+    (flag,) = clean_report_text(text).flags
+    assert (flag.text, flag.reason, flag.suggestion) == (garbled, "utf8-as-gbk", "推进两湖常州南站")
+    lossy = "要把生态作为最靓丽底色".encode().decode("gbk", errors="replace")
+    (flag,) = clean_report_text(f"会议强调。{lossy}\n要守护好滆湖。").flags
+    assert flag.text == lossy and flag.suggestion == ""  # flagged; no guess at lost bytes
+    report = prepare_report(text, META, FINDER)
+    assert garbled in report.kept  # not repaired without the analyst
+
+
+@pytest.mark.parametrize("text", [SIMPLIFIED, TRADITIONAL, JUNK, "發展從團城走向濱湖，再到擁湖。",
+                                  "鍾樓區與金壇區協同發展。"])
+def test_ordinary_text_is_not_taken_for_gbk_mojibake(text):
+    assert [f for f in clean_report_text(text).flags if f.reason == "utf8-as-gbk"] == []

@@ -9,8 +9,10 @@ Generalised from :mod:`.text` (which knows the 2023 report's two garbled spans b
 * **junk** — navigation (首页 > 新闻), bylines (来源：…, 记者 …, 责编：…, 本报讯（记者 …）) and page
   tools (分享到, 打印本页) at the start or end are *flagged* for removal, never removed here;
 * **suspected mojibake** — a span of ``?``, Latin letters, entity remnants (``ldquo;``) or stray
-  parenthesised pinyin inside Han text is *flagged*, never altered; a span known to be garbled
-  (:data:`.text.GARBLED_SPANS`) carries the repair as a suggestion.
+  parenthesised pinyin inside Han text, or a run of Han characters found in neither GB2312 nor
+  Big5 (UTF-8 read as GBK: 发展 → 鍙戝睍), is *flagged*, never altered; a span known to be garbled
+  (:data:`.text.GARBLED_SPANS`), an entity, or GBK that decodes back as UTF-8 carries the repair
+  as a suggestion.
 
 The analyst's decisions (accept a removal, apply a repair) are applied by :func:`apply_flags`.
 """
@@ -33,6 +35,7 @@ __all__ = [
     "apply_flags",
     "clean_report_text",
     "find_garbled",
+    "find_gbk_mojibake",
     "find_junk",
     "kept_offset",
     "normalise_widths",
@@ -231,6 +234,47 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans]
 
 
+_HAN_RE = re.compile(f"[{_HAN}]")
+_SEGMENT = re.compile(r"[^，。！？；：、“”‘’,.!?;:\n]+")
+_SEGMENT_PUNCT = "，。！？；：、“”‘’,.!?;: "
+_MIN_SEGMENT = 4
+
+
+def _as_utf8(garbled: str) -> str:
+    """``garbled``'s GBK bytes read as UTF-8 (bytes that do not decode as �)."""
+    return garbled.encode("gbk", errors="replace").decode("utf-8", errors="replace")
+
+
+def _regbk(garbled: str) -> str:
+    """What UTF-8 read as GBK stood for, if every byte survived; else ""."""
+    back = _as_utf8(garbled)
+    return back if back != garbled and "\ufffd" not in back and _HAN_RE.search(back) else ""
+
+
+def _looks_regbk(seg: str) -> bool:
+    back = _as_utf8(seg)
+    if back == seg:
+        return False
+    han = len(_HAN_RE.findall(back))
+    return han >= 2 and back.count("\ufffd") * 3 <= len(back) and han * 2 >= len(back)
+
+
+def find_gbk_mojibake(text: str) -> list[tuple[int, int]]:
+    """(start, end) of stretches where UTF-8 was read as GBK: their GBK bytes decode as UTF-8
+    (Chinese text's own GBK bytes almost never do), e.g. 鍙戝睍 for 发展.  Neighbouring
+    stretches join (the garbling swallows the text's own punctuation)."""
+    spans: list[tuple[int, int]] = []
+    for m in _SEGMENT.finditer(text):
+        seg = m.group()
+        if len(seg) < _MIN_SEGMENT or not _HAN_RE.search(seg) or not _looks_regbk(seg):
+            continue
+        if spans and not text[spans[-1][1]:m.start()].strip(_SEGMENT_PUNCT):
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 _KNOWN_REPAIRS = {g.garbled: g.repaired for g in GARBLED_SPANS}
 _ENTITY = re.compile(r"&?(ldquo|rdquo|lsquo|rsquo|quot|amp|nbsp|hellip|mdash);")
 _ENTITY_TEXT = {"ldquo": "“", "rdquo": "”", "lsquo": "‘", "rsquo": "’", "quot": "\"",
@@ -241,7 +285,7 @@ def _suggest(garbled: str) -> str:
     if garbled in _KNOWN_REPAIRS:
         return _KNOWN_REPAIRS[garbled]
     m = _ENTITY.fullmatch(garbled)
-    return _ENTITY_TEXT[m.group(1)] if m else ""
+    return _ENTITY_TEXT[m.group(1)] if m else _regbk(garbled)
 
 
 @dataclass(frozen=True)
@@ -266,6 +310,12 @@ def clean_report_text(raw: str) -> CleanedText:
              for kind, a, b, reason in find_junk(text)]
     flags += [Flag(_stable_id("garbled", text[a:b], seen), "garbled", a, b, text[a:b],
                    _suggest(text[a:b]), "mojibake") for a, b in find_garbled(text)]
+    gbk = find_gbk_mojibake(text)
+    flags = [f for f in flags if not any(a <= f.start and f.end <= b for a, b in gbk)]
+    taken = [(f.start, f.end) for f in flags]
+    flags += [Flag(_stable_id("garbled", text[a:b], seen), "garbled", a, b, text[a:b],
+                   _regbk(text[a:b]), "utf8-as-gbk") for a, b in gbk
+              if not any(x < b and a < y for x, y in taken)]
     flags.sort(key=lambda f: (f.start, f.end))
     return CleanedText(text, removed, widths, tuple(flags), offsets, lead)
 
