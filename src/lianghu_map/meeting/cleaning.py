@@ -8,11 +8,8 @@ Generalised from :mod:`.text` (which knows the 2023 report's two garbled spans b
   (｡｢｣､) full-width; one character for one, so offsets hold;
 * **junk** — navigation (首页 > 新闻), bylines (来源：…, 记者 …, 责编：…, 本报讯（记者 …）) and page
   tools (分享到, 打印本页) at the start or end are *flagged* for removal, never removed here;
-* **suspected mojibake** — a span of ``?``, Latin letters, entity remnants (``ldquo;``) or stray
-  parenthesised pinyin inside Han text, or a run of Han characters found in neither GB2312 nor
-  Big5 (UTF-8 read as GBK: 发展 → 鍙戝睍), is *flagged*, never altered; a span known to be garbled
-  (:data:`.text.GARBLED_SPANS`), an entity, or GBK that decodes back as UTF-8 carries the repair
-  as a suggestion.
+* **suspected mojibake** (:mod:`.mojibake`: ``?``/Latin debris inside Han text, UTF-8 read as
+  GBK) is *flagged*, never altered, with a suggested repair where one is known.
 
 The analyst's decisions (accept a removal, apply a repair) are applied by :func:`apply_flags`.
 """
@@ -25,7 +22,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .text import GARBLED_SPANS, to_simplified
+from .mojibake import HAN as _HAN
+from .mojibake import TONED as _TONED
+from .mojibake import garbled_spans
+from .text import to_simplified
 
 __all__ = [
     "FLAG_KINDS",
@@ -34,8 +34,6 @@ __all__ = [
     "OffsetMap",
     "apply_flags",
     "clean_report_text",
-    "find_garbled",
-    "find_gbk_mojibake",
     "find_junk",
     "kept_offset",
     "normalise_widths",
@@ -44,8 +42,6 @@ __all__ = [
 
 FLAG_KINDS = ("navigation", "byline", "garbled")
 
-_HAN = "\u3400-\u9fff\uf900-\ufaff"
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PLAIN = "a-zü"
 # Toneless syllables are aids only directly after a Han character and only if they are pinyin.
 _INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
@@ -197,97 +193,6 @@ def find_junk(text: str) -> list[tuple[str, int, int, str]]:
     return found + tail[::-1]
 
 
-# -- suspected mojibake
-_SUSPECT_RUN = re.compile(rf"[?\ufffd&;#()A-Za-z\u0080-\u024f{_TONED}]+")
-_GAP = 3  # suspicious runs this close (Han characters only between) are one garbled span
-
-
-def _suspicious(run: str, before: str, after: str) -> bool:
-    if "\ufffd" in run or (len(run) > 1 and "?" in run):
-        return True
-    if re.search("[\u0080-\u00ff]", run) or any(c in _TONED for c in run):
-        return True
-    if re.search(r"[A-Za-z][;&]|&[A-Za-z]", run):
-        return True
-    if run.count("(") != run.count(")") and re.search("[A-Za-z]", run):
-        return True
-    letters = re.sub(r"[^A-Za-z]", "", run)
-    han = f"[{_HAN}]"
-    return (letters.islower() and bool(re.match(han, before)) and bool(re.match(han, after))
-            and len(letters) <= 4)
-
-
-def find_garbled(text: str) -> list[tuple[int, int]]:
-    """(start, end) of suspected mojibake spans inside Han text."""
-    spans: list[list[int]] = []
-    for m in _SUSPECT_RUN.finditer(text):
-        before = text[m.start() - 1] if m.start() else ""
-        after = text[m.end()] if m.end() < len(text) else ""
-        near_han = re.match(f"[{_HAN}“”‘’「」，。、]", before or after or " ")
-        if not near_han or not _suspicious(m.group(), before, after):
-            continue
-        gap = text[spans[-1][1]:m.start()] if spans else ""
-        if spans and len(gap) <= _GAP and re.fullmatch(f"[{_HAN}]*", gap):
-            spans[-1][1] = m.end()
-        else:
-            spans.append([m.start(), m.end()])
-    return [(a, b) for a, b in spans]
-
-
-_HAN_RE = re.compile(f"[{_HAN}]")
-_SEGMENT = re.compile(r"[^，。！？；：、“”‘’,.!?;:\n]+")
-_SEGMENT_PUNCT = "，。！？；：、“”‘’,.!?;: "
-_MIN_SEGMENT = 4
-
-
-def _as_utf8(garbled: str) -> str:
-    """``garbled``'s GBK bytes read as UTF-8 (bytes that do not decode as �)."""
-    return garbled.encode("gbk", errors="replace").decode("utf-8", errors="replace")
-
-
-def _regbk(garbled: str) -> str:
-    """What UTF-8 read as GBK stood for, if every byte survived; else ""."""
-    back = _as_utf8(garbled)
-    return back if back != garbled and "\ufffd" not in back and _HAN_RE.search(back) else ""
-
-
-def _looks_regbk(seg: str) -> bool:
-    back = _as_utf8(seg)
-    if back == seg:
-        return False
-    han = len(_HAN_RE.findall(back))
-    return han >= 2 and back.count("\ufffd") * 3 <= len(back) and han * 2 >= len(back)
-
-
-def find_gbk_mojibake(text: str) -> list[tuple[int, int]]:
-    """(start, end) of stretches where UTF-8 was read as GBK: their GBK bytes decode as UTF-8
-    (Chinese text's own GBK bytes almost never do), e.g. 鍙戝睍 for 发展.  Neighbouring
-    stretches join (the garbling swallows the text's own punctuation)."""
-    spans: list[tuple[int, int]] = []
-    for m in _SEGMENT.finditer(text):
-        seg = m.group()
-        if len(seg) < _MIN_SEGMENT or not _HAN_RE.search(seg) or not _looks_regbk(seg):
-            continue
-        if spans and not text[spans[-1][1]:m.start()].strip(_SEGMENT_PUNCT):
-            spans[-1] = (spans[-1][0], m.end())
-        else:
-            spans.append((m.start(), m.end()))
-    return spans
-
-
-_KNOWN_REPAIRS = {g.garbled: g.repaired for g in GARBLED_SPANS}
-_ENTITY = re.compile(r"&?(ldquo|rdquo|lsquo|rsquo|quot|amp|nbsp|hellip|mdash);")
-_ENTITY_TEXT = {"ldquo": "“", "rdquo": "”", "lsquo": "‘", "rsquo": "’", "quot": "\"",
-                "amp": "&", "nbsp": " ", "hellip": "…", "mdash": "—"}
-
-
-def _suggest(garbled: str) -> str:
-    if garbled in _KNOWN_REPAIRS:
-        return _KNOWN_REPAIRS[garbled]
-    m = _ENTITY.fullmatch(garbled)
-    return _ENTITY_TEXT[m.group(1)] if m else _regbk(garbled)
-
-
 @dataclass(frozen=True)
 class CleanedText:
     text: str  # reading aids removed, widths normalised, line ends \n, stripped
@@ -309,13 +214,7 @@ def clean_report_text(raw: str) -> CleanedText:
     flags = [Flag(_stable_id(kind, text[a:b], seen), kind, a, b, text[a:b], "", reason)
              for kind, a, b, reason in find_junk(text)]
     flags += [Flag(_stable_id("garbled", text[a:b], seen), "garbled", a, b, text[a:b],
-                   _suggest(text[a:b]), "mojibake") for a, b in find_garbled(text)]
-    gbk = find_gbk_mojibake(text)
-    flags = [f for f in flags if not any(a <= f.start and f.end <= b for a, b in gbk)]
-    taken = [(f.start, f.end) for f in flags]
-    flags += [Flag(_stable_id("garbled", text[a:b], seen), "garbled", a, b, text[a:b],
-                   _regbk(text[a:b]), "utf8-as-gbk") for a, b in gbk
-              if not any(x < b and a < y for x, y in taken)]
+                   suggestion, reason) for a, b, suggestion, reason in garbled_spans(text)]
     flags.sort(key=lambda f: (f.start, f.end))
     return CleanedText(text, removed, widths, tuple(flags), offsets, lead)
 
