@@ -2,7 +2,8 @@
 
 :func:`report_2023` prepares ``meeting-text-source.txt`` with :func:`.report.prepare_report` and
 the decisions the curated data stand for: the two garbled spans repaired as ``text.GARBLED_SPANS``
-says (the byline is kept: it is the attribution), the clauses merged into the 32 directives of
+says, the editor's credit (責編) taken out of the text as the byline (``Report.byline``, today's
+``Meeting.attribution``), the clauses merged into the 32 directives of
 ``directives.toml`` (each from its anchor to the next anchor or the paragraph's end), their
 curated theme, translation and labels kept as annotations, and ``links.toml``'s curated links as
 analyst links.  ``ids`` maps the new clause ids to the curated directive ids.
@@ -66,7 +67,7 @@ def report_2023(finder: PlaceFinder | None = None, directives_dir: Path | None =
         curated_links = tomllib.load(fh)
     first = prepare_report(raw, meta, finder)
     garbled = [f for f in first.flags if f.kind == "garbled"]
-    decisions = Decisions(flags={f.id: "accept" for f in garbled},
+    decisions = Decisions(flags={f.id: "accept" for f in first.flags},
                           repairs={f.id: f.suggestion for f in garbled})
     kept = prepare_report(raw, meta, finder, decisions).kept
     decisions = Decisions(decisions.flags, decisions.repairs, _merges(kept, curated))
@@ -75,8 +76,8 @@ def report_2023(finder: PlaceFinder | None = None, directives_dir: Path | None =
     ids, themes, notes = {}, {}, {}
     for c in report.clauses:
         entry = next((e for a, e in by_anchor.items() if c.text.startswith(a)), None)
-        if entry is None:  # the attribution (責編) is no directive
-            continue
+        if entry is None:
+            raise ValueError(f"clause {c.text[:12]!r} belongs to no directive")
         ids[c.id] = entry["id"]
         themes[c.id] = entry["theme"]
         notes[c.id] = {"en": entry["en"], "label_zh": entry["label_zh"],
