@@ -337,3 +337,14 @@ def test_utf8_read_as_gbk_flagged_with_its_reading():
                                   "鍾樓區與金壇區協同發展。"])
 def test_ordinary_text_is_not_taken_for_gbk_mojibake(text):
     assert [f for f in clean_report_text(text).flags if f.reason == "utf8-as-gbk"] == []
+
+
+@pytest.mark.parametrize("every", [1, 2, 5])
+def test_reading_aids_change_nothing_downstream(every):
+    plain = prepare_report(TRADITIONAL, META, FINDER)
+    aided = prepare_report(with_aids(TRADITIONAL, every), META, FINDER)
+    assert aided.kept == plain.kept
+    assert aided.clauses == plain.clauses  # same ids, offsets, texts
+    assert aided.links == plain.links
+    assert aided.clause_themes == plain.clause_themes
+    assert {lk.place_id for lk in plain.links} == {"xitaihu_park", "wujin_hitech"}
