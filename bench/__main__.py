@@ -1,22 +1,23 @@
-"""``python -m bench [render|ingest|interaction] [options]`` (``make bench``: all).
+"""``python -m bench [NAME] [options]`` (``make bench``: every benchmark, in this order).
 
 * ``render`` — the app's map against ``st_folium(gdf.explore())`` (see :mod:`bench.render`);
 * ``ingest`` — upload ingest against a bare pyogrio read (see :mod:`bench.run`);
+* ``meeting`` — a 30,000-character meeting report cleaned, split and linked (see
+  :mod:`bench.meeting`);
 * ``interaction`` — input event → repainted map/panel in Chromium, against the code before issue
   18 (see :mod:`bench.interaction`).
 """
 
+import importlib
 import sys
 
-from bench import interaction, render, run
+BENCHES = {"render": "bench.render", "ingest": "bench.run", "meeting": "bench.meeting",
+           "interaction": "bench.interaction"}
 
 args = sys.argv[1:]
-which = args.pop(0) if args and args[0] in ("render", "ingest", "interaction") else None
+which = args.pop(0) if args and args[0] in BENCHES else None
 status = 0
-if which in (None, "render"):
-    status |= render.main(args if which else [])
-if which in (None, "ingest"):
-    status |= run.main(args if which else [])
-if which in (None, "interaction"):
-    status |= interaction.main(args if which else [])
+for name, module in BENCHES.items():
+    if which in (None, name):
+        status |= importlib.import_module(module).main(args if which else [])
 raise SystemExit(status)

@@ -18,13 +18,21 @@ __all__ = [
     "GEOMETRY_NAMES",
     "MESSAGES",
     "Finding",
+    "GazetteerConflict",
     "LayerNotFound",
     "LianghuError",
     "Localised",
     "ReportConflict",
+    "ReportDamaged",
     "ReportDeleted",
+    "ReportEmpty",
+    "ReportEncoding",
+    "ReportFileTooLarge",
+    "ReportFormatUnsupported",
     "ReportInvalid",
+    "ReportNoTextLayer",
     "ReportNotFound",
+    "ReportSourceError",
     "ReportTooLarge",
     "Severity",
     "StoreError",
@@ -490,3 +498,61 @@ class ReportInvalid(ReportError):
             self.texts = self.not_json
         elif not value:
             self.texts = self.missing
+
+
+# meeting-core (issue 17): reading a report's text from an uploaded file (meeting.sources)
+class ReportSourceError(LianghuError):
+    """The uploaded report file cannot be read; ``detail`` is its file name."""
+
+    code = "report_source"
+    texts = ("无法读取报告文件“{detail}”。", "The report file \"{detail}\" cannot be read.")
+
+
+class ReportFormatUnsupported(ReportSourceError):
+    code = "report_format"
+    texts = ("“{detail}”的文件类型“{ext}”不受支持。支持：.txt、.md、.docx、带文字层的 .pdf。",
+             "\"{detail}\": the file type \"{ext}\" is not supported. Supported: .txt, .md, "
+             ".docx, and .pdf with a text layer.")
+
+
+class ReportEncoding(ReportSourceError):
+    code = "report_encoding"
+    texts = ("“{detail}”既不是 UTF-8 也不是 GB18030（GBK）编码的文本。请另存为 UTF-8 后重新上传。",
+             "\"{detail}\" is neither UTF-8 nor GB18030 (GBK) text. Save it as UTF-8 and upload "
+             "it again.")
+
+
+class ReportDamaged(ReportSourceError):
+    code = "report_damaged"
+    texts = ("“{detail}”已损坏或不完整，无法打开。请用原软件重新导出后上传。",
+             "\"{detail}\" is damaged or incomplete and cannot be opened. Export it again from "
+             "the program that made it and upload that.")
+
+
+class ReportNoTextLayer(ReportSourceError):
+    code = "report_no_text"
+    texts = ("“{detail}”（共 {pages} 页）没有文字层，可能是扫描件。请上传带文字的 PDF、Word 文件，"
+             "或直接粘贴文本。",
+             "\"{detail}\" ({pages} pages) has no text layer; it is probably a scan. Upload a PDF "
+             "with text, a Word file, or paste the text.")
+
+
+class ReportEmpty(ReportSourceError):
+    code = "report_empty"
+    texts = ("“{detail}”中没有文字。", "\"{detail}\" holds no text.")
+
+
+class ReportFileTooLarge(ReportSourceError):
+    code = "report_file_too_large"
+    texts = ("“{detail}”超过 {limit_mb} MB 的上限。",
+             "\"{detail}\" is over the {limit_mb} MB limit.")
+
+
+class GazetteerConflict(LianghuError):
+    """An analyst's new place: its id or an alias (``detail``) already names another place."""
+
+    code = "gazetteer_conflict"
+    texts = ("地名或编号“{detail}”已用于地点“{other}”（或为空），不能再用于新地点。请换一个名称，"
+             "或编辑原有地点。",
+             "The name or id \"{detail}\" already belongs to the place \"{other}\" (or is "
+             "empty): it cannot name a new place. Choose another name, or edit that place.")

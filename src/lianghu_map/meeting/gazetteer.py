@@ -76,8 +76,9 @@ def normalise(text: str) -> str:
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 # An organisation's name: the place name, up to six more characters, then one of these.
-_ORGANISATION = re.compile(r"[\u3400-\u9fff]{0,6}?(分局|局|政府|委员会|委|指挥部|办公室|"
-                           r"法院|检察院|公安|税务|集团|公司)")
+# (not 布局, 格局 …: 沿中軸布局 is the axis)
+_ORGANISATION = re.compile(r"[\u3400-\u9fff]{0,6}?(分局|(?<![布格大全结当])局|政府|委员会|委|"
+                           r"指挥部|办公室|法院|检察院|公安|税务|集团|公司)")
 # Administrative levels: a name glued after "<home prefix>" (常州市武進) is still a boundary.
 _HOME_PREFIXES = tuple(normalise(p) for p in (
     "江蘇省", "江蘇", "常州市", "常州", "武進區", "金壇區", "鐘樓區", "天寧區", "新北區",

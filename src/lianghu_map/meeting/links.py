@@ -27,9 +27,10 @@ from pathlib import Path
 
 from .. import paths
 from .directives import Directive, Meeting
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, Place
 
-__all__ = ["MENTIONS", "Evidence", "Link", "LinkTable", "Unlocated", "build_links"]
+__all__ = ["MENTIONS", "Evidence", "Link", "LinkTable", "Unlocated", "build_links",
+           "place_features"]
 
 MENTIONS = ("named", "generic")
 
@@ -167,6 +168,28 @@ def _locate(d: Directive, entry: dict) -> tuple[int, int]:
     return start, start + len(evidence)
 
 
+def place_features(place: Place, feature_kinds: Mapping[str, str],
+                   geometries: Mapping[str, object] | None = None) -> dict[str, str]:
+    """The features a mention of ``place`` links: feature id → "named" (its own features) or
+    "generic" (features of its kinds, within its ``within`` feature if it has one)."""
+    missing = [f for f in place.features if f not in feature_kinds]
+    if missing:
+        raise ValueError(f"gazetteer place {place.id} names unknown features {missing}")
+    mentions = dict.fromkeys(place.features, "named")
+    fids = [f for kind in place.kinds for f, k in feature_kinds.items() if k == kind]
+    if place.within:
+        if place.within not in feature_kinds:
+            raise ValueError(f"gazetteer place {place.id} is within unknown feature "
+                             f"{place.within!r}")
+        if geometries is None:
+            raise ValueError(f"gazetteer place {place.id} needs geometries for `within`")
+        scope = geometries[place.within]
+        fids = [f for f in fids if geometries[f].intersects(scope)]
+    for fid in fids:
+        mentions.setdefault(fid, "generic")
+    return mentions
+
+
 def build_links(
     meeting: Meeting,
     gazetteer: Gazetteer,
@@ -181,33 +204,12 @@ def build_links(
     shapely geometry) is needed for generic places with a ``within`` scope.  A gazetteer or curated
     entry that names a feature id not in it raises ``ValueError``: the data are inconsistent.
     """
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for fid, kind in feature_kinds.items():
-        by_kind[kind].append(fid)
-
-    def generic_features(place) -> list[str]:
-        fids = [f for k in place.kinds for f in by_kind.get(k, ())]
-        if not place.within:
-            return fids
-        if place.within not in feature_kinds:
-            raise ValueError(f"gazetteer place {place.id} is within unknown feature "
-                             f"{place.within!r}")
-        if geometries is None:
-            raise ValueError(f"gazetteer place {place.id} needs geometries for `within`")
-        scope = geometries[place.within]
-        return [f for f in fids if geometries[f].intersects(scope)]
-
     links: list[Link] = []
     unlocated: list[Unlocated] = []
     for d in meeting.directives:
         for m in gazetteer.find(d.text_hant):
             place = gazetteer.places[m.place_id]
-            missing = [f for f in place.features if f not in feature_kinds]
-            if missing:
-                raise ValueError(f"gazetteer place {place.id} names unknown features {missing}")
-            mentions = dict.fromkeys(place.features, "named")
-            for fid in generic_features(place):
-                mentions.setdefault(fid, "generic")
+            mentions = place_features(place, feature_kinds, geometries)
             for fid, mention in mentions.items():
                 links.append(Link(fid, d.id, (Evidence(m.text, m.start, m.end, "gazetteer",
                                                        place.id, mention, place.area),)))
