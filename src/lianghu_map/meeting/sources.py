@@ -18,9 +18,9 @@ from ..errors import (
     ReportDamaged,
     ReportEmpty,
     ReportEncoding,
+    ReportFileTooLarge,
     ReportFormatUnsupported,
     ReportNoTextLayer,
-    ReportFileTooLarge,
 )
 
 __all__ = ["FORMATS", "MAX_BYTES", "read_report_text"]
