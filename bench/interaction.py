@@ -46,8 +46,8 @@ _ARM = """(token) => {
   window.__lhInputAt = null; window.__lhToken = token;
   const h = e => { if (window.__lhToken === token && window.__lhInputAt === null)
                      window.__lhInputAt = performance.timeOrigin + e.timeStamp; };
-  document.addEventListener('pointerdown', h, {capture: true});
-  document.addEventListener('keydown', h, {capture: true});
+  window.addEventListener('pointerdown', h, {capture: true});
+  window.addEventListener('keydown', h, {capture: true});
 }"""
 # the map's feature states, as a string: changes when the highlight / dim state changes (read
 # from the page through the same-origin frame: a remounted map is a new frame)
@@ -268,8 +268,10 @@ def _setup() -> dict[str, Any]:
     feats = cat.features.set_index("feature_id")
     targets = []
     for fid in ("park.kejiaocheng", "park.xitaihu"):
-        geom = feats.loc[fid, "geometry"]
-        pt = shapely.Point(geom.representative_point())
+        # a point of the park no feature drawn above it covers (~400 m margin)
+        above = feats.iloc[list(feats.index).index(fid) + 1:]
+        covered = shapely.union_all(shapely.buffer(above.geometry.values, 0.004))
+        pt = feats.loc[fid, "geometry"].difference(covered).representative_point()
         clause = next(iter(cat.links.directives_of(fid)), None)
         snippet = cat.meeting.get(clause).text("zh-Hans")[:10] if clause else ""
         targets.append((pt.y, pt.x, snippet))
