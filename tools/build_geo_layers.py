@@ -273,14 +273,16 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
     "wiki_en_riverside": ("Wikipedia", "Jurong railway station (China)",
                           "https://en.wikipedia.org/wiki/Jurong_railway_station_(China)"),
     "graphene_2022": ("graphene.tv", "沿江高鐵跨滆湖 (2022)", "https://graphene.tv/2022092375334/"),
-    "jintanzx_2018": ("jintanzx.com", "金壇站站址 (2018)", "https://www.jintanzx.com/"),
+    "jintanzx_2018": ("jintanzx.com", "沿江高鐵金壇站站址 (2018-10-14)",
+                      "http://www.jintanzx.com/jtstc/4357.html"),
     "wj_2019": ("武進區人民政府", "西太湖 164 km² (2019-10-30)",
                 "https://www.wj.gov.cn/html/czwj/2019/FAOHPMEF_1030/312853.html"),
     "wj_2024": ("武進區人民政府", "場北河生態廊道 (2024-06-04)",
                 "https://www.wj.gov.cn/html/czwj/2024/AOMMQFAN_0604/490912.html"),
     "jsmbw": ("jsmbw.com", "長蕩湖 85 km²", "https://www.jsmbw.com/citiao/146401.html"),
     "wiki_zh_changdang": ("維基百科", "长荡湖", "https://zh.wikipedia.org/wiki/长荡湖"),
-    "prhbkj": ("prhbkj.com", "長蕩湖旅遊度假區", "https://www.prhbkj.com/"),
+    "prhbkj": ("prhbkj.com", "長蕩湖：水城、水街（長蕩湖旅遊度假區）",
+               "http://www.prhbkj.com/5l5kue1d"),
     "xinhua_2022": ("新華社 (ym.55jiaoyu.com)", "兩湖創新區 (2022-05-09)",
                     "http://ym.55jiaoyu.com/show-328598.html"),
     "sjt_2022": ("bbs.3sjt.com", "兩湖核心區", "http://bbs.3sjt.com/thread-5845255-1-1.html"),
@@ -302,8 +304,10 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
                  "https://jtj.changzhou.gov.cn/html/jtj/2021/AHPDKCDL_0706/203051.html"),
     "caoyuan_l5": ("caoyuantianlu.org", "常州地鐵5號線", "https://caoyuantianlu.org/80096.html"),
     "netcn_l6": ("8netcn.com", "常州地鐵6號線", "https://8netcn.com/miaozhi/150100.html"),
-    "zidian_yancheng": ("m.92zidian.com", "地名詞典：淹城", "https://m.92zidian.com/"),
-    "okchina_yancheng": ("okchina.net", "春秋淹城", "https://www.okchina.net/"),
+    "zidian_yancheng": ("就愛字典 (m.92zidian.com)", "地名來歷：淹城",
+                        "http://m.92zidian.com/lishi/diming/e6b7b9e59f8e"),
+    "jendow_yancheng": ("jendow.com.tw", "春秋淹城遺址公園",
+                        "https://jendow.com.tw/wiki/春秋淹城遺址公園"),
 }
 
 
@@ -748,7 +752,7 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
     # 常泰鐵路 (jtj_2021): enters 常州南站 from the north; alignment unpublished.
     changtai = line((31.760, 119.885), (p_hub.y, p_hub.x))
     # 延政大道/延政西路 (jendow_xth: crosses the 西太湖 park; 淹城 is north of 延政西路,
-    # okchina_yancheng): estimated points, ending at Line 1 (花園街).
+    # jendow_yancheng): estimated points, ending at Line 1 (花園街).
     yanzheng = line((31.705, 119.855), (31.694, 119.930), (31.700, p_wujin.x))
     # 長虹路/長虹西路 (jendow_xth: crosses the park; 虹西路 = N edge of the 常州南站 site,
     # netease_2023): estimated points, ending at Line 1 (花園街).
@@ -828,7 +832,7 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
         ),
         feature(
             "road.yanzheng", "延政大道／延政西路", "Yanzheng Avenue / Yanzheng West Road", "road",
-            "existing", cite("jendow_xth", "okchina_yancheng", "wiki_en_l1"),
+            "existing", cite("jendow_xth", "jendow_yancheng", "wiki_en_l1"),
             1500, "estimate", yanzheng,
             note_zh="示意走向，由文字描述估計：西段穿過西太湖科技產業園，經淹城南側至地鐵1號線"
                     "（花園街）；東段未畫出。",
@@ -917,13 +921,13 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
     places = [
         feature(
             "heritage.yancheng", "春秋淹城", "Chunqiu Yancheng ruins", "heritage", "existing",
-            cite("zidian_yancheng", "jendow_xth", "okchina_yancheng"),
+            cite("zidian_yancheng", "jendow_xth", "jendow_yancheng"),
             1000, "estimate", yancheng,
             note_zh="位置由文字描述估計（湖塘西南約 3 公里、延政西路北）；橢圓按遺址東西 850 米、"
-                    "南北 750 米繪製。5A 級景區約 7.6 平方公里，未畫出。",
+                    "南北 750 米繪製。周圍的淹城旅遊區未畫出。",
             note_en="Position estimated from descriptions (~3 km SW of Hutang, north of Yanzheng "
-                    "West Rd); ellipse sized to the 850 m E–W × 750 m N–S ruins. The 7.6 km² 5A "
-                    "scenic zone is not drawn.",
+                    "West Rd); ellipse sized to the 850 m E–W × 750 m N–S ruins. The surrounding "
+                    "Yancheng tourist area is not drawn.",
         ),
         feature(
             "resort.changdang", "長蕩湖旅遊度假區", "Changdang Lake Tourist Resort", "resort",
