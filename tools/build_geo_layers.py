@@ -258,8 +258,8 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
                    "https://en.wikipedia.org/wiki/Line_1_(Changzhou_Metro)"),
     "newton_l1": ("newton.com.tw", "常州軌道交通1號線",
                   "https://newton.com.tw/wiki/常州軌道交通1號線/23615200"),
-    "metro_memory_cz": ("Metro Memory (GitHub norman-mei/metro-memory, MIT licence)",
-                        "Changzhou station points, data/features.json, commit aa7eaed",
+    "metro_memory_cz": ("Metro Memory (norman-mei/metro-memory, MIT)",
+                        "Changzhou stations, features.json @ aa7eaed",
                         "https://github.com/norman-mei/metro-memory/blob/"
                         "aa7eaed4fb09e81b56d841ad57e292dfe6eed983/src/app/%28game%29/asia/china/"
                         "changzhou/data/features.json"),
@@ -763,7 +763,7 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
     transit = [
         feature(
             "metro.line1", "常州地鐵1號線", "Changzhou Metro Line 1", "metro", "existing",
-            cite("metro_memory_cz", "wiki_en_l1", "newton_l1"),
+            cite("metro_memory_cz", "wiki_en_l1"),
             500, "estimate", l1,
             note_zh=f"經 29 個已定位車站依序以直線連接（共 {facts['line1_km']:.1f} 公里；"
                     "官方線路長 34.24 公里，含站間彎道）；2019-09-21 開通。車站位置誤差約 200 米；"
