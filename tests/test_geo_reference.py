@@ -5,6 +5,9 @@ points (tests/fixtures/reference_changzhou_metro_stations.json: Amap GCJ-02 poin
 repository MDJHX2018/china-metro-visualization, which has no licence -- CHECK ONLY, never
 data). They are converted to WGS84 here with prcoords, a converter independent of the
 project's own. Distances are geodesic on WGS84 (pyproj.Geod).
+
+The stations drawn come from other sources (zh-wiki infoboxes; Metro Memory's WGS84 station
+points, MIT -- see data/geo/SOURCES.md), so the check is independent of the data it checks.
 """
 
 from __future__ import annotations

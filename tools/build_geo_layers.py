@@ -753,10 +753,12 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
     changtai = line((31.760, 119.885), (p_hub.y, p_hub.x))
     # 延政大道/延政西路 (jendow_xth: crosses the 西太湖 park; 淹城 is north of 延政西路,
     # jendow_yancheng): estimated points, ending at Line 1 (花園街).
-    yanzheng = line((31.705, 119.855), (31.694, 119.930), (31.700, p_wujin.x))
+    on_l1 = nearest_on(l1, pt(31.700, p_wujin.x))
+    yanzheng = line((31.705, 119.855), (31.694, 119.930), (on_l1.y, on_l1.x))
     # 長虹路/長虹西路 (jendow_xth: crosses the park; 虹西路 = N edge of the 常州南站 site,
     # netease_2023): estimated points, ending at Line 1 (花園街).
-    changhong = line((31.720, 119.850), (31.716, 119.885), (31.712, p_wujin.x))
+    on_l1 = nearest_on(l1, pt(31.712, p_wujin.x))
+    changhong = line((31.720, 119.850), (31.716, 119.885), (on_l1.y, on_l1.x))
     # 中軸: schematic N-S axis through 常州南站 ("長三角中軸樞紐第一門戶", digipub_2025).
     axis = line((31.790, 119.885), (31.640, 119.885))
 
