@@ -17,7 +17,7 @@ PLACES: dict[str, set[str]] = {
     "lianghu": LIANGHU,
     "core_area": {"innovate.2"},  # “兩湖”核心區的承載地 (context.4's 核心區 is Wujin's role)
     "wujin": {"context.1", "context.2", "context.4", "synergy.2", "synergy.3", "livable.3",
-              "livable.4", "context.6"},  # 我區, 全區, 武進, 區內, 武進區
+              "livable.4"},  # 我區, 全區, 武進, 區內 (context.6's 武進區 names the headquarters)
     "jintan": {"synergy.3"},
     "zhonglou": {"synergy.3"},
     "city_region": {"synergy.3"},  # 市域

@@ -5,6 +5,7 @@ one of our internal notes."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from apptest_helpers import LANGS
@@ -28,7 +29,25 @@ def test_every_built_in_feature_cites_a_source_a_reader_can_follow(lang):
             publisher, title, where = (x.strip() for x in part.split(" — "))
             assert publisher and title, (fid, part)
             assert where.startswith(("http://", "https://", "printed:")), (fid, where)
+            assert not is_bare_site_root(where), (fid, where)
         assert LINK.search(panel) or "printed:" in panel, fid
+
+
+def is_bare_site_root(where: str) -> bool:
+    """A URL that names only a site (``https://example.org/``), not the page cited."""
+    if where.startswith("printed:"):
+        return False
+    url = urlsplit(where)
+    return url.path.strip("/") == "" and not url.query
+
+
+@pytest.mark.parametrize(("where", "bare"), [
+    ("https://www.okchina.net/", True), ("http://m.92zidian.com", True),
+    ("https://x.example/?", True), ("https://x.example/?p=12", False),
+    ("http://www.jintanzx.com/jtstc/4357.html", False), ("printed: 常州年鉴 2023", False),
+])
+def test_a_bare_site_root_is_not_a_citation(where, bare):
+    assert is_bare_site_root(where) is bare
 
 
 def test_a_citation_is_one_source_per_line_with_its_address_linked():

@@ -372,6 +372,9 @@ def test_lines_pass_through_their_stations():
         near("metro.line1", fid)
     for fid in ("station.lanyuewan", "hub.changzhou_south"):
         near("metro.line5", fid)
+    for road in ("road.yanzheng", "road.changhong"):  # they end at Line 1 (花園街)
+        end = Point(geom(road).coords[-1])
+        assert dist_m(geom("metro.line1"), end) < 5, road
     near("metro.line6", "station.wujin")
     near("rail.riverside_hsr", "station.wujin")
     near("rail.riverside_hsr", "station.jintan")

@@ -104,6 +104,20 @@ def test_bureau_names_are_not_the_district():
                for m in CAT.gazetteer.find(d.text_hant))
 
 
+def test_the_headquarters_name_is_an_organisation_not_wujin():
+    """context.6: 武進區“兩湖”創新區建設工作指揮部 is the zone's headquarters, an organisation:
+    its 武進區 is not the district as a place; the headquarters' report is the zone's work."""
+    d = CAT.meeting.get("context.6")
+    assert LINKS.get("district.wujin", "context.6") is None
+    assert not any(m.place_id in ("wujin", "lianghu") for m in CAT.gazetteer.find(d.text_hant))
+    zone = LINKS.get("zone.lianghu", "context.6")
+    assert zone is not None and zone.mention == "named"
+    hq = "“兩湖”創新區建設工作指揮部"
+    assert [(e.text, e.origin) for e in zone.evidence] == [(hq, "curated")]
+    assert "organisation" in zone.evidence[0].note_en
+    assert set(LINKS.features_of("context.6")) == {"zone.lianghu", "park.xitaihu"}
+
+
 def test_generic_mentions_follow_the_rule():
     """A generic mention (kinds) links only features of its kinds in or crossing its `within`
     feature, marked generic unless the clause also names them."""

@@ -37,7 +37,6 @@ import argparse
 import glob
 import hashlib
 import importlib.util
-import itertools
 import json
 import math
 import re
@@ -112,26 +111,6 @@ _GEOD = Geod(ellps="WGS84")
 def geod_length_km(geom) -> float:
     """Geodesic length on the WGS84 ellipsoid."""
     return _GEOD.geometry_length(geom) / 1000.0
-
-
-def geod_move(p: Point, azimuth_deg: float, km: float) -> Point:
-    """The point ``km`` along the geodesic from ``p`` at ``azimuth_deg`` (0 = north)."""
-    lon, lat, _ = _GEOD.fwd(p.x, p.y, azimuth_deg, km * 1000.0)
-    return Point(lon, lat)
-
-
-def interpolate_by_order(anchors: dict[int, Point], n: int) -> list[Point]:
-    """n points: the anchors at their indices, the others evenly between the anchors before
-    and after them (index 0 and n - 1 must be anchors)."""
-    idx = sorted(anchors)
-    assert idx[0] == 0 and idx[-1] == n - 1, idx
-    out: dict[int, Point] = {}
-    for a, b in itertools.pairwise(idx):
-        pa, pb = anchors[a], anchors[b]
-        for i in range(a, b + 1):
-            t = (i - a) / (b - a)
-            out[i] = Point(pa.x + t * (pb.x - pa.x), pa.y + t * (pb.y - pa.y))
-    return [out[i] for i in range(n)]
 
 
 def nearest_on(curve, p: Point) -> Point:
@@ -279,6 +258,11 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
                    "https://en.wikipedia.org/wiki/Line_1_(Changzhou_Metro)"),
     "newton_l1": ("newton.com.tw", "常州軌道交通1號線",
                   "https://newton.com.tw/wiki/常州軌道交通1號線/23615200"),
+    "metro_memory_cz": ("Metro Memory (norman-mei/metro-memory, MIT)",
+                        "Changzhou stations, features.json @ aa7eaed",
+                        "https://github.com/norman-mei/metro-memory/blob/"
+                        "aa7eaed4fb09e81b56d841ad57e292dfe6eed983/src/app/%28game%29/asia/china/"
+                        "changzhou/data/features.json"),
     "wiki_zh_senlin": ("維基百科", "森林公园站 (常州市)",
                        "https://zh.wikipedia.org/wiki/森林公园站_(常州市)"),
     "wiki_zh_wenhuagong": ("維基百科", "文化宫站 (常州市)",
@@ -289,14 +273,16 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
     "wiki_en_riverside": ("Wikipedia", "Jurong railway station (China)",
                           "https://en.wikipedia.org/wiki/Jurong_railway_station_(China)"),
     "graphene_2022": ("graphene.tv", "沿江高鐵跨滆湖 (2022)", "https://graphene.tv/2022092375334/"),
-    "jintanzx_2018": ("jintanzx.com", "金壇站站址 (2018)", "https://www.jintanzx.com/"),
+    "jintanzx_2018": ("jintanzx.com", "沿江高鐵金壇站站址 (2018-10-14)",
+                      "http://www.jintanzx.com/jtstc/4357.html"),
     "wj_2019": ("武進區人民政府", "西太湖 164 km² (2019-10-30)",
                 "https://www.wj.gov.cn/html/czwj/2019/FAOHPMEF_1030/312853.html"),
     "wj_2024": ("武進區人民政府", "場北河生態廊道 (2024-06-04)",
                 "https://www.wj.gov.cn/html/czwj/2024/AOMMQFAN_0604/490912.html"),
     "jsmbw": ("jsmbw.com", "長蕩湖 85 km²", "https://www.jsmbw.com/citiao/146401.html"),
     "wiki_zh_changdang": ("維基百科", "长荡湖", "https://zh.wikipedia.org/wiki/长荡湖"),
-    "prhbkj": ("prhbkj.com", "長蕩湖旅遊度假區", "https://www.prhbkj.com/"),
+    "prhbkj": ("prhbkj.com", "長蕩湖：水城、水街（長蕩湖旅遊度假區）",
+               "http://www.prhbkj.com/5l5kue1d"),
     "xinhua_2022": ("新華社 (ym.55jiaoyu.com)", "兩湖創新區 (2022-05-09)",
                     "http://ym.55jiaoyu.com/show-328598.html"),
     "sjt_2022": ("bbs.3sjt.com", "兩湖核心區", "http://bbs.3sjt.com/thread-5845255-1-1.html"),
@@ -318,8 +304,10 @@ CITATIONS: dict[str, tuple[str, str, str]] = {
                  "https://jtj.changzhou.gov.cn/html/jtj/2021/AHPDKCDL_0706/203051.html"),
     "caoyuan_l5": ("caoyuantianlu.org", "常州地鐵5號線", "https://caoyuantianlu.org/80096.html"),
     "netcn_l6": ("8netcn.com", "常州地鐵6號線", "https://8netcn.com/miaozhi/150100.html"),
-    "zidian_yancheng": ("m.92zidian.com", "地名詞典：淹城", "https://m.92zidian.com/"),
-    "okchina_yancheng": ("okchina.net", "春秋淹城", "https://www.okchina.net/"),
+    "zidian_yancheng": ("就愛字典 (m.92zidian.com)", "地名來歷：淹城",
+                        "http://m.92zidian.com/lishi/diming/e6b7b9e59f8e"),
+    "jendow_yancheng": ("jendow.com.tw", "春秋淹城遺址公園",
+                        "https://jendow.com.tw/wiki/春秋淹城遺址公園"),
 }
 
 
@@ -506,73 +494,72 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
     ))
 
     # ---------------- Changzhou Metro Line 1: 29 stations, north -> south ----------------
-    # Order: wiki_en_l1. Coordinates: zh-wiki infoboxes (森林公園, 文化宮, 武進站); GeoNames
-    # town points for the stations named after their town (新橋, 河海); between them, stations
-    # interpolated evenly by order. South of 文化宮 the line runs south along 和平路, 花園街
-    # and 鳳棲路 through 武進站 (wiki_en_l1): from 聚湖路 to 南夏墅 the stations are placed on
-    # the meridian of 武進站 at the published mean spacing of 1.2 km (newton_l1).
+    # Order: wiki_en_l1. Coordinates: zh-wiki infoboxes for 森林公園, 文化宮 and 武進站; the
+    # other 26 stations from the WGS84 station points of Metro Memory (metro_memory_cz, file
+    # data/features.json at commit aa7eaed, written out below). Neither source is the Amap
+    # check set of the tests (tests/fixtures/reference_changzhou_metro_stations.json): the
+    # tests measure every station drawn here against it (within ~100 m for these 26).
     p_wujin = pt(31.66030, 119.94240)     # zh-wiki 武进站 31°39′37.08″N 119°56′32.65″E
-    p_senlin = pt(31.903111, 119.960500)  # zh-wiki 森林公园站 31°54′11.2″N 119°57′37.8″E
-    p_wenhuagong = pt(31.77695, 119.95949)  # zh-wiki 文化宫站 31°46′37.02″N 119°57′34.16″E
-    p_xinqiao = pt(31.8639, 119.95421)    # GeoNames "Xinqiao"
-    p_hehai = pt(31.82921, 119.97780)     # GeoNames "Hehai"
-    spacing_km = 1.2
-    l1_anchor = {0: p_senlin, 3: p_xinqiao, 9: p_hehai, 15: p_wenhuagong}
-    for k_south in range(8):  # 26 = 武進站 ... 19 = 聚湖路, k * 1.2 km north of 武進站
-        l1_anchor[26 - k_south] = geod_move(p_wujin, 0.0, k_south * spacing_km)
-    l1_anchor[27] = geod_move(p_wujin, 180.0, spacing_km)
-    l1_anchor[28] = geod_move(p_wujin, 180.0, 2 * spacing_km)
-    l1_pts = interpolate_by_order(l1_anchor, 29)
-    # (index, feature id, 繁體 name, English name, how placed)
+    p_hehai = pt(31.82921, 119.97780)     # GeoNames "Hehai" (新北 centre; Line 6 below)
     l1_table = [
-        (0, "station.senlin_gongyuan", "森林公園站", "Forest Park Station", "wiki"),
-        (1, "station.xinlong", "新龍站", "Xinlong Station", "order"),
-        (2, "station.lvyou_xuexiao", "旅遊學校站", "Tourism School Station", "order"),
-        (3, "station.xinqiao", "新橋站", "Xinqiao Station", "town"),
-        (4, "station.changzhou_north", "常州北站", "Changzhou North Station", "order"),
-        (5, "station.beijiao_zhongxue", "北郊中學站", "Beijiao High School Station", "order"),
-        (6, "station.waiguoyu_xuexiao", "外國語學校站", "Foreign Language School Station",
-         "order"),
-        (7, "station.huanqiugang", "環球港站", "Global Harbor Station", "order"),
-        (8, "station.xinqu_gongyuan", "新區公園站", "Xinqu Park Station", "order"),
-        (9, "station.hehai", "河海站", "Hehai Station", "town"),
-        (10, "station.aoti_zhongxin", "奧體中心站", "Olympic Sports Center Station", "order"),
-        (11, "station.shimin_guangchang", "市民廣場站", "Citizens' Square Station", "order"),
-        (12, "station.cuizhu", "翠竹站", "Cuizhu Station", "order"),
-        (13, "station.changzhou", "常州站", "Changzhou Railway Station", "order"),
-        (14, "station.boai_lu", "博愛路站", "Boai Road Station", "order"),
-        (15, "station.wenhuagong", "文化宮站", "Wenhuagong Station (Cultural Palace)", "wiki"),
-        (16, "station.tongjiqiao", "同濟橋站", "Tongjiqiao Station", "order"),
-        (17, "station.qingliangsi", "清涼寺站", "Qingliang Temple Station", "order"),
-        (18, "station.chashan", "茶山站", "Chashan Station", "order"),
-        (19, "station.juhu_lu", "聚湖路站", "Juhu Road Station", "spacing"),
-        (20, "station.hutang", "湖塘站", "Hutang Station", "spacing"),
-        (21, "station.xintiandi_gongyuan", "新天地公園站", "Xintiandi Park Station", "spacing"),
-        (22, "station.changhong_lu", "長虹路站", "Changhong Road Station", "spacing"),
-        (23, "station.yanzheng_dadao", "延政大道站", "Yanzheng Avenue Station", "spacing"),
-        (24, "station.kejiaocheng_north", "科教城北站", "Kejiaocheng North Station", "spacing"),
-        (25, "station.kejiaocheng_south", "科教城南站", "Kejiaocheng South Station", "spacing"),
-        (26, "station.wujin", "武進站", "Wujin Railway Station", "wiki"),
-        (27, "station.yanghu_lu", "陽湖路站", "Yanghu Road Station", "spacing"),
-        (28, "station.nanxiashu", "南夏墅站", "Nanxiashu Station (Line 1 terminus)", "spacing"),
+        # (feature id, 繁體 name, English name, (lat, lon) or the zh-wiki citation key)
+        ("station.senlin_gongyuan", "森林公園站", "Forest Park Station",
+         "wiki_zh_senlin"),  # 31°54′11.2″N 119°57′37.8″E
+        ("station.xinlong", "新龍站", "Xinlong Station", (31.8897103, 119.956584)),
+        ("station.lvyou_xuexiao", "旅遊學校站", "Tourism School Station",
+         (31.875908, 119.9529528)),
+        ("station.xinqiao", "新橋站", "Xinqiao Station", (31.8652275, 119.9496625)),
+        ("station.changzhou_north", "常州北站", "Changzhou North Station",
+         (31.8569999, 119.9511501)),
+        ("station.beijiao_zhongxue", "北郊中學站", "Beijiao High School Station",
+         (31.8562835, 119.9626709)),
+        ("station.waiguoyu_xuexiao", "外國語學校站", "Foreign Language School Station",
+         (31.8536908, 119.9724765)),
+        ("station.huanqiugang", "環球港站", "Global Harbor Station", (31.841003, 119.9758282)),
+        ("station.xinqu_gongyuan", "新區公園站", "Xinqu Park Station", (31.83, 119.982)),
+        ("station.hehai", "河海站", "Hehai Station", (31.8217496, 119.9805442)),
+        ("station.aoti_zhongxin", "奧體中心站", "Olympic Sports Center Station",
+         (31.8132458, 119.9770502)),
+        ("station.shimin_guangchang", "市民廣場站", "Citizens' Square Station",
+         (31.8048622, 119.9702818)),
+        ("station.cuizhu", "翠竹站", "Cuizhu Station", (31.7951017, 119.9716387)),
+        ("station.changzhou", "常州站", "Changzhou Railway Station", (31.7888008, 119.9693279)),
+        ("station.boai_lu", "博愛路站", "Boai Road Station", (31.7847273, 119.9639616)),
+        ("station.wenhuagong", "文化宮站", "Wenhuagong Station (Cultural Palace)",
+         "wiki_zh_wenhuagong"),  # 31°46′37.02″N 119°57′34.16″E
+        ("station.tongjiqiao", "同濟橋站", "Tongjiqiao Station", (31.7703306, 119.9570466)),
+        ("station.qingliangsi", "清涼寺站", "Qingliang Temple Station",
+         (31.7630483, 119.9555651)),
+        ("station.chashan", "茶山站", "Chashan Station", (31.7518551, 119.9524162)),
+        ("station.juhu_lu", "聚湖路站", "Juhu Road Station", (31.736712, 119.9443794)),
+        ("station.hutang", "湖塘站", "Hutang Station", (31.7243378, 119.9443067)),
+        ("station.xintiandi_gongyuan", "新天地公園站", "Xintiandi Park Station",
+         (31.7147065, 119.9440636)),
+        ("station.changhong_lu", "長虹路站", "Changhong Road Station", (31.7081424, 119.9438315)),
+        ("station.yanzheng_dadao", "延政大道站", "Yanzheng Avenue Station",
+         (31.6990233, 119.9435377)),
+        ("station.kejiaocheng_north", "科教城北站", "Kejiaocheng North Station",
+         (31.6907468, 119.9429689)),
+        ("station.kejiaocheng_south", "科教城南站", "Kejiaocheng South Station",
+         (31.6765758, 119.9428591)),
+        ("station.wujin", "武進站", "Wujin Railway Station", "wiki_zh_wujin"),
+        ("station.yanghu_lu", "陽湖路站", "Yanghu Road Station", (31.6475818, 119.946166)),
+        ("station.nanxiashu", "南夏墅站", "Nanxiashu Station (Line 1 terminus)",
+         (31.6341681, 119.9474077)),
     ]
-    p_l1 = {fid: l1_pts[i] for i, fid, *_ in l1_table}
-    wiki_key = {"station.senlin_gongyuan": "wiki_zh_senlin",
-                "station.wenhuagong": "wiki_zh_wenhuagong", "station.wujin": "wiki_zh_wujin"}
+    wiki_point = {"wiki_zh_senlin": pt(31.903111, 119.960500),
+                  "wiki_zh_wenhuagong": pt(31.77695, 119.95949), "wiki_zh_wujin": p_wujin}
+    p_l1 = {fid: wiki_point[where] if isinstance(where, str) else pt(*where)
+            for fid, _, _, where in l1_table}
     placed_zh = {
         "wiki": "坐標取自維基百科車站條目。",
-        "town": "以同名鎮（街道）的 GeoNames 中心點代替，誤差約 1 公里。",
-        "order": "無公開坐標：按站序在前後已定位車站之間等距內插，誤差約 1 公里。",
-        "spacing": "無公開坐標：沿花園街／鳳棲路（與武進站同一經線）按平均站距 1.2 公里"
-                   "自武進站起算，誤差約 1 公里。",
+        "point": "坐標取自 Metro Memory 公開的車站點（WGS84）；與另一套獨立公開站點核對，"
+                 "相差約 100 米以內。",
     }
     placed_en = {
         "wiki": "Coordinates from the station's Wikipedia article.",
-        "town": "The GeoNames point of the town it is named after stands in for it (~1 km).",
-        "order": "No public coordinate: interpolated evenly by station order between the "
-                 "located stations before and after it (~1 km).",
-        "spacing": "No public coordinate: placed along 花園街/鳳棲路 (the meridian of Wujin "
-                   "station) at the published 1.2 km mean spacing from Wujin station (~1 km).",
+        "point": "Coordinates from Metro Memory's public station points (WGS84); within about "
+                 "100 m of an independent public set of station points.",
     }
     extra_zh = {
         "station.wujin": "滬寧沿江高鐵車站，2023-09-28 開通；地鐵1號線武進沿江城際站在此換乘；"
@@ -592,21 +579,21 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
         "station.nanxiashu": "Line 1 southern terminus (Fengqi Rd × Longfan Rd).",
     }
     line1_stations = []
-    for _, fid, zh, en, how in l1_table:
-        if how == "wiki":
-            keys, acc, basis = (wiki_key[fid], "wiki_en_l1"), 300, "sourced"
-        elif how == "town":
-            keys, acc, basis = ("geonames", "wiki_en_l1"), 1000, "estimate"
-        else:
-            keys, acc, basis = (*(("wiki_zh_wujin",) if how == "spacing" else ()),
-                                "wiki_en_l1", "newton_l1"), 1000, "estimate"
+    for fid, zh, en, where in l1_table:
+        how = "wiki" if isinstance(where, str) else "point"
         if fid == "station.wujin":
             keys = ("wiki_zh_wujin", "wiki_en_riverside")
+        elif how == "wiki":
+            keys = (where, "wiki_en_l1")
+        else:
+            keys = ("metro_memory_cz", "wiki_en_l1")
         line1_stations.append(feature(
-            fid, zh, en, "station", "existing", cite(*keys), acc, basis, p_l1[fid],
+            fid, zh, en, "station", "existing", cite(*keys), 300 if how == "wiki" else 200,
+            "sourced", p_l1[fid],
             note_zh=extra_zh.get(fid, "常州地鐵1號線車站。") + placed_zh[how],
             note_en=extra_en.get(fid, "Changzhou Metro Line 1 station.") + " " + placed_en[how],
         ))
+    l1_pts = [p_l1[fid] for fid, *_ in l1_table]
     l1 = LineString([(p.x, p.y) for p in l1_pts])
     facts["line1_km"] = geod_length_km(l1)
 
@@ -765,28 +752,29 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
     # 常泰鐵路 (jtj_2021): enters 常州南站 from the north; alignment unpublished.
     changtai = line((31.760, 119.885), (p_hub.y, p_hub.x))
     # 延政大道/延政西路 (jendow_xth: crosses the 西太湖 park; 淹城 is north of 延政西路,
-    # okchina_yancheng): estimated points, ending at Line 1 (花園街).
-    yanzheng = line((31.705, 119.855), (31.694, 119.930), (31.700, p_wujin.x))
+    # jendow_yancheng): estimated points, ending at Line 1 (花園街).
+    on_l1 = nearest_on(l1, pt(31.700, p_wujin.x))
+    yanzheng = line((31.705, 119.855), (31.694, 119.930), (on_l1.y, on_l1.x))
     # 長虹路/長虹西路 (jendow_xth: crosses the park; 虹西路 = N edge of the 常州南站 site,
     # netease_2023): estimated points, ending at Line 1 (花園街).
-    changhong = line((31.720, 119.850), (31.716, 119.885), (31.712, p_wujin.x))
+    on_l1 = nearest_on(l1, pt(31.712, p_wujin.x))
+    changhong = line((31.720, 119.850), (31.716, 119.885), (on_l1.y, on_l1.x))
     # 中軸: schematic N-S axis through 常州南站 ("長三角中軸樞紐第一門戶", digipub_2025).
     axis = line((31.790, 119.885), (31.640, 119.885))
 
     transit = [
         feature(
             "metro.line1", "常州地鐵1號線", "Changzhou Metro Line 1", "metro", "existing",
-            cite("wiki_en_l1", "newton_l1"),
-            1000, "estimate", l1,
-            note_zh=f"經 29 個車站依序連線（共 {facts['line1_km']:.1f} 公里；"
-                    "官方線路長 34.24 公里，"
-                    "含站間彎道）；2019-09-21 開通。只有森林公園、文化宮、武進站三站有公開坐標，"
-                    "其餘車站按站序、同名鎮點或平均站距估計，位置誤差約 1 公里。",
-            note_en=f"Straight segments through the 29 stations in order ({facts['line1_km']:.1f} "
-                    "km; the official 34.24 km includes the curves between stations); opened "
-                    "2019-09-21. Only Forest Park, Wenhuagong and Wujin have public coordinates; "
-                    "the other stations are placed by order, by the town they are named after or "
-                    "by the mean spacing, ~1 km uncertain.",
+            cite("metro_memory_cz", "wiki_en_l1"),
+            500, "estimate", l1,
+            note_zh=f"經 29 個已定位車站依序以直線連接（共 {facts['line1_km']:.1f} 公里；"
+                    "官方線路長 34.24 公里，含站間彎道）；2019-09-21 開通。車站位置誤差約 200 米；"
+                    "站間實際線位未公開，為示意走向，可偏離直線數百米。",
+            note_en=f"Straight segments through the 29 located stations in order "
+                    f"({facts['line1_km']:.1f} km; the official 34.24 km includes the curves "
+                    "between stations); opened 2019-09-21. Stations are within ~200 m; the track "
+                    "between them is not published, so the route is schematic and may bow a few "
+                    "hundred metres away from the straight segments.",
         ),
         feature(
             "metro.line5", "常州地鐵5號線", "Changzhou Metro Line 5", "metro",
@@ -846,7 +834,7 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
         ),
         feature(
             "road.yanzheng", "延政大道／延政西路", "Yanzheng Avenue / Yanzheng West Road", "road",
-            "existing", cite("jendow_xth", "okchina_yancheng", "wiki_en_l1"),
+            "existing", cite("jendow_xth", "jendow_yancheng", "wiki_en_l1"),
             1500, "estimate", yanzheng,
             note_zh="示意走向，由文字描述估計：西段穿過西太湖科技產業園，經淹城南側至地鐵1號線"
                     "（花園街）；東段未畫出。",
@@ -935,13 +923,13 @@ def build(cnmaps_root: Path, gshhs_root: Path) -> tuple[dict[str, list[dict]], d
     places = [
         feature(
             "heritage.yancheng", "春秋淹城", "Chunqiu Yancheng ruins", "heritage", "existing",
-            cite("zidian_yancheng", "jendow_xth", "okchina_yancheng"),
+            cite("zidian_yancheng", "jendow_xth", "jendow_yancheng"),
             1000, "estimate", yancheng,
             note_zh="位置由文字描述估計（湖塘西南約 3 公里、延政西路北）；橢圓按遺址東西 850 米、"
-                    "南北 750 米繪製。5A 級景區約 7.6 平方公里，未畫出。",
+                    "南北 750 米繪製。周圍的淹城旅遊區未畫出。",
             note_en="Position estimated from descriptions (~3 km SW of Hutang, north of Yanzheng "
-                    "West Rd); ellipse sized to the 850 m E–W × 750 m N–S ruins. The 7.6 km² 5A "
-                    "scenic zone is not drawn.",
+                    "West Rd); ellipse sized to the 850 m E–W × 750 m N–S ruins. The surrounding "
+                    "Yancheng tourist area is not drawn.",
         ),
         feature(
             "resort.changdang", "長蕩湖旅遊度假區", "Changdang Lake Tourist Resort", "resort",
@@ -1074,6 +1062,15 @@ def sources_md(layers: dict[str, list[dict]], facts: dict) -> str:
       "(GeoNames).")
     a("* **Wikipedia** infobox coordinates (森林公园站, 文化宫站, 武进站, Zhonglou District) and "
       "route descriptions. **Data licence: CC BY-SA 4.0** (Wikipedia).")
+    a("* **Metro Memory** station points for Changzhou Metro Line 1 (repository "
+      "norman-mei/metro-memory, a fork of benjamintd/metro-memory.com, file "
+      "`src/app/(game)/asia/china/changzhou/data/features.json` at commit aa7eaed; 26 of the "
+      "29 stations, WGS84, written into the build script). **Data licence: MIT** (the "
+      "repository's LICENSE.md covers the software and its associated files, the data "
+      "included). The file does not say where its points come from; their form (seven-decimal "
+      "WGS84 values, no GCJ-02 offset) suggests OpenStreetMap, whose data is ODbL 1.0 — credit "
+      "© OpenStreetMap contributors when publishing. Independent of the Amap check set of the "
+      "tests (see stations below).")
     a("* Government, news and reference web pages (listed below) are cited for facts — areas, "
       "lengths, station order, status — and descriptions; no content is copied from them and "
       "no licence is claimed for them.")
@@ -1180,12 +1177,10 @@ def sources_md(layers: dict[str, list[dict]], facts: dict) -> str:
       "centres, not the park's site.")
     a("")
     a("**stations** — Changzhou Metro Line 1 is drawn with all 29 stations, in the published "
-      "order. Only three have public coordinates (zh-wiki: 森林公园站, 文化宫站, 武进站; "
-      "`accuracy_m` 300). 新橋 and 河海 take the GeoNames point of the town they are named after. "
-      "South of 文化宮 the line runs along 和平路, 花園街 and 鳳棲路 through 武進站 (en-wiki): "
-      "聚湖路 … 科教城南 and 陽湖路, 南夏墅 are placed on the meridian of 武進站 at the published "
-      "1.2 km mean spacing. The others are interpolated evenly by order between their located "
-      "neighbours. These estimates carry `accuracy_m` 1000. The tests check every Line 1 "
+      "order, every one from a coordinate source: 森林公园站, 文化宫站 and 武进站 from their "
+      "zh-wiki infoboxes (`accuracy_m` 300), the other 26 from the Metro Memory station points "
+      "(`accuracy_m` 200; they lie within about 100 m of the check points below). The tests "
+      "check every Line 1 "
       "station against an independent public set of station points (Amap GCJ-02 points for "
       "Lines 1 and 2 in the repository MDJHX2018/china-metro-visualization, file "
       "data/cities/changzhou.json, commit 284f913; that repository has no licence, so its "
@@ -1201,9 +1196,12 @@ def sources_md(layers: dict[str, list[dict]], facts: dict) -> str:
       "sits on the GSHHS shoreline of 滆湖's northern tip.")
     a("")
     a(f"**transit** — `metro.line1` is the straight segments through its 29 station points "
-      f"({facts['line1_km']:.1f} km geodesic; the official 34.24 km follows the curves between "
-      "stations, and even the independent check points joined by straight segments give only "
-      "~32.6 km). `metro.line5` (status `planned`) is drawn through its located points "
+      f"({facts['line1_km']:.1f} km geodesic, {facts['line1_km'] / 34.24 - 1:+.1%} against the "
+      "official 34.24 km, which follows the curves between stations; the independent check "
+      "points joined the same way give ~32.6 km). Its track between stations is not published: "
+      "the route stays schematic (basis `estimate`, drawn with the schematic band) and its "
+      "`accuracy_m` 500 allows for the bow of a curve between two stations. `metro.line5` (status "
+      "`planned`) is drawn through its located points "
       f"攬月灣, 常州南站, 牛塘 and 常州站 ({facts['line5_km']:.1f} km of the planned 31.4 km; the "
       "section east of 常州站 is not located); its first section 攬月灣–西太湖, the only part "
       "under construction, is the separate feature `metro.line5_first_section`. The other "
@@ -1232,8 +1230,7 @@ def sources_md(layers: dict[str, list[dict]], facts: dict) -> str:
       "永勝路南側、興隆河北側、新秀路至新騰路; 常武路—武南路西北角口袋公園; a pocket park "
       "on the south side of a river in 湖塘科技產業園), but no coordinate source and no way "
       "to geocode those addresses offline, and none in the 西太湖 area. None was invented.")
-    a("* Public coordinates of 26 of the 29 Line 1 stations (placed by order, town point or "
-      "spacing; ±1 km).")
+    a("* The track of Line 1 between its stations (drawn as straight segments).")
     a("* 中以常州創新園 exact site (see parks).")
     a("* 常州南站 exact site (only a demolition-zone description; ±2 km).")
     a("* 金壇站 coordinates (estimate only).")
