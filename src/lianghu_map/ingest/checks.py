@@ -233,8 +233,9 @@ def _num(v: float) -> float:
 
 
 def _degree_like(coords: np.ndarray) -> np.ndarray:
-    """Per position: could it be longitude/latitude in degrees?"""
-    return (np.abs(coords[:, 0]) <= 180 + OVERSHOOT) & (np.abs(coords[:, 1]) <= 90 + OVERSHOOT)
+    """Per position: could it be longitude/latitude in degrees (perhaps swapped, or a typo)?
+    Projected metres are beyond ±360 almost everywhere."""
+    return (np.abs(coords) <= 360).all(axis=1)
 
 
 LANDING_FAR_KM = 300  # a converted layer's centre farther than this from Lianghu: a warning

@@ -116,7 +116,7 @@ def geometric(geoms: np.ndarray) -> tuple[str, Localised] | None:
     if len(coords) > 2000:
         coords = coords[np.linspace(0, len(coords) - 1, 2000).astype(int)]
     near = _metric(coords)
-    idx, _ = tree.query_nearest(shapely.points(near), max_distance=_NEAR_M, all_matches=False)
+    idx = tree.query_nearest(shapely.points(near), max_distance=_NEAR_M, all_matches=False)
     coords = coords[np.unique(idx[0])]
     if len(coords) < _MIN_VERTICES:
         return None
