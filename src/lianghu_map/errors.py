@@ -377,10 +377,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "请确认坐标系是否正确。",
                        "Converted from {crs}, the data is centred at {where}, about {km} km "
                        "from Lianghu. Check that the CRS is right."),
-    "crs_result_equator": ("按坐标系 {crs} 转换后，数据落在赤道附近的海洋中（{where}），"
-                           "坐标系几乎肯定有误。",
-                           "Converted from {crs}, the data lands in the ocean near the equator "
-                           "({where}): the CRS is almost certainly wrong."),
+    "crs_result_equator": ("按坐标系 {crs} 转换后，数据落在纬度约 0° 处（{where}，赤道附近，"
+                           "远离任何规划区），坐标系几乎肯定有误。",
+                           "Converted from {crs}, the data lands at about 0° latitude ({where}, "
+                           "by the equator, far from any planning area): the CRS is almost "
+                           "certainly wrong."),
     "datum_likely": ("数据很可能是 {datum} 坐标（依据：{reason}），但按 WGS84 读取，位置会偏差"
                      "数百米。请在上方为此文件选择坐标来源。",
                      "The data is likely in {datum} coordinates ({reason}) but was read as "

@@ -125,7 +125,7 @@ def geometric(geoms: np.ndarray) -> tuple[str, Localised] | None:
                      (("gcj02", gcj02_to_wgs84), ("bd09", bd09_to_wgs84)))
     if gap < _FIT_M and gap < _RATIO * as_is:
         a, b = round(as_is), round(gap)
-        return datum, Localised(f"换算后与内置区界吻合（中位偏差由 {a} 米降至 {b} 米）",
-                                f"it fits the built-in district boundaries after the shift "
-                                f"(median gap {a} m → {b} m)")
+        return datum, Localised(f"换算后与内置区界吻合，中位偏差由 {a} 米降至 {b} 米",
+                                f"it fits the built-in district boundaries after the shift: "
+                                f"median gap {a} m → {b} m")
     return None

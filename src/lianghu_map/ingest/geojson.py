@@ -29,7 +29,7 @@ from .base import (
     strip_bom,
     unreadable,
 )
-from .geojson_lint import Lint, lint
+from .geojson_lint import TOP_TYPES, Lint, lint
 
 
 def read_geojson(data: bytes, options: IngestOptions, rep: Report, _res: IngestResult) -> Read:
@@ -72,7 +72,7 @@ def read_geojson(data: bytes, options: IngestOptions, rep: Report, _res: IngestR
     _res.crs_member = crs_member
     if gdf.crs is not None and (crs_member is None or gdf.crs.to_epsg() == 4979):
         gdf = gdf.set_crs(4326, allow_override=True)
-    return gdf, crs_member is not None and gdf.crs is not None and gdf.crs.to_epsg() != 4326, ()
+    return gdf, crs_member is not None and gdf.crs is not None, ()
 
 
 LINT_BYTES = 2 * 2**20  # files up to this size are always checked structurally (json + lint)
@@ -91,7 +91,11 @@ def _lint(data: bytes, gdf: gpd.GeoDataFrame, warns: list[str]) -> Lint | None:
         doc = json.loads(data)
     except (ValueError, RecursionError):
         return None
-    return lint(doc) if isinstance(doc, dict) else None
+    kind = doc.get("type") if isinstance(doc, dict) else None  # (Esri JSON: GDAL's own driver)
+    return lint(doc) if isinstance(kind, str) and kind.lower() in _TYPES_LOWER else None
+
+
+_TYPES_LOWER = {t.lower() for t in TOP_TYPES}
 
 
 _NOTE_SEVERITY = {"foreign_member": Severity.WARNING, "position_too_long": Severity.WARNING,
