@@ -157,8 +157,8 @@ if allowed:
                     bar = st.progress(0.0, text=t("upload.reading", lang, name=shown))
                     drafts[cache_key] = prepare(
                         up.name, up.getvalue(), options, cat,
-                        progress=lambda f, stage, b=bar: b.progress(
-                            f, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest)
+                        progress=lambda frac, stage, b=bar: b.progress(
+                            frac, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest)
                     bar.empty()
                 return drafts[cache_key]
 

@@ -568,8 +568,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                           "This file is likely in {datum} coordinates ({reason}); {datum} is "
                           "pre-selected for it. If the data is WGS84, choose that below."),
     "upload.ignore_crs": ("忽略文件声明的坐标系", "Ignore the file's declared CRS"),
-    "upload.ignore_crs.help": ("文件声明的坐标系与坐标数值矛盾时勾选：坐标将按经纬度或您在下方选择的"
-                               "坐标系读取。",
+    "upload.ignore_crs.help": ("文件声明的坐标系与坐标数值矛盾时勾选：坐标将按经纬度或您在"
+                               "下方选择的坐标系读取。",
                                "Tick when the CRS the file declares contradicts its numbers: the "
                                "coordinates are then read as longitude/latitude, or in the CRS "
                                "you choose below."),

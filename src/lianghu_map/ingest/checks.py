@@ -269,7 +269,7 @@ def _clamp_overshoot(gdf: gpd.GeoDataFrame, rep: Report) -> gpd.GeoDataFrame:
     """Positions a hair past ±180°/±90° (rounding in the exporting tool) are put on the limit;
     said once, with the count."""
     x0, y0, x1, y1 = gdf.total_bounds
-    if -180 <= x0 and x1 <= 180 and -90 <= y0 and y1 <= 90:
+    if x0 >= -180 and x1 <= 180 and y0 >= -90 and y1 <= 90:
         return gdf
     geoms = gdf.geometry.to_numpy()
     coords = shapely.get_coordinates(geoms)
