@@ -198,10 +198,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "The file declares its CRS {crs} with a legacy \"crs\" member; it was "
                    "honoured and the layer converted to WGS84."),
     "crs_assumed_wgs84": ("文件未声明坐标系；坐标明显是经纬度，按 WGS84 处理。若数据来自高德、"
-                          "腾讯或百度，请在上方选择对应的坐标来源。",
+                          "腾讯或百度，请在下方为此文件选择对应的坐标来源。",
                           "The file declares no CRS; the coordinates are plainly longitude/"
                           "latitude and are taken as WGS84. If they come from Amap, Tencent or "
-                          "Baidu, choose that source datum above."),
+                          "Baidu, choose that source datum for this file below."),
     "crs_converted": ("坐标系 {crs} 已转换为 WGS84（EPSG:4326）。",
                       "CRS {crs} converted to WGS84 (EPSG:4326)."),
     "crs_assumed": ("按您的选择，将坐标视为 {crs}。", "Coordinates taken as {crs}, as you chose."),
@@ -351,10 +351,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "{count} of {total} polygon exterior rings run clockwise (RFC 7946 "
                           "wants counter-clockwise; GeoJSON 2008 did not say); read all the "
                           "same."),
-    "features_kept": ("共 {total} 个要素，保留 {kept} 个；其余各条已在上方列出原因。",
+    "features_kept": ("共 {total} 个要素，保留 {kept} 个；未保留的要素已逐一列出原因。",
                       "{kept} of {total} features kept; each one left out is listed with its "
                       "reason."),
-    "none_kept": ("{total} 个要素均无法读取，各要素原因已在上方列出。",
+    "none_kept": ("{total} 个要素均无法读取，各要素的原因已逐一列出。",
                   "None of the {total} features can be read; each is listed with its reason."),
     "coordinate_clamped": ("{count} 个坐标超出 ±180°/±90° 不到 {epsilon} 度（浮点舍入误差），"
                            "已置于边界上。",
@@ -383,10 +383,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "by the equator, far from any planning area): the CRS is almost "
                            "certainly wrong."),
     "datum_likely": ("数据很可能是 {datum} 坐标（依据：{reason}），但按 WGS84 读取，位置会偏差"
-                     "数百米。请在上方为此文件选择坐标来源。",
+                     "数百米。请在下方为此文件选择坐标来源。",
                      "The data is likely in {datum} coordinates ({reason}) but was read as "
                      "WGS84, which puts it some hundred metres off. Choose this file's source "
-                     "datum above."),
+                     "datum below."),
 }
 
 
