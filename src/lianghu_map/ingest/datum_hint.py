@@ -34,6 +34,7 @@ _LAT0 = 31.6  # metres per degree, locally (Changzhou)
 _M = 111_320.0
 _NEAR_M = 2_000.0  # vertices this close to a boundary take part in the comparison
 _MIN_VERTICES = 12
+_SAMPLE = 600
 _FIT_M = 150.0  # after the shift, the median gap is below this …
 _RATIO = 0.4  # … and below this share of the gap as the file is
 
@@ -113,8 +114,8 @@ def geometric(geoms: np.ndarray) -> tuple[str, Localised] | None:
     coords = coords[inside]
     if len(coords) < _MIN_VERTICES:
         return None
-    if len(coords) > 2000:
-        coords = coords[np.linspace(0, len(coords) - 1, 2000).astype(int)]
+    if len(coords) > _SAMPLE:  # evenly spread: a median needs no more
+        coords = coords[np.linspace(0, len(coords) - 1, _SAMPLE).astype(int)]
     near = _metric(coords)
     idx = tree.query_nearest(shapely.points(near), max_distance=_NEAR_M, all_matches=False)
     coords = coords[np.unique(idx[0])]
