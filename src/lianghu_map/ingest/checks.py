@@ -26,7 +26,7 @@ from .base import (
     Report,
     short,
 )
-from .datum_hint import geometric, signature
+from .datum_hint import doubt, hint
 
 
 def check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOptions,
@@ -68,6 +68,12 @@ def check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOption
     if options.datum == "wgs84":
         _hint_datum(gdf, rep)
     else:
+        other = doubt(gdf.geometry.to_numpy(), options.datum)
+        if other is not None:
+            rep.add("datum_doubtful", Severity.WARNING,
+                    datum=Localised(*DATUM_LABELS[options.datum]),
+                    fits=Localised(*DATUM_LABELS[other[0]]), datum_code=other[0],
+                    reason=other[1])
         gdf = gdf.set_geometry(to_wgs84(gdf.geometry, options.datum))
         label = DATUM_LABELS[options.datum][1]
         rep.add("datum_converted", Severity.INFO, datum=Localised(*DATUM_LABELS[options.datum]),
@@ -89,13 +95,10 @@ def check(gdf: gpd.GeoDataFrame, declared: bool, fmt: str, options: IngestOption
 def _hint_datum(gdf: gpd.GeoDataFrame, rep: Report) -> None:
     """Likely GCJ-02 / BD-09 (attribute names, or a better fit to the district boundaries after
     a shift): a warning with the evidence; the analyst chooses the datum."""
-    hints = [h for h in (signature(list(gdf.columns)), geometric(gdf.geometry.to_numpy()))
-             if h is not None]
-    if not hints:
-        return
-    datum = hints[0][0]
-    rep.add("datum_likely", Severity.WARNING, datum=Localised(*DATUM_LABELS[datum]),
-            datum_code=datum, reason=tuple(r for d, r in hints if d == datum))
+    found = hint(list(gdf.columns), gdf.geometry.to_numpy())
+    if found is not None:
+        rep.add("datum_likely", Severity.WARNING, datum=Localised(*DATUM_LABELS[found[0]]),
+                datum_code=found[0], reason=found[1])
 
 
 def _dedupe_columns(gdf: gpd.GeoDataFrame, rep: Report) -> gpd.GeoDataFrame:

