@@ -55,3 +55,26 @@ def test_big_file_with_trouble_is_checked_and_each_feature_named(big):
     [kept] = [f for f in res.findings if f.code == "features_kept"]
     assert kept.params == {"kept": 2, "total": 4}
     assert "2 of 4 features kept" in kept.message("en")
+
+
+def test_out_of_range_degrees_name_feature_id_and_value():
+    feats = [_pt(119.8, 31.6), _pt(119.81, 31.6),
+             {"type": "Feature", "id": "DK2", "properties": {},
+              "geometry": {"type": "Polygon", "coordinates": [[[119.8, 31.6], [-361.0, 31.6],
+                                                               [119.9, 31.7], [119.8, 31.6]]]}}]
+    res = ingest_file("dk.geojson", _fc(feats))
+    assert not res.ok and "projected_no_crs" not in res.codes()
+    [bad] = [f for f in res.findings if f.code == "out_of_range"]
+    assert (bad.index, bad.feature_id, bad.params["x"], bad.params["y"]) == (2, "DK2", -361.0,
+                                                                            31.6)
+
+
+def test_contradicted_crs_names_declared_crs_and_a_sample():
+    doc = {"type": "FeatureCollection",
+           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4549"}},
+           "features": [_pt(119.8, 31.6)]}
+    res = ingest_file("c.geojson", json.dumps(doc).encode())
+    [f] = [f for f in res.findings if f.code == "crs_contradicted"]
+    assert f.params["crs"].startswith("EPSG:4549") and (f.params["x"], f.params["y"]) == (119.8,
+                                                                                        31.6)
+    assert "contradiction" in f.message("en") and "矛盾" in f.message("zh-Hans")
