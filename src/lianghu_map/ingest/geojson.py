@@ -63,9 +63,9 @@ def read_geojson(data: bytes, options: IngestOptions, rep: Report, _res: IngestR
         gdf = _apply_lint(gdf, checked, rep, _res)
         crs_member = "crs" if checked.has_crs else (
             "coordRefSys" if checked.has_coord_ref_sys else None)
+        _note_winding(gdf, rep)  # (a conformance note: with the structural check only)
     else:
         crs_member = _crs_member(data)
-    _note_winding(gdf, rep)
     # RFC 7946 GeoJSON is lon/lat by definition and GDAL reports EPSG:4326 for it; only a legacy
     # "crs" member (or JSON-FG's "coordRefSys") declares anything else.  GDAL also reports
     # EPSG:4979 for 3-D positions (without such a member, or with CRS84): plain lon/lat.
