@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from lianghu_map.catalog import load_catalog, read_layer
 from lianghu_map.config import load_settings
 from lianghu_map.crs import DATUM_LABELS, DATUMS, crs_label
-from lianghu_map.errors import LianghuError
+from lianghu_map.errors import LianghuError, param_text
 from lianghu_map.export import audit_export, audit_table
 from lianghu_map.i18n import STATUS_KEYS, kind_label, localise, status_label, t
 from lianghu_map.ingest import IngestOptions, clean_name
@@ -80,6 +80,37 @@ def candidate_label(fid: str | None, score: dict[str, float]) -> str:
         return t("upload.supersede.option", lang, name=builtin_name(fid), id=fid,
                  score=f"{score[fid]:.2f}")
     return t("upload.supersede.other", lang, name=builtin_name(fid), id=fid)
+
+
+def datum_hint(res, key: str) -> tuple[str, str] | None:
+    """(datum, reason) when ingest found the file likely GCJ-02/BD-09; kept per file, as the
+    finding is only made while the file is read as WGS84."""
+    found = next((f for f in res.findings if f.code == "datum_likely"), None)
+    if found is not None:
+        st.session_state[f"{key}_datum_hint"] = (found.params["datum_code"],
+                                                 found.params["reason"])
+    return st.session_state.get(f"{key}_datum_hint")
+
+
+def datum_choice(key: str) -> None:
+    """The file's own source datum; when ingest found a likely GCJ-02/BD-09 source, it is
+    pre-selected and the reason shown."""
+    hint = st.session_state.get(f"{key}_datum_hint")
+    if hint:
+        st.info(t("upload.datum.hint", lang, datum=localise(*DATUM_LABELS[hint[0]], lang),
+                  reason=param_text(hint[1], lang)))
+    st.radio(t("upload.datum", lang), DATUMS, key=f"{key}_datum", horizontal=True,
+             format_func=lambda d: localise(*DATUM_LABELS[d], lang),
+             help=t("upload.datum.help", lang))
+
+
+def crs_override(res, key: str, ignored: bool) -> None:
+    """A declared CRS the numbers contradict: the analyst may set it aside (re-read)."""
+    if "crs_contradicted" in res.codes() or ignored:
+        st.checkbox(t("upload.ignore_crs", lang), key=f"{key}_ignore_crs",
+                    help=t("upload.ignore_crs.help", lang))
+
+
 st.subheader(t("upload.header", lang))
 st.caption(t("upload.intro", lang))
 
@@ -92,9 +123,6 @@ if cat.store_error:
 if allowed:
     user = st.text_input(t("upload.user", lang), key="upload_user",
                          help=t("upload.user.help", lang)).strip()
-    datum = st.radio(t("upload.datum", lang), DATUMS, key="upload_datum", horizontal=True,
-                     format_func=lambda d: localise(*DATUM_LABELS[d], lang),
-                     help=t("upload.datum.help", lang))
     allow_uploads(settings.max_upload_mb)  # Streamlit's endpoint takes files from this session
     files = st.file_uploader(
         t("upload.files", lang), accept_multiple_files=True, key="upload_files",
@@ -115,19 +143,34 @@ if allowed:
             layer = st.session_state.get(f"{key}_layer")
             assume = st.session_state.get(f"{key}_crs")
             swap = st.session_state.get(f"{key}_swap", False)
-            options = IngestOptions(datum=datum, layer=layer, assume_crs=assume, swap_xy=swap,
-                                    max_bytes=settings.max_upload_mb * 2**20,
-                                    max_features=settings.max_features,
-                                    max_vertices=settings.max_vertices)
-            cache_key = (up.file_id, options)
-            if cache_key not in drafts:
-                bar = st.progress(0.0, text=t("upload.reading", lang, name=shown))
-                drafts[cache_key] = prepare(
-                    up.name, up.getvalue(), options, cat,
-                    progress=lambda f, stage, b=bar: b.progress(
-                        f, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest)
-                bar.empty()
-            draft = drafts[cache_key]
+            ignore_crs = st.session_state.get(f"{key}_ignore_crs", False)
+
+            def draft_for(datum, up=up, shown=shown, layer=layer, assume=assume, swap=swap,
+                          ignore_crs=ignore_crs):
+                options = IngestOptions(datum=datum, layer=layer, assume_crs=assume,
+                                        swap_xy=swap, ignore_declared_crs=ignore_crs,
+                                        max_bytes=settings.max_upload_mb * 2**20,
+                                        max_features=settings.max_features,
+                                        max_vertices=settings.max_vertices)
+                cache_key = (up.file_id, options)
+                if cache_key not in drafts:
+                    bar = st.progress(0.0, text=t("upload.reading", lang, name=shown))
+                    drafts[cache_key] = prepare(
+                        up.name, up.getvalue(), options, cat,
+                        progress=lambda frac, stage, b=bar: b.progress(
+                            frac, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest)
+                    bar.empty()
+                return drafts[cache_key]
+
+            if st.session_state.get(f"{key}_file") != up.file_id:  # another file in this slot
+                for stale in ("datum", "datum_hint"):
+                    st.session_state.pop(f"{key}_{stale}", None)
+                st.session_state[f"{key}_file"] = up.file_id
+            draft = draft_for(st.session_state.get(f"{key}_datum", "wgs84"))
+            hint = datum_hint(draft.result, key)
+            if hint and f"{key}_datum" not in st.session_state:  # asked once: pre-selected
+                st.session_state[f"{key}_datum"] = hint[0]
+                draft = draft_for(hint[0])
             res = draft.result
             counts = {s: sum(f.severity == s for f in res.findings)
                       for s in ("error", "warning", "info")}
@@ -151,6 +194,8 @@ if allowed:
                              else crs_label(v))
             if "swapped_axes" in res.codes() or swap:
                 st.checkbox(t("upload.swap", lang), key=f"{key}_swap")
+            crs_override(res, key, ignore_crs)
+            datum_choice(key)
             if not draft.ok:
                 continue
 

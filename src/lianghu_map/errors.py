@@ -211,10 +211,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "The file declares its CRS {crs} with a legacy \"crs\" member; it was "
                    "honoured and the layer converted to WGS84."),
     "crs_assumed_wgs84": ("文件未声明坐标系；坐标明显是经纬度，按 WGS84 处理。若数据来自高德、"
-                          "腾讯或百度，请在上方选择对应的坐标来源。",
+                          "腾讯或百度，请在下方为此文件选择对应的坐标来源。",
                           "The file declares no CRS; the coordinates are plainly longitude/"
                           "latitude and are taken as WGS84. If they come from Amap, Tencent or "
-                          "Baidu, choose that source datum above."),
+                          "Baidu, choose that source datum for this file below."),
     "crs_converted": ("坐标系 {crs} 已转换为 WGS84（EPSG:4326）。",
                       "CRS {crs} converted to WGS84 (EPSG:4326)."),
     "crs_assumed": ("按您的选择，将坐标视为 {crs}。", "Coordinates taken as {crs}, as you chose."),
@@ -279,6 +279,131 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Row {row}: the WKT cannot be parsed ({detail}); the row was dropped."),
     "more_findings": ("另有 {count} 处同类问题（{code}）未逐一列出。",
                       "{count} more findings of the same kind ({code}) not listed one by one."),
+    # -- up-geojson (issue 16): GeoJSON structure, CRS plausibility, datum hints
+    "feature_not_object": ("“features”中的这一项不是对象（{found}），已删除。",
+                           "This entry of \"features\" is not an object ({found}); it was "
+                           "left out."),
+    "feature_type_unknown": ("要素的 \"type\" 是 {found}，不是 \"Feature\"（拼写或大小写有误），"
+                             "该要素已删除。请改为 \"Feature\" 后重新上传。",
+                             "The feature's \"type\" is {found}, not \"Feature\" (misspelt or "
+                             "wrong letter case); it was left out. Write \"Feature\" and upload "
+                             "again."),
+    "coordinates_outside_geometry": ("要素的 \"coordinates\" 写在要素层级，而不在 \"geometry\" "
+                                     "中；几何为空，该要素已删除。",
+                                     "The feature has \"coordinates\" at Feature level, not "
+                                     "inside \"geometry\"; its geometry is null and it was left "
+                                     "out."),
+    "geometry_not_object": ("要素的 \"geometry\" 不是对象（{found}），该要素已删除。",
+                            "The feature's \"geometry\" is not an object ({found}); it was "
+                            "left out."),
+    "geometry_type_unknown": ("未知的几何类型 {found}，该要素已删除。几何类型须为 Point、"
+                              "LineString、Polygon 等（区分大小写）。",
+                              "Unknown geometry type {found}; the feature was left out. It must "
+                              "be Point, LineString, Polygon … (letter case counts)."),
+    "geometries_missing": ("GeometryCollection 缺少 \"geometries\" 数组，该要素已删除。",
+                           "A GeometryCollection without a \"geometries\" array; the feature "
+                           "was left out."),
+    "geometry_too_deep": ("几何集合嵌套超过 {limit} 层，该要素已删除。",
+                          "Geometry collections nested more than {limit} deep; the feature was "
+                          "left out."),
+    "coordinates_missing": ("{type} 几何缺少 \"coordinates\"，该要素已删除。",
+                            "The {type} geometry has no \"coordinates\"; the feature was left "
+                            "out."),
+    "coordinates_too_shallow": ("{type} 的坐标嵌套层数不够（{found} 层，应为 {expected} 层），"
+                                "该要素已删除。",
+                                "The {type} coordinates are nested too shallowly ({found} levels "
+                                "where {expected} are needed); the feature was left out."),
+    "coordinates_too_deep": ("{type} 的坐标嵌套层数过多（{found} 层，应为 {expected} 层），"
+                             "该要素已删除。",
+                             "The {type} coordinates are nested too deeply ({found} levels where "
+                             "{expected} are needed); the feature was left out."),
+    "coordinate_not_number": ("坐标值 {value} 不是数字（如字符串），该要素已删除。",
+                              "The coordinate {value} is not a number (a string …); the feature "
+                              "was left out."),
+    "position_too_short": ("坐标点 {position} 只有 {count} 个数（至少需要经度和纬度两个），"
+                           "该要素已删除。",
+                           "The position {position} holds {count} number(s) (longitude and "
+                           "latitude are needed); the feature was left out."),
+    "position_too_long": ("坐标点含 {count} 个数（最多三个：经度、纬度、高程），多出的数已忽略。",
+                          "A position holds {count} numbers (at most three: longitude, latitude, "
+                          "elevation); the extra numbers were ignored."),
+    "line_too_short": ("线只有 {count} 个坐标点（至少需要两个），该要素已删除。",
+                       "The line has {count} position(s) (at least two are needed); the feature "
+                       "was left out."),
+    "ring_not_closed": ("面的环没有闭合（首点 {first}，末点 {last}），该要素已删除。"
+                        "请让末点与首点相同后重新上传。",
+                        "A polygon ring is not closed (first position {first}, last {last}); "
+                        "the feature was left out. Repeat the first position at the end."),
+    "ring_too_short": ("面的环只有 {count} 个坐标点（闭合的环至少需要四个），该要素已删除。",
+                       "A polygon ring has {count} positions (a closed ring needs at least "
+                       "four); the feature was left out."),
+    "type_case": ("\"type\" 写作 {found}，大小写不符合规范（应为 {expected}），已按 {expected} "
+                  "读取。",
+                  "\"type\" is written {found}, in the wrong letter case (it should be "
+                  "{expected}); read as {expected}."),
+    "id_not_scalar": ("要素的 \"id\" 是对象或数组（{found}），不是字符串或数字；已作为 JSON "
+                      "文本保存。",
+                      "The feature's \"id\" is an object or array ({found}), not a string or "
+                      "number; it was kept as JSON text."),
+    "foreign_member": ("{where} 中有成员 \"{member}\"，GeoJSON 不使用它（几何只取自 "
+                       "\"geometry\"，坐标系只由文件顶层声明），已忽略。",
+                       "A member \"{member}\" in {where} is not used by GeoJSON (geometry "
+                       "comes only from \"geometry\", the CRS only from the top level); "
+                       "ignored."),
+    "bbox_ignored": ("\"bbox\" 无效（{found}），已忽略；范围按坐标计算。",
+                     "The \"bbox\" is not valid ({found}); ignored, the extent is computed "
+                     "from the coordinates."),
+    "collection_nested": ("几何集合中又嵌套了几何集合（RFC 7946 不建议），已照原样读取。",
+                          "A geometry collection nested in another (RFC 7946 advises against "
+                          "it); read as it is."),
+    "collection_single": ("几何集合只有一个成员，可直接写成该几何；已照原样读取。",
+                          "A geometry collection with a single member (it could be that "
+                          "geometry itself); read as it is."),
+    "winding_clockwise": ("{total} 个面外环中有 {count} 个为顺时针方向（RFC 7946 要求逆时针，"
+                          "2008 版 GeoJSON 不作要求），不影响读取。",
+                          "{count} of {total} polygon exterior rings run clockwise (RFC 7946 "
+                          "wants counter-clockwise; GeoJSON 2008 did not say); read all the "
+                          "same."),
+    "features_kept": ("共 {total} 个要素，保留 {kept} 个；未保留的要素已逐一列出原因。",
+                      "{kept} of {total} features kept; each one left out is listed with its "
+                      "reason."),
+    "none_kept": ("{total} 个要素均无法读取，各要素的原因已逐一列出。",
+                  "None of the {total} features can be read; each is listed with its reason."),
+    "coordinate_clamped": ("{count} 个坐标超出 ±180°/±90° 不到 {epsilon} 度（浮点舍入误差），"
+                           "已置于边界上。",
+                           "{count} positions lay less than {epsilon}° past ±180°/±90° "
+                           "(floating-point rounding); they were set on the limit."),
+    "jsonfg_crs": ("文件是 JSON-FG，以 \"coordRefSys\" 声明坐标系 {crs}（读取 \"place\" "
+                   "几何），已据此转换为 WGS84。",
+                   "The file is JSON-FG and declares its CRS {crs} with \"coordRefSys\" (its "
+                   "\"place\" geometry was read); it was converted to WGS84."),
+    "crs_contradicted": ("文件声明坐标系 {crs}，但坐标看起来是{looks}（如 x={x}，y={y}），"
+                         "二者矛盾，未转换。请核对数据；如声明有误，请在下方选择“忽略文件声明的"
+                         "坐标系”。",
+                         "The file declares the CRS {crs}, but its coordinates look like "
+                         "{looks} (e.g. x={x}, y={y}): a contradiction, nothing was converted. "
+                         "Check the data; if the declaration is wrong, choose \"Ignore the "
+                         "file's declared CRS\" below."),
+    "declared_crs_ignored": ("按您的选择，忽略文件声明的坐标系 {crs}。",
+                             "The file's declared CRS {crs} was ignored, as you chose."),
+    "crs_result_far": ("按坐标系 {crs} 转换后，数据中心位于 {where}，距两湖地区约 {km} 公里。"
+                       "请确认坐标系是否正确。",
+                       "Converted from {crs}, the data is centred at {where}, about {km} km "
+                       "from Lianghu. Check that the CRS is right."),
+    "crs_result_equator": ("按坐标系 {crs} 转换后，数据落在纬度约 0° 处（{where}，赤道附近，"
+                           "远离任何规划区），坐标系几乎肯定有误。",
+                           "Converted from {crs}, the data lands at about 0° latitude ({where}, "
+                           "by the equator, far from any planning area): the CRS is almost "
+                           "certainly wrong."),
+    "datum_likely": ("数据很可能是 {datum} 坐标（依据：{reason}），但按 WGS84 读取，位置会偏差"
+                     "数百米。请在下方为此文件选择坐标来源。",
+                     "The data is likely in {datum} coordinates ({reason}) but was read as "
+                     "WGS84, which puts it some hundred metres off. Choose this file's source "
+                     "datum below."),
+    "datum_doubtful": ("已按所选的 {datum} 转换，但几何更符合 {fits}（{reason}）。请核对此文件的"
+                       "坐标来源。",
+                       "Converted from {datum} as chosen, but the geometry fits {fits} better "
+                       "({reason}). Check this file's source datum."),
 }
 
 
@@ -316,7 +441,14 @@ def message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> st
 
 # finding codes that mean "this feature (or data row) was left out" (ingest's Report.drop): every
 # left-out feature has one, naming it and the reason
-DROP_CODES = frozenset({"null_geometry", "unrepairable_geometry", "csv_bad_value", "csv_bad_wkt"})
+DROP_CODES = frozenset({"null_geometry", "unrepairable_geometry", "csv_bad_value", "csv_bad_wkt"}
+                       # up-geojson (issue 16): GeoJSON structure
+                       | {"feature_not_object", "feature_type_unknown",
+                          "coordinates_outside_geometry", "geometry_not_object",
+                          "geometry_type_unknown", "geometries_missing", "geometry_too_deep",
+                          "coordinates_missing", "coordinates_too_shallow",
+                          "coordinates_too_deep", "coordinate_not_number", "position_too_short",
+                          "line_too_short", "ring_not_closed", "ring_too_short"})
 
 
 @dataclass(frozen=True)

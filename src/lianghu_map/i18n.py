@@ -184,10 +184,11 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.datum": ("坐标来源", "Source datum"),
     "upload.datum.help": (
         "坐标来自哪里？GPS、天地图、OSM 为 WGS84/CGCS2000；高德、腾讯为 GCJ-02；百度为 BD-09。"
-        "无法自动判断，选错会偏移约 500 米至 1 公里。",
+        "系统只能依据字段名和区界吻合程度提示，选错会偏移约 500 米至 1 公里。",
         "Where do the coordinates come from? GPS, Tianditu and OSM are WGS84/CGCS2000; "
-        "Amap/Gaode and Tencent are GCJ-02; Baidu is BD-09. This cannot be detected; a wrong "
-        "choice shifts features by about 500 m to 1 km.",
+        "Amap/Gaode and Tencent are GCJ-02; Baidu is BD-09. Attribute names and the fit to the "
+        "district boundaries give only a hint; a wrong choice shifts features by about 500 m "
+        "to 1 km.",
     ),
     "upload.files": ("选择文件（可多选）", "Choose files (several at once)"),
     "upload.files.help": ("每个文件不超过 {mb} MB。Shapefile 请将 .shp、.shx、.dbf（及 .prj、"
@@ -561,6 +562,17 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.origin.keyword": ("关键词匹配", "keyword match"),
     "upload.origin.analyst": ("分析人员", "the analyst"),
     # -- end basemap honesty and Streamlit's own texts --
+    # -- up-geojson (issue 16): per-file datum, datum hint, declared-CRS override
+    "upload.datum.hint": ("此文件很可能是 {datum} 坐标（依据：{reason}），已为其预选 {datum}。"
+                          "如数据实为 WGS84，请在下方改选。",
+                          "This file is likely in {datum} coordinates ({reason}); {datum} is "
+                          "pre-selected for it. If the data is WGS84, choose that below."),
+    "upload.ignore_crs": ("忽略文件声明的坐标系", "Ignore the file's declared CRS"),
+    "upload.ignore_crs.help": ("文件声明的坐标系与坐标数值矛盾时勾选：坐标将按经纬度或您在"
+                               "下方选择的坐标系读取。",
+                               "Tick when the CRS the file declares contradicts its numbers: the "
+                               "coordinates are then read as longitude/latitude, or in the CRS "
+                               "you choose below."),
 }
 
 

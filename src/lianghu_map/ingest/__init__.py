@@ -13,8 +13,11 @@ Modules: ``core`` (the entry point and the reader per format), ``base`` (options
 the report), one module per format (``geojson``, ``shapefile``, ``gpkg``, ``kml``, ``tables``,
 ``archive`` for zips) and ``checks`` (common to every format).
 
-GeoJSON goes through GDAL (pyogrio) first, which is fast; Python's ``json`` parser runs only when
-GDAL refuses a file, to say what is wrong with it (line and column, TopoJSON, other JSON).
+GeoJSON goes through GDAL (pyogrio) first, which is fast; Python's ``json`` parser runs when
+GDAL refuses a file, to say what is wrong with it (line and column, TopoJSON, other JSON), and
+for the structural check (``geojson_lint``: each feature left out named with its real reason) on
+small files, or on big ones whose GDAL read shows trouble.  ``datum_hint`` says when a file is
+likely GCJ-02/BD-09 (attribute names, fit to the built-in district boundaries).
 """
 
 from .base import FAMILY, FORMATS, IngestOptions, IngestResult, Progress, clean_name, sniff_format

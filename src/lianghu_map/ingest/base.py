@@ -60,6 +60,7 @@ class IngestOptions:
     datum: str = "wgs84"  # where the coordinates come from: wgs84 | gcj02 | bd09
     layer: str | None = None  # layer of a multi-layer GeoPackage, or .shp in a zip
     assume_crs: str | None = None  # the analyst's CRS for a file that declares none
+    ignore_declared_crs: bool = False  # the analyst overrides a CRS the numbers contradict
     swap_xy: bool = False  # the analyst confirms that lat/lon are swapped
     max_bytes: int = 100 * 2**20
     max_features: int = 200_000
@@ -85,6 +86,7 @@ class IngestResult:
     usage: dict[str, Any] = field(default_factory=dict)  # the worker's time and memory (sandbox)
     total: int | None = None  # features (data rows) the file holds, before any is left out
     dropped: tuple[int, ...] = ()  # source indexes left out, each named by a DROP_CODES finding
+    crs_member: str | None = None  # GeoJSON: the member that declares the CRS (crs|coordRefSys)
 
     @property
     def ok(self) -> bool:

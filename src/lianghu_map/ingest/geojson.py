@@ -9,8 +9,10 @@ import sys
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from ..errors import Severity
 from ..ingest_guard import (
@@ -27,6 +29,7 @@ from .base import (
     strip_bom,
     unreadable,
 )
+from .geojson_lint import TOP_TYPES, Lint, lint
 
 
 def read_geojson(data: bytes, options: IngestOptions, rep: Report, _res: IngestResult) -> Read:
@@ -55,9 +58,97 @@ def read_geojson(data: bytes, options: IngestOptions, rep: Report, _res: IngestR
     elif "id" not in gdf.columns and not gdf.index.equals(pd.RangeIndex(len(gdf))):
         gdf.insert(0, "id", gdf.index.to_numpy())  # integer GeoJSON ids became GDAL FIDs
     gdf = gdf.reset_index(drop=True)
+    checked = _lint(data, gdf, warns)
+    if checked is not None:
+        gdf = _apply_lint(gdf, checked, rep, _res)
+        crs_member = "crs" if checked.has_crs else (
+            "coordRefSys" if checked.has_coord_ref_sys else None)
+        _note_winding(gdf, rep)  # (a conformance note: with the structural check only)
+    else:
+        crs_member = _crs_member(data)
     # RFC 7946 GeoJSON is lon/lat by definition and GDAL reports EPSG:4326 for it; only a legacy
-    # "crs" member declares anything else.  Lon/lat is still checked for plausibility.
-    return gdf, gdf.crs is not None and gdf.crs.to_epsg() != 4326, ()
+    # "crs" member (or JSON-FG's "coordRefSys") declares anything else.  GDAL also reports
+    # EPSG:4979 for 3-D positions (without such a member, or with CRS84): plain lon/lat.
+    _res.crs_member = crs_member
+    if gdf.crs is not None and (crs_member is None or gdf.crs.to_epsg() == 4979):
+        gdf = gdf.set_crs(4326, allow_override=True)
+    return gdf, crs_member is not None and gdf.crs is not None, ()
+
+
+LINT_BYTES = 2 * 2**20  # files up to this size are always checked structurally (json + lint)
+_CRS_MEMBER = re.compile(rb'"(crs|coordRefSys)"\s*:\s*[{"]')
+
+
+def _lint(data: bytes, gdf: gpd.GeoDataFrame, warns: list[str]) -> Lint | None:
+    """The structural check (:mod:`.geojson_lint`) — always for small files; for big ones only
+    when GDAL's read shows something off (a null geometry, a warning, a feature it skipped), so
+    a big valid file is never parsed in Python."""
+    nulls = int(gdf.geometry.isna().sum())
+    suspicious = (len(data) <= LINT_BYTES or bool(warns)
+                  or (nulls > 0 and nulls != _explicit_nulls(data))
+                  or data.count(b'"properties"') != len(gdf))
+    if not suspicious:
+        return None
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    kind = doc.get("type") if isinstance(doc, dict) else None  # (Esri JSON: GDAL's own driver)
+    return lint(doc) if isinstance(kind, str) and kind.lower() in _TYPES_LOWER else None
+
+
+_TYPES_LOWER = {t.lower() for t in TOP_TYPES}
+
+
+_NOTE_SEVERITY = {"foreign_member": Severity.WARNING, "position_too_long": Severity.WARNING,
+                  "coordinates_outside_geometry": Severity.WARNING}
+
+
+def _apply_lint(gdf: gpd.GeoDataFrame, checked: Lint, rep: Report,
+                res: IngestResult) -> gpd.GeoDataFrame:
+    """Findings for what the check names; the features it leaves out are taken out here (each
+    with its reason), and rows get their positions in the file as index."""
+    mapped = len(checked.gdal_rows) == len(gdf)
+    if mapped:
+        gdf.index = pd.Index(checked.gdal_rows)
+        res.total = len(checked.features)
+    for issue in checked.issues:
+        if issue.drop and mapped:
+            rep.drop(issue.code, issue.index, feature_id=issue.feature_id, **issue.params)
+        elif not issue.drop:
+            rep.add(issue.code, _NOTE_SEVERITY.get(issue.code, Severity.INFO), index=issue.index,
+                    feature_id=issue.feature_id, **issue.params)
+    gone = [i for i in checked.dropped() if i in gdf.index] if mapped else []
+    return gdf.drop(index=gone) if gone else gdf
+
+
+def _explicit_nulls(data: bytes) -> int:
+    """``"geometry": null`` members, counted at C speed (GDAL's nulls, when all are these)."""
+    return sum(data.count(b'"geometry"' + gap + b"null") for gap in (b": ", b":", b" : "))
+
+
+def _crs_member(data: bytes) -> str | None:
+    """A top-level ``crs`` / ``coordRefSys`` member, judged from the bytes (big files: those
+    members come first or last)."""
+    for part in (data[:65536], data[-65536:]):
+        m = _CRS_MEMBER.search(part)
+        if m:
+            return m.group(1).decode()
+    return None
+
+
+def _note_winding(gdf: gpd.GeoDataFrame, rep: Report) -> None:
+    """RFC 7946 wants exterior rings counter-clockwise; many tools (and GeoJSON 2008) do not:
+    a note, nothing changed."""
+    geoms = gdf.geometry.to_numpy()
+    polys = geoms[np.isin(shapely.get_type_id(geoms), (3, 6))]
+    if len(polys) == 0:
+        return
+    rings = shapely.get_exterior_ring(shapely.get_parts(polys))
+    rings = rings[~shapely.is_empty(rings)]
+    clockwise = int((~shapely.is_ccw(rings)).sum())
+    if clockwise:
+        rep.add("winding_clockwise", Severity.INFO, count=clockwise, total=len(rings))
 
 
 def _as_utf8(data: bytes, rep: Report) -> bytes:
