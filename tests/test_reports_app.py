@@ -176,6 +176,18 @@ def test_an_analyst_adds_reviews_and_saves_a_report(configured):
     _ok(at.button(key=f"rep_restore_{rec.report_id}").click().run())
     assert [r.report_id for r in store.list_reports()] == [rec.report_id]
 
+    # reopened from the list: unchanged it cannot be saved again; changed, it is revision 3
+    _ok(at.button(key="rep_discard").click().run())
+    assert "_rep_draft" not in at.session_state
+    _ok(at.button(key=f"rep_edit_{rec.report_id}").click().run())
+    assert _draft(at).theme_of(eco) == "生態" and at.button(key="rep_save").disabled
+    _clause(at, "守护好滆湖")
+    _ok(_key(at, "selectbox", "rep_theme_").set_value("宜居").run())
+    _ok(at.button(key="rep_save").click().run())
+    (rec,) = store.list_reports()
+    assert rec.revision == 3
+    assert Report.from_dict(store.get_report(rec.report_id)).theme_of(eco) == "宜居"
+
 
 def _docx(paragraphs: list[str]) -> bytes:
     """A .docx shaped like Word writes it: a zip with content types, relationships and
