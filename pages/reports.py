@@ -202,6 +202,13 @@ if report.clauses:
                              format_func=lambda k: theme_label(report, k, lang))
         if theme != current:
             update(report.set_theme(finder, cid, theme))
+        notes = report.decisions.annotations
+        en_text = st.text_area(t("reports.en", lang), value=notes.get(cid, {}).get("en", ""),
+                               key=f"rep_en_{draft['token']}_{cid}", height=68,
+                               help=t("reports.en.help", lang)).strip()
+        if en_text != notes.get(cid, {}).get("en", ""):
+            update(report.revise(finder, annotations={
+                **notes, cid: {**notes.get(cid, {}), "en": en_text}}))
         for lk in report.links_of(cid):
             lcols = st.columns([5, 1])
             lcols[0].markdown(md(link_label(lk, pnames, fnames, lang)))

@@ -127,6 +127,10 @@ def test_an_analyst_adds_reviews_and_saves_a_report(configured):
     _ok(_key(at, "selectbox", "rep_theme_").set_value("協同").run())
     assert _draft(at).clause_themes[cid] == ("協同", "analyst")
 
+    # English only where the analyst supplies it: shown on English pages
+    at.text_area(key=_key(at, "text_area", "rep_en_").key).input("Build Tenglong Avenue.").run()
+    assert _draft(at).decisions.annotations[cid]["en"] == "Build Tenglong Avenue."
+
     # a link removed (the second 滆湖) and one added (交通配套 → the uploaded road)
     eco = _clause(at, "守护好滆湖")
     gone = [lk.id for lk in _draft(at).links_of(eco) if lk.text == "滆湖"][1]
@@ -157,6 +161,7 @@ def test_an_analyst_adds_reviews_and_saves_a_report(configured):
     assert gone not in {lk.id for lk in saved.links}
     assert [lk.feature_ids for lk in saved.links_of(traffic)] == [(road,)]
     assert any(lk.place_id == place.id for lk in saved.links)
+    assert saved.decisions.annotations[cid]["en"] == "Build Tenglong Avenue."
     assert not saved.kept.startswith("首页") and "??" in saved.kept
     assert TITLE in _html(at)  # listed
 

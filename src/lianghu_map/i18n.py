@@ -687,6 +687,10 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "reports.col.body": ("会议机构／类型", "Meeting body or kind"),
     "reports.col.revision": ("版本", "Revision"),
     "reports.col.updated": ("最后修改", "Last changed"),
+    "reports.en": ("英文译文（可不填）", "English translation (optional)"),
+    "reports.en.help": ("英文页面只显示此处提供的译文，不做机器翻译。",
+                        "English pages show only the translation given here; nothing is machine "
+                        "translated."),
     # -- end meeting-add --
 }
 

@@ -89,8 +89,11 @@ def clause_table_html(report: Report, place_names: Mapping[str, str],
     for n, c in enumerate(report.clauses, 1):
         links = "<br>".join(html.escape(link_label(lk, place_names, feature_names, lang))
                             for lk in report.links_of(c.id))
+        en = report.decisions.annotations.get(c.id, {}).get("en", "")
+        text = _h(c.text, lang) + (f"<br><i class='lh-en'>{html.escape(en)}</i>"
+                                   if en and lang == "en" else "")
         rows.append(f"<tr class='lh-clause' data-clause='{html.escape(c.id, quote=True)}'>"
-                    f"<td>{n}</td><td>{_h(c.text, lang)}</td>"
+                    f"<td>{n}</td><td>{text}</td>"
                     f"<td>{html.escape(theme_label(report, report.theme_of(c.id), lang))}</td>"
                     f"<td>{links}</td></tr>")
     return ("<div style='max-height:24rem;overflow:auto'><table class='lh-clauses'>"
