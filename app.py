@@ -31,6 +31,8 @@ pages = [
             url_path=PAGES["compare"][1]),
     st.Page(PAGES["upload"][0], title=t("nav.upload", lang), icon=":material/upload_file:",
             url_path=PAGES["upload"][1]),
+    st.Page(PAGES["reports"][0], title=t("nav.reports", lang), icon=":material/description:",
+            url_path=PAGES["reports"][1]),
 ]
 page = st.navigation(pages)
 show_dropped_query(lang, page.url_path)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from lianghu_map.viewstate import MAX_QUERY_TOTAL, MAX_QUERY_VALUE, VIEW_KEYS, safe_query
 
-PAGES = ("map", "directives", "present", "compare", "upload")
+PAGES = ("map", "directives", "present", "compare", "upload", "reports")
 PARAMS = (*VIEW_KEYS, "lang", "step", "left", "right", "d", "x")
 HOSTILE = {
     "superscript": "²",

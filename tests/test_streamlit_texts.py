@@ -24,7 +24,7 @@ from lianghu_map.st_texts import PATTERNS, STREAMLIT_TEXTS, chrome_html, texts_f
 
 ZH = ("zh-Hans", "zh-Hant")
 PAGES = ("pages/map.py", "pages/directives.py", "pages/present.py", "pages/compare.py",
-         "pages/upload.py")
+         "pages/upload.py", "pages/reports.py")
 FIELDS = ("label", "help", "placeholder", "options", "body", "text", "caption")
 # names and codes that are the same in every language (products, formats, datums, units)
 _NAMES = re.compile(

@@ -19,7 +19,7 @@ from lianghu_map.config import load_settings
 from lianghu_map.upload_gate import UploadGate
 
 PAGES = ("pages/map.py", "pages/directives.py", "pages/present.py", "pages/compare.py",
-         "pages/upload.py")
+         "pages/reports.py", "pages/upload.py")  # upload last: the password test ends there
 
 
 def test_streamlit_upload_limit_is_the_apps(monkeypatch):

@@ -54,6 +54,7 @@ PAGES = {
     "upload": ("pages/upload.py", "upload"),
     "present": ("pages/present.py", "present"),
     "compare": ("pages/compare.py", "compare"),
+    "reports": ("pages/reports.py", "reports"),
 }
 
 

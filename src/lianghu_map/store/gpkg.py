@@ -95,6 +95,7 @@ from . import (
     validate_layer_id,
 )
 from .reports import (
+    PLACES_ID,
     Prepared,
     ReportAuditEntry,
     ReportEvent,
@@ -311,7 +312,8 @@ class GpkgStore:
     # -- meeting reports (see lianghu_map.store.reports)
 
     def list_reports(self, include_deleted: bool = False) -> list[ReportRecord]:
-        return [r for r in self._load().reports.values() if include_deleted or not r.deleted]
+        return [r for r in self._load().reports.values()
+                if (include_deleted or not r.deleted) and r.report_id != PLACES_ID]
 
     def report(self, report_id: str) -> ReportRecord:
         return _find_report(self._load(), report_id)

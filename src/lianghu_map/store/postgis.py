@@ -101,6 +101,7 @@ from . import (
 )
 from .gpkg import _append, _astype, _audit_entry, _isna, _links, _next, _writable
 from .reports import (
+    PLACES_ID,
     Prepared,
     ReportAuditEntry,
     ReportEvent,
@@ -504,7 +505,8 @@ class PostgisStore:
     # -- meeting reports (see lianghu_map.store.reports)
 
     def list_reports(self, include_deleted: bool = False) -> list[ReportRecord]:
-        return [r for r in self._load_reports().values() if include_deleted or not r.deleted]
+        return [r for r in self._load_reports().values()
+                if (include_deleted or not r.deleted) and r.report_id != PLACES_ID]
 
     def report(self, report_id: str) -> ReportRecord:
         validate_report_id(report_id)

@@ -36,6 +36,7 @@ from ..errors import (
 
 __all__ = [
     "MAX_REPORT_BYTES",
+    "PLACES_ID",
     "REPORT_ACTIONS",
     "REPORT_ID_RE",
     "Prepared",
@@ -55,6 +56,10 @@ __all__ = [
 
 REPORT_ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")  # as a layer id: a path component, a table key
 REPORT_ACTIONS = ("create", "update", "delete", "restore")
+# The analysts' gazetteer places (lianghu_map.places_store) are one document kept by the same
+# versioned machinery under this reserved id: versions, audit and conflicts for free; it is no
+# meeting report, so ``list_reports`` leaves it out (``report``/``get_report`` still read it).
+PLACES_ID = "gazetteer-places"
 MAX_REPORT_BYTES = 5 * 1024 * 1024  # of the document's JSON text (UTF-8)
 MAX_TITLE = 300
 MAX_BODY = 200

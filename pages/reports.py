@@ -1,0 +1,289 @@
+"""Reports page: the stored meeting reports (everyone); analysts add one (paste or a file),
+review it (flagged spans, clauses and themes, links, unmatched names), grow the gazetteer, save;
+edit (a new version), delete and restore."""
+
+from secrets import token_hex
+
+import streamlit as st
+
+from lianghu_map import places_store, reports_store
+from lianghu_map.catalog import load_catalog
+from lianghu_map.config import load_settings
+from lianghu_map.errors import LianghuError
+from lianghu_map.i18n import t
+from lianghu_map.meeting.places import load_place_finder
+from lianghu_map.meeting.report import SCHEMA, Report, ReportMeta, prepare_report
+from lianghu_map.meeting.sources import read_report_text
+from lianghu_map.meeting.themes import CONTEXT
+from lianghu_map.store import open_store
+from lianghu_map.store.reports import prepare as check_meta
+from lianghu_map.ui import analyst_access, current_lang, md, require_app_shell, secrets, show_html
+from lianghu_map.ui_reports import (
+    clause_label,
+    clause_table_html,
+    display,
+    feature_labels,
+    link_label,
+    marked_text_html,
+    report_list_html,
+    split_aliases,
+    theme_label,
+)
+from lianghu_map.upload_gate import allow_uploads
+
+require_app_shell()
+
+lang = current_lang()
+settings = load_settings(secrets())
+DRAFT = "_rep_draft"  # {"report": Report, "report_id", "expected", "saved": dict|None, "token"}
+
+st.subheader(t("reports.header", lang))
+st.caption(t("reports.intro", lang))
+st.caption(t("reports.script_note", lang))
+
+access = analyst_access(settings, lang)
+store = open_store()
+try:
+    records = store.list_reports(include_deleted=access.can_write)
+except LianghuError as err:
+    st.error(md(err.message(lang)))
+    st.stop()
+
+st.markdown(f"#### {t('reports.list', lang)}")
+show_html(report_list_html(records, lang))
+if not access.can_write:
+    st.info(t("reports.analysts_only", lang))
+    st.stop()
+
+
+def fail(err: LianghuError) -> None:
+    st.error(md(err.message(lang)))
+
+
+# -- analysts: edit, delete, restore a stored report
+user = st.text_input(t("reports.user", lang), key="rep_user").strip()
+for rec in records:
+    cols = st.columns([6, 1, 1])
+    cols[0].caption(md(f"{rec.date} · {display(rec.title, lang)} · r{rec.revision}"))
+    if rec.deleted:
+        if cols[2].button(t("reports.restore", lang), key=f"rep_restore_{rec.report_id}"):
+            try:
+                reports_store.restore_report(store, rec.report_id, user, access)
+                st.rerun()
+            except LianghuError as err:
+                fail(err)
+        continue
+    if cols[1].button(t("reports.edit", lang), key=f"rep_edit_{rec.report_id}"):
+        doc = store.get_report(rec.report_id)
+        if doc.get("schema") != SCHEMA:
+            st.info(t("reports.builtin_readonly", lang))
+        else:
+            st.session_state[DRAFT] = {"report": Report.from_dict(doc), "token": token_hex(4),
+                                       "report_id": rec.report_id,
+                                       "expected": rec.current_revision, "saved": doc}
+    if cols[2].button(t("reports.delete", lang), key=f"rep_delete_{rec.report_id}"):
+        try:
+            reports_store.delete_report(store, rec.report_id, user, access)
+            st.rerun()
+        except LianghuError as err:
+            fail(err)
+
+try:
+    finder = places_store.place_finder(store)
+except LianghuError as err:  # the stored places cannot be read: the built-in gazetteer only
+    fail(err)
+    finder = load_place_finder()
+
+# -- add a report
+with st.expander(t("reports.add", lang), expanded=DRAFT not in st.session_state):
+    title = st.text_input(t("reports.title", lang), key="rep_title")
+    date = st.text_input(t("reports.date", lang), key="rep_date", placeholder="2024-05-01")
+    body = st.text_input(t("reports.body", lang), key="rep_body",
+                         help=t("reports.body.help", lang))
+    url = st.text_input(t("reports.source_url", lang), key="rep_url",
+                        placeholder="https://")
+    mode = st.radio(t("reports.mode", lang), ("paste", "file"), key="rep_mode", horizontal=True,
+                    format_func=lambda m: t(f"reports.mode.{m}", lang))
+    if mode == "paste":
+        pasted = st.text_area(t("reports.text", lang), key="rep_text", height=200)
+        upload = None
+    else:
+        allow_uploads(settings.max_upload_mb)
+        upload = st.file_uploader(t("reports.file", lang), key="rep_file",
+                                  max_upload_size=settings.max_upload_mb,
+                                  help=t("reports.file.help", lang))
+    if st.button(t("reports.prepare", lang), key="rep_prepare", type="primary"):
+        try:
+            meta = check_meta({}, title=title, date=date, body=body, source_url=url)
+            if mode == "paste":
+                text = pasted
+                if not text.strip():
+                    st.error(t("reports.text_missing", lang))
+                    st.stop()
+            elif upload is None:
+                st.error(t("reports.file_missing", lang))
+                st.stop()
+            else:
+                text = read_report_text(upload.name, upload.getvalue())
+            report = prepare_report(text, ReportMeta("", meta.date, meta.title, meta.body, "",
+                                                     meta.source_url), finder)
+        except LianghuError as err:
+            fail(err)
+        else:
+            st.session_state[DRAFT] = {"report": report, "report_id": None, "expected": None,
+                                       "saved": None, "token": token_hex(4)}
+
+draft = st.session_state.get(DRAFT)
+if draft is None:
+    st.stop()
+
+report: Report = draft["report"]
+
+
+def update(new: Report) -> None:
+    draft["report"] = new
+    st.rerun()
+
+
+# -- review
+st.markdown("#### " + md(t("reports.review", lang, title=display(report.meta.title, lang))))
+st.caption(t("reports.cleaned", lang, aids=report.reading_aids_removed,
+             widths=report.widths_normalised, clauses=len(report.clauses),
+             links=len(report.links)))
+show_html(marked_text_html(report, lang))
+
+if report.flags:
+    st.markdown(f"##### {t('reports.flags', lang)}")
+for f in report.flags:
+    decided = report.decisions.flags.get(f.id, "pending")
+    with st.container(border=True):
+        st.markdown(md(t("reports.flag.shown", lang, kind=t(f"reports.flag.{f.kind}", lang),
+                         text=display(f.text, lang))))
+        kind = "garbled" if f.kind == "garbled" else "junk"
+        st.caption(t(f"reports.decided.{kind}.{decided}", lang))
+        cols = st.columns(3)
+        if f.kind == "garbled":
+            repair = cols[0].text_input(t("reports.repair", lang), value=f.suggestion,
+                                        key=f"rep_repair_{f.id}")
+            if cols[1].button(t("reports.repair.apply", lang), key=f"rep_accept_{f.id}"):
+                update(report.decide(finder, f.id, True, repair))
+            if cols[2].button(t("reports.repair.keep", lang), key=f"rep_reject_{f.id}"):
+                update(report.decide(finder, f.id, False))
+        else:
+            if cols[0].button(t("reports.junk.remove", lang), key=f"rep_accept_{f.id}"):
+                update(report.decide(finder, f.id, True))
+            if cols[1].button(t("reports.junk.keep", lang), key=f"rep_reject_{f.id}"):
+                update(report.decide(finder, f.id, False))
+
+st.markdown(f"##### {t('reports.clauses', lang)}")
+cols = st.columns(2)
+if report.decisions.theme_mode == "headings":
+    if cols[0].button(t("reports.themes.default", lang), key="rep_default_themes"):
+        update(report.revise(finder, theme_mode="default", heading_level=None, themes={}))
+elif cols[0].button(t("reports.themes.headings", lang), key="rep_headings"):
+    update(report.use_headings_as_themes(finder))
+
+features = load_catalog(store).features
+fnames = feature_labels(features, lang)
+gaz = finder.gazetteer
+pnames = {pid: p.name(lang) for pid, p in gaz.places.items()}
+show_html(clause_table_html(report, pnames, fnames, lang))
+
+if report.clauses:
+    with st.container(border=True):
+        st.markdown(f"##### {t('reports.edit_clause', lang)}")
+        cid = st.selectbox(t("reports.clause", lang), [c.id for c in report.clauses],
+                           key="rep_clause", format_func=lambda c: clause_label(report, c, lang))
+        keys = [th.key for th in report.themes if th.key != CONTEXT] + [CONTEXT]
+        mode_key = report.decisions.theme_mode
+        current = report.theme_of(cid)
+        theme = st.selectbox(t("reports.theme", lang), keys, index=keys.index(current),
+                             key=f"rep_theme_{draft['token']}_{mode_key}_{cid}",
+                             format_func=lambda k: theme_label(report, k, lang))
+        if theme != current:
+            update(report.set_theme(finder, cid, theme))
+        notes = report.decisions.annotations
+        en_text = st.text_area(t("reports.en", lang), value=notes.get(cid, {}).get("en", ""),
+                               key=f"rep_en_{draft['token']}_{cid}", height=68,
+                               help=t("reports.en.help", lang)).strip()
+        if en_text != notes.get(cid, {}).get("en", ""):
+            update(report.revise(finder, annotations={
+                **notes, cid: {**notes.get(cid, {}), "en": en_text}}))
+        for lk in report.links_of(cid):
+            lcols = st.columns([5, 1])
+            lcols[0].markdown(md(link_label(lk, pnames, fnames, lang)))
+            if lcols[1].button(t("reports.link.remove", lang), key=f"rep_unlink_{lk.id}"):
+                update(report.remove_link(finder, lk.id))
+        evidence = st.text_input(t("reports.link.evidence", lang), key="rep_ev",
+                                 help=t("reports.link.evidence.help", lang)).strip()
+        targets = st.multiselect(t("reports.link.features", lang), list(fnames), key="rep_ev_f",
+                                 format_func=fnames.__getitem__,
+                                 placeholder=t("reports.pick", lang))
+        if st.button(t("reports.link.add", lang), key="rep_add_link"):
+            text = report.clause(cid).text
+            hits = text.count(evidence) if evidence else 0
+            if not evidence or not targets:
+                st.error(t("reports.link.incomplete", lang))
+            elif hits != 1:
+                st.error(t("reports.link.not_found" if hits == 0 else "reports.link.ambiguous",
+                           lang, evidence=evidence, n=hits))
+            else:
+                update(report.add_link(finder, cid, evidence, feature_ids=tuple(targets)))
+
+names = sorted({display(c.text, lang) for c in report.candidates})
+st.markdown(f"##### {t('reports.candidates', lang)}")
+st.caption(md("、".join(names)) if names else t("reports.candidates.none", lang))
+
+with st.expander(t("reports.place.add", lang)):
+    st.caption(t("reports.place.help", lang))
+    pname = st.text_input(t("reports.place.name", lang), key="rep_place_name").strip()
+    aliases = st.text_input(t("reports.place.aliases", lang), key="rep_place_aliases")
+    en = st.text_input(t("reports.place.en", lang), key="rep_place_en")
+    pfeat = st.multiselect(t("reports.place.features", lang), list(fnames), key="rep_place_f",
+                           format_func=fnames.__getitem__, placeholder=t("reports.pick", lang))
+    if st.button(t("reports.place.save", lang), key="rep_add_place"):
+        if not pname or not pfeat:
+            st.error(t("reports.place.incomplete", lang))
+        elif not user:
+            st.error(t("reports.user_missing", lang))
+        else:
+            try:
+                place = places_store.new_place([pname, *split_aliases(aliases)],
+                                               split_aliases(en), pfeat)
+                added = places_store.add_place(store, place, user=user, access=access)
+            except LianghuError as err:
+                fail(err)
+            else:
+                draft["report"] = report = report.relink(added.finder)
+                if draft["report_id"] in added.relinked:  # this report's new stored version
+                    draft["expected"] = store.report(draft["report_id"]).current_revision
+                    draft["saved"] = store.get_report(draft["report_id"])
+                st.success(t("reports.place.added", lang, name=display(pname, lang),
+                             n=len(added.relinked)))
+                for rid in added.conflicts:
+                    st.warning(t("reports.place.conflict", lang, report=rid))
+
+# -- save
+saved = draft["saved"] is not None and draft["saved"] == report.to_dict()
+if saved:
+    st.success(t("reports.saved", lang, revision=draft["expected"]))
+cols = st.columns(2)
+if cols[0].button(t("reports.save", lang), key="rep_save", type="primary", disabled=saved):
+    if not user:
+        st.error(t("reports.user_missing", lang))
+    else:
+        m = report.meta
+        try:
+            rec = reports_store.save_report(
+                store, report.to_dict(), title=m.title, date=m.date, body=m.body,
+                source_url=m.source_url, user=user, access=access,
+                report_id=draft["report_id"], expected_revision=draft["expected"])
+        except LianghuError as err:
+            fail(err)
+        else:
+            draft.update(report_id=rec.report_id, expected=rec.current_revision,
+                         saved=report.to_dict())
+            st.rerun()
+if cols[1].button(t("reports.discard", lang), key="rep_discard"):
+    del st.session_state[DRAFT]
+    st.rerun()

@@ -1,0 +1,60 @@
+"""What the Reports page shows: 繁/简 by OpenCC, English only where supplied, flagged spans
+marked, every piece of text escaped."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from lianghu_map.meeting.places import load_place_finder
+from lianghu_map.meeting.report import ReportMeta, prepare_report
+from lianghu_map.ui_reports import (
+    clause_table_html,
+    display,
+    marked_text_html,
+    report_list_html,
+    split_aliases,
+)
+
+TEXT = "首页 > 新闻 > 要闻\n推进常州南站枢纽建设<b>。完善??交通配套。"
+FINDER = load_place_finder()
+
+
+def _report():
+    return prepare_report(TEXT, ReportMeta("", "2024-05-01", "大会"), FINDER)
+
+
+def test_chinese_is_shown_in_the_page_script_and_as_given_in_english():
+    assert display("兩湖創新區", "zh-Hans") == "两湖创新区"
+    assert display("两湖创新区", "zh-Hant") == "兩湖創新區"
+    assert display("两湖创新区", "en") == "两湖创新区"
+
+
+def test_flags_are_marked_and_the_text_escaped():
+    out = marked_text_html(_report(), "zh-Hans")
+    assert "<mark class='lh-flag lh-flag-navigation lh-pending'" in out
+    assert "lh-flag-garbled lh-pending" in out and ">??</mark>" in out
+    assert "<b>" not in out and "&lt;b&gt;" in out
+
+
+def test_english_only_where_the_analyst_supplied_it():
+    report = _report()
+    cid = report.clauses[-1].id
+    plain = clause_table_html(report, {}, {}, "en")
+    assert "lh-en" not in plain
+    noted = report.revise(FINDER, annotations={cid: {"en": "Improve <transport>."}})
+    out = clause_table_html(noted, {}, {}, "en")
+    assert "<i class='lh-en'>Improve &lt;transport&gt;.</i>" in out
+    assert "lh-en" not in clause_table_html(noted, {}, {}, "zh-Hans")
+
+
+def test_the_report_list_escapes_and_marks_deleted_ones():
+    rec = SimpleNamespace(date="2024-05-01", title="<img src=x onerror=alert(1)>", body="會議",
+                          revision=2, updated_by="a", updated_at="2024-05-02T10:00:00+00:00",
+                          deleted=True)
+    out = report_list_html([rec], "zh-Hans")
+    assert "<img" not in out and "&lt;img" in out and "会议" in out and "lh-deleted" in out
+    assert "lh-no-reports" in report_list_html([], "en")
+
+
+def test_aliases_split_on_chinese_and_ascii_separators():
+    assert split_aliases("騰龍大道、腾龙路, 腾龙；\n 甲 ") == ["騰龍大道", "腾龙路", "腾龙", "甲"]
