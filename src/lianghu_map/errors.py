@@ -266,6 +266,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Row {row}: the WKT cannot be parsed ({detail}); the row was dropped."),
     "more_findings": ("另有 {count} 处同类问题（{code}）未逐一列出。",
                       "{count} more findings of the same kind ({code}) not listed one by one."),
+    # up-formats: Excel, degrees-minutes-seconds, KML folders, GeoJSON sequences
+    "coordinates_dms": ("{count} 个坐标写作度分秒或带东经/北纬等字样（列“{columns}”），"
+                        "已换算为十进制度。",
+                        "{count} coordinates were written in degrees-minutes-seconds or with a "
+                        "hemisphere (columns \"{columns}\"); converted to decimal degrees."),
+    "excel_sheet": ("已读取工作表“{sheet}”（工作簿中有多个工作表）。",
+                    "Read the sheet \"{sheet}\" (the workbook has several sheets)."),
+    "excel_empty": ("工作表“{sheet}”中没有数据行。", "The sheet \"{sheet}\" holds no data rows."),
+    "excel_no_coordinates": ("工作表“{sheet}”中找不到坐标列（列：{columns}）。需要经度/纬度列"
+                             "（如 经度/纬度、lon/lat、x/y）或 WKT 列。",
+                             "No coordinate columns in the sheet \"{sheet}\" (columns: "
+                             "{columns}). It needs longitude/latitude columns (经度/纬度, "
+                             "lon/lat, x/y …) or a WKT column."),
+    "excel_encrypted": ("工作簿设有打开密码，无法读取。请在 Excel 或 WPS 中取消密码、"
+                        "另存后重新上传。",
+                        "The workbook is protected by a password and cannot be read. Remove the "
+                        "password in Excel or WPS, save it and upload it again."),
+    "excel_unreadable": ("无法读取该 Excel 文件（{detail}）。请在 Excel 或 WPS 中打开并另存为 "
+                         ".xlsx 后重新上传。",
+                         "The Excel file cannot be read ({detail}). Open it in Excel or WPS, "
+                         "save it as .xlsx and upload it again."),
+    "kml_bad_coordinates": ("要素“{name}”的坐标“{value}”无法读取，该要素已删除。",
+                            "Feature \"{name}\": the coordinates \"{value}\" cannot be read; "
+                            "the feature was dropped."),
+    "seq_bad_line": ("第 {line} 行不是 GeoJSON 要素（{detail}），已跳过。",
+                     "Line {line} is not a GeoJSON feature ({detail}); it was skipped."),
+    "seq_no_features": ("文件中没有一行是 GeoJSON 要素（GeoJSON 序列每行应为一个要素）。",
+                        "No line of the file is a GeoJSON feature (a GeoJSON sequence holds "
+                        "one feature per line)."),
 }
 
 
@@ -304,6 +333,7 @@ def message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> st
 # finding codes that mean "this feature (or data row) was left out" (ingest's Report.drop): every
 # left-out feature has one, naming it and the reason
 DROP_CODES = frozenset({"null_geometry", "unrepairable_geometry", "csv_bad_value", "csv_bad_wkt"})
+DROP_CODES |= {"kml_bad_coordinates", "seq_bad_line"}  # up-formats
 
 
 @dataclass(frozen=True)

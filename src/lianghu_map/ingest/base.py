@@ -23,6 +23,9 @@ from ..ingest_guard import (
 FORMATS: dict[str, str] = {
     ".geojson": "geojson", ".json": "geojson", ".zip": "shapefile", ".gpkg": "gpkg",
     ".kml": "kml", ".kmz": "kmz", ".csv": "csv",
+    ".xlsx": "excel", ".xls": "excel", ".geojsons": "geojsonseq", ".geojsonl": "geojsonseq",
+    ".geojsonseq": "geojsonseq", ".ndjson": "geojsonseq", ".jsonl": "geojsonseq",
+    ".fgb": "flatgeobuf",
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import warnings
 
 import geopandas as gpd
@@ -27,6 +29,7 @@ from .base import (
     find_column,
     short,
 )
+from .dms import is_plain_number, parse_angle
 
 
 def read_csv(data: bytes, options: IngestOptions, rep: Report, res: IngestResult) -> Read:
@@ -57,19 +60,31 @@ def read_csv(data: bytes, options: IngestOptions, rep: Report, res: IngestResult
         raise rep.refuse("csv_malformed", detail=short(exc)[:160]) from None
     res.total = len(df)
     df = df.fillna("")  # short rows: missing cells are empty, not NaN
+    return table_points(df, rep, list(range(len(df))), "csv_no_coordinates")
+
+
+def table_points(df: pd.DataFrame, rep: Report, rows: list[int], no_coordinates: str,
+                 **where: object) -> Read:
+    """Points from a table's lon/lat columns (numbers, or text in decimal degrees or
+    degrees-minutes-seconds), or geometries from a WKT column.  ``rows``: the row number each
+    data row is named by in findings (its index is its position); ``no_coordinates``: the
+    refusal's code when no column is found (``where``: its other parameters)."""
     columns = [str(c) for c in df.columns]
-    lon, lat = find_column(columns, LON_NAMES), find_column(columns, LAT_NAMES)
-    wkt = find_column(columns, WKT_NAMES)
-    if lon and lat:
-        x = pd.to_numeric(df[lon].str.strip(), errors="coerce")
-        y = pd.to_numeric(df[lat].str.strip(), errors="coerce")
-        bad = x.isna() | y.isna()
-        for i in np.flatnonzero(bad.to_numpy()):
-            value = df[lon].iat[i] if pd.isna(x.iat[i]) else df[lat].iat[i]
-            rep.drop("csv_bad_value", index=int(i), row=int(i), value=value)
+    lon, lat = find_header(columns, LON_NAMES), find_header(columns, LAT_NAMES)
+    wkt = find_header(columns, WKT_NAMES)
+    if lon and lat and lon != lat:
+        x, bad_x, dms_x = _coordinates(df[lon], "lon")
+        y, bad_y, dms_y = _coordinates(df[lat], "lat")
+        bad = bad_x | bad_y
+        for i in np.flatnonzero(bad):
+            value = df[lon].iat[i] if bad_x[i] else df[lat].iat[i]
+            rep.drop("csv_bad_value", index=int(i), row=rows[i], value=str(value)[:80])
         rep.add("csv_columns", Severity.INFO, x=lon, y=lat)
-        geoms = shapely.points(np.column_stack([x.to_numpy(float), y.to_numpy(float)]))
-        geoms[bad.to_numpy()] = None
+        if dms_x + dms_y:
+            rep.add("coordinates_dms", Severity.INFO, count=dms_x + dms_y,
+                    columns=f"{lon}, {lat}")
+        geoms = shapely.points(np.column_stack([x, y]))
+        geoms[bad] = None
         attrs = df.drop(columns=[lon, lat])
     elif wkt:
         geoms = np.empty(len(df), dtype=object)
@@ -78,11 +93,48 @@ def read_csv(data: bytes, options: IngestOptions, rep: Report, res: IngestResult
                 geoms[i] = shapely.from_wkt(str(value).strip())
             except (shapely.errors.GEOSException, NotImplementedError, ValueError) as exc:
                 # (curves such as CIRCULARSTRING are not supported: NotImplementedError)
-                rep.drop("csv_bad_wkt", index=i, row=i, detail=short(exc)[:80])
+                rep.drop("csv_bad_wkt", index=i, row=rows[i], detail=short(exc)[:80])
         rep.add("csv_wkt_column", Severity.INFO, column=wkt)
         attrs = df.drop(columns=[wkt])
     else:
-        raise rep.refuse("csv_no_coordinates", columns=tuple(columns[:12]) or "—")
+        raise rep.refuse(no_coordinates, columns=tuple(columns[:12]) or "—", **where)
     gdf = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=df.index), crs=None)
     # rows without a geometry were reported (csv_bad_value / csv_bad_wkt): not again as null
     return gdf.loc[gdf.geometry.notna().to_numpy()], False, ()
+
+
+def _coordinates(col: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """(degrees, bad, how many were degrees-minutes-seconds) for one column of cells."""
+    text = col.astype(str).str.strip()  # (a float's str round-trips exactly)
+    values = pd.to_numeric(text, errors="coerce").to_numpy(float)
+    dms = 0
+    for i in np.flatnonzero(np.isnan(values)):
+        cell = text.iat[i]
+        if cell and not is_plain_number(cell):
+            try:
+                values[i] = parse_angle(cell, axis)
+                dms += 1
+            except ValueError:
+                pass
+    return values, np.isnan(values), dms
+
+
+_BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
+
+
+def header_key(name: str) -> str:
+    """A column name as matched against the known names: ``经度(°)``, ``X坐标``,
+    ``Longitude (WGS84)`` → ``经度``, ``x``, ``longitude``."""
+    key = _BRACKETS.sub("", unicodedata.normalize("NFKC", str(name))).strip().lower()
+    for suffix in ("坐标", "坐標", "座標"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            key = key[: -len(suffix)].strip()
+    return key
+
+
+def find_header(columns: list[str], names: tuple[str, ...]) -> str | None:
+    keys: dict[str, str] = {}
+    for c in columns:
+        keys.setdefault(header_key(c), c)
+    found = find_column(list(keys), names)
+    return keys[found] if found is not None else None

@@ -1,0 +1,192 @@
+"""Excel workbooks (.xlsx, .xls) of points: the point lists Chinese planning offices exchange.
+
+Read with python-calamine (maintained, reads both formats; formulas give their cached values,
+dates come as dates).  The sheet holding coordinate columns is chosen (several: the analyst
+chooses, as for GeoPackage layers); the header row is the first of the top rows that names
+coordinate columns (title rows and merged title cells above it are skipped); empty rows are left
+out before counting; columns are matched and coordinates parsed as for CSV (:mod:`.tables`).
+
+Before any cell is parsed an .xlsx (a zip) goes through the archive checks and its sheets' rows
+are counted on the decompressed XML stream.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import numpy as np
+import pandas as pd
+import python_calamine as calamine
+
+from ..errors import Severity
+from .archive import open_zip
+from .base import LAT_NAMES, LON_NAMES, WKT_NAMES, IngestOptions, IngestResult, Read, Report
+from .tables import find_header, table_points
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and password-protected .xlsx)
+HEADER_SCAN = 30  # rows searched for the header row
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+
+
+def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResult) -> Read:
+    if data.startswith(b"PK"):
+        _check_xlsx(data, options, rep)
+    elif not data.startswith(OLE2_MAGIC):
+        raise rep.refuse("format_mismatch", format="Excel")
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [m.name for m in book.sheets_metadata
+                  if m.typ == calamine.SheetTypeEnum.WorkSheet]
+        tables = {}
+        for name in sheets:
+            if options.layer is not None and name != options.layer:
+                continue
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if len(rows) > options.max_features + HEADER_SCAN:
+                raise rep.refuse("too_many_features", count=len(rows),
+                                 limit=options.max_features)
+            tables[name] = rows
+    except calamine.PasswordError:
+        raise rep.refuse("excel_encrypted") from None
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError,
+            OSError) as exc:
+        raise rep.refuse("excel_unreadable", detail=str(exc).replace("\n", " ")[:120]) from None
+    res.layers = tuple(sheets)
+    if options.layer is not None and options.layer not in sheets:
+        raise rep.refuse("unknown_layer", layer=options.layer, layers=tuple(sheets))
+    found = {name: _header_row(rows) for name, rows in tables.items()}
+    with_coords = [n for n, (_, coords) in found.items() if coords]
+    if len(with_coords) > 1 and options.layer is None:
+        raise rep.refuse("choose_layer", layers=tuple(with_coords))
+    name = with_coords[0] if with_coords else next(
+        (n for n, (h, _) in found.items() if h is not None), sheets[0] if sheets else "—")
+    if name not in tables or found[name][0] is None:
+        raise rep.refuse("excel_empty", sheet=name)
+    if len(sheets) > 1:
+        rep.add("excel_sheet", Severity.INFO, sheet=name)
+    header, _ = found[name]
+    df, numbers = _frame(tables[name], header)
+    res.total = len(df)
+    if len(df) == 0:
+        raise rep.refuse("excel_empty", sheet=name)
+    gdf, declared, _ = table_points(df, rep, numbers, "excel_no_coordinates", sheet=name)
+    return _typed(gdf), declared, tuple(sheets)
+
+
+def _check_xlsx(data: bytes, options: IngestOptions, rep: Report) -> None:
+    """Archive checks (zip bombs, entry count, unsafe names), then the rows of every sheet are
+    counted on the decompressed stream, before calamine builds any cell."""
+    zf, members = open_zip(data, rep, options)
+    for info in members:
+        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+            count = _count_rows(zf, info, options.max_features + HEADER_SCAN)
+            if count is None:
+                raise rep.refuse("zip_damaged")
+            if count > options.max_features + HEADER_SCAN:
+                raise rep.refuse("too_many_features", count=count, limit=options.max_features)
+
+
+def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int | None:
+    """``<row>`` elements in a sheet's XML, streamed (stops past ``limit``); None: damaged."""
+    count, rest = 0, b""
+    try:
+        with zf.open(info) as f:
+            while chunk := f.read(2**20):
+                buf = rest + chunk
+                cut = buf.rfind(b"<")  # (a tag cut by the chunk's end is counted next time)
+                cut = len(buf) if cut < 0 else cut
+                count += len(_ROW_TAG.findall(buf, 0, cut))
+                rest = buf[cut:]
+                if count > limit:
+                    break
+    except Exception:  # BadZipFile, zlib.error, EOFError …
+        return None
+    return count + len(_ROW_TAG.findall(rest))
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _header_row(rows: list[list]) -> tuple[int | None, bool]:
+    """(the header row's position, whether it names coordinate columns).  The header is the first
+    of the top rows naming lon+lat or WKT columns; failing that, the first row with two or more
+    filled cells (a table without coordinates, named in the refusal)."""
+    first = None
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        names = [str(v).strip() for v in row if isinstance(v, str) and v.strip()]
+        if (find_header(names, LON_NAMES) and find_header(names, LAT_NAMES)) \
+                or find_header(names, WKT_NAMES):
+            return i, True
+        if first is None and sum(not _empty(v) for v in row) >= 2:
+            first = i
+    return first, False
+
+
+def _frame(rows: list[list], header: int) -> tuple[pd.DataFrame, list[int]]:
+    """The data rows below ``header`` as text-or-number cells (empty rows left out), and each
+    one's row number in the sheet (1-based, as Excel shows it)."""
+    width = max(len(r) for r in rows[header:])
+    names, seen = [], set()
+    for j in range(width):
+        cell = rows[header][j] if j < len(rows[header]) else None
+        name = _cell(cell).strip() or _column_letter(j)
+        while name in seen:
+            name += "_"
+        seen.add(name)
+        names.append(name)
+    data, numbers = [], []
+    for i in range(header + 1, len(rows)):
+        row = rows[i]
+        if all(_empty(v) for v in row):
+            continue
+        data.append([_cell(row[j]) if j < len(row) else "" for j in range(width)])
+        numbers.append(i + 1)
+    empty_cols = [n for j, n in enumerate(names)
+                  if n == _column_letter(j) and all(r[j] == "" for r in data)]
+    df = pd.DataFrame(data, columns=names, dtype=object).drop(columns=empty_cols)
+    return df, numbers
+
+
+def _cell(value: object) -> object:
+    """A cell as the table holds it: numbers stay numbers, dates become ISO text, empty is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds").removesuffix(" 00:00:00")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return value if isinstance(value, int | str) else str(value)
+
+
+def _typed(gdf: pd.DataFrame) -> pd.DataFrame:
+    """Attribute columns of numbers only become numeric; the rest text."""
+    for col in gdf.columns:
+        if col == gdf.geometry.name:
+            continue
+        values = gdf[col]
+        filled = values[values != ""]
+        if len(filled) and all(isinstance(v, int | float) for v in filled):
+            numeric = pd.to_numeric(values.replace("", np.nan))
+            gdf[col] = numeric
+        else:
+            gdf[col] = values.astype(str)
+    return gdf
+
+
+def _column_letter(j: int) -> str:
+    letters = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
