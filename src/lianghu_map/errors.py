@@ -290,6 +290,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kml_bad_coordinates": ("要素“{name}”的坐标“{value}”无法读取，该要素已删除。",
                             "Feature \"{name}\": the coordinates \"{value}\" cannot be read; "
                             "the feature was dropped."),
+    "kml_recoded": ("KML 声明的编码为 {encoding}，已转为 UTF-8 读取。",
+                    "The KML declares the encoding {encoding}; it was read as UTF-8 after "
+                    "recoding."),
+    "table_no_valid_rows": ("所有 {count} 行的坐标都无法读取（见上方各行说明），没有可保存的要素。",
+                            "The coordinates of all {count} rows cannot be read (see each row "
+                            "above): nothing to save."),
     "seq_bad_line": ("第 {line} 行不是 GeoJSON 要素（{detail}），已跳过。",
                      "Line {line} is not a GeoJSON feature ({detail}); it was skipped."),
     "seq_no_features": ("文件中没有一行是 GeoJSON 要素（GeoJSON 序列每行应为一个要素）。",

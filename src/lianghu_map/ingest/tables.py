@@ -58,8 +58,11 @@ def read_csv(data: bytes, options: IngestOptions, rep: Report, res: IngestResult
                              engine="python", index_col=False, on_bad_lines="error")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise rep.refuse("csv_malformed", detail=short(exc)[:160]) from None
-    res.total = len(df)
     df = df.fillna("")  # short rows: missing cells are empty, not NaN
+    # Excel writes rows of empty cells (",,,") below a table once cells were formatted: not rows
+    df = df.loc[(df.map(lambda v: str(v).strip()) != "").any(axis=1).to_numpy()]
+    res.total = len(df)
+    df = df.reset_index(drop=True)
     return table_points(df, rep, list(range(len(df))), "csv_no_coordinates")
 
 
@@ -100,22 +103,26 @@ def table_points(df: pd.DataFrame, rep: Report, rows: list[int], no_coordinates:
         raise rep.refuse(no_coordinates, columns=tuple(columns[:12]) or "—", **where)
     gdf = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=df.index), crs=None)
     # rows without a geometry were reported (csv_bad_value / csv_bad_wkt): not again as null
-    return gdf.loc[gdf.geometry.notna().to_numpy()], False, ()
+    kept = gdf.geometry.notna().to_numpy()
+    if len(gdf) and not kept.any() and len(rep.dropped) == len(gdf):
+        raise rep.refuse("table_no_valid_rows", count=len(gdf))
+    return gdf.loc[kept], False, ()
 
 
 def _coordinates(col: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, int]:
     """(degrees, bad, how many were degrees-minutes-seconds) for one column of cells."""
     text = col.astype(str).str.strip()  # (a float's str round-trips exactly)
-    values = pd.to_numeric(text, errors="coerce").to_numpy(float)
+    values = np.array(pd.to_numeric(text, errors="coerce"), dtype=float)  # (a writable copy)
     dms = 0
     for i in np.flatnonzero(np.isnan(values)):
         cell = text.iat[i]
         if cell and not is_plain_number(cell):
             try:
-                values[i] = parse_angle(cell, axis)
-                dms += 1
+                angle = parse_angle(cell, axis)
             except ValueError:
-                pass
+                continue
+            values[i] = angle
+            dms += 1
     return values, np.isnan(values), dms
 
 
