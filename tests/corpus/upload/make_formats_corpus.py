@@ -439,7 +439,8 @@ GE_STYLES = """	<Style id="s_ylw-pushpin">
 		<Pair><key>normal</key><styleUrl>#s_ylw-pushpin</styleUrl></Pair>
 		<Pair><key>highlight</key><styleUrl>#s_ylw-pushpin_hl</styleUrl></Pair>
 	</StyleMap>
-	<Style id="poly"><LineStyle><color>ff0000ff</color><width>2</width></LineStyle><PolyStyle><color>4d0000ff</color></PolyStyle></Style>
+	<Style id="poly"><LineStyle><color>ff0000ff</color><width>2</width></LineStyle>
+		<PolyStyle><color>4d0000ff</color></PolyStyle></Style>
 """
 
 
@@ -692,7 +693,7 @@ def main() -> None:
     kml_files()
     seq_files()
     for group, entries in EXPECTED.items():
-        header = f"# {group}: written by make_formats_corpus.py (issue 16, the formats analysts send)\n\n"
+        header = f"# {group}: written by make_formats_corpus.py (issue 16)\n\n"
         (HERE / group / "expected.toml").write_text(header + "\n\n".join(entries) + "\n",
                                                      encoding="utf-8")
         print(group, len(entries))
