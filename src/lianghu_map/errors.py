@@ -50,9 +50,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "{count} features, over the limit of {limit}. Split the layer and "
                           "upload the parts."),
     "unsupported_format": ("不支持的文件类型“{ext}”。支持：GeoJSON（.geojson/.json）、压缩的 "
-                           "Shapefile（.zip）、GeoPackage（.gpkg）、KML/KMZ、CSV。",
+                           "Shapefile（.zip）、GeoPackage（.gpkg）、KML/KMZ、CSV、Excel（.xlsx/"
+                           ".xls）、GeoJSON 序列（.geojsonl/.geojsons/.ndjson）、"
+                           "FlatGeobuf（.fgb）。",
                            "Unsupported file type \"{ext}\". Supported: GeoJSON (.geojson/.json), "
-                           "zipped Shapefile (.zip), GeoPackage (.gpkg), KML/KMZ, CSV."),
+                           "zipped Shapefile (.zip), GeoPackage (.gpkg), KML/KMZ, CSV, Excel "
+                           "(.xlsx/.xls), GeoJSON sequences (.geojsonl/.geojsons/.ndjson), "
+                           "FlatGeobuf (.fgb)."),
     "not_json": ("不是有效的 JSON：第 {line} 行第 {column} 列，{detail}。请用文本编辑器或 JSON "
                  "校验工具修正该处。",
                  "Not valid JSON: line {line}, column {column}: {detail}. Fix the file at that "
