@@ -271,10 +271,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "more_findings": ("另有 {count} 处同类问题（{code}）未逐一列出。",
                       "{count} more findings of the same kind ({code}) not listed one by one."),
     # up-formats: Excel, degrees-minutes-seconds, KML folders, GeoJSON sequences
-    "coordinates_dms": ("{count} 个坐标写作度分秒或带东经/北纬等字样（列“{columns}”），"
+    "coordinates_dms": ("{count} 个坐标写作度分秒或带东经/北纬等字样（列 {columns}），"
                         "已换算为十进制度。",
                         "{count} coordinates were written in degrees-minutes-seconds or with a "
-                        "hemisphere (columns \"{columns}\"); converted to decimal degrees."),
+                        "hemisphere (columns {columns}); converted to decimal degrees."),
     "excel_sheet": ("已读取工作表“{sheet}”（工作簿中有多个工作表）。",
                     "Read the sheet \"{sheet}\" (the workbook has several sheets)."),
     "excel_empty": ("工作表“{sheet}”中没有数据行。", "The sheet \"{sheet}\" holds no data rows."),

@@ -73,7 +73,7 @@ def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResu
     if len(df) == 0:
         raise rep.refuse("excel_empty", sheet=name)
     gdf, declared, _ = table_points(df, rep, numbers, "excel_no_coordinates", sheet=name)
-    return _typed(gdf), declared, tuple(sheets)
+    return _typed(gdf), declared, tuple(sheets) if len(sheets) > 1 else ()
 
 
 def _check_xlsx(data: bytes, options: IngestOptions, rep: Report) -> None:

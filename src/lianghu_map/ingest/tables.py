@@ -84,8 +84,7 @@ def table_points(df: pd.DataFrame, rep: Report, rows: list[int], no_coordinates:
             rep.drop("csv_bad_value", index=int(i), row=rows[i], value=str(value)[:80])
         rep.add("csv_columns", Severity.INFO, x=lon, y=lat)
         if dms_x + dms_y:
-            rep.add("coordinates_dms", Severity.INFO, count=dms_x + dms_y,
-                    columns=f"{lon}, {lat}")
+            rep.add("coordinates_dms", Severity.INFO, count=dms_x + dms_y, columns=(lon, lat))
         geoms = shapely.points(np.column_stack([x, y]))
         geoms[bad] = None
         attrs = df.drop(columns=[lon, lat])
