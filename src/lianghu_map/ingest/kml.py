@@ -54,7 +54,7 @@ def _read_kml_bytes(data: bytes, rep: Report, res: IngestResult) -> Read:
         gdf, _ = read_gdal(io.BytesIO(data), layer=layer if len(listed) > 1 else 0)
         if len(gdf):
             if box is not None and len(box.placemarks) == len(gdf):
-                if box.path and (len(listed) > 1 or box.nested):
+                if box.path:
                     gdf["kml_folder"] = box.path
                 bad += [(start + i, *p) for i, p in enumerate(box.placemarks) if p[1]]
             elif len(listed) > 1:
@@ -117,7 +117,6 @@ class _Container:
 
     name: str
     path: str
-    nested: bool
     placemarks: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -140,7 +139,7 @@ def _outline(data: bytes) -> list[_Container]:
             if kind in ("Document", "Folder"):
                 name = next((c.text or "" for c in child if _local(c.tag) == "name"), "")
                 here = (*path, name.strip()) if kind == "Folder" else path
-                box = _Container(name.strip(), "/".join(p for p in here if p), len(here) > 1)
+                box = _Container(name.strip(), "/".join(p for p in here if p))
                 found.append(box)
                 for sub in child:
                     if _local(sub.tag) == "Placemark":
