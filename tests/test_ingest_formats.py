@@ -52,6 +52,7 @@ def assert_at_places(res, name_col: str, tol: float = 1e-9) -> None:
     ("csv/dms_decmin.csv", ARCSEC), ("csv/dms_prime.csv", ARCSEC), ("csv/dms_lead.csv", ARCSEC),
     ("csv/dms_gbk_chinese.csv", ARCSEC), ("csv/excel_gbk_crlf.csv", 1e-9),
     ("csv/excel_utf8_bom.csv", 1e-9), ("csv/ovital_points.csv", 1e-9),
+    ("csv/title_row_above_header.csv", 1e-9), ("excel/excel2003_dms_dates.xls", ARCSEC),
 ])
 def test_points_land_where_the_file_puts_them(rel: str, tol: float) -> None:
     """Names decoded (GBK, shared strings) and each point within a second of arc of the truth
@@ -83,6 +84,21 @@ def test_excel_cell_types() -> None:
     assert g["投资（亿元）"].dtype.kind == "f"
     assert list(g["投资（亿元）"]) == [1.5, 3.0, 4.5, 6.0, 7.5, 9.0]
     assert list(g["是否开工"]) == ["TRUE", "FALSE"] * 3
+
+
+def test_excel_97_2003_workbook() -> None:
+    """BIFF8 (.xls): title rows skipped (said), DMS text converted, dates as ISO text."""
+    res = ingest("excel/excel2003_dms_dates.xls")
+    assert list(res.gdf["登记日期"]) == [f"2022-{m:02d}-15" for m in range(1, 7)]
+    [f] = [f for f in res.findings if f.code == "table_header_row"]
+    assert f.params == {"row": 3, "skipped": 2}
+
+
+def test_csv_title_rows_are_skipped_and_said() -> None:
+    res = ingest("csv/title_row_above_header.csv")
+    [f] = [f for f in res.findings if f.code == "table_header_row"]
+    assert f.params == {"row": 3, "skipped": 2}
+    assert list(res.gdf["序号"]) == ["1", "2", "3", "4", "5", "6"]
 
 
 def test_the_sheet_is_chosen_by_the_analyst_when_several_hold_coordinates() -> None:

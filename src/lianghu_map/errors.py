@@ -294,6 +294,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kml_bad_coordinates": ("要素“{name}”的坐标“{value}”无法读取，该要素已删除。",
                             "Feature \"{name}\": the coordinates \"{value}\" cannot be read; "
                             "the feature was dropped."),
+    "table_header_row": ("表头在第 {row} 行，其上 {skipped} 行（标题、填报单位等）已跳过。",
+                         "The header is on row {row}; the {skipped} rows above it (a title and "
+                         "the like) were skipped."),
     "kml_recoded": ("KML 声明的编码为 {encoding}，已转为 UTF-8 读取。",
                     "The KML declares the encoding {encoding}; it was read as UTF-8 after "
                     "recoding."),

@@ -23,11 +23,10 @@ import python_calamine as calamine
 
 from ..errors import Severity
 from .archive import open_zip
-from .base import LAT_NAMES, LON_NAMES, WKT_NAMES, IngestOptions, IngestResult, Read, Report
-from .tables import find_header, table_points
+from .base import IngestOptions, IngestResult, Read, Report
+from .tables import HEADER_SCAN, header_row, is_empty, table_points
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and password-protected .xlsx)
-HEADER_SCAN = 30  # rows searched for the header row
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
 
 
@@ -57,7 +56,7 @@ def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResu
     res.layers = tuple(sheets)
     if options.layer is not None and options.layer not in sheets:
         raise rep.refuse("unknown_layer", layer=options.layer, layers=tuple(sheets))
-    found = {name: _header_row(rows) for name, rows in tables.items()}
+    found = {name: header_row(rows[:HEADER_SCAN]) for name, rows in tables.items()}
     with_coords = [n for n, (_, coords) in found.items() if coords]
     if len(with_coords) > 1 and options.layer is None:
         raise rep.refuse("choose_layer", layers=tuple(with_coords))
@@ -68,6 +67,8 @@ def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResu
     if len(sheets) > 1:
         rep.add("excel_sheet", Severity.INFO, sheet=name)
     header, _ = found[name]
+    if header:
+        rep.add("table_header_row", Severity.INFO, row=header + 1, skipped=header)
     df, numbers = _frame(tables[name], header)
     res.total = len(df)
     if len(df) == 0:
@@ -107,25 +108,6 @@ def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int |
     return count + len(_ROW_TAG.findall(rest))
 
 
-def _empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _header_row(rows: list[list]) -> tuple[int | None, bool]:
-    """(the header row's position, whether it names coordinate columns).  The header is the first
-    of the top rows naming lon+lat or WKT columns; failing that, the first row with two or more
-    filled cells (a table without coordinates, named in the refusal)."""
-    first = None
-    for i, row in enumerate(rows[:HEADER_SCAN]):
-        names = [str(v).strip() for v in row if isinstance(v, str) and v.strip()]
-        if (find_header(names, LON_NAMES) and find_header(names, LAT_NAMES)) \
-                or find_header(names, WKT_NAMES):
-            return i, True
-        if first is None and sum(not _empty(v) for v in row) >= 2:
-            first = i
-    return first, False
-
-
 def _frame(rows: list[list], header: int) -> tuple[pd.DataFrame, list[int]]:
     """The data rows below ``header`` as text-or-number cells (empty rows left out), and each
     one's row number in the sheet (1-based, as Excel shows it)."""
@@ -141,7 +123,7 @@ def _frame(rows: list[list], header: int) -> tuple[pd.DataFrame, list[int]]:
     data, numbers = [], []
     for i in range(header + 1, len(rows)):
         row = rows[i]
-        if all(_empty(v) for v in row):
+        if all(is_empty(v) for v in row):
             continue
         data.append([_cell(row[j]) if j < len(row) else "" for j in range(width)])
         numbers.append(i + 1)

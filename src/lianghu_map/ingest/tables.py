@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import warnings
@@ -31,6 +32,8 @@ from .base import (
 )
 from .dms import is_plain_number, parse_angle
 
+HEADER_SCAN = 30  # top rows searched for the header row (title rows above it are skipped)
+
 
 def read_csv(data: bytes, options: IngestOptions, rep: Report, res: IngestResult) -> Read:
     rep.stop(check_csv(data, options.max_columns, options.max_line_bytes))
@@ -42,6 +45,13 @@ def read_csv(data: bytes, options: IngestOptions, rep: Report, res: IngestResult
         sep = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
     except csv.Error:
         sep = ","  # one column, or nothing to tell from: the usual comma
+    # a sheet with a title row saved as CSV: the header is further down
+    head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=sep), HEADER_SCAN))
+    skip, coords = header_row(head)
+    skip = skip if coords and skip else 0
+    if skip:
+        rep.add("table_header_row", Severity.INFO, row=skip + 1, skipped=skip)
+        text = text[_offset_of_record(text, sep, skip):]
     rows = csv.reader(io.StringIO(text), delimiter=sep)
     width = len(next(rows, []))
     if width > options.max_columns:
@@ -144,3 +154,33 @@ def find_header(columns: list[str], names: tuple[str, ...]) -> str | None:
         keys.setdefault(header_key(c), c)
     found = find_column(list(keys), names)
     return keys[found] if found is not None else None
+
+
+def is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def header_row(rows: list[list]) -> tuple[int | None, bool]:
+    """(the header row's position, whether it names coordinate columns) among a table's top
+    rows.  The header is the first row naming lon+lat or WKT columns; failing that, the first
+    row with two or more filled cells (a table without coordinates, named in the refusal)."""
+    first = None
+    for i, row in enumerate(rows):
+        names = [str(v).strip() for v in row if isinstance(v, str) and v.strip()]
+        if (find_header(names, LON_NAMES) and find_header(names, LAT_NAMES)) \
+                or find_header(names, WKT_NAMES):
+            return i, True
+        if first is None and sum(not is_empty(v) for v in row) >= 2:
+            first = i
+    return first, False
+
+
+def _offset_of_record(text: str, sep: str, record: int) -> int:
+    """Where CSV record ``record`` starts in ``text`` (quoted cells may span lines)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    for _ in range(record):
+        next(reader)
+    pos = 0
+    for _ in range(reader.line_num):
+        pos = text.index("\n", pos) + 1
+    return pos

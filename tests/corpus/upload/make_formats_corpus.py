@@ -62,11 +62,14 @@ def expect(group: str, name: str, **fields: Any) -> None:
     EXPECTED.setdefault(group, []).append("\n".join(lines))
 
 
-def write(group: str, name: str, data: bytes, **fields: Any) -> None:
+def write(group: str, name: str, data: bytes | None, **fields: Any) -> None:
+    """``data`` None: a file this machine cannot make (xlwt missing) stays as committed."""
     folder = HERE / group
     folder.mkdir(exist_ok=True)
-    (folder / name).write_bytes(data)
-    assert len(data) < 50_000, name
+    if data is not None:
+        (folder / name).write_bytes(data)
+        assert len(data) < 50_000, name
+    assert (folder / name).exists(), name
     expect(group, name, **fields)
 
 
@@ -218,10 +221,30 @@ def xlsx(sheets: dict[str, list[list[Any]]], merges: dict[str, list[str]] | None
         f'openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}" uniqueCount='
         f'"{len(strings)}">' + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
         + "</sst>")
+    return zipped({name: text.encode("utf-8") for name, text in files.items()})
+
+
+def xls(sheets: dict[str, list[list[Any]]]) -> bytes | None:
+    """An Excel 97-2003 workbook (BIFF8), as older offices still send; written with xlwt
+    (``pip install --target DIR xlwt``, DIR on PYTHONPATH: not a project dependency)."""
+    try:
+        import xlwt
+    except ImportError:
+        return None
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for name, rows_ in sheets.items():
+        sheet = book.add_sheet(name)
+        for i, row in enumerate(rows_):
+            for j, v in enumerate(row):
+                if isinstance(v, Formula):
+                    sheet.write(i, j, xlwt.Formula(v.formula))
+                elif isinstance(v, dt.date):
+                    sheet.write(i, j, v, date_style)
+                elif v is not None:
+                    sheet.write(i, j, v)
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in files.items():
-            zf.writestr(name, text.encode("utf-8"))
+    book.save(buf)
     return buf.getvalue()
 
 
@@ -346,6 +369,16 @@ def excel() -> None:
           outcome="refuse", codes=["excel_unreadable"], why="an .xls whose body is lost")
     write(g, "xlsx_named_xls.xls", good, outcome="accept", kept=n, total=n,
           why="WPS saves .xlsx content under an .xls name: read by content")
+    write(g, "excel2003_dms_dates.xls",
+          xls({"坐标表": [["两湖创新区点位（2003 格式）"], [],
+                       ["名称", "经度", "纬度", "登记日期"],
+                       *[[p, dms(x, "ascii", "lon"), y, dt.date(2022, 1 + i, 15)]
+                         for i, (p, x, y) in enumerate(PLACES)]]}),
+          outcome="accept", codes=["coordinates_dms", "table_header_row"], kept=n, total=n,
+          why="Excel 97-2003 .xls (BIFF8): a title row, DMS text, dates")
+    write(g, "excel2003_two_sheets.xls",
+          xls({"一期": [HEAD, *rows(places=PLACES[:3])], "二期": [HEAD, *rows(places=PLACES[3:])]}),
+          outcome="refuse", codes=["choose_layer"], why=".xls with two sheets of points")
     write(g, "row_limit.xlsx", xlsx({"Sheet1": [HEAD, *rows() * 10]}),
           outcome="refuse", codes=["too_many_features"], options={"max_features": 20},
           why="more rows than allowed: refused by counting <row> before any cell is read")
@@ -373,6 +406,10 @@ def csv_files() -> None:
           csv_text(HEAD, [[1, "䶮山𠀀亭", 119.885, 31.712, "GB18030 四字节字"]]).encode("gb18030"),
           outcome="accept", codes=["encoding_guessed"], kept=1, total=1,
           why="characters outside GBK (four-byte GB18030)")
+    write(g, "title_row_above_header.csv",
+          ("两湖创新区重点项目点位表,,,,\r\n填报单位：规划科,,,,\r\n" + plain).encode("gbk"),
+          outcome="accept", codes=["table_header_row"], kept=n, total=n,
+          why="a sheet with a title row and a unit row saved as CSV: the header is on line 3")
     write(g, "excel_trailing_empty_rows.csv", (plain + ",,,,\r\n" * 5).encode("gbk"),
           outcome="accept", kept=n, total=n,
           why="Excel writes ',,,,' for formatted empty rows below a table: not rows")
@@ -600,10 +637,12 @@ def n_places() -> int:
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
+    """A zip with fixed entry times: the same bytes on every run."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in files.items():
-            zf.writestr(name, content)
+            info = zipfile.ZipInfo(name, date_time=(2024, 3, 1, 9, 0, 0))
+            zf.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
