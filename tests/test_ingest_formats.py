@@ -117,13 +117,19 @@ def test_the_sheet_with_coordinates_is_taken_beside_a_notes_sheet() -> None:
     assert f.params["sheet"] == "点位" and f.severity == Severity.INFO
 
 
-def test_rows_are_counted_before_calamine_reads_a_cell(monkeypatch) -> None:
+@pytest.mark.parametrize(("rel", "code", "options"), [
+    ("excel/row_limit.xlsx", "too_many_features", {"max_features": 20}),
+    ("excel/sparse_far_cell.xlsx", "too_many_features", {}),
+    ("excel/wide_far_column.xlsx", "csv_too_many_columns", {"max_columns": 500}),
+])
+def test_sheet_extent_is_bounded_before_calamine_reads_a_cell(monkeypatch, rel, code,
+                                                              options) -> None:
     def never(*_a, **_k):
         raise AssertionError("calamine was called")
 
     monkeypatch.setattr(ingest_excel.calamine.CalamineWorkbook, "from_filelike", never)
-    res = ingest("excel/row_limit.xlsx", max_features=20)
-    assert "too_many_features" in res.codes()
+    res = ingest(rel, **options)
+    assert code in {f.code for f in res.findings if f.severity == Severity.ERROR}
 
 
 def test_an_xlsx_zip_bomb_is_refused_before_reading() -> None:

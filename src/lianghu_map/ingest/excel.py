@@ -28,6 +28,7 @@ from .tables import HEADER_SCAN, header_row, is_empty, table_points
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and password-protected .xlsx)
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
 
 
 def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResult) -> Read:
@@ -43,11 +44,15 @@ def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResu
         for name in sheets:
             if options.layer is not None and name != options.layer:
                 continue
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if len(rows) > options.max_features + HEADER_SCAN:
-                raise rep.refuse("too_many_features", count=len(rows),
+            # (an .xls is bounded by its format: 65,536 rows of 256 columns at most)
+            sheet = book.get_sheet_by_name(name)
+            if sheet.height > options.max_features + HEADER_SCAN:
+                raise rep.refuse("too_many_features", count=sheet.height,
                                  limit=options.max_features)
-            tables[name] = rows
+            if sheet.width > options.max_columns:
+                raise rep.refuse("csv_too_many_columns", count=sheet.width,
+                                 limit=options.max_columns)
+            tables[name] = sheet.to_python(skip_empty_area=False)
     except calamine.PasswordError:
         raise rep.refuse("excel_encrypted") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError,
@@ -78,34 +83,58 @@ def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResu
 
 
 def _check_xlsx(data: bytes, options: IngestOptions, rep: Report) -> None:
-    """Archive checks (zip bombs, entry count, unsafe names), then the rows of every sheet are
-    counted on the decompressed stream, before calamine builds any cell."""
+    """Archive checks (zip bombs, entry count, unsafe names), then every sheet's extent — its
+    rows, and the farthest cell named (two cells at A1 and XFD1048576 make calamine build a
+    dense range of 17 billion) — is found on the decompressed stream before any cell is read."""
     zf, members = open_zip(data, rep, options)
+    limit = options.max_features + HEADER_SCAN
     for info in members:
         if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
-            count = _count_rows(zf, info, options.max_features + HEADER_SCAN)
-            if count is None:
+            extent = _sheet_extent(zf, info, limit)
+            if extent is None:
                 raise rep.refuse("zip_damaged")
-            if count > options.max_features + HEADER_SCAN:
-                raise rep.refuse("too_many_features", count=count, limit=options.max_features)
+            rows, width = extent
+            if rows > limit:
+                raise rep.refuse("too_many_features", count=rows, limit=options.max_features)
+            if width > options.max_columns:
+                raise rep.refuse("csv_too_many_columns", count=width, limit=options.max_columns)
 
 
-def _count_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int | None:
-    """``<row>`` elements in a sheet's XML, streamed (stops past ``limit``); None: damaged."""
-    count, rest = 0, b""
+def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
+                  ) -> tuple[int, int] | None:
+    """(rows, columns) a sheet spans: ``<row>`` elements counted and cell references ("XFD9")
+    read on the XML stream, stopping past ``limit`` rows; None: damaged."""
+    rows = last_row = width = 0
+    rest = b""
+
+    def scan(buf: bytes) -> None:
+        nonlocal rows, last_row, width
+        rows += len(_ROW_TAG.findall(buf))
+        for letters, number in _CELL_REF.findall(buf):
+            last_row = max(last_row, int(number))
+            width = max(width, _column_number(letters))
+
     try:
         with zf.open(info) as f:
             while chunk := f.read(2**20):
                 buf = rest + chunk
-                cut = buf.rfind(b"<")  # (a tag cut by the chunk's end is counted next time)
+                cut = buf.rfind(b"<")  # (a tag cut by the chunk's end is read next time)
                 cut = len(buf) if cut < 0 else cut
-                count += len(_ROW_TAG.findall(buf, 0, cut))
+                scan(buf[:cut])
                 rest = buf[cut:]
-                if count > limit:
+                if max(rows, last_row) > limit:
                     break
     except Exception:  # BadZipFile, zlib.error, EOFError …
         return None
-    return count + len(_ROW_TAG.findall(rest))
+    scan(rest)
+    return max(rows, last_row), width
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def _frame(rows: list[list], header: int) -> tuple[pd.DataFrame, list[int]]:

@@ -101,7 +101,7 @@ class Error:
 
 
 def xlsx(sheets: dict[str, list[list[Any]]], merges: dict[str, list[str]] | None = None,
-         app: str = "Microsoft Excel", styled_blank_rows: int = 0) -> bytes:
+         app: str = "Microsoft Excel", styled_blank_rows: int = 0, tail: str = "") -> bytes:
     """A workbook as Excel writes it: shared strings, style 1 = a date, style 2 = text."""
     strings: list[str] = []
     index: dict[str, int] = {}
@@ -156,7 +156,7 @@ def xlsx(sheets: dict[str, list[list[Any]]], merges: dict[str, list[str]] | None
             f'<dimension ref="{dim}"/><sheetViews><sheetView workbookViewId="0"'
             f"{selected}/></sheetViews>"
             '<sheetFormatPr defaultRowHeight="13.5"/>'
-            f'<sheetData>{"".join(body)}</sheetData>{merge}'
+            f'<sheetData>{"".join(body)}{tail if n == 1 else ""}</sheetData>{merge}'
             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
             'footer="0.3"/></worksheet>')
     names = list(sheets)
@@ -379,6 +379,16 @@ def excel() -> None:
     write(g, "excel2003_two_sheets.xls",
           xls({"一期": [HEAD, *rows(places=PLACES[:3])], "二期": [HEAD, *rows(places=PLACES[3:])]}),
           outcome="refuse", codes=["choose_layer"], why=".xls with two sheets of points")
+    write(g, "sparse_far_cell.xlsx",
+          xlsx({"Sheet1": [HEAD, *rows()]},
+               tail='<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'),
+          outcome="refuse", codes=["too_many_features"],
+          why="one stray cell at XFD1048576: a dense range of 17 billion cells, refused unread")
+    write(g, "wide_far_column.xlsx",
+          xlsx({"Sheet1": [HEAD, *rows()]}, tail='<row r="9"><c r="ZZ9"><v>1</v></c></row>'),
+          outcome="refuse", codes=["csv_too_many_columns"],
+          why="a stray cell in column ZZ (702 columns) beyond the column limit",
+          options={"max_columns": 500})
     write(g, "row_limit.xlsx", xlsx({"Sheet1": [HEAD, *rows() * 10]}),
           outcome="refuse", codes=["too_many_features"], options={"max_features": 20},
           why="more rows than allowed: refused by counting <row> before any cell is read")
