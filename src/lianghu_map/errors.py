@@ -264,8 +264,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "csv_extra_cells": ("第 {row} 行比表头多 {count} 个单元格，多出的内容已忽略。",
                         "Row {row} has {count} more cells than the header; the extra cells were "
                         "ignored."),
-    "csv_bad_value": ("第 {row} 行的坐标“{value}”不是数字，该行已删除。",
-                      "Row {row}: coordinate \"{value}\" is not a number; the row was dropped."),
+    "csv_bad_value": ("第 {row} 行的坐标“{value}”无法识别（应为小数度或度分秒，如 119.885 或 "
+                      "119°53'06\"E），该行已删除。",
+                      "Row {row}: coordinate \"{value}\" cannot be read (decimal degrees or "
+                      "degrees-minutes-seconds such as 119.885 or 119°53'06\"E); the row was "
+                      "dropped."),
     "csv_bad_wkt": ("第 {row} 行的 WKT 无法解析（{detail}），该行已删除。",
                     "Row {row}: the WKT cannot be parsed ({detail}); the row was dropped."),
     "more_findings": ("另有 {count} 处同类问题（{code}）未逐一列出。",
