@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lianghu_map.ingest.dms import is_plain_number, parse_angle
+from lianghu_map.ingest.dms import is_plain_number, parse_angle, parse_pair
 
 D119 = 119 + 53 / 60 + 6 / 3600  # 119°53'06"
 D31 = 31 + 42 / 60 + 43 / 3600  # 31°42'43"
@@ -77,3 +77,28 @@ def test_refused_forms(text: str, axis: str) -> None:
 ])
 def test_plain_number(text: str, plain: bool) -> None:
     assert is_plain_number(text) is plain
+
+
+@pytest.mark.parametrize(("text", "want", "swapped"), [
+    ("119.885,31.712", (119.885, 31.712), False),  # 高德 / 百度 pickers: lng,lat
+    ("31.712, 119.885", (119.885, 31.712), True),  # Google Maps: lat, lng
+    ("119.885，31.712", (119.885, 31.712), False),  # full-width comma
+    ("(119.885, 31.712)", (119.885, 31.712), False),
+    ("119.885 31.712", (119.885, 31.712), False),
+    ("119.885;31.712", (119.885, 31.712), False),
+    ("119°53'06\"E 31°42'43\"N", (D119, D31), False),
+    ("31°42'43\"N, 119°53'06\"E", (D119, D31), True),  # hemispheres decide
+    ("北纬31度42分43秒，东经119度53分06秒", (D119, D31), True),
+    ("119 53 06, 31 42 43", (D119, D31), False),
+    ("10.5, 20.5", (10.5, 20.5), False),  # nothing to tell: lon, lat
+])
+def test_pairs(text: str, want: tuple[float, float], swapped: bool) -> None:
+    x, y, flipped = parse_pair(text)
+    assert (x, y) == pytest.approx(want, abs=1e-9) and flipped is swapped
+
+
+@pytest.mark.parametrize("text", ["119.885", "119.885,31.712,5", "", "a,b",
+                                  "31°42'43\"N, 31°42'43\"N"])
+def test_bad_pairs(text: str) -> None:
+    with pytest.raises(ValueError, match=r"pair|coordinate|axis"):
+        parse_pair(text)

@@ -53,6 +53,8 @@ def assert_at_places(res, name_col: str, tol: float = 1e-9) -> None:
     ("csv/dms_gbk_chinese.csv", ARCSEC), ("csv/excel_gbk_crlf.csv", 1e-9),
     ("csv/excel_utf8_bom.csv", 1e-9), ("csv/ovital_points.csv", 1e-9),
     ("csv/title_row_above_header.csv", 1e-9), ("excel/excel2003_dms_dates.xls", ARCSEC),
+    ("csv/amap_picker_pairs.csv", 1e-9), ("excel/google_maps_pairs.xlsx", 1e-9),
+    ("excel/dms_pairs.xlsx", ARCSEC),
 ])
 def test_points_land_where_the_file_puts_them(rel: str, tol: float) -> None:
     """Names decoded (GBK, shared strings) and each point within a second of arc of the truth

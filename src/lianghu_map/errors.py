@@ -300,6 +300,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "table_header_row": ("表头在第 {row} 行，其上 {skipped} 行（标题、填报单位等）已跳过。",
                          "The header is on row {row}; the {skipped} rows above it (a title and "
                          "the like) were skipped."),
+    "coordinates_combined": ("坐标取自列“{column}”（经度与纬度同在一格）。",
+                             "Coordinates taken from the column \"{column}\" (longitude and "
+                             "latitude in one cell)."),
+    "coordinates_pair_swapped": ("列“{column}”中有 {count} 格先写纬度后写经度（如谷歌地图复制的"
+                                 "坐标），已按数值对调。",
+                                 "{count} cells of the column \"{column}\" give the latitude "
+                                 "first (as Google Maps copies them); swapped by their values."),
     "kml_recoded": ("KML 声明的编码为 {encoding}，已转为 UTF-8 读取。",
                     "The KML declares the encoding {encoding}; it was read as UTF-8 after "
                     "recoding."),

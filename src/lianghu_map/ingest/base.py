@@ -47,6 +47,10 @@ LON_NAMES = ("经度", "經度", "lon", "lng", "long", "longitude", "x", "东经
 LAT_NAMES = ("纬度", "緯度", "lat", "latitude", "y", "北纬", "北緯", "lat_wgs84")
 
 
+PAIR_NAMES = ("经纬度", "經緯度", "坐标", "坐標", "座標", "lonlat", "lnglat", "lon_lat", "lng_lat",
+              "lon,lat", "lng,lat", "coordinates", "coordinate", "coords")  # both in one cell
+
+
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "幾何")
 
 

@@ -77,3 +77,33 @@ def _key(found: str) -> str:
 def is_plain_number(text: str) -> bool:
     """Whether ``text`` is a decimal number without degree signs or hemisphere."""
     return bool(re.fullmatch(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*", str(text)))
+
+
+_PAIR_SPLIT = re.compile(r"\s*[,;/|]\s*")
+
+
+def parse_pair(text: str) -> tuple[float, float, bool]:
+    """(lon, lat, swapped) from one cell holding both, as map pickers copy them:
+    ``119.885,31.712`` (高德, 百度), ``31.712, 119.885`` (Google Maps: latitude first),
+    ``119°53'06"E 31°42'43"N``, ``北纬31度42分43秒，东经119度53分06秒``.  The order is taken from
+    hemisphere marks, else from the values (a number above 90 is the longitude), else lon, lat.
+    Raises :class:`ValueError`."""
+    t = unicodedata.normalize("NFKC", str(text)).strip().strip("()[]")
+    parts = [p for p in _PAIR_SPLIT.split(t) if p]
+    if len(parts) != 2:
+        parts = t.split()
+    if len(parts) != 2:
+        raise ValueError(f"not a coordinate pair: {text!r}")
+    axes = [_axis(p) for p in parts]
+    if axes[0] is not None and axes[0] == axes[1]:
+        raise ValueError(f"two values of one axis: {text!r}")
+    a, b = (parse_angle(p, axis) for p, axis in zip(parts, axes, strict=True))
+    if axes[0] == "lat" or axes[1] == "lon" or (axes == [None, None] and abs(a) <= 90 < abs(b)):
+        return b, a, True
+    return a, b, False
+
+
+def _axis(text: str) -> str | None:
+    t = unicodedata.normalize("NFKC", text).strip()
+    m = _LEAD.match(t) or _TRAIL.search(t)
+    return _HEMI[_key(m.group(0))][0] if m else None

@@ -21,6 +21,7 @@ from ..ingest_guard import (
 from .base import (
     LAT_NAMES,
     LON_NAMES,
+    PAIR_NAMES,
     WKT_NAMES,
     IngestOptions,
     IngestResult,
@@ -30,7 +31,7 @@ from .base import (
     find_column,
     short,
 )
-from .dms import is_plain_number, parse_angle
+from .dms import is_plain_number, parse_angle, parse_pair
 
 HEADER_SCAN = 30  # top rows searched for the header row (title rows above it are skipped)
 
@@ -79,7 +80,8 @@ def read_csv(data: bytes, options: IngestOptions, rep: Report, res: IngestResult
 def table_points(df: pd.DataFrame, rep: Report, rows: list[int], no_coordinates: str,
                  **where: object) -> Read:
     """Points from a table's lon/lat columns (numbers, or text in decimal degrees or
-    degrees-minutes-seconds), or geometries from a WKT column.  ``rows``: the row number each
+    degrees-minutes-seconds), geometries from a WKT column, or points from one column holding
+    both (经纬度: "119.885,31.712").  ``rows``: the row number each
     data row is named by in findings (its index is its position); ``no_coordinates``: the
     refusal's code when no column is found (``where``: its other parameters)."""
     columns = [str(c) for c in df.columns]
@@ -108,6 +110,10 @@ def table_points(df: pd.DataFrame, rep: Report, rows: list[int], no_coordinates:
                 rep.drop("csv_bad_wkt", index=i, row=rows[i], detail=short(exc)[:80])
         rep.add("csv_wkt_column", Severity.INFO, column=wkt)
         attrs = df.drop(columns=[wkt])
+    elif pair := find_header(columns, PAIR_NAMES):
+        geoms = _pairs(df[pair], rows, rep)
+        rep.add("coordinates_combined", Severity.INFO, column=pair)
+        attrs = df.drop(columns=[pair])
     else:
         raise rep.refuse(no_coordinates, columns=tuple(columns[:12]) or "—", **where)
     gdf = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=df.index), crs=None)
@@ -116,6 +122,23 @@ def table_points(df: pd.DataFrame, rep: Report, rows: list[int], no_coordinates:
     if len(gdf) and not kept.any() and len(rep.dropped) == len(gdf):
         raise rep.refuse("table_no_valid_rows", count=len(gdf))
     return gdf.loc[kept], False, ()
+
+
+def _pairs(col: pd.Series, rows: list[int], rep: Report) -> np.ndarray:
+    """Points from one column holding lon and lat together; bad cells left out, named."""
+    geoms = np.empty(len(col), dtype=object)
+    swapped = 0
+    for i, cell in enumerate(col.astype(str)):
+        try:
+            x, y, flipped = parse_pair(cell)
+        except ValueError:
+            rep.drop("csv_bad_value", index=i, row=rows[i], value=cell[:80])
+            continue
+        geoms[i] = shapely.Point(x, y)
+        swapped += flipped
+    if swapped:
+        rep.add("coordinates_pair_swapped", Severity.INFO, count=swapped, column=col.name)
+    return geoms
 
 
 def _coordinates(col: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray, int]:
@@ -168,7 +191,7 @@ def header_row(rows: list[list]) -> tuple[int | None, bool]:
     for i, row in enumerate(rows):
         names = [str(v).strip() for v in row if isinstance(v, str) and v.strip()]
         if (find_header(names, LON_NAMES) and find_header(names, LAT_NAMES)) \
-                or find_header(names, WKT_NAMES):
+                or find_header(names, WKT_NAMES) or find_header(names, PAIR_NAMES):
             return i, True
         if first is None and sum(not is_empty(v) for v in row) >= 2:
             first = i

@@ -347,6 +347,17 @@ def excel() -> None:
                            [6, "错误", "119°75'00\"", 31.7, ""], [7, "空坐标", None, None, "x"]]}),
           outcome="notes", codes=["csv_bad_value"], kept=4, total=7,
           why="rows with 待定, an impossible DMS value (75 minutes), empty coordinates")
+    write(g, "google_maps_pairs.xlsx",
+          xlsx({"Sheet1": [["名称", "坐标（谷歌地图）"],
+                           *[[p, f"{y}, {x}"] for p, x, y in PLACES]]}),
+          outcome="accept", codes=["coordinates_combined", "coordinates_pair_swapped"],
+          kept=n, total=n, why="coordinates copied from Google Maps: latitude first, one cell")
+    write(g, "dms_pairs.xlsx",
+          xlsx({"Sheet1": [["名称", "经纬度"],
+                           *[[p, f"{dms(x, 'ascii', 'lon')} {dms(y, 'ascii', 'lat')}"]
+                             for p, x, y in PLACES]]}),
+          outcome="accept", codes=["coordinates_combined"], kept=n, total=n,
+          why="one cell: 119°53'06\"E 31°42'43\"N")
     write(g, "every_row_bad.xlsx",
           xlsx({"Sheet1": [HEAD, *[[i, p, "待定", "待定", ""] for i, (p, _x, _y)
                                    in enumerate(PLACES)]]}),
@@ -461,6 +472,16 @@ def csv_files() -> None:
                    [[p, y, x, 5, ""] for p, x, y in PLACES]).encode("gbk"),
           outcome="accept", kept=n, total=n,
           why="奥维互动地图 point list: 纬度 before 经度, 海拔 column")
+    write(g, "amap_picker_pairs.csv",
+          csv_text(["名称", "经纬度", "备注"],
+                   [[p, f"{x},{y}", "高德坐标拾取"] for p, x, y in PLACES]).encode("gbk"),
+          outcome="accept", codes=["coordinates_combined"], kept=n, total=n,
+          why="one 经纬度 column pasted from a map picker: 119.885,31.712")
+    write(g, "pairs_with_bad_cells.csv",
+          csv_text(["名称", "坐标"], [*[[p, f"{x}, {y}"] for p, x, y in PLACES[:4]],
+                                    ["缺纬度", "119.9"], ["多一项", "119.9,31.7,8"]]).encode(),
+          outcome="notes", codes=["coordinates_combined", "csv_bad_value"], kept=4, total=6,
+          why="a 坐标 column with a cell lacking the latitude and one with three numbers")
     write(g, "every_row_bad.csv",
           csv_text(HEAD, [[i, p, "待定", "待定", ""] for i, (p, _x, _y) in enumerate(PLACES)])
           .encode(), outcome="refuse", codes=["table_no_valid_rows"],
