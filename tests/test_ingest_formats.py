@@ -231,3 +231,42 @@ def test_rs_records_over_several_lines_name_their_first_line() -> None:
     res = ingest_file("a.geojsons", b"".join(records))
     [f] = [f for f in res.findings if f.code == "seq_bad_line"]
     assert f.params["line"] == 4 and f.index == 1
+
+
+@pytest.mark.parametrize("rel", [
+    "excel/dates_and_numbers.xlsx", "excel/excel2003_dms_dates.xls",
+    "kml/google_earth_folders_extendeddata.kml", "kml/google_earth_track.kml",
+    "kml/multigeometry_mixed.kml", "seq/bad_lines.geojsonl", "csv/excel_gbk_crlf.csv",
+])
+def test_saved_and_read_back_with_attributes(rel: str, tmp_path, monkeypatch) -> None:
+    """What the new readers yield (dates as text, track times, folder paths, collections) goes
+    through the layer store and comes back whole."""
+    from lianghu_map.auth import resolve_access
+    from lianghu_map.catalog import builtin_catalog
+    from lianghu_map.config import load_settings
+    from lianghu_map.publish import LayerMeta, prepare, save_draft
+    from lianghu_map.store import open_store
+
+    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
+    access = resolve_access(load_settings({})).access
+    path = CORPUS / rel
+    draft = prepare(path.name, path.read_bytes(), IngestOptions(), builtin_catalog())
+    store = open_store(tmp_path)
+    record = save_draft(store, draft, LayerMeta("格式", "formats", "other", "existing", "test"),
+                        (), "tester", access)
+    back = store.read(record.layer_id)
+    res = ingest(rel)
+    assert len(back) == len(res.gdf)
+    compared = 0
+    for col in res.gdf.columns:
+        if col in ("geometry", "source_index", "source_id"):
+            continue
+        want, got = res.gdf[col], back[col]
+        if want.dtype.kind in "fi":
+            assert np.allclose(got.astype(float), want.astype(float), equal_nan=True), col
+        else:
+            assert [str(v) for v in got.fillna("")] == [str(v) for v in want.fillna("")], col
+        compared += 1
+    assert compared >= 1
+    assert shapely.equals_exact(np.asarray(back.geometry), np.asarray(res.gdf.geometry),
+                                tolerance=1e-9).all()
