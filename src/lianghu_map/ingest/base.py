@@ -65,7 +65,7 @@ Progress = Callable[[float, str], None]
 @dataclass(frozen=True)
 class IngestOptions:
     datum: str = "wgs84"  # where the coordinates come from: wgs84 | gcj02 | bd09
-    layer: str | None = None  # layer of a multi-layer GeoPackage, or .shp in a zip
+    layer: str | None = None  # GeoPackage layer, .shp in a zip, or a workbook sheet
     assume_crs: str | None = None  # the analyst's CRS for a file that declares none
     swap_xy: bool = False  # the analyst confirms that lat/lon are swapped
     max_bytes: int = 100 * 2**20

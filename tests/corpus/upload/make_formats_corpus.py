@@ -30,12 +30,9 @@ PLACES = [("西太湖科创中心", 119.885, 31.712), ("滆湖湿地公园", 119
 
 
 def dms(deg: float, style: str, axis: str) -> str:
-    d = int(deg)
-    m_full = (deg - d) * 60
-    m = int(m_full)
-    s = round((m_full - m) * 60)
-    if s == 60:
-        m, s = m + 1, 0
+    d, rest = divmod(round(deg * 3600), 3600)  # whole seconds, carried (59'60" is 1°00'00")
+    m, s = divmod(rest, 60)
+    m_full = (deg - int(deg)) * 60
     hemi = {"lon": ("E", "东经"), "lat": ("N", "北纬")}[axis]
     return {
         "ascii": f"{d}°{m:02d}'{s:02d}\"{hemi[0]}",
