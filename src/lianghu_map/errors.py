@@ -63,9 +63,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "{count} features, over the limit of {limit}. Split the layer and "
                           "upload the parts."),
     "unsupported_format": ("不支持的文件类型“{ext}”。支持：GeoJSON（.geojson/.json）、压缩的 "
-                           "Shapefile（.zip）、GeoPackage（.gpkg）、KML/KMZ、CSV。",
+                           "Shapefile（.zip）、GeoPackage（.gpkg）、KML/KMZ、CSV、Excel（.xlsx/"
+                           ".xls）、GeoJSON 序列（.geojsonl/.geojsons/.ndjson）、"
+                           "FlatGeobuf（.fgb）。",
                            "Unsupported file type \"{ext}\". Supported: GeoJSON (.geojson/.json), "
-                           "zipped Shapefile (.zip), GeoPackage (.gpkg), KML/KMZ, CSV."),
+                           "zipped Shapefile (.zip), GeoPackage (.gpkg), KML/KMZ, CSV, Excel "
+                           "(.xlsx/.xls), GeoJSON sequences (.geojsonl/.geojsons/.ndjson), "
+                           "FlatGeobuf (.fgb)."),
     "not_json": ("不是有效的 JSON：第 {line} 行第 {column} 列，{detail}。请用文本编辑器或 JSON "
                  "校验工具修正该处。",
                  "Not valid JSON: line {line}, column {column}: {detail}. Fix the file at that "
@@ -273,8 +277,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "csv_extra_cells": ("第 {row} 行比表头多 {count} 个单元格，多出的内容已忽略。",
                         "Row {row} has {count} more cells than the header; the extra cells were "
                         "ignored."),
-    "csv_bad_value": ("第 {row} 行的坐标“{value}”不是数字，该行已删除。",
-                      "Row {row}: coordinate \"{value}\" is not a number; the row was dropped."),
+    "csv_bad_value": ("第 {row} 行的坐标“{value}”无法识别（应为小数度或度分秒，如 119.885 或 "
+                      "119°53'06\"E），该行已删除。",
+                      "Row {row}: coordinate \"{value}\" cannot be read (decimal degrees or "
+                      "degrees-minutes-seconds such as 119.885 or 119°53'06\"E); the row was "
+                      "dropped."),
     "csv_bad_wkt": ("第 {row} 行的 WKT 无法解析（{detail}），该行已删除。",
                     "Row {row}: the WKT cannot be parsed ({detail}); the row was dropped."),
     "more_findings": ("另有 {count} 处同类问题（{code}）未逐一列出。",
@@ -404,6 +411,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "坐标来源。",
                        "Converted from {datum} as chosen, but the geometry fits {fits} better "
                        "({reason}). Check this file's source datum."),
+    # up-formats: Excel, degrees-minutes-seconds, KML folders, GeoJSON sequences
+    "coordinates_dms": ("{count} 个坐标写作度分秒或带东经/北纬等字样（列 {columns}），"
+                        "已换算为十进制度。",
+                        "{count} coordinates were written in degrees-minutes-seconds or with a "
+                        "hemisphere (columns {columns}); converted to decimal degrees."),
+    "excel_sheet": ("已读取工作表“{sheet}”（工作簿中有多个工作表）。",
+                    "Read the sheet \"{sheet}\" (the workbook has several sheets)."),
+    "excel_empty": ("工作表“{sheet}”中没有数据行。", "The sheet \"{sheet}\" holds no data rows."),
+    "excel_no_coordinates": ("工作表“{sheet}”中找不到坐标列（列：{columns}）。需要经度/纬度列"
+                             "（如 经度/纬度、lon/lat、x/y）或 WKT 列。",
+                             "No coordinate columns in the sheet \"{sheet}\" (columns: "
+                             "{columns}). It needs longitude/latitude columns (经度/纬度, "
+                             "lon/lat, x/y …) or a WKT column."),
+    "excel_encrypted": ("工作簿设有打开密码，无法读取。请在 Excel 或 WPS 中取消密码、"
+                        "另存后重新上传。",
+                        "The workbook is protected by a password and cannot be read. Remove the "
+                        "password in Excel or WPS, save it and upload it again."),
+    "excel_unreadable": ("无法读取该 Excel 文件（{detail}）。请在 Excel 或 WPS 中打开并另存为 "
+                         ".xlsx 后重新上传。",
+                         "The Excel file cannot be read ({detail}). Open it in Excel or WPS, "
+                         "save it as .xlsx and upload it again."),
+    "kml_bad_coordinates": ("要素“{name}”的坐标“{value}”无法读取，该要素已删除。",
+                            "Feature \"{name}\": the coordinates \"{value}\" cannot be read; "
+                            "the feature was dropped."),
+    "table_header_row": ("表头在第 {row} 行，其上 {skipped} 行（标题、填报单位等）已跳过。",
+                         "The header is on row {row}; the {skipped} rows above it (a title and "
+                         "the like) were skipped."),
+    "coordinates_combined": ("坐标取自列“{column}”（经度与纬度同在一格）。",
+                             "Coordinates taken from the column \"{column}\" (longitude and "
+                             "latitude in one cell)."),
+    "coordinates_pair_swapped": ("列“{column}”中有 {count} 格先写纬度后写经度（如谷歌地图复制的"
+                                 "坐标），已按数值对调。",
+                                 "{count} cells of the column \"{column}\" give the latitude "
+                                 "first (as Google Maps copies them); swapped by their values."),
+    "kml_recoded": ("KML 声明的编码为 {encoding}，已转为 UTF-8 读取。",
+                    "The KML declares the encoding {encoding}; it was read as UTF-8 after "
+                    "recoding."),
+    "table_no_valid_rows": ("所有 {count} 行的坐标都无法读取（见上方各行说明），没有可保存的要素。",
+                            "The coordinates of all {count} rows cannot be read (see each row "
+                            "above): nothing to save."),
+    "seq_bad_line": ("第 {line} 行不是 GeoJSON 要素（{detail}），已跳过。",
+                     "Line {line} is not a GeoJSON feature ({detail}); it was skipped."),
+    "seq_no_features": ("文件中没有一行是 GeoJSON 要素（GeoJSON 序列每行应为一个要素）。",
+                        "No line of the file is a GeoJSON feature (a GeoJSON sequence holds "
+                        "one feature per line)."),
 }
 
 
@@ -448,7 +500,9 @@ DROP_CODES = frozenset({"null_geometry", "unrepairable_geometry", "csv_bad_value
                           "geometry_type_unknown", "geometries_missing", "geometry_too_deep",
                           "coordinates_missing", "coordinates_too_shallow",
                           "coordinates_too_deep", "coordinate_not_number", "position_too_short",
-                          "line_too_short", "ring_not_closed", "ring_too_short"})
+                          "line_too_short", "ring_not_closed", "ring_too_short"}
+                       # up-formats: KML, GeoJSON sequences
+                       | {"kml_bad_coordinates", "seq_bad_line"})
 
 
 @dataclass(frozen=True)

@@ -157,9 +157,11 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "kind.other": ("其他", "other"),
     "upload.header": ("上传图层", "Upload layers"),
     "upload.intro": (
-        "上传 GeoJSON、压缩的 Shapefile、GeoPackage、KML/KMZ 或带坐标的 CSV。保存前逐项检查，"
+        "上传 GeoJSON、压缩的 Shapefile、GeoPackage、KML/KMZ、带坐标的 CSV 或 Excel 表格、GeoJSON "
+        "序列或 FlatGeobuf。保存前逐项检查，"
         "转换为 WGS84，并与会议部署条目关联；保存后所有用户都能在地图上看到。",
-        "Upload GeoJSON, zipped Shapefile, GeoPackage, KML/KMZ or CSV with coordinates. Each "
+        "Upload GeoJSON, zipped Shapefile, GeoPackage, KML/KMZ, CSV or Excel with coordinates, "
+        "GeoJSON sequences or FlatGeobuf. Each "
         "file is checked before anything is saved, converted to WGS84 and linked to the "
         "directives; once saved, every user sees it on the map.",
     ),
@@ -192,9 +194,14 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     ),
     "upload.files": ("选择文件（可多选）", "Choose files (several at once)"),
     "upload.files.help": ("每个文件不超过 {mb} MB。Shapefile 请将 .shp、.shx、.dbf（及 .prj、"
-                          ".cpg）一起压缩为 .zip。",
+                          ".cpg）一起压缩为 .zip。Excel（.xlsx、.xls）与 CSV 需有经度/纬度列"
+                          "（小数度或度分秒）或 WKT 列；GeoJSON 序列为 .geojsonl、.geojsons、"
+                          ".ndjson；FlatGeobuf 为 .fgb。",
                           "Up to {mb} MB per file. Zip a Shapefile's .shp, .shx, .dbf (and "
-                          ".prj, .cpg) together."),
+                          ".prj, .cpg) together. Excel (.xlsx, .xls) and CSV need longitude/"
+                          "latitude columns (decimal degrees or degrees-minutes-seconds) or a "
+                          "WKT column; GeoJSON sequences are .geojsonl, .geojsons, .ndjson; "
+                          "FlatGeobuf is .fgb."),
     "upload.reading": ("正在读取 {name} …", "Reading {name} …"),
     "upload.stage.read": ("正在读取…", "Reading…"),
     "upload.stage.validate": ("正在检查…", "Checking…"),

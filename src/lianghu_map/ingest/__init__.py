@@ -10,8 +10,9 @@ ranges and swapped axes → source datum (GCJ-02/BD-09 → WGS84) → validity (
 types → duplicate ids → ``style`` whitelisted.
 
 Modules: ``core`` (the entry point and the reader per format), ``base`` (options, result,
-the report), one module per format (``geojson``, ``shapefile``, ``gpkg``, ``kml``, ``tables``,
-``archive`` for zips) and ``checks`` (common to every format).
+the report), one module per format (``geojson``, ``shapefile``, ``gpkg``, ``kml``, ``tables``
+for CSV, ``excel``, ``seq`` for GeoJSON sequences and FlatGeobuf, ``archive`` for zips),
+``dms`` (coordinates written as text) and ``checks`` (common to every format).
 
 GeoJSON goes through GDAL (pyogrio) first, which is fast; Python's ``json`` parser runs when
 GDAL refuses a file, to say what is wrong with it (line and column, TopoJSON, other JSON), and

@@ -23,6 +23,9 @@ from ..ingest_guard import (
 FORMATS: dict[str, str] = {
     ".geojson": "geojson", ".json": "geojson", ".zip": "shapefile", ".gpkg": "gpkg",
     ".kml": "kml", ".kmz": "kmz", ".csv": "csv",
+    ".xlsx": "excel", ".xls": "excel", ".geojsons": "geojsonseq", ".geojsonl": "geojsonseq",
+    ".geojsonseq": "geojsonseq", ".ndjson": "geojsonseq", ".jsonl": "geojsonseq",
+    ".fgb": "flatgeobuf",
 }
 
 
@@ -44,6 +47,10 @@ LON_NAMES = ("经度", "經度", "lon", "lng", "long", "longitude", "x", "东经
 LAT_NAMES = ("纬度", "緯度", "lat", "latitude", "y", "北纬", "北緯", "lat_wgs84")
 
 
+PAIR_NAMES = ("经纬度", "經緯度", "坐标", "坐標", "座標", "lonlat", "lnglat", "lon_lat", "lng_lat",
+              "lon,lat", "lng,lat", "coordinates", "coordinate", "coords")  # both in one cell
+
+
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "幾何")
 
 
@@ -58,7 +65,7 @@ Progress = Callable[[float, str], None]
 @dataclass(frozen=True)
 class IngestOptions:
     datum: str = "wgs84"  # where the coordinates come from: wgs84 | gcj02 | bd09
-    layer: str | None = None  # layer of a multi-layer GeoPackage, or .shp in a zip
+    layer: str | None = None  # GeoPackage layer, .shp in a zip, or a workbook sheet
     assume_crs: str | None = None  # the analyst's CRS for a file that declares none
     ignore_declared_crs: bool = False  # the analyst overrides a CRS the numbers contradict
     swap_xy: bool = False  # the analyst confirms that lat/lon are swapped

@@ -25,9 +25,11 @@ from .base import (
     sniff_format,
 )
 from .checks import check
+from .excel import read_excel
 from .geojson import read_geojson
 from .gpkg import read_gpkg
 from .kml import read_kml, read_kmz
+from .seq import read_flatgeobuf, read_geojsonseq
 from .shapefile import read_shapefile
 from .tables import read_csv
 
@@ -91,4 +93,5 @@ def _no_network() -> None:
 READERS: dict[str, Callable[[bytes, IngestOptions, Report, IngestResult], Read]] = {
     "geojson": read_geojson, "gpkg": read_gpkg, "shapefile": read_shapefile,
     "kml": read_kml, "kmz": read_kmz, "csv": read_csv,
+    "excel": read_excel, "geojsonseq": read_geojsonseq, "flatgeobuf": read_flatgeobuf,
 }
