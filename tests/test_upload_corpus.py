@@ -57,8 +57,6 @@ def test_every_corpus_file_is_listed_and_every_listed_file_exists():
     assert listed - present == set(), "expected outcomes without a file"
 
 
-@pytest.mark.xfail(reason="the corpus is being built (issue 16): drop this mark when it holds 150",
-                   strict=True)
 def test_corpus_holds_at_least_150_files():
     assert len(CASES) >= 150, len(CASES)
 
