@@ -46,10 +46,6 @@ def _frame_where(page, test: str, tries: int = 40):
     raise AssertionError(f"the map never satisfied {test}")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "order-dependent: passes alone and in a full run on 2026-12-01, failed three times in a "
-    "row after the analysis browser tests once (OSM chosen again never showed tiles); "
-    "open in issue 14"))
 def test_default_basemap_falls_back_then_a_chosen_one_shows_the_notice(page, server):
     page.goto(server + "/")  # the default basemap: OpenStreetMap, whose tiles are aborted
     wait_for_app(page)
