@@ -9,8 +9,8 @@ import pytest
 from lianghu_map import urlstate
 from lianghu_map.viewstate import ViewState
 
-VOCABULARY = dict(basemaps=("osm", "tianditu", "gaode", "none"), themes=(), directives=(),
-                  statuses=(), layers=("water",), features=(), points=())
+VOCABULARY = {"basemaps": ("osm", "tianditu", "gaode", "none"), "themes": (), "directives": (),
+              "statuses": (), "layers": ("water",), "features": (), "points": ()}
 
 
 class _Query(dict):

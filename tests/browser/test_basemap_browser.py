@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from browser_helpers import map_frame, wait_for_app
 
 from lianghu_map.catalog import load_catalog
