@@ -54,8 +54,14 @@ def choose_language(page, option: str) -> None:
         page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']",
                                state="attached", timeout=2_000)
     wait_for_app(page)
-    page.wait_for_function("(o) => document.querySelector('.st-key-lang').innerText.includes(o)",
-                           arg=option)
+    page.wait_for_function(
+        "(o) => document.querySelector('.st-key-lang input[role=combobox]').value === o",
+        arg=option)
+
+
+def selectbox_value(page, key: str) -> str:
+    """What the selectbox of widget ``key`` shows as chosen."""
+    return page.locator(f".st-key-{key} input[role=combobox]").input_value()
 
 
 def checked_radio(page, key: str) -> str | None:
