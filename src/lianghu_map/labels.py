@@ -14,7 +14,8 @@ symbol; a line's is set along the line at its middle; an area's at its pole of i
 Labels are non-interactive markers above the features with ``pointer-events: none``: a click on a
 label reaches the feature under it. Their text is set as ``textContent`` (never parsed as HTML)
 from a JS literal escaped by :func:`escape.js_text`. A big layer labels at most
-:data:`MAX_BIG_LABELS` of its largest features, from zoom 13 on.
+:data:`MAX_BIG_LABELS` of its largest features, from zoom 13 on; a big layer drawn on a canvas
+(:mod:`compact`) names what fits at the current zoom (:class:`BigLabels`).
 """
 
 from __future__ import annotations
