@@ -156,9 +156,11 @@ def _keep_choices() -> None:
         if key == "lang" or key.startswith("_"):
             continue
         value = st.session_state[key]
-        if value is None or isinstance(value, str) or (
-                isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            with suppress(StreamlitAPIException):  # a widget whose value cannot be set
+        # a choice is a text or a list of texts; None and [] (no choice, an empty uploader:
+        # a widget whose value must not be set) have no label to lose
+        if isinstance(value, str) or (
+                isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            with suppress(StreamlitAPIException):
                 st.session_state[key] = value
 
 
