@@ -43,10 +43,11 @@ def restore_view(**vocabulary) -> list[ViewProblem]:
     query = _current_query()
     written = st.session_state.get(_WRITTEN)
     problems: list[ViewProblem] = []
-    if written is not None and query in st.session_state.get(_ECHOES, ()):
+    if query and written is not None and query in st.session_state.get(_ECHOES, ()):
         # A URL this session wrote before the last one: a rerun asked for before the browser
         # had the newest URL (the map reports its view as it is made).  Not a new view: applied,
         # it would undo what the user did since (a basemap chosen again went back to none).
+        # (A bare URL is not one: it restores the session's view, below.)
         query = written
     if written is None or query != written:
         if not query and written:  # back on the page with a bare URL: the session's view
