@@ -13,6 +13,7 @@ from lianghu_map.ui import (
     show_dropped_query,
     streamlit_texts,
 )
+from lianghu_map.urlstate import forget_echoes
 
 ICON = Path(__file__).parent / "assets" / "favicon.png"  # local: no icon fetched from a CDN
 st.set_page_config(page_title="兩湖 · Lianghu map", layout="wide", page_icon=str(ICON))
@@ -35,5 +36,6 @@ pages = [
             url_path=PAGES["reports"][1]),
 ]
 page = st.navigation(pages)
+forget_echoes(page.url_path)  # the Map page's URL echoes (see lianghu_map.urlstate)
 show_dropped_query(lang, page.url_path)
 page.run()

@@ -82,6 +82,8 @@ def test_payload_escapes_names_and_is_rewritten_if_removed(tmp_path, monkeypatch
     assert doc["ids"] == ["0", "1", "2"] and doc["prefix"] == "big-test/"
     assert "<img" not in payload.text and "&lt;img" in doc["tips"][0]
     assert "{{" not in payload.text
+    # the labels: the names as plain text (the map sets them as textContent)
+    assert doc["names"] == ["<img src=x onerror=alert(1)>", "{{7*7}}", "地块"]
     file = tmp_path / "cache" / f"{payload.key}.json"
     assert file.read_text(encoding="utf-8") == payload.text
     file.unlink()

@@ -159,10 +159,13 @@ def _cached(cache: OrderedDict, key: tuple, make):
     return value
 
 
-def _tip_lines(layer: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[str], list[int]]:
+def _tip_lines(layer: gpd.GeoDataFrame, lang: str
+               ) -> tuple[list[str], list[str], list[int], list[str]]:
     """Per feature: the escaped name line(s); the distinct kind · status lines and each
-    feature's index into them."""
+    feature's index into them; its label (the main name as plain text, :func:`style.label_text`:
+    the map sets it as ``textContent``)."""
     from .layers import is_indicative
+    from .style import label_text
 
     name_zh = layer["name_zh"].fillna("").astype(str)
     if lang != "en":
@@ -182,7 +185,18 @@ def _tip_lines(layer: gpd.GeoDataFrame, lang: str) -> tuple[list[str], list[str]
              "</small>" + (f' <small class="lh-badge">[{badge}]</small>' if ind else "")
              for k, s, ind in metas]
     index = {m: i for i, m in enumerate(metas)}
-    return tips, lines, [index[m] for m in meta_of]
+    distinct = first.unique()
+    names = first.map(dict(zip(distinct, (label_text(n) for n in distinct), strict=True)))
+    return tips, lines, [index[m] for m in meta_of], names.tolist()
+
+
+_JSON_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&{}"})
+
+
+def _plain_json(texts: list[str]) -> str:
+    """A JSON list of plain texts with no markup or template characters in its source
+    (``\\u003c`` for ``<`` …): the same strings once parsed."""
+    return json.dumps(texts, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
 
 
 def layer_payload(layer: gpd.GeoDataFrame, layer_id: str, version: int | str, lang: str,
@@ -197,11 +211,12 @@ def layer_payload(layer: gpd.GeoDataFrame, layer_id: str, version: int | str, la
                            lambda: encode_geometry(layer.geometry.values))
         prefix = f"{layer_id}/"
         ids = [fid[len(prefix):] if fid.startswith(prefix) else fid for fid in layer.index]
-        tips, metas, meta_index = _tip_lines(layer, lang)
+        tips, metas, meta_index, names = _tip_lines(layer, lang)
         doc = {"prefix": prefix, "ids": ids, "tips": tips, "metas": metas, **geometry}
         if len(metas) > 1:
             doc["m"] = meta_index
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        text = text[:-1] + ',"names":' + _plain_json(names) + "}"
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
         return LayerPayload(key, text, tuple(layer.index))
 
@@ -275,6 +290,7 @@ class BigLayer(MacroElement):
               layer.feature = {type: "Feature",
                                properties: {feature_id: d.prefix + d.ids[fi]}};
               layer._lhTip = d.tips[fi] + d.metas[d.m ? d.m[fi] : 0];
+              layer._lhName = d.names ? d.names[fi] : "";  // its label: plain text
               layer._lhF = fi;
               parts.push(layer);
             }
@@ -297,6 +313,8 @@ class BigLayer(MacroElement):
             const n = group.getLayers().filter((l) => l.feature).length;
             requestAnimationFrame(() => { window.__lhBigDrawn = Object.assign(
               window.__lhBigDrawn || {}, {[spec.layer]: n}); });
+            group.__lhParts = parts;  // for its labels (labels.BigLabels)
+            group.fire("lh:parts", {parts});
           };
           let ready = cache[spec.key];
           if (!ready) {

@@ -14,7 +14,8 @@ symbol; a line's is set along the line at its middle; an area's at its pole of i
 Labels are non-interactive markers above the features with ``pointer-events: none``: a click on a
 label reaches the feature under it. Their text is set as ``textContent`` (never parsed as HTML)
 from a JS literal escaped by :func:`escape.js_text`. A big layer labels at most
-:data:`MAX_BIG_LABELS` of its largest features, from zoom 13 on.
+:data:`MAX_BIG_LABELS` of its largest features, from zoom 13 on; a big layer drawn on a canvas
+(:mod:`compact`) names what fits at the current zoom (:class:`BigLabels`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from .framecache import per_frame
 from .layers import LayerSpec, display_names
 from .style import KIND_STYLE, geometry_family
 
-__all__ = ["LABEL_CSS", "MAX_BIG_LABELS", "LabelLayer", "label_items"]
+__all__ = ["BIG_LABEL_MAX", "BIG_LABEL_MIN_PX", "LABEL_CSS", "MAX_BIG_LABELS", "BigLabels",
+           "LabelLayer", "label_items"]
 
 MAX_BIG_LABELS = 300
 # A label's rank (lower is placed first): its drawing state (the selected and highlighted features
@@ -74,13 +76,9 @@ LABEL_CSS = """
 """
 
 
-class LabelLayer(MacroElement):
-    """The labels of one feature group, and the layout that runs after every zoom or pan."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-          const group = {{ this._parent.get_name() }};
+# The layout (window.__lhLayoutLabels), its hooks on a map (__lhAttachLabels) and the making of
+# one label marker (__lhLabelMarker), defined once per page by whichever label layer comes first.
+_SHARED_JS = """
           if (!window.__lhLayoutLabels) {
             const overlaps = (a, b) => !(a.right < b.left || a.left > b.right ||
                                          a.bottom < b.top || a.top > b.bottom);
@@ -141,46 +139,59 @@ class LabelLayer(MacroElement):
                 el.classList.toggle("lh-hidden", !ok);
               }
             };
-          }
-          const attach = (m) => {
-            if (!m.__lhLabelHook) {
-              m.__lhLabelHook = true;
-              m.on("zoomend moveend resize viewreset", () => {  // now, and once settled
-                window.__lhLayoutLabels(m);
-                clearTimeout(m.__lhLabelTimer);
-                m.__lhLabelTimer = setTimeout(() => window.__lhLayoutLabels(m), 400);
-              });
-              // the map may be laid out (or shown) after its data: lay out again on resize
-              window.addEventListener("resize", () => window.__lhLayoutLabels(m));
-              if (document.fonts) document.fonts.ready.then(() => window.__lhLayoutLabels(m));
-              if (window.ResizeObserver) {
-                new ResizeObserver(() => window.__lhLayoutLabels(m)).observe(m.getContainer());
+            window.__lhAttachLabels = (m) => {
+              if (!m.__lhLabelHook) {
+                m.__lhLabelHook = true;
+                m.on("zoomend moveend resize viewreset", () => {  // now, and once settled
+                  window.__lhLayoutLabels(m);
+                  clearTimeout(m.__lhLabelTimer);
+                  m.__lhLabelTimer = setTimeout(() => window.__lhLayoutLabels(m), 400);
+                });
+                // the map may be laid out (or shown) after its data: lay out again on resize
+                window.addEventListener("resize", () => window.__lhLayoutLabels(m));
+                if (document.fonts) document.fonts.ready.then(() => window.__lhLayoutLabels(m));
+                if (window.ResizeObserver) {
+                  new ResizeObserver(() => window.__lhLayoutLabels(m)).observe(m.getContainer());
+                }
               }
-            }
-            // again once the page around the map has settled (fonts, the iframe's final size)
-            requestAnimationFrame(() => window.__lhLayoutLabels(m));
-            for (const ms of [150, 600, 1500]) setTimeout(() => window.__lhLayoutLabels(m), ms);
-          };
-          group.on("add", (e) => attach(e.target._map));
-          for (const it of {{ this.items }}) {
-            const span = document.createElement("span");
-            span.textContent = it[1];
-            const marker = L.marker([it[6], it[7]], {
-              interactive: false, keyboard: false,
-              icon: L.divIcon({className: "lh-label lh-l-" + it[2] +
-                                 (it[13] ? " lh-l-context" : "") + " lh-hidden",
-                               html: span, iconSize: null}),
-            });
-            marker.lhLabel = it;
-            marker.on("add", () => {
-              const el = marker.getElement();
-              el.style.setProperty("--off", it[8] + "px");
-              el.style.setProperty("--s", it[14]);
-              el.dataset.pos = it[0] === "p" ? "r" : "c";
-            });
-            marker.addTo(group);
+              // again once the page around the map has settled (fonts, the iframe's final size)
+              requestAnimationFrame(() => window.__lhLayoutLabels(m));
+              for (const ms of [150, 600, 1500]) setTimeout(() => window.__lhLayoutLabels(m), ms);
+            };
+            // one label: a non-interactive marker; its text set as textContent
+            window.__lhLabelMarker = (it) => {
+              const span = document.createElement("span");
+              span.textContent = it[1];
+              const marker = L.marker([it[6], it[7]], {
+                interactive: false, keyboard: false,
+                icon: L.divIcon({className: "lh-label lh-l-" + it[2] +
+                                   (it[13] ? " lh-l-context" : "") + " lh-hidden",
+                                 html: span, iconSize: null}),
+              });
+              marker.lhLabel = it;
+              marker.on("add", () => {
+                const el = marker.getElement();
+                el.style.setProperty("--off", it[8] + "px");
+                el.style.setProperty("--s", it[14]);
+                el.dataset.pos = it[0] === "p" ? "r" : "c";
+              });
+              return marker;
+            };
           }
-          if (group._map) attach(group._map);
+"""
+
+
+class LabelLayer(MacroElement):
+    """The labels of one feature group, and the layout that runs after every zoom or pan."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          const group = {{ this._parent.get_name() }};
+{{ this.shared }}
+          group.on("add", (e) => window.__lhAttachLabels(e.target._map));
+          for (const it of {{ this.items }}) window.__lhLabelMarker(it).addTo(group);
+          if (group._map) window.__lhAttachLabels(group._map);
         })();
         {% endmacro %}
     """)
@@ -189,6 +200,88 @@ class LabelLayer(MacroElement):
         super().__init__()
         self._name = "LabelLayer"
         self.items = items  # a JS array literal, text escaped by js_text
+        self.shared = _SHARED_JS
+
+
+BIG_LABEL_MAX = 150  # labels a big layer offers at once: its features largest on screen
+BIG_LABEL_MIN_PX = 24  # an area or line smaller than this on screen is not named
+
+
+class BigLabels(MacroElement):
+    """The labels of a big layer (:class:`compact.BigLayer`, in the same group): what fits at
+    the current zoom.  After every zoom or pan, the drawn features in view that are at least
+    :data:`BIG_LABEL_MIN_PX` across on screen (at most :data:`BIG_LABEL_MAX`, largest first; a
+    point always) get a label from the layer's label rule, laid out with the map's other labels
+    (an upload gives way to every built-in name).  The text is the payload's plain name, set
+    as ``textContent``; the labels take no clicks (see :class:`LabelLayer`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          const group = {{ this._parent.get_name() }};
+{{ this.shared }}
+          const rule = {{ this.rule|tojson }}, ranks = {{ this.ranks|tojson }};
+          let parts = group.__lhParts || [], shown = [], map = null;
+          const refresh = () => {
+            for (const m of shown) group.removeLayer(m);
+            shown = [];
+            if (!map || !group._map) return;
+            const z = map.getZoom();
+            if (z >= rule.min_zoom && z <= rule.max_zoom) {
+              const view = map.getBounds(), picks = [];
+              for (const p of parts) {
+                if (!p._map || !p._lhName) continue;
+                let size = 0;
+                if (p.getBounds) {
+                  const b = p.getBounds();
+                  if (!view.intersects(b)) continue;
+                  const a = map.latLngToContainerPoint(b.getNorthWest());
+                  const c = map.latLngToContainerPoint(b.getSouthEast());
+                  size = Math.max(c.x - a.x, c.y - a.y);
+                  if (size < {{ this.min_px }}) continue;
+                } else if (!view.contains(p.getLatLng())) continue;
+                picks.push([size, p]);
+              }
+              picks.sort((a, b) => b[0] - a[0]);
+              picks.slice(0, {{ this.max }}).forEach(([size, p], i) => {
+                const point = !p.getBounds, at = point ? p.getLatLng() : p.getCenter();
+                const state = p.feature.properties.state || "normal";
+                const it = [point ? "p" : "a", p._lhName, rule.role,
+                            rule.rank + (point ? 50 : i) + (ranks[state] || 0),
+                            rule.min_zoom, rule.max_zoom, at.lat, at.lng,
+                            point ? (p.options.radius || 6) + 4 : 0, 0, 0, 0, 0,
+                            state === "context" ? 1 : 0, rule.size, []];
+                const m = window.__lhLabelMarker(it);
+                group.addLayer(m);
+                shown.push(m);
+              });
+            }
+            window.__lhLayoutLabels(map);
+          };
+          const attach = (m) => {
+            if (map === m) return;
+            map = m;
+            window.__lhAttachLabels(m);
+            m.on("moveend zoomend", refresh);
+            refresh();
+          };
+          group.on("lh:parts", (e) => { parts = e.parts; refresh(); });
+          group.on("add", (e) => attach(e.target._map));
+          group.on("remove", () => { if (map) map.off("moveend zoomend", refresh); map = null; });
+          if (group._map) attach(group._map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, spec: LayerSpec, kind: str):
+        super().__init__()
+        self._name = "BigLabels"
+        rule = _style.label_rule(kind, uploaded=spec.stored)
+        self.rule = {"role": rule.role, "rank": int(rule.priority * 1000),
+                     "min_zoom": rule.min_zoom, "max_zoom": rule.max_zoom, "size": rule.size}
+        self.ranks = _STATE_RANK
+        self.min_px, self.max = BIG_LABEL_MIN_PX, BIG_LABEL_MAX
+        self.shared = _SHARED_JS
 
 
 def _pole(poly) -> shapely.Point:

@@ -35,7 +35,7 @@ from .crs import from_wgs84
 from .escape import js_text, json_html, map_text
 from .framecache import per_frame as _per_frame
 from .i18n import DEFAULT_LANG, kind_label, localise, status_label, t
-from .labels import LABEL_CSS, LabelLayer, label_items
+from .labels import LABEL_CSS, BigLabels, LabelLayer, label_items
 from .layers import (
     LAYERS,
     LayerSpec,
@@ -630,9 +630,9 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
         version = f"{version}@{datum}"
     payload = layer_payload(layer, spec.id, version, lang, publish=not inline)
     group.add_child(SymbolSupport())
-    # no labels on a big layer yet: with them, a click on a parcel was not reliably reported
-    # in the browser tests (see the closing note of issue 14)
     group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
+    # its labels: what fits at the current zoom, worked out in the browser from the payload
+    group.add_child(BigLabels(spec, str(layer["kind"].iloc[0])))
     return group
 
 

@@ -51,12 +51,21 @@ class TileWatch(MacroElement):
           if (map.attributionControl) map.attributionControl.setPrefix("Leaflet");
           map.__lhLang = map.__lhLang || {{ this.lang|tojson }};
           const tiles = [];
-          let loads = 0, errors = 0, failed = false, timer = null, box = null;
+          let loads = 0, errors = 0, failed = false, told = false, timer = null, box = null;
           const report = (what) => {
             const st = window.Streamlit, g = window.__GLOBAL_DATA__;
             if (!st || !g) return;  // the offline export: no Streamlit
-            st.setComponentValue(Object.assign({}, g.previous_data || {},
-              {lh_tiles: what, lh_at: Date.now()}));
+            // the report rides along with every later value st_folium sends: a value sent
+            // while a rerun is pending replaces the one before it, which would lose the report
+            map.__lhReport = {lh_tiles: what, lh_at: Date.now()};
+            if (!st.__lhSticky) {
+              const send = st.setComponentValue.bind(st);
+              st.setComponentValue = (value) => send(value && typeof value === "object"
+                && window.map && window.map.__lhReport
+                ? Object.assign({}, value, window.map.__lhReport) : value);
+              st.__lhSticky = true;
+            }
+            st.setComponentValue(Object.assign({}, g.previous_data || {}));
           };
           const render = () => {
             if (!box) return;
@@ -79,6 +88,7 @@ class TileWatch(MacroElement):
             if (box) { box.remove(); box = null; }
           };
           const fail = (tell) => {
+            if (tell && !told) { told = true; report("failed"); }
             if (failed) return;
             failed = true;
             attribution(false);
@@ -93,7 +103,6 @@ class TileWatch(MacroElement):
             L.DomEvent.disableScrollPropagation(box);
             L.DomEvent.on(button, "click", () => { dropTiles(); report("none"); });
             render();
-            if (tell) report("failed");
           };
           const recover = () => {
             if (!failed || !tiles.length) return;
@@ -108,7 +117,8 @@ class TileWatch(MacroElement):
             layer.on("tileload", () => { loads += 1; recover(); });
             layer.on("tileerror", () => {
               errors += 1;
-              if (!failed && !timer) timer = setTimeout(check, {{ this.settle }});
+              if (failed) fail(true);  // failed silently before (no answer yet): now it is said
+              else if (!timer) timer = setTimeout(check, {{ this.settle }});
             });
           };
           map.eachLayer(watch);

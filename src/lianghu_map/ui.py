@@ -7,10 +7,12 @@ import html
 import math
 import re
 from collections.abc import Callable
+from contextlib import suppress
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from .auth import VIEWER, Access, PasswordGuard, client_key, resolve_access
 from .config import Settings
@@ -118,11 +120,19 @@ def page_path(key: str) -> str:
     return PAGES[key][0]
 
 
+_LANG_DRAWN = "_lh_lang_drawn"  # the language the last run drew its widgets in
+
+
 def language_selector() -> str:
-    """The language switch (sidebar); remembered in the session and the URL (?lang=)."""
+    """The language switch (sidebar); remembered in the session and the URL (?lang=).  Runs
+    before any page widget: after a switch, the choices made so far are kept
+    (:func:`_keep_choices`)."""
     if "lang" not in st.session_state:
         qp = st.query_params.get("lang")
         st.session_state["lang"] = qp if qp in LANGS else DEFAULT_LANG
+    if st.session_state.get(_LANG_DRAWN, st.session_state["lang"]) != st.session_state["lang"]:
+        _keep_choices()
+    st.session_state[_LANG_DRAWN] = st.session_state["lang"]
     lang = st.sidebar.selectbox(
         t("lang.label", st.session_state["lang"]), list(LANGS), key="lang",
         format_func=LANGS.__getitem__,
@@ -132,6 +142,27 @@ def language_selector() -> str:
     elif "lang" in st.query_params:
         del st.query_params["lang"]
     return lang
+
+
+def _keep_choices() -> None:
+    """Give every keyed widget its value again, before it is drawn in a new language.
+
+    Streamlit keeps a radio's, selectbox's, multiselect's or segmented control's value as the
+    *label* of the chosen option (what ``format_func`` made of it).  The labels are in the UI
+    language, so after a switch the stored label matches no option and the widget falls back
+    to its default (the basemap to OpenStreetMap: the map is made anew; "（不显示）" stays
+    简体).  Read now, the value still comes through the last run's labels; written back through
+    the session state, the widget draws it with the new ones."""
+    for key in list(st.session_state.keys()):
+        if key == "lang" or key.startswith("_"):
+            continue
+        value = st.session_state[key]
+        # a choice is a text or a list of texts; None and [] (no choice, an empty uploader:
+        # a widget whose value must not be set) have no label to lose
+        if isinstance(value, str) or (
+                isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            with suppress(StreamlitAPIException):
+                st.session_state[key] = value
 
 
 def streamlit_texts(lang: str) -> None:

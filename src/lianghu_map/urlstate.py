@@ -13,7 +13,8 @@ import streamlit as st
 
 from .viewstate import VIEW_KEYS, ViewProblem, ViewState, parse_view, view_query
 
-__all__ = ["FILTER_KEYS", "layer_key", "publish_view", "restore_view", "url_view"]
+__all__ = ["FILTER_KEYS", "forget_echoes", "layer_key", "publish_view", "restore_view",
+           "url_view"]
 
 # session-state keys of the Map page's widgets
 FILTER_KEYS = {"themes": "f_themes", "directive": "f_directive", "statuses": "f_statuses",
@@ -22,6 +23,8 @@ _WRITTEN = "_view_query"  # the view query this session last applied or wrote
 _URL_VIEW = "_url_view"  # (centre, zoom) to hand to the map, from the last applied URL
 _LAST_VIEW = "_last_view"  # (centre, zoom) the map last reported (as written to the URL)
 _MAP_BASEMAP = "_map_basemap"  # the basemap the map was last drawn over
+_ECHOES = "_view_echoes"  # view queries this session wrote or applied before the last one
+_ECHO_MEMORY = 6
 
 
 def layer_key(layer_id: str) -> str:
@@ -40,6 +43,12 @@ def restore_view(**vocabulary) -> list[ViewProblem]:
     query = _current_query()
     written = st.session_state.get(_WRITTEN)
     problems: list[ViewProblem] = []
+    if query and written is not None and query in st.session_state.get(_ECHOES, ()):
+        # A URL this session wrote before the last one: a rerun asked for before the browser
+        # had the newest URL (the map reports its view as it is made).  Not a new view: applied,
+        # it would undo what the user did since (a basemap chosen again went back to none).
+        # (A bare URL is not one: it restores the session's view, below.)
+        query = written
     if written is None or query != written:
         if not query and written:  # back on the page with a bare URL: the session's view
             query = written
@@ -53,10 +62,26 @@ def restore_view(**vocabulary) -> list[ViewProblem]:
         st.session_state["selected_feature"] = state.selected
         st.session_state["ring_centre"] = state.ring or ""  # "": no rings (see pages/map.py)
         st.session_state[_URL_VIEW] = (state.centre, state.zoom)
-        st.session_state[_WRITTEN] = query
+        _remember(query)
     for layer_id in layers:  # a layer saved since (by anyone) starts switched on
         st.session_state.setdefault(layer_key(layer_id), True)
     return problems
+
+
+def _remember(query: dict[str, str]) -> None:
+    """``query`` is the session's view now; the one before it joins the echoes."""
+    before = st.session_state.get(_WRITTEN)
+    if before is not None and before != query:
+        echoes = [q for q in st.session_state.get(_ECHOES, []) if q not in (before, query)]
+        st.session_state[_ECHOES] = [*echoes, before][-_ECHO_MEMORY:]
+    st.session_state[_WRITTEN] = query
+
+
+def forget_echoes(url_path: str) -> None:
+    """The app shell, on every run: on another page than the Map page, the queries the Map page
+    wrote are forgotten — a link back to it (from a directive, say) is a new view, not an echo."""
+    if url_path != "":  # the Map page is the default page: its url_path is ""
+        st.session_state.pop(_ECHOES, None)
 
 
 def url_view(basemap: str) -> tuple[tuple[float, float] | None, int | None]:
@@ -72,7 +97,7 @@ def url_view(basemap: str) -> tuple[tuple[float, float] | None, int | None]:
 def publish_view(state: ViewState, default_basemap: str) -> None:
     """Write ``state`` into the URL if it differs from what is there (``lang`` kept)."""
     query = view_query(state, default_basemap)
-    st.session_state[_WRITTEN] = query
+    _remember(query)
     st.session_state[_LAST_VIEW] = (state.centre, state.zoom)
     if query == _current_query():
         return

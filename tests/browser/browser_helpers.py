@@ -41,3 +41,31 @@ def save_screenshot(page, name: str) -> None:
     folder = Path(__file__).resolve().parents[2] / "test-artifacts"
     folder.mkdir(exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def choose_language(page, option: str) -> None:
+    """Switch the UI language in the sidebar (``option``: 简体中文, 繁體中文 or English) and wait
+    for the rerun it causes to finish."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.locator(".st-key-lang [data-testid='stSelectbox']").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    with suppress(PlaywrightTimeout):  # a rerun over before we looked is fine
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']",
+                               state="attached", timeout=2_000)
+    wait_for_app(page)
+    page.wait_for_function(
+        "(o) => document.querySelector('.st-key-lang input[role=combobox]').value === o",
+        arg=option)
+
+
+def selectbox_value(page, key: str) -> str:
+    """What the selectbox of widget ``key`` shows as chosen."""
+    return page.locator(f".st-key-{key} input[role=combobox]").input_value()
+
+
+def checked_radio(page, key: str) -> str | None:
+    """The label of the radio option of widget ``key`` that is checked (None: none is)."""
+    return page.evaluate("""(k) => {
+      const input = document.querySelector(`.st-key-${k} input[type=radio]:checked`);
+      return input ? input.closest('label').innerText.trim() : null; }""", key)

@@ -5,7 +5,7 @@ built-in features keep theirs on the same canvas."""
 import numpy as np
 import pytest
 import shapely
-from browser_helpers import wait_for_app
+from browser_helpers import save_screenshot, wait_for_app
 
 from lianghu_map.store import LinkRecord
 from lianghu_map.store.gpkg import GpkgStore
@@ -58,6 +58,22 @@ def _point(page, frame, lat, lng):
     return box["x"] + x, box["y"] + y
 
 
+# the labels shown (not hidden by the layout), once no two of them overlap
+_SHOWN = """() => [...document.querySelectorAll('.lh-label:not(.lh-hidden) span')]
+    .map((s) => s.textContent)"""
+
+
+def _shown_labels(frame) -> list[str]:
+    frame.wait_for_timeout(900)  # the layout runs after the move and again once settled
+    boxes = frame.evaluate("""() => [...document.querySelectorAll(
+        '.lh-label:not(.lh-hidden) span')].map((s) => { const r = s.getBoundingClientRect();
+        return [s.textContent, r.left, r.top, r.right, r.bottom]; })""")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)
+    return [b[0] for b in boxes if b[0].startswith("地块")]
+
+
 def test_big_layer_tooltips_and_clicks(page, big_server):
     url, layer_id = big_server
     page.goto(url + "/?basemap=none")
@@ -70,8 +86,15 @@ def test_big_layer_tooltips_and_clicks(page, big_server):
 
     lng = 119.55 + (LINKED % COLS) * 0.0015 + 0.0005
     lat = 31.45 + (LINKED // COLS) * 0.0015 + 0.0005
+    assert _shown_labels(frame) == []  # the whole grid in view: no parcel is named
     frame.evaluate(f"window.map.setView([{lat}, {lng}], 17)")
     page.wait_for_timeout(600)
+    # zoomed in, the parcels in view are named (what fits), this one too, none overlapping;
+    # the label sits on the parcel's middle, where the click below goes: it takes no click
+    frame.wait_for_function(f"() => ({_SHOWN})().includes('地块{LINKED:05d}')")
+    names = _shown_labels(frame)
+    assert 4 <= len(names) <= 150 and all(n.startswith("地块") for n in names), names
+    save_screenshot(page, "big-layer-labels-zoom17")
     x, y = _point(page, frame, lat, lng)
     page.mouse.move(x - 3, y - 3)
     page.mouse.move(x, y)

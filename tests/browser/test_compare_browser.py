@@ -3,10 +3,10 @@ one to the same centre, zooming the right one zooms the left one; tooltips work 
 nothing leaves the machine."""
 
 import pytest
-from browser_helpers import wait_for_app
+from browser_helpers import choose_language, save_screenshot, selectbox_value, wait_for_app
 
 from lianghu_map.catalog import load_catalog
-from lianghu_map.compare import default_choices, side_selection
+from lianghu_map.compare import choice_label, default_choices, side_selection
 
 pytestmark = pytest.mark.browser
 
@@ -128,3 +128,30 @@ def test_compare_maps_move_together_offline(page, server):
 
     page.wait_for_timeout(500)
     assert page.offline.external == []
+
+
+def test_side_headings_name_what_each_side_shows_in_the_ui_language(page, server):
+    """The headings, the menus and the maps' corner labels say what a side shows in the UI
+    language — after a switch too (never an internal id such as ``theme:生態``)."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(server + "/compare?basemap=none")
+    wait_for_app(page)
+    _maps(page)
+    for lang, option in ((None, None), ("zh-Hant", "繁體中文"), ("en", "English"),
+                         ("zh-Hans", "简体中文")):
+        if option:
+            choose_language(page, option)
+        lang = lang or "zh-Hans"
+        expected = [choice_label(CAT, choice, lang) for choice in default_choices(CAT)]
+        page.wait_for_function(
+            "(e) => JSON.stringify([...document.querySelectorAll('.lh-compare-heading')]"
+            ".map((h) => h.innerText.trim())) === JSON.stringify(e)", arg=expected)
+        assert [selectbox_value(page, f"compare_{side}") for side in ("left", "right")
+                ] == expected
+        for handle in page.query_selector_all(FRAME):
+            corner = handle.content_frame().locator(".lh-side-label")
+            corner.wait_for()
+            assert corner.inner_text().strip() in expected
+        body = page.get_by_test_id("stMain").inner_text()
+        assert "theme:" not in body and "layer:" not in body
+        save_screenshot(page, f"compare-headings-{lang}")

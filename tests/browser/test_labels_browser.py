@@ -8,10 +8,17 @@ label never takes a click from the feature under it.  Screenshots go to test-art
 
 from __future__ import annotations
 
-from browser_helpers import map_frame, wait_for_app
+from browser_helpers import (
+    checked_radio,
+    choose_language,
+    map_frame,
+    selectbox_value,
+    wait_for_app,
+)
 from conftest import ARTIFACTS
 
 from lianghu_map.catalog import load_catalog
+from lianghu_map.i18n import t
 from lianghu_map.layers import display_names
 from lianghu_map.style import label_text
 
@@ -53,13 +60,6 @@ def _assert_laid_out(box, labels):
             assert apart, f"labels {a[0]!r} and {b[0]!r} overlap"
 
 
-def _choose_language(page, label: str):
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.locator("[data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name=label).click()
-    wait_for_app(page)
-
-
 def test_places_are_named_on_the_live_map(page, server):
     page.set_viewport_size({"width": 1440, "height": 900})
     # a fresh server's very first session starts as a pages/-folder app and switches to
@@ -84,8 +84,8 @@ def test_places_are_named_on_the_live_map(page, server):
     page.wait_for_timeout(1500)  # the session's first reruns are over
     frame = map_frame(page)
     frame.evaluate("window.map.__lhProbe = 'same map'")
-    for lang, option in (("zh-Hant", "繁體中文"), ("en", "English")):
-        _choose_language(page, option)
+    for lang, option in (("zh-Hant", "繁體中文"), ("en", "English"), ("zh-Hans", "简体中文")):
+        choose_language(page, option)
         frame = map_frame(page)
         expected = _name("water.changdang", lang)
         frame.wait_for_function(
@@ -95,11 +95,13 @@ def test_places_are_named_on_the_live_map(page, server):
         texts = {t for t, *_ in labels}
         assert {_name(f, lang) for f in NAMED} <= texts
         _assert_laid_out(box, labels)
-        if lang == "zh-Hant":  # the first switch keeps the same map (no remount); a second
-            # switch reloads the map's frame once (Streamlit, not the map's arguments: they
-            # differ only in the feature groups — see the closing note of issue 14)
-            assert frame.evaluate("window.map.__lhProbe") == "same map"
+        # every switch keeps the same map (no remount) and the choices made: the basemap, and
+        # the ring centre's "no rings" now in the new language
+        assert frame.evaluate("window.map.__lhProbe") == "same map", lang
+        assert checked_radio(page, "basemap") == t("basemap.none", lang)
+        assert selectbox_value(page, "ring_centre") == t("rings.off", lang)
         page.screenshot(path=str(ARTIFACTS / f"labels-map-1440x900-{lang}.png"))
+    assert "basemap=none" in page.url
 
 
 def test_zooming_in_reveals_station_names_and_labels_take_no_clicks(page, server):

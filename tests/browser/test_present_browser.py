@@ -199,9 +199,31 @@ def test_present_toolbar_fits_and_legend_lists_the_step(page, server, lang):
             _assert_inside(page, legend, f"{lang} step {n} {size}: legend")
             _assert_legend(_legend_rows(legend), _expected_legend(frame, lang),
                            f"{lang} step {n} {size}")
+            if n == LAYOUT_STEPS[0]:  # the 常州南站 step names the station on the map
+                _assert_label_shown(frame, HUB_LABEL[lang], f"{lang} step {n} {size}")
             if size != (1440, 900):
                 save_screenshot(page, f"present-{lang}-step{n}-{size[0]}x{size[1]}")
     assert page.offline.external == []
+
+
+# the hub's name as the report and the station's own signs give it (independent of our tables)
+HUB_LABEL = {"zh-Hans": "常州南站", "zh-Hant": "常州南站", "en": "Changzhou South Station"}
+
+
+def _assert_label_shown(frame, text: str, where: str) -> None:
+    """A label element reading ``text`` is shown (not hidden by the collision layout) wholly
+    inside the map's viewport."""
+    frame.wait_for_function(
+        "(t) => [...document.querySelectorAll('.lh-label:not(.lh-hidden) span')]"
+        ".some((s) => s.textContent === t)", arg=text, timeout=15_000)
+    frame.wait_for_timeout(600)  # the layout runs again after the fit's animation
+    inside = frame.evaluate("""(t) => {
+      const box = document.getElementById('map_div').getBoundingClientRect();
+      return [...document.querySelectorAll('.lh-label:not(.lh-hidden) span')]
+        .filter((s) => s.textContent === t).map((s) => s.getBoundingClientRect())
+        .some((r) => r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1
+                     && r.top >= box.top - 1 && r.bottom <= box.bottom + 1); }""", text)
+    assert inside, (where, text)
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
