@@ -12,17 +12,20 @@ from lianghu_map.errors import LianghuError
 from lianghu_map.export import audit_export, audit_table
 from lianghu_map.i18n import STATUS_KEYS, kind_label, localise, status_label, t
 from lianghu_map.ingest import IngestOptions, clean_name
-from lianghu_map.layers import display_names
+from lianghu_map.layers import LABEL_COLUMN, display_names
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
 from lianghu_map.meeting.suggest import SUGGEST_LIMIT
 from lianghu_map.panels import directive_title
 from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
+    add_links,
     attribute_table,
     builtin_features,
     delete_layer,
     findings_frame,
+    identical_layer,
+    label_choices,
     links_from_table,
     prepare,
     preview_features,
@@ -33,8 +36,9 @@ from lianghu_map.publish import (
     suggestion_table,
     supersede_table,
     supersedes_from_table,
+    title_defaults,
 )
-from lianghu_map.sandbox import run_ingest  # a worker with time and memory budgets
+from lianghu_map.sandbox import run_ingest, warm_workers  # a worker with time and memory budgets
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.supersede import SUPERSEDE_LIMIT, family
@@ -80,6 +84,46 @@ def candidate_label(fid: str | None, score: dict[str, float]) -> str:
         return t("upload.supersede.option", lang, name=builtin_name(fid), id=fid,
                  score=f"{score[fid]:.2f}")
     return t("upload.supersede.other", lang, name=builtin_name(fid), id=fid)
+
+
+def datum_choice(key: str) -> str:
+    """This file's source datum: each file its own (files from different sources differ)."""
+    return st.radio(t("upload.datum", lang), DATUMS, key=f"{key}_datum", horizontal=True,
+                    format_func=lambda d: localise(*DATUM_LABELS[d], lang),
+                    help=t("upload.datum.help", lang))
+
+
+def label_choice(key: str, gdf, col) -> str | None:
+    """The column the layer's features are labelled (named) with; default: the detected name
+    column.  A file with its own label column keeps it."""
+    if LABEL_COLUMN in gdf.columns:
+        col.caption(md(t("upload.label.own", lang, column=LABEL_COLUMN)))
+        return None
+    columns, detected = label_choices(gdf)
+    if not columns:
+        return None
+    options = columns if detected in columns else [None, *columns]
+    return col.selectbox(t("upload.label", lang), options, key=f"{key}_label",
+                         index=options.index(detected) if detected in options else 0,
+                         format_func=lambda c: t("upload.label.ids", lang) if c is None else c,
+                         help=t("upload.label.help", lang))
+
+
+def duplicate_check(key: str, draft, live: dict) -> str | None:
+    """A layer saved from the same bytes, read the same way, asks before another copy is saved
+    (a second Save press, a double click, a re-upload under another title): a problem to show,
+    or None once the analyst confirms (the confirmation is asked again after each save)."""
+    same = identical_layer(draft, live)
+    if same is None:
+        return None
+    rec = live[same]
+    st.warning(md(t("upload.duplicate", lang, title=rec.title(lang), id=same,
+                    v=rec.current_version)))
+    again = st.checkbox(t("upload.duplicate.again", lang),
+                        key=f"{key}_again_{same}_{rec.current_version}_{len(live)}")
+    return None if again else t("upload.need.confirm", lang)
+
+
 st.subheader(t("upload.header", lang))
 st.caption(t("upload.intro", lang))
 
@@ -92,9 +136,7 @@ if cat.store_error:
 if allowed:
     user = st.text_input(t("upload.user", lang), key="upload_user",
                          help=t("upload.user.help", lang)).strip()
-    datum = st.radio(t("upload.datum", lang), DATUMS, key="upload_datum", horizontal=True,
-                     format_func=lambda d: localise(*DATUM_LABELS[d], lang),
-                     help=t("upload.datum.help", lang))
+    warm_workers()  # the ingest workers' server starts now, not at the first file
     allow_uploads(settings.max_upload_mb)  # Streamlit's endpoint takes files from this session
     files = st.file_uploader(
         t("upload.files", lang), accept_multiple_files=True, key="upload_files",
@@ -112,6 +154,7 @@ if allowed:
         with st.container(border=True):
             shown = clean_name(up.name)  # no NUL or other control characters
             st.markdown(f"#### {n + 1}. {md(shown)}")
+            datum = datum_choice(key)
             layer = st.session_state.get(f"{key}_layer")
             assume = st.session_state.get(f"{key}_crs")
             swap = st.session_state.get(f"{key}_swap", False)
@@ -125,7 +168,8 @@ if allowed:
                 drafts[cache_key] = prepare(
                     up.name, up.getvalue(), options, cat,
                     progress=lambda f, stage, b=bar: b.progress(
-                        f, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest)
+                        f, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest,
+                    links=False)  # the report first; suggestions below it
                 bar.empty()
             draft = drafts[cache_key]
             res = draft.result
@@ -153,11 +197,12 @@ if allowed:
                 st.checkbox(t("upload.swap", lang), key=f"{key}_swap")
             if not draft.ok:
                 continue
+            add_links(draft, cat)  # (once per draft, after its report is on the page)
 
             c1, c2 = st.columns(2)
-            stem = shown.rsplit(".", 1)[0]
-            title_zh = c1.text_input(t("upload.title_zh", lang), value=stem, key=f"{key}_tzh")
-            title_en = c2.text_input(t("upload.title_en", lang), key=f"{key}_ten")
+            zh0, en0 = title_defaults(shown)  # each box in its own language only
+            title_zh = c1.text_input(t("upload.title_zh", lang), value=zh0, key=f"{key}_tzh")
+            title_en = c2.text_input(t("upload.title_en", lang), value=en0, key=f"{key}_ten")
             kind = c1.selectbox(t("upload.kind", lang), UPLOAD_KINDS, key=f"{key}_kind",
                                 index=UPLOAD_KINDS.index("other"),
                                 format_func=lambda k: kind_label(k, lang))
@@ -170,7 +215,9 @@ if allowed:
                                    format_func=lambda i: t("upload.target.new", lang) if i is None
                                    else t("upload.target.replace", lang,
                                           title=live[i].title(lang)))
-            meta = LayerMeta(title_zh.strip(), title_en.strip(), kind, status, source, color)
+            label_col = label_choice(key, res.gdf, c2)
+            meta = LayerMeta(title_zh.strip(), title_en.strip(), kind, status, source, color,
+                             label_col)
 
             st.markdown(f"**{t('upload.preview', lang)}**")
             spec, preview = preview_features(draft, meta)
@@ -242,6 +289,9 @@ if allowed:
                         })
                     supersedes = supersedes_from_table(sup_edit)
             problems = []
+            duplicate = duplicate_check(key, draft, live)
+            if duplicate:
+                problems.append(duplicate)
             if not user:
                 problems.append(t("upload.need.user", lang))
             if not (meta.title_zh or meta.title_en) and not replace:
@@ -250,8 +300,10 @@ if allowed:
                 problems.append(t("upload.need.source", lang))
             for p in problems:
                 st.caption(f"⚠ {p}")
+            # (a click that reaches a disabled button — a double click racing the rerun — is
+            # checked again here)
             if st.button(t("upload.save", lang), key=f"{key}_save", type="primary",
-                         disabled=bool(problems)):
+                         disabled=bool(problems)) and not problems:
                 with st.spinner(t("upload.saving", lang)):
                     try:
                         record = save_draft(open_store(), draft, meta,

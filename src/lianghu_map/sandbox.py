@@ -31,7 +31,7 @@ from .config import _int
 from .errors import Finding, Severity
 from .ingest import IngestOptions, IngestResult, Progress, clean_name, ingest_file, sniff_format
 
-__all__ = ["Budget", "run_ingest"]
+__all__ = ["Budget", "run_ingest", "warm_workers"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,24 @@ def _context() -> Any:
             ctx.set_forkserver_preload(["lianghu_map.sandbox"])
             _ctx = ctx
         return _ctx
+
+
+def warm_workers() -> None:
+    """Start the workers' forkserver (it imports the ingest libraries: seconds, once per app
+    process) in the background, so the first upload does not wait for it."""
+    global _warming
+    with _lock:
+        if _warming:
+            return
+        _warming = True
+    _context()
+    from multiprocessing import forkserver
+
+    threading.Thread(target=forkserver.ensure_running, daemon=True,
+                     name="lianghu-forkserver").start()
+
+
+_warming = False
 
 
 def _status_mb(pid: int | str, key: str) -> float:
