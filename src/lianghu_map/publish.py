@@ -73,6 +73,9 @@ class Draft:
     # built-in features each uploaded feature could supersede (by source id), best first
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
     linked: bool = False  # suggestions and candidates worked out (:func:`add_links`)
+    # the preview's canonical frame, kept while what it shows is unchanged: a rerun (a title
+    # typed) then reuses what the map derived from it (payload, styles, labels)
+    previews: dict = field(default_factory=dict, repr=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -191,7 +194,7 @@ def supersede_table(draft: Draft, min_name: float = 0.6, keep: Mapping[str, str]
     name.  ``keep`` (source id → built-in id: what the layer being replaced supersedes) starts
     chosen and accepted, so a new version keeps superseding unless the analyst says not."""
     gdf = draft.result.gdf
-    names = _feature_names(gdf) if gdf is not None else {}
+    names = _feature_names(gdf, draft.candidates) if gdf is not None else {}
     rows = []
     for sid, cands in draft.candidates.items():
         best = max(cands, key=lambda c: (c.name, c.score), default=None)
@@ -241,17 +244,23 @@ def findings_frame(findings: list[Finding], lang: str) -> pd.DataFrame:
     })
 
 
-def _feature_names(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+def _feature_names(gdf: gpd.GeoDataFrame, source_ids) -> dict[str, str]:
+    """The names of the features ``source_ids`` (as the map names them); only those rows are
+    looked at (a table lists tens of a layer's thousands)."""
+    wanted = set(map(str, source_ids))
+    sids = gdf["source_id"].astype(str)
+    sub = gdf.loc[sids.isin(wanted).to_numpy()]
     spec = LayerSpec("draft", stored=True)
-    feats = canonical_features(gdf, spec, kind="other", status="existing", source="")
-    return dict(zip(gdf["source_id"].astype(str), feats["name_zh"], strict=True))
+    feats = canonical_features(sub, spec, kind="other", status="existing", source="")
+    return dict(zip(sub["source_id"].astype(str), feats["name_zh"], strict=True))
 
 
 def suggestion_table(draft: Draft, catalog: Catalog, lang: str) -> pd.DataFrame:
     """Suggestions as rows for the analyst to accept, change or reject.  Links the file gives
     itself start accepted; the app's suggestions start unaccepted (the analyst decides)."""
     gdf = draft.result.gdf
-    names = _feature_names(gdf) if gdf is not None else {}
+    names = (_feature_names(gdf, {s.source_id for s in draft.suggestions})
+             if gdf is not None else {})
     rows = []
     for s in draft.suggestions:
         d = catalog.meeting.get(s.directive_id)
@@ -298,9 +307,13 @@ def preview_features(draft: Draft, meta: LayerMeta, limit: int = PREVIEW_LIMIT
     ``limit`` features."""
     spec = LayerSpec("preview", title_zh=meta.title_zh, title_en=meta.title_en, stored=True,
                      color=meta.color)
-    head = with_label(draft.result.gdf.iloc[:limit], meta.label_column)
-    return spec, canonical_features(head, spec, kind=meta.kind, status=meta.status,
-                                    source=meta.source)
+    key = (meta.kind, meta.status, meta.source, meta.label_column, limit)
+    if key not in draft.previews:
+        head = with_label(draft.result.gdf.iloc[:limit], meta.label_column)
+        draft.previews.clear()
+        draft.previews[key] = canonical_features(head, spec, kind=meta.kind, status=meta.status,
+                                                 source=meta.source)
+    return spec, draft.previews[key]
 
 
 def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[LinkRecord, ...],
