@@ -2,6 +2,8 @@
 
 * ``render`` — the app's map against ``st_folium(gdf.explore())`` (see :mod:`bench.render`);
 * ``ingest`` — upload ingest against a bare pyogrio read (see :mod:`bench.run`);
+* ``upload`` — the Upload page's report for a 3 MB file against ``ingest_file`` on the same
+  bytes (see :mod:`bench.upload`);
 * ``meeting`` — a 30,000-character meeting report cleaned, split and linked (see
   :mod:`bench.meeting`);
 * ``interaction`` — input event → repainted map/panel in Chromium, against the code before issue
@@ -11,8 +13,8 @@
 import importlib
 import sys
 
-BENCHES = {"render": "bench.render", "ingest": "bench.run", "meeting": "bench.meeting",
-           "interaction": "bench.interaction"}
+BENCHES = {"render": "bench.render", "ingest": "bench.run", "upload": "bench.upload",
+           "meeting": "bench.meeting", "interaction": "bench.interaction"}
 
 args = sys.argv[1:]
 which = args.pop(0) if args and args[0] in BENCHES else None

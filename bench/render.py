@@ -169,14 +169,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(app: str, info: dict[str, Any]):
+def serve(app: str, info: dict[str, Any], env: dict[str, str] | None = None):
+    """A Streamlit server of ``app`` on a free port (``env``: variables set on top)."""
     port = _free_port()
     log = open(CACHE / f"server-{app}.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", _script(app), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=_env(info), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=_env(info) | (env or {}), stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

@@ -12,17 +12,20 @@ from lianghu_map.errors import LianghuError, param_text
 from lianghu_map.export import audit_export, audit_table
 from lianghu_map.i18n import STATUS_KEYS, kind_label, localise, status_label, t
 from lianghu_map.ingest import IngestOptions, clean_name
-from lianghu_map.layers import display_names
+from lianghu_map.layers import LABEL_COLUMN, display_names
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
 from lianghu_map.meeting.suggest import SUGGEST_LIMIT
 from lianghu_map.panels import directive_title
 from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
+    add_links,
     attribute_table,
     builtin_features,
     delete_layer,
     findings_frame,
+    identical_layer,
+    label_choices,
     links_from_table,
     prepare,
     preview_features,
@@ -33,8 +36,9 @@ from lianghu_map.publish import (
     suggestion_table,
     supersede_table,
     supersedes_from_table,
+    title_defaults,
 )
-from lianghu_map.sandbox import run_ingest  # a worker with time and memory budgets
+from lianghu_map.sandbox import run_ingest, warm_workers  # a worker with time and memory budgets
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.supersede import SUPERSEDE_LIMIT, family
@@ -92,16 +96,16 @@ def datum_hint(res, key: str) -> tuple[str, str] | None:
     return st.session_state.get(f"{key}_datum_hint")
 
 
-def datum_choice(key: str) -> None:
+def datum_choice(key: str) -> str:
     """The file's own source datum; when ingest found a likely GCJ-02/BD-09 source, it is
     pre-selected and the reason shown."""
     hint = st.session_state.get(f"{key}_datum_hint")
     if hint:
         st.info(t("upload.datum.hint", lang, datum=localise(*DATUM_LABELS[hint[0]], lang),
                   reason=param_text(hint[1], lang)))
-    st.radio(t("upload.datum", lang), DATUMS, key=f"{key}_datum", horizontal=True,
-             format_func=lambda d: localise(*DATUM_LABELS[d], lang),
-             help=t("upload.datum.help", lang))
+    return st.radio(t("upload.datum", lang), DATUMS, key=f"{key}_datum", horizontal=True,
+                    format_func=lambda d: localise(*DATUM_LABELS[d], lang),
+                    help=t("upload.datum.help", lang))
 
 
 def crs_override(res, key: str, ignored: bool) -> None:
@@ -109,6 +113,37 @@ def crs_override(res, key: str, ignored: bool) -> None:
     if "crs_contradicted" in res.codes() or ignored:
         st.checkbox(t("upload.ignore_crs", lang), key=f"{key}_ignore_crs",
                     help=t("upload.ignore_crs.help", lang))
+
+
+def label_choice(key: str, gdf, col) -> str | None:
+    """The column the layer's features are labelled (named) with; default: the detected name
+    column.  A file with its own label column keeps it."""
+    if LABEL_COLUMN in gdf.columns:
+        col.caption(md(t("upload.label.own", lang, column=LABEL_COLUMN)))
+        return None
+    columns, detected = label_choices(gdf)
+    if not columns:
+        return None
+    options = columns if detected in columns else [None, *columns]
+    return col.selectbox(t("upload.label", lang), options, key=f"{key}_label",
+                         index=options.index(detected) if detected in options else 0,
+                         format_func=lambda c: t("upload.label.ids", lang) if c is None else c,
+                         help=t("upload.label.help", lang))
+
+
+def duplicate_check(key: str, draft, live: dict) -> str | None:
+    """A layer saved from the same bytes, read the same way, asks before another copy is saved
+    (a second Save press, a double click, a re-upload under another title): a problem to show,
+    or None once the analyst confirms (the confirmation is asked again after each save)."""
+    same = identical_layer(draft, live)
+    if same is None:
+        return None
+    rec = live[same]
+    st.warning(md(t("upload.duplicate", lang, title=rec.title(lang), id=same,
+                    v=rec.current_version)))
+    again = st.checkbox(t("upload.duplicate.again", lang),
+                        key=f"{key}_again_{same}_{rec.current_version}_{len(live)}")
+    return None if again else t("upload.need.confirm", lang)
 
 
 st.subheader(t("upload.header", lang))
@@ -123,6 +158,7 @@ if cat.store_error:
 if allowed:
     user = st.text_input(t("upload.user", lang), key="upload_user",
                          help=t("upload.user.help", lang)).strip()
+    warm_workers()  # the ingest workers' server starts now, not at the first file
     allow_uploads(settings.max_upload_mb)  # Streamlit's endpoint takes files from this session
     files = st.file_uploader(
         t("upload.files", lang), accept_multiple_files=True, key="upload_files",
@@ -158,7 +194,8 @@ if allowed:
                     drafts[cache_key] = prepare(
                         up.name, up.getvalue(), options, cat,
                         progress=lambda frac, stage, b=bar: b.progress(
-                            frac, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest)
+                            frac, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest,
+                        links=False)  # the report first; suggestions below it
                     bar.empty()
                 return drafts[cache_key]
 
@@ -198,11 +235,12 @@ if allowed:
             datum_choice(key)
             if not draft.ok:
                 continue
+            add_links(draft, cat)  # (once per draft, after its report is on the page)
 
             c1, c2 = st.columns(2)
-            stem = shown.rsplit(".", 1)[0]
-            title_zh = c1.text_input(t("upload.title_zh", lang), value=stem, key=f"{key}_tzh")
-            title_en = c2.text_input(t("upload.title_en", lang), key=f"{key}_ten")
+            zh0, en0 = title_defaults(shown)  # each box in its own language only
+            title_zh = c1.text_input(t("upload.title_zh", lang), value=zh0, key=f"{key}_tzh")
+            title_en = c2.text_input(t("upload.title_en", lang), value=en0, key=f"{key}_ten")
             kind = c1.selectbox(t("upload.kind", lang), UPLOAD_KINDS, key=f"{key}_kind",
                                 index=UPLOAD_KINDS.index("other"),
                                 format_func=lambda k: kind_label(k, lang))
@@ -215,7 +253,9 @@ if allowed:
                                    format_func=lambda i: t("upload.target.new", lang) if i is None
                                    else t("upload.target.replace", lang,
                                           title=live[i].title(lang)))
-            meta = LayerMeta(title_zh.strip(), title_en.strip(), kind, status, source, color)
+            label_col = label_choice(key, res.gdf, c2)
+            meta = LayerMeta(title_zh.strip(), title_en.strip(), kind, status, source, color,
+                             label_col)
 
             st.markdown(f"**{t('upload.preview', lang)}**")
             spec, preview = preview_features(draft, meta)
@@ -287,6 +327,9 @@ if allowed:
                         })
                     supersedes = supersedes_from_table(sup_edit)
             problems = []
+            duplicate = duplicate_check(key, draft, live)
+            if duplicate:
+                problems.append(duplicate)
             if not user:
                 problems.append(t("upload.need.user", lang))
             if not (meta.title_zh or meta.title_en) and not replace:
@@ -295,8 +338,10 @@ if allowed:
                 problems.append(t("upload.need.source", lang))
             for p in problems:
                 st.caption(f"⚠ {p}")
+            # (a click that reaches a disabled button — a double click racing the rerun — is
+            # checked again here)
             if st.button(t("upload.save", lang), key=f"{key}_save", type="primary",
-                         disabled=bool(problems)):
+                         disabled=bool(problems)) and not problems:
                 with st.spinner(t("upload.saving", lang)):
                     try:
                         record = save_draft(open_store(), draft, meta,

@@ -21,7 +21,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from lianghu_map.errors import Finding, Severity
+from lianghu_map.errors import Finding, Severity, param_text
 from lianghu_map.ingest import IngestOptions, IngestResult, ingest_file
 
 GEOD = Geod(ellps="WGS84")
@@ -296,13 +296,14 @@ def test_not_json_gives_line_and_column(build, positions) -> None:
                          ids=["array", "no-type", "unknown-type"])
 def test_json_that_is_not_geojson(build) -> None:
     f = refused(run(build()), "not_geojson")
-    assert isinstance(f.params["what"], str)
-    assert f.params["what"].strip()
+    for lang in ("zh-Hans", "zh-Hant", "en"):  # said in words of each language
+        what = param_text(f.params["what"], lang)
+        assert isinstance(what, str) and what.strip()
 
 
 def test_not_geojson_names_the_unknown_type() -> None:
     f = refused(run(fx.json_unknown_type()), "not_geojson")
-    assert "Foo" in f.params["what"]
+    assert all("Foo" in f.message(lang) for lang in ("zh-Hans", "zh-Hant", "en"))
 
 
 def test_topojson_is_recognised_not_read() -> None:

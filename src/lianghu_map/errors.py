@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from .i18n import localise
+from .i18n import fill, localise
 
 __all__ = [
     "GEOMETRY_NAMES",
@@ -184,9 +184,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "file itself and upload again."),
     "remote_reference_ignored": ("文件引用了远程资源（{ref} 等 {count} 处，如图标或样式），"
                                  "已忽略，不会被访问。",
-                                 "The file refers to remote resources ({ref} and {count} in "
-                                 "all, such as icons or styles); they were ignored, never "
-                                 "fetched."),
+                                 "The file refers to {count} remote {count:resource|resources} "
+                                 "(such as icons or styles: {ref}); ignored, never fetched."),
     "xml_doctype": ("XML 文件含有文档类型声明或实体（<!DOCTYPE>/<!ENTITY>），可能引用外部内容，"
                     "已拒绝。请删除该声明后再上传。",
                     "The XML holds a document type declaration or entities (<!DOCTYPE>/"
@@ -223,7 +222,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "CRS {crs} converted to WGS84 (EPSG:4326)."),
     "crs_assumed": ("按您的选择，将坐标视为 {crs}。", "Coordinates taken as {crs}, as you chose."),
     "datum_converted": ("已将 {datum} 坐标转换为 WGS84（{count} 个要素）。",
-                        "{datum} coordinates converted to WGS84 ({count} features)."),
+                        "{datum} coordinates converted to WGS84 ({count} "
+                        "{count:feature|features})."),
     # -- encodings
     "utf16": ("文件是 UTF-16 编码。请用文本编辑器另存为 UTF-8 后重新上传。",
               "The file is encoded in UTF-16. Save it as UTF-8 (any text editor can) and upload "
@@ -275,8 +275,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "csv_wkt_column": ("几何取自 WKT 列“{column}”。", "Geometry taken from the WKT column "
                        "\"{column}\"."),
     "csv_extra_cells": ("第 {row} 行比表头多 {count} 个单元格，多出的内容已忽略。",
-                        "Row {row} has {count} more cells than the header; the extra cells were "
-                        "ignored."),
+                        "Row {row} has {count} more {count:cell|cells} than the header; the extra "
+                        "{count:cell was|cells were} ignored."),
     "csv_bad_value": ("第 {row} 行的坐标“{value}”无法识别（应为小数度或度分秒，如 119.885 或 "
                       "119°53'06\"E），该行已删除。",
                       "Row {row}: coordinate \"{value}\" cannot be read (decimal degrees or "
@@ -285,7 +285,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "csv_bad_wkt": ("第 {row} 行的 WKT 无法解析（{detail}），该行已删除。",
                     "Row {row}: the WKT cannot be parsed ({detail}); the row was dropped."),
     "more_findings": ("另有 {count} 处同类问题（{code}）未逐一列出。",
-                      "{count} more findings of the same kind ({code}) not listed one by one."),
+                      "{count} more {count:finding|findings} of the same kind ({code}) not "
+                      "listed one by one."),
     # -- up-geojson (issue 16): GeoJSON structure, CRS plausibility, datum hints
     "feature_not_object": ("“features”中的这一项不是对象（{found}），已删除。",
                            "This entry of \"features\" is not an object ({found}); it was "
@@ -488,7 +489,7 @@ def message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> st
     """The message for ``code`` in ``lang`` (``zh-Hans`` | ``zh-Hant`` | ``en``); parameters
     through :func:`param_text`."""
     text = localise(*MESSAGES[code], lang)
-    return text.format(**{k: param_text(v, lang) for k, v in params.items()}) if params else text
+    return fill(text, **{k: param_text(v, lang) for k, v in params.items()}) if params else text
 
 
 # finding codes that mean "this feature (or data row) was left out" (ingest's Report.drop): every
@@ -515,6 +516,7 @@ class Finding:
     index: int | None = None  # 0-based position of the feature (or data row) in the file
     feature_id: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    name: str | None = None  # the feature's name (its name column), when it has one
 
     def __post_init__(self) -> None:
         if self.code not in MESSAGES:
@@ -524,10 +526,12 @@ class Finding:
         return message(self.code, lang, self.params)
 
     def where(self, lang: str) -> str:
-        """"file.geojson · feature #3 · id x" in ``lang`` (#: 0-based, as in the table)."""
+        """"file.geojson · feature #3 “name” · id x" in ``lang`` (#: 0-based, as in the table;
+        the name when the feature has one).  Plain text: the UI escapes it."""
         parts = [self.file]
         if self.index is not None:
-            parts.append(localise(f"要素 #{self.index}", f"feature #{self.index}", lang))
+            parts.append(localise(f"要素 #{self.index}", f"feature #{self.index}", lang)
+                         + (f" “{self.name}”" if self.name else ""))
         if self.feature_id not in (None, ""):
             parts.append(localise("编号 ", "id ", lang) + self.feature_id)
         return " · ".join(parts)
@@ -544,7 +548,7 @@ class LianghuError(Exception):
         self.params = params
 
     def message(self, lang: str) -> str:
-        return localise(*self.texts, lang).format(detail=self.detail, **self.params)
+        return fill(localise(*self.texts, lang), detail=self.detail, **self.params)
 
     texts: tuple[str, str] = ("出错了：{detail}", "Something went wrong: {detail}")
 

@@ -6,6 +6,7 @@ Content (the report, place names) is stored in 繁體 and shown with :func:`zh`.
 
 from __future__ import annotations
 
+import string
 from functools import cache
 
 from .meeting.text import to_simplified, to_traditional
@@ -14,6 +15,7 @@ __all__ = [
     "DEFAULT_LANG",
     "LANGS",
     "STATUS_KEYS",
+    "fill",
     "kind_label",
     "localise",
     "status_label",
@@ -209,7 +211,7 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.stage.repair": ("正在修复几何…", "Repairing geometry…"),
     "upload.stage.done": ("完成", "Done"),
     "upload.ok": ("可以保存：{n} 个要素（错误 {error}，警告 {warning}，提示 {info}）。",
-                  "Ready to save: {n} features (errors: {error}, warnings: {warning}, "
+                  "Ready to save: {n} {n:feature|features} (errors: {error}, warnings: {warning}, "
                   "notes: {info})."),
     "upload.refused": ("无法保存：请先处理下列错误（错误 {error}，警告 {warning}，提示 {info}）。",
                        "Cannot be saved: fix the errors below first (errors: {error}, "
@@ -290,7 +292,7 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "stored.none": ("还没有上传的图层。", "No uploaded layer yet."),
     "stored.deleted": ("已删除（可恢复）", "deleted (can be restored)"),
     "stored.meta": ("编号 {id} · 文件 {file} · {who} 于 {when} · {n} 个要素",
-                    "id {id} · file {file} · {who} at {when} · {n} features"),
+                    "id {id} · file {file} · {who} at {when} · {n} {n:feature|features}"),
     "stored.conversions": ("已做的转换：", "Conversions: "),
     "stored.history": ("版本历史", "Version history"),
     "stored.col.version": ("版本", "Version"),
@@ -537,9 +539,10 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "conv.z_dropped": ("已去掉高程（Z）坐标（二维地图）", "Z coordinates dropped (2-D map)"),
     "conv.datum": ("{datum} → WGS84（逐点换算）", "{datum} → WGS84 (converted point by point)"),
     "conv.crs": ("{crs} → EPSG:4326（经纬度）", "{crs} → EPSG:4326 (longitude/latitude)"),
-    "conv.swapped": ("{n} 个要素的经纬度已互换", "longitude/latitude swapped on {n} features"),
+    "conv.swapped": ("{n} 个要素的经纬度已互换",
+                     "longitude/latitude swapped on {n} {n:feature|features}"),
     "conv.make_valid": ("{n} 个要素的几何已修复（make_valid）",
-                        "geometry repaired on {n} features (make_valid)"),
+                        "geometry repaired on {n} {n:feature|features} (make_valid)"),
     "upload.col.geometry": ("几何类型", "Geometry"),
     "upload.col.row": ("行号", "Row"),
     "punct.colon": ("：", ": "),  # after a heading in running text
@@ -711,6 +714,22 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                         "English pages show only the translation given here; nothing is machine "
                         "translated."),
     # -- end meeting-add --
+    # -- up-page: the Upload page (issue 16 item 9, issue 14 labels) --
+    "upload.label": ("标注列（要素名称）", "Label column (feature names)"),
+    "upload.label.help": (
+        "地图上的要素标注与名称取自这一列；默认为自动识别的名称列。",
+        "The map labels and names the features with this column; by default the name column "
+        "found in the file."),
+    "upload.label.ids": ("（无名称列，按编号标注）", "(no name column: label by id)"),
+    "upload.label.own": ("文件自带标注列“{column}”，按该列标注。",
+                         "The file has its own label column \"{column}\"; it labels the map."),
+    "upload.duplicate": ("该文件已按相同方式保存为图层“{title}”（{id}，第 {v} 版）。"
+                         "再次保存会产生一个完全相同的副本。",
+                         "This file was already saved, read the same way, as layer \"{title}\" "
+                         "({id}, v{v}). Saving again makes an identical copy."),
+    "upload.duplicate.again": ("仍要再保存一份", "Save another copy anyway"),
+    "upload.need.confirm": ("如确需再保存一份相同的图层，请先勾选确认。",
+                            "Tick the box to save another identical copy."),
 }
 
 
@@ -735,7 +754,27 @@ def t(key: str, lang: str, **values: object) -> str:
         text = _STRINGS[key][1]
     else:
         text = _hant(key) if lang == "zh-Hant" else _STRINGS[key][0]
-    return text.format(**values) if values else text
+    return fill(text, **values) if values else text
+
+
+class _Filler(string.Formatter):
+    """``str.format`` plus plurals: ``{n:feature|features}`` is the word for the number ``n``
+    (the first form for exactly 1, the second otherwise); the number itself is written as
+    ``{n}``.  Chinese strings need no plural."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_FILLER = _Filler()
+
+
+def fill(text: str, **values: object) -> str:
+    """``text.format(**values)`` with the plural fields of :class:`_Filler`."""
+    return _FILLER.format(text, **values)
 
 
 def zh(text_hant: str, lang: str) -> str:

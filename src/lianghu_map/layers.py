@@ -24,6 +24,7 @@ from .style import Style, feature_style, layer_style
 __all__ = [
     "BASES",
     "CANONICAL_COLUMNS",
+    "LABEL_COLUMN",
     "LAYERS",
     "LAYER_BY_ID",
     "STATUSES",
@@ -37,6 +38,7 @@ __all__ = [
     "is_indicative",
     "layer_style",
     "load_builtin_features",
+    "name_column",
     "order_names",
     "sanitise_style",
 ]
@@ -181,6 +183,20 @@ NAME_ZH_COLUMNS = ("name_zh", "名称", "名稱", "name", "NAME", "Name", "title
 NAME_EN_COLUMNS = ("name_en", "name_eng", "english", "English", "NAME_EN", "Name_EN")
 
 
+# The analyst's label (name) column, chosen at upload when it is not the detected one: its
+# values are kept in the saved data under this name (publish.with_label), so the choice travels
+# with each version (revert, export) in every store backend.
+LABEL_COLUMN = "map_label"
+
+
+def name_column(columns) -> str | None:
+    """The detected name column of an uploaded layer: the analyst's label column if the data
+    has one, else the first Chinese, else the first English name column."""
+    cols = set(columns)
+    return next((c for c in (LABEL_COLUMN, *NAME_ZH_COLUMNS, *NAME_EN_COLUMNS) if c in cols),
+                None)
+
+
 def _first_text(gdf: gpd.GeoDataFrame, names: tuple[str, ...]) -> pd.Series:
     col = next((c for c in names if c in gdf.columns), None)
     if col is None:
@@ -203,8 +219,9 @@ def feature_key(layer_id: str, source_id: object, source_index: int) -> str:
 def canonical_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, *, kind: str, status: str,
                        source: str) -> gpd.GeoDataFrame:
     """An uploaded layer (as stored: original attributes + ``source_id``) in the canonical
-    schema, feature ids ``<layer_id>/<source_id>``.  Names come from the usual name columns;
-    a feature with none is called by its id."""
+    schema, feature ids ``<layer_id>/<source_id>``.  Names come from the analyst's label
+    column (:data:`LABEL_COLUMN`), else the usual name columns; a feature with none is called
+    by its id."""
     out = pd.DataFrame(index=gdf.index)
     positions = gdf["source_index"] if "source_index" in gdf else range(len(gdf))
     out["feature_id"] = [feature_key(spec.id, sid, idx) for sid, idx in
@@ -212,6 +229,8 @@ def canonical_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, *, kind: str, sta
     out["layer_id"] = spec.id
     names = _first_text(gdf, NAME_ZH_COLUMNS)
     out["name_en"] = _first_text(gdf, NAME_EN_COLUMNS)
+    if LABEL_COLUMN in gdf.columns:  # the analyst's label column names it in every language
+        names = out["name_en"] = _first_text(gdf, (LABEL_COLUMN,))
     out["name_zh"] = names.where(names != "", out["name_en"])
     out["name_zh"] = out["name_zh"].where(out["name_zh"] != "", "#" + gdf["source_id"].astype(str))
     out["kind"], out["status"], out["source"] = kind, status, source

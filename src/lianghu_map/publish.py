@@ -6,6 +6,7 @@ its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from .catalog import Catalog, builtin_catalog
 from .errors import Finding, Severity, SupersedeMismatch, SupersedeUnknown
 from .framecache import per_frame
 from .ingest import IngestOptions, IngestResult, ingest_file
-from .layers import LAYER_BY_ID, LayerSpec, canonical_features
+from .layers import LABEL_COLUMN, LAYER_BY_ID, LayerSpec, canonical_features, name_column
 from .meeting.suggest import Suggestion, file_links, suggest_links
 from .store import LayerRecord, LayerStore, LinkRecord
 from .supersede import (
@@ -34,9 +35,12 @@ __all__ = [
     "UPLOAD_KINDS",
     "Draft",
     "LayerMeta",
+    "add_links",
     "attribute_table",
     "delete_layer",
     "findings_frame",
+    "identical_layer",
+    "label_choices",
     "links_from_table",
     "prepare",
     "preview_features",
@@ -47,6 +51,8 @@ __all__ = [
     "suggestion_table",
     "supersede_table",
     "supersedes_from_table",
+    "title_defaults",
+    "with_label",
 ]
 
 # Kinds an analyst can give a layer (they choose the cartographic style); "other" is neutral.
@@ -66,6 +72,10 @@ class Draft:
     suggestions: list[Suggestion] = field(default_factory=list)
     # built-in features each uploaded feature could supersede (by source id), best first
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    linked: bool = False  # suggestions and candidates worked out (:func:`add_links`)
+    # the preview's canonical frame, kept while what it shows is unchanged: a rerun (a title
+    # typed) then reuses what the map derived from it (payload, styles, labels)
+    previews: dict = field(default_factory=dict, repr=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -84,25 +94,88 @@ class LayerMeta:
     status: str
     source: str
     color: str = "#7048e8"
+    label_column: str | None = None  # the analyst's label (name) column; None: the detected one
 
 
 def prepare(name: str, data: bytes, options: IngestOptions, catalog: Catalog,
-            progress=None, ingest=ingest_file) -> Draft:
-    """Ingest one file and, if it can be saved, find its directive links.  ``ingest``: how —
-    in this process, or :func:`lianghu_map.sandbox.run_ingest` (a worker with budgets) for
+            progress=None, ingest=ingest_file, links: bool = True) -> Draft:
+    """Ingest one file and, if it can be saved (and ``links``), find its directive links
+    (:func:`add_links`; the page does that after showing the report).  ``ingest``: how — in
+    this process, or :func:`lianghu_map.sandbox.run_ingest` (a worker with budgets) for
     uploads."""
     result = ingest(name, data, options, progress)
     draft = Draft(result)
-    if result.ok and result.gdf is not None:
-        given, findings = file_links(result.gdf, catalog.meeting, result.file)
+    if result.ok and result.gdf is not None:  # the file's own links (and their findings)
+        draft.suggestions, findings = file_links(result.gdf, catalog.meeting, result.file)
         result.findings.extend(findings)
-        suggested = suggest_links(result.gdf, catalog.meeting, catalog.gazetteer, catalog.links)
-        have = {(s.source_id, s.directive_id) for s in given}
-        draft.suggestions = given + [s for s in suggested
-                                     if (s.source_id, s.directive_id) not in have]
-        draft.candidates = rank_candidates(result.gdf, builtin_features(catalog),
-                                           catalog.gazetteer)
+        if links:
+            add_links(draft, catalog)
     return draft
+
+
+def add_links(draft: Draft, catalog: Catalog) -> Draft:
+    """The draft's suggested directive links (after the file's own) and the built-in features
+    it could supersede; worked out once."""
+    result = draft.result
+    if draft.linked or not result.ok or result.gdf is None:
+        return draft
+    suggested = suggest_links(result.gdf, catalog.meeting, catalog.gazetteer, catalog.links)
+    have = {(s.source_id, s.directive_id) for s in draft.suggestions}
+    draft.suggestions = draft.suggestions + [s for s in suggested
+                                             if (s.source_id, s.directive_id) not in have]
+    draft.candidates = rank_candidates(result.gdf, builtin_features(catalog), catalog.gazetteer)
+    draft.linked = True
+    return draft
+
+
+def title_defaults(file_name: str) -> tuple[str, str]:
+    """The title boxes' pre-fill from a file name, in its own language only: ``(Chinese,
+    English)`` — a name with Chinese characters fills the Chinese title, any other name with
+    letters the English one (公园.geojson → 公园 / —; parks.geojson → — / parks)."""
+    stem = file_name.rsplit(".", 1)[0].strip() if "." in file_name else file_name.strip()
+    if _CJK.search(stem):
+        return stem, ""
+    return ("", stem) if any(ch.isalpha() for ch in stem) else ("", "")
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def identical_layer(draft: Draft, records: Mapping[str, LayerRecord]) -> str | None:
+    """A live stored layer whose current version was saved from the same bytes, read the same
+    way (same sha256 and the same conversions: datum, CRS …): saving the draft again would
+    store an identical copy (a second Save press, a re-upload, another title)."""
+    res = draft.result
+    for layer_id, rec in records.items():
+        cur = rec.current
+        if not rec.deleted and cur.sha256 == res.sha256 and \
+                tuple(cur.conversions) == tuple(res.conversions):
+            return layer_id
+    return None
+
+
+def label_choices(gdf: gpd.GeoDataFrame) -> tuple[list[str], str | None]:
+    """The columns an analyst can label the layer's features with (attributes holding text or
+    numbers, not the app's own), and the detected name column (the default)."""
+    skip = {gdf.geometry.name, "source_id", "source_index", "style", "directive_ids",
+            SUPERSEDES_COLUMN, LABEL_COLUMN}
+    cols = [str(c) for c in gdf.columns if c not in skip
+            and (pd.api.types.is_string_dtype(gdf[c]) or pd.api.types.is_object_dtype(gdf[c])
+                 or pd.api.types.is_integer_dtype(gdf[c]))]
+    return cols, name_column(gdf.columns)
+
+
+def with_label(gdf: gpd.GeoDataFrame, column: str | None) -> gpd.GeoDataFrame:
+    """``gdf`` with the analyst's label column kept as :data:`LABEL_COLUMN` (its values as
+    text), when one is chosen and it is not the detected name column; else as it is.  A file's
+    own column of that name is never overwritten."""
+    if not column or column not in gdf.columns or column == name_column(gdf.columns) \
+            or LABEL_COLUMN in gdf.columns:
+        return gdf
+    out = gdf.copy()
+    out[LABEL_COLUMN] = [None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+                         for v in gdf[column]]
+    return out
 
 
 def builtin_features(catalog: Catalog) -> gpd.GeoDataFrame:
@@ -121,7 +194,7 @@ def supersede_table(draft: Draft, min_name: float = 0.6, keep: Mapping[str, str]
     name.  ``keep`` (source id → built-in id: what the layer being replaced supersedes) starts
     chosen and accepted, so a new version keeps superseding unless the analyst says not."""
     gdf = draft.result.gdf
-    names = _feature_names(gdf) if gdf is not None else {}
+    names = _feature_names(gdf, draft.candidates) if gdf is not None else {}
     rows = []
     for sid, cands in draft.candidates.items():
         best = max(cands, key=lambda c: (c.name, c.score), default=None)
@@ -171,17 +244,23 @@ def findings_frame(findings: list[Finding], lang: str) -> pd.DataFrame:
     })
 
 
-def _feature_names(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+def _feature_names(gdf: gpd.GeoDataFrame, source_ids) -> dict[str, str]:
+    """The names of the features ``source_ids`` (as the map names them); only those rows are
+    looked at (a table lists tens of a layer's thousands)."""
+    wanted = set(map(str, source_ids))
+    sids = gdf["source_id"].astype(str)
+    sub = gdf.loc[sids.isin(wanted).to_numpy()]
     spec = LayerSpec("draft", stored=True)
-    feats = canonical_features(gdf, spec, kind="other", status="existing", source="")
-    return dict(zip(gdf["source_id"].astype(str), feats["name_zh"], strict=True))
+    feats = canonical_features(sub, spec, kind="other", status="existing", source="")
+    return dict(zip(sub["source_id"].astype(str), feats["name_zh"], strict=True))
 
 
 def suggestion_table(draft: Draft, catalog: Catalog, lang: str) -> pd.DataFrame:
     """Suggestions as rows for the analyst to accept, change or reject.  Links the file gives
     itself start accepted; the app's suggestions start unaccepted (the analyst decides)."""
     gdf = draft.result.gdf
-    names = _feature_names(gdf) if gdf is not None else {}
+    names = (_feature_names(gdf, {s.source_id for s in draft.suggestions})
+             if gdf is not None else {})
     rows = []
     for s in draft.suggestions:
         d = catalog.meeting.get(s.directive_id)
@@ -228,8 +307,13 @@ def preview_features(draft: Draft, meta: LayerMeta, limit: int = PREVIEW_LIMIT
     ``limit`` features."""
     spec = LayerSpec("preview", title_zh=meta.title_zh, title_en=meta.title_en, stored=True,
                      color=meta.color)
-    return spec, canonical_features(draft.result.gdf.iloc[:limit], spec, kind=meta.kind,
-                                    status=meta.status, source=meta.source)
+    key = (meta.kind, meta.status, meta.source, meta.label_column, limit)
+    if key not in draft.previews:
+        head = with_label(draft.result.gdf.iloc[:limit], meta.label_column)
+        draft.previews.clear()
+        draft.previews[key] = canonical_features(head, spec, kind=meta.kind, status=meta.status,
+                                                 source=meta.source)
+    return spec, draft.previews[key]
 
 
 def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[LinkRecord, ...],
@@ -249,7 +333,7 @@ def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[Li
     choices = dict(supersedes or {})
     if choices:
         _check_supersedes(res.gdf, choices, catalog or builtin_catalog())
-    gdf = with_supersedes(res.gdf, choices)
+    gdf = with_label(with_supersedes(res.gdf, choices), meta.label_column)
     common = {"original_name": res.file, "sha256": res.sha256,
               "conversions": tuple(res.conversions), "links": links, "user": user}
     if replace:

@@ -24,6 +24,7 @@ import resource
 import threading
 import time
 from dataclasses import dataclass, replace
+from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -31,7 +32,7 @@ from .config import _int
 from .errors import Finding, Severity
 from .ingest import IngestOptions, IngestResult, Progress, clean_name, ingest_file, sniff_format
 
-__all__ = ["Budget", "run_ingest"]
+__all__ = ["Budget", "run_ingest", "warm_workers"]
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,57 @@ _slots = threading.BoundedSemaphore(max(_int("LIANGHU_INGEST_WORKERS", 2), 1))
 _ctx: Any = None
 
 
+_WORKER = "lianghu-ingest"  # the workers' process name
+
+
 def _context() -> Any:
     """The forkserver context, its server preloading ingest (each worker starts in ~10 ms)."""
     global _ctx
     with _lock:
         if _ctx is None:
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["lianghu_map.sandbox"])
+            ctx.set_forkserver_preload(["lianghu_map.sandbox", "lianghu_map.sandbox_fork"])
+            if spawn.get_preparation_data is not _preparation_data:
+                _own_preparation[0] = spawn.get_preparation_data
+                spawn.get_preparation_data = _preparation_data
             _ctx = ctx
         return _ctx
+
+
+_own_preparation: list[Any] = [None]
+
+
+def _preparation_data(name: str) -> dict[str, Any]:
+    """What a new process is told to set up, without the main module for an ingest worker.
+
+    multiprocessing has every child run the parent's ``__main__`` again (as ``__mp_main__``);
+    under Streamlit that is the app script (Streamlit sets it as ``__main__`` for each run), so
+    every worker ran ``app.py`` and the Map page in bare mode before it read a byte — about 5 s
+    of a 3 MB upload's report (docs/PERFORMANCE.md).  A worker needs only what it unpickles:
+    :func:`_work` and the ingest function, importable by name."""
+    data = _own_preparation[0](name)
+    if name == _WORKER:
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+def warm_workers() -> None:
+    """Start the workers' forkserver (it imports the ingest libraries: seconds, once per app
+    process) in the background, so the first upload does not wait for it."""
+    global _warming
+    with _lock:
+        if _warming:
+            return
+        _warming = True
+    _context()
+    from multiprocessing import forkserver
+
+    threading.Thread(target=forkserver.ensure_running, daemon=True,
+                     name="lianghu-forkserver").start()
+
+
+_warming = False
 
 
 def _status_mb(pid: int | str, key: str) -> float:
@@ -119,7 +162,7 @@ def run_ingest(name: str, data: bytes, options: IngestOptions | None = None,
     with _slots:
         receive, send = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_work, args=(send, name, data, options, memory_mb, target),
-                           daemon=True, name="lianghu-ingest")
+                           daemon=True, name=_WORKER)
         start = time.monotonic()
         proc.start()
         send.close()

@@ -79,21 +79,38 @@ def name_similarity(name: str, names: Iterable[str]) -> float:
     return _similarity(_norm(name), [_norm(other) for other in names])
 
 
-def _similarity(a: str, others: Iterable[str]) -> float:
-    """:func:`name_similarity` of names already normalised (:func:`_norm`)."""
+def _similarity(a: str, others: Iterable[str], floor: float = 0.0,
+                matchers: dict[str, SequenceMatcher] | None = None) -> float:
+    """:func:`name_similarity` of names already normalised (:func:`_norm`).  A pair that
+    cannot beat the best so far, nor reach ``floor``, is not compared in full (upper bounds:
+    the lengths, then difflib's ``quick_ratio``): the result is exact when it is at least
+    ``floor``, else some value below ``floor``.  ``matchers``: one per other name, reused."""
     best = 0.0
+    numbers_a = _NUMBER.findall(a)
     for b in others:
         if not a or not b:
             continue
-        score = SequenceMatcher(None, a, b).ratio()
         short, long_ = sorted((a, b), key=len)
-        if len(short) >= _MIN_ALIAS and short in long_:
+        factor = min(1.0, len(short) / _MIN_ALIAS)  # two characters say little (區內, 中軸)
+        numbers_b = _NUMBER.findall(b)
+        if numbers_a and numbers_b and numbers_a != numbers_b:
+            factor *= 0.3  # 1號線 is not 6號線, S1 is not S2
+        contained = len(short) >= _MIN_ALIAS and short in long_
+        bound = factor * (1.0 if contained else 2 * len(short) / (len(a) + len(b)))
+        if bound <= best or bound < floor:
+            continue
+        sm = matchers.get(b) if matchers is not None else None
+        if sm is None:
+            sm = SequenceMatcher(None, "", b)
+            if matchers is not None:
+                matchers[b] = sm
+        sm.set_seq1(a)
+        if not contained and factor * sm.quick_ratio() < max(best, floor):
+            continue
+        score = sm.ratio()
+        if contained:
             score = max(score, 0.6 + 0.4 * len(short) / len(long_))
-        score *= min(1.0, len(short) / _MIN_ALIAS)  # two characters say little (區內, 中軸)
-        numbers = _NUMBER.findall(a), _NUMBER.findall(b)
-        if all(numbers) and numbers[0] != numbers[1]:
-            score *= 0.3  # 1號線 is not 6號線, S1 is not S2
-        best = max(best, score)
+        best = max(best, score * factor)
     return best
 
 
@@ -171,6 +188,7 @@ def rank_candidates(gdf: gpd.GeoDataFrame, builtins: gpd.GeoDataFrame,
     base_names, by_family = per_frame(builtins, ("supersede", id(gazetteer)),
                                       lambda: _prepared(builtins, gazetteer))
     out: dict[str, list[Candidate]] = {}
+    matchers: dict[str, SequenceMatcher] = {}
     for sid, geom, own in zip(sub["source_id"].astype(str), metric, names, strict=True):
         if geom is None or geom.is_empty:
             out[sid] = []
@@ -180,7 +198,10 @@ def rank_candidates(gdf: gpd.GeoDataFrame, builtins: gpd.GeoDataFrame,
         for fid, base, tol, (bx0, by0, bx1, by1) in by_family.get(family(geom.geom_type), ()):
             near = x0 <= bx1 and bx0 <= x1 and y0 <= by1 and by0 <= y1
             overlap = geometry_overlap(geom, base, tol) if near else 0.0
-            name = max((_similarity(n, base_names[fid]) for n in own), default=0.0)
+            # (a name too unlike to lift the score to MIN_SCORE is not worked out exactly)
+            floor = (MIN_SCORE - (1 - _NAME_WEIGHT) * overlap) / _NAME_WEIGHT
+            name = max((_similarity(n, base_names[fid], floor, matchers) for n in own),
+                       default=0.0)
             score = _NAME_WEIGHT * name + (1 - _NAME_WEIGHT) * overlap
             if score >= MIN_SCORE:
                 found.append(Candidate(fid, round(score, 3), round(name, 3), round(overlap, 3)))

@@ -37,9 +37,11 @@ def test_upload_report_save_and_see_on_map(page, writable_server):
     wait_for_app(page)
 
     report = page.locator("table.lh-report").inner_text()
-    assert "wetland.geojson · 要素 #0 · 编号 w1" in report
+    # each finding names its feature (index, name from the name column — as text — and id)
+    assert ("wetland.geojson · 要素 #0 “湖滨湿地试点 <img src=x onerror=window.__xss=1>” · 编号 w1"
+            in report)
     assert "几何无效" in report and "make_valid" in report  # the bow-tie, repaired
-    assert "要素 #2 · 编号 w3" in report and "已删除" in report  # the null geometry, dropped
+    assert "要素 #2 “空要素” · 编号 w3" in report and "已删除" in report  # the null geometry
     # the hostile name is text in the attribute table and the report, never markup
     assert page.evaluate("window.__xss") is None
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePosixPath
 
+import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from ..errors import Severity
@@ -13,7 +16,9 @@ from ..ingest_guard import (
     NO_NETWORK,
     check_remote,
 )
+from ..layers import name_column
 from .base import (
+    _CONTROL,
     IngestOptions,
     IngestResult,
     Progress,
@@ -45,6 +50,7 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
     result = IngestResult(name, fmt, None, rep.findings, conversions=rep.conversions,
                           sha256=hashlib.sha256(data).hexdigest())
     tell = progress or (lambda _f, _s: None)
+    gdf = None
     try:
         if not fmt:
             raise rep.refuse("unsupported_format", ext=PurePosixPath(name).suffix or name)
@@ -72,8 +78,28 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
         add_unreadable(rep, exc, fmt)
         result.gdf = None
     rep.close()
+    _name_findings(rep, gdf)
     result.dropped = tuple(sorted(rep.dropped))
     return result
+
+
+def _name_findings(rep: Report, read: gpd.GeoDataFrame | None) -> None:
+    """Give each finding about one feature that feature's name, from the layer's detected name
+    column as the reader read it (so features left out are named too)."""
+    col = name_column(read.columns) if read is not None and len(read) else None
+    if col is None:
+        return
+    values = read[col]
+    for i, f in enumerate(rep.findings):
+        if f.index is None or f.name is not None or f.index not in values.index:
+            continue
+        value = values.loc[f.index]
+        if isinstance(value, pd.Series):  # (an index label repeated: take the first)
+            value = value.iloc[0]
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else \
+            " ".join(_CONTROL.sub(" ", str(value)).split())
+        if text:
+            rep.findings[i] = replace(f, name=text if len(text) <= 60 else text[:59] + "…")
 
 
 _network_off = False

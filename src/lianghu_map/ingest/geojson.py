@@ -14,7 +14,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from ..errors import Severity
+from ..errors import Localised, Severity
 from ..ingest_guard import (
     geojson_vertices,
     looks_like,
@@ -201,12 +201,27 @@ def _looks_geojson(doc: Any) -> bool:
     return isinstance(doc, dict) and isinstance(doc.get("type"), str) and doc["type"] in types
 
 
-def _describe_json(doc: Any) -> str:
+def _describe_json(doc: Any) -> Localised:
+    """What the JSON is, in words (never a Python type name), for the ``not_geojson`` message."""
     if isinstance(doc, list):
-        return f"a JSON array of {len(doc)} items"
+        n = len(doc)
+        return Localised(f"含 {n} 项的 JSON 数组",
+                         f"a JSON array of {n} {'item' if n == 1 else 'items'}")
     if isinstance(doc, dict):
-        keys = ", ".join(list(map(str, doc))[:6]) or "none"
+        names = list(map(str, doc))[:6]
+        zh_keys, en_keys = "、".join(names) or "无", ", ".join(names) or "none"
         if "type" in doc:
-            return f"an object of type {str(doc['type'])[:40]!r} (keys: {keys})"
-        return f"an object without \"type\" (keys: {keys})"
-    return f"a single JSON {type(doc).__name__} value"
+            kind = str(doc["type"])[:40]
+            return Localised(f"\"type\" 为“{kind}”的对象（键：{zh_keys}）",
+                             f"an object of type \"{kind}\" (keys: {en_keys})")
+        return Localised(f"没有 \"type\" 的对象（键：{zh_keys}）",
+                         f"an object without \"type\" (keys: {en_keys})")
+    zh, en = _JSON_VALUE_WORDS.get(type(doc), ("值", "value"))
+    return Localised(f"单个 JSON {zh}", f"a single JSON {en}")
+
+
+# a JSON value other than an array or an object, in words (bool before int: True is an int)
+_JSON_VALUE_WORDS: dict[type, tuple[str, str]] = {
+    type(None): ("空值（null）", "null value"), bool: ("布尔值（true/false）", "true/false value"),
+    str: ("文本", "text value"), int: ("数字", "number"), float: ("数字", "number"),
+}
