@@ -561,6 +561,34 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.origin.keyword": ("关键词匹配", "keyword match"),
     "upload.origin.analyst": ("分析人员", "the analyst"),
     # -- end basemap honesty and Streamlit's own texts --
+    # meeting-ui: every stored meeting report on the map, the Directives page and Present
+    "filter.report": ("会议", "Meeting"),
+    "filter.report.all": ("（全部会议）", "(all meetings)"),
+    "filter.since": ("会议日期自", "Meetings from"),
+    "filter.until": ("会议日期至", "Meetings until"),
+    "filter.dates.help": ("只看这段时间内召开的会议的条目",
+                          "Only clauses of meetings held in this period"),
+    "report.label": ("{date} · {title}", "{date} · {title}"),
+    "report.broken": ("会议报告“{title}”无法读取，已略过：{why}",
+                      "The meeting report “{title}” could not be read and is left out: {why}"),
+    "panel.history": ("历次会议中提及它的条目，新的在前。",
+                      "What each meeting said about it, newest first."),
+    "clause.no_english": ("未提供英文译文，显示中文原文。",
+                          "No English translation was supplied: the Chinese text is shown."),
+    "dir.reports": ("会议时间线", "Meetings on a timeline"),
+    "dir.reports.col.date": ("日期", "Date"),
+    "dir.reports.col.title": ("会议", "Meeting"),
+    "dir.reports.col.body": ("会议机构", "Body"),
+    "dir.reports.col.clauses": ("条目数", "Clauses"),
+    "dir.report.open": ("打开会议", "Open a meeting"),
+    "dir.report.source": ("原文链接：{url}", "Published at {url}"),
+    "dir.no_reports": ("尚无会议报告。", "No meeting report is stored."),
+    "dir.timeline": ("各地点历次被提及", "Mentions per place over time"),
+    "dir.timeline.help": ("每格为该次会议中点名提及此地点的条目数。",
+                          "Each cell: how many clauses of that meeting name the place."),
+    "dir.timeline.place": ("地点", "Place"),
+    "present.report": ("会议", "Meeting"),
+    # -- end meeting-ui --
 }
 
 

@@ -79,7 +79,8 @@ def meeting_view(report: Report, ids: Mapping[str, str]) -> Meeting:
             id=ids[c.id], theme=theme if theme in THEME_BY_KEY else "context",
             order=order, paragraph=c.paragraph, start=c.start, end=c.end,
             text_hant=_traditional(c.text, simplified), en=note.get("en", ""),
-            label_hant=_traditional(label, simplified), label_en=note.get("label_en", ""),
+            label_hant=_traditional(label, simplified),
+            label_en=note.get("label_en") or to_simplified(label),  # no English: the Chinese
             repairs=tuple(r for r in repairs if r.start < c.end and r.end > c.start)))
     clean = CleanText(report.kept, report.reading_aids_removed, repairs)
     return Meeting(clean, tuple(directives), report.byline, Path(report.id))
