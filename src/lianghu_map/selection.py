@@ -62,8 +62,9 @@ def _name_matches(features: gpd.GeoDataFrame, query: str) -> set[str]:
 def select(
     features: gpd.GeoDataFrame, links: LinkTable, meeting: Meeting, flt: MapFilter
 ) -> MapSelection:
-    """Apply ``flt``.  Order: layers → status and name → report scope and theme → directive.  Kept per frame
-    and filter (a rerun that changes neither, a click or a pan, costs nothing here)."""
+    """Apply ``flt``.  Order: layers → status and name → report scope and theme → directive.
+    Kept per frame and filter (a rerun that changes neither, a click or a pan, costs nothing
+    here)."""
     return per_frame(features, ("select", flt, id(links), id(meeting)),
                      lambda: _select(features, links, meeting, flt))
 

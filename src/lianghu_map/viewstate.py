@@ -26,7 +26,7 @@ __all__ = ["MAX_QUERY_TOTAL", "MAX_QUERY_VALUE", "VIEW_KEYS", "ViewProblem", "Vi
            "parse_view", "safe_query", "view_query"]
 
 VIEW_KEYS = ("basemap", "theme", "directive", "status", "q", "hide", "sel", "ring", "lat", "lon",
-             "z")
+             "z", "report", "from", "to")
 _ZOOM = (7, 18)  # the map's min and max zoom
 _BOX = (29.0, 34.0, 117.0, 122.5)  # lat min/max, lon min/max: around Changzhou, generously
 _MAX_QUERY = 100  # characters of a name search
