@@ -21,6 +21,7 @@ from lianghu_map.mapview import (
 from lianghu_map.panels import (
     clause_html,
     directive_title,
+    export_subtitle,
     feature_facts,
     feature_title_html,
     generic_badge_html,
@@ -193,8 +194,7 @@ with st.sidebar.expander(t("export.header", lang)):
     subject = meeting.get(directive) if directive else None
     chosen = cat.report(report) if report else None
     export_buttons(cat, selection, lang, title=t("app.title", lang), key="map_export",
-                   subtitle=(directive_title(subject, lang)
-                             if subject else report_label(chosen, lang) if chosen else ""),
+                   subtitle=export_subtitle(subject, chosen, lang),
                    name=(directive or report or "map").replace("/", "-"), basemap=basemap,
                    meeting=chosen.meeting if chosen else None)
 selected = st.session_state.get("selected_feature")

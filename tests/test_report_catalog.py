@@ -5,6 +5,8 @@ both store backends."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 import pytest
@@ -140,3 +142,29 @@ def test_report_labels(store: LayerStore, lang: str) -> None:
     assert "<script" not in report_heading_html(new, lang)
     if lang == "en":
         assert "Seminar" in report_label(old, lang)  # the curated English title
+
+
+def test_the_pack_and_the_offline_html_are_made_for_the_chosen_report(gpkg_store) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from lianghu_map.meeting_pack import meeting_pack_pdf
+    from lianghu_map.panels import export_subtitle
+    from lianghu_map.standalone import standalone_html
+
+    rid = store_second_report(gpkg_store).report_id
+    cat = load_catalog(gpkg_store)
+    chosen = cat.report(rid)
+    pdf = meeting_pack_pdf(cat.features, cat.links, chosen.meeting, "zh-Hans", cat.layers,
+                           today=date(2024, 6, 1))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    flat = re.sub(r"\s", "", text)
+    assert "要加快常州南站" in flat and "西太湖科技产业园要聚焦" in flat
+    assert "科教城要发挥" not in flat  # a 2023 clause: not in this report's pack
+    subtitle = export_subtitle(None, chosen, "zh-Hans")
+    assert subtitle == f"{SECOND_DATE} · {SECOND_TITLE}"
+    flt = MapFilter(layers=tuple(s.id for s in cat.layers), scope=report_scope(cat, rid))
+    page = standalone_html(cat.features, select(cat.features, cat.links, cat.meeting, flt),
+                           "zh-Hans", cat.layers, title="两湖", subtitle=subtitle)
+    assert html.escape(subtitle) in page

@@ -22,6 +22,7 @@ __all__ = [
     "clause_html",
     "clause_number_text",
     "directive_title",
+    "export_subtitle",
     "facts_html",
     "feature_facts",
     "feature_list_html",
@@ -132,6 +133,14 @@ def report_label(report, lang: str) -> str:
     else:
         title = report.title if lang == "zh-Hant" else to_simplified(report.title)
     return t("report.label", lang, date=report.date, title=title)
+
+
+def export_subtitle(directive: Directive | None, report, lang: str) -> str:
+    """The subtitle of an export (offline HTML, PNG): the chosen clause's title, else the
+    chosen report's date and title, else none."""
+    if directive is not None:
+        return directive_title(directive, lang)
+    return report_label(report, lang) if report is not None else ""
 
 
 def report_heading_html(report, lang: str) -> str:
