@@ -168,3 +168,18 @@ def test_the_pack_and_the_offline_html_are_made_for_the_chosen_report(gpkg_store
     page = standalone_html(cat.features, select(cat.features, cat.links, cat.meeting, flt),
                            "zh-Hans", cat.layers, title="两湖", subtitle=subtitle)
     assert html.escape(subtitle) in page
+
+
+def test_a_store_that_cannot_be_written_still_has_the_2023_report(gpkg_store, monkeypatch
+                                                                   ) -> None:
+    from lianghu_map.errors import StoreError
+
+    def refuse(*_args, **_kw):
+        raise StoreError("read-only")
+
+    monkeypatch.setattr(gpkg_store, "save_report", refuse)
+    cat = load_catalog(gpkg_store)
+    assert cat.store_error is None and gpkg_store.list_reports() == []
+    assert [r.id for r in cat.reports] == [BUILTIN_ID]
+    assert cat.meeting.directives == load_meeting().directives
+    assert _links(cat.links) == _links(builtin_catalog().links)

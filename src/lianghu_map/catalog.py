@@ -179,9 +179,7 @@ def load_catalog(store: LayerStore | None = None) -> Catalog:
     base = builtin_catalog()
     try:
         store = store or open_store()
-        if _root(store) not in _seeded:  # first use of this store: the built-in report
-            ensure_builtin_report(store)
-            _seeded.add(_root(store))
+        _seed(store)
         revision = store.revision()
     except LianghuError as err:
         return replace(base, store_error=err)
@@ -196,6 +194,20 @@ def load_catalog(store: LayerStore | None = None) -> Catalog:
     return _remember(_catalog_cache, key, cat)
 
 
+def _seed(store: LayerStore) -> None:
+    """On the first use of a store, store the built-in report in it.  A store that cannot be
+    written (a read-only database) is read as it is: the catalogue then takes the built-in
+    report from the data files (see :func:`_with_stored`)."""
+    if _root(store) in _seeded:
+        return
+    store.revision()  # unreachable: a store error for load_catalog, not a failed seed
+    try:
+        ensure_builtin_report(store)
+    except LianghuError:
+        return
+    _seeded.add(_root(store))
+
+
 def _read_report(store: LayerStore, rec: ReportRecord) -> Report:
     key = (_root(store), rec.report_id, rec.revision)
     hit = _report_cache.get(key)
@@ -203,12 +215,14 @@ def _read_report(store: LayerStore, rec: ReportRecord) -> Report:
         _report_cache, key, Report.from_dict(store.get_report(rec.report_id)))
 
 
-def _stored_reports(store: LayerStore) -> tuple[list[tuple[ReportView, Report, dict]],
-                                                 dict[str, str]]:
-    """Every live stored report, newest first: (view, report, clause id → catalogue id); and
-    the reports that could not be read (title → why)."""
+def _stored_reports(store: LayerStore, records: list[ReportRecord]
+                    ) -> tuple[list[tuple[ReportView, Report, dict]], dict[str, str]]:
+    """Every live report of ``records``: (view, report, clause id → catalogue id); and the
+    reports that could not be read (title → why)."""
     out, broken = [], {}
-    for rec in store.list_reports():
+    for rec in records:
+        if rec.deleted:
+            continue
         try:
             report = _read_report(store, rec)
         except LianghuError as err:
@@ -222,13 +236,21 @@ def _stored_reports(store: LayerStore) -> tuple[list[tuple[ReportView, Report, d
                           meeting_view(report, ids), rec.source_url, rec.revision,
                           BUILTIN_TITLE_EN if rec.report_id == BUILTIN_ID else "")
         out.append((view, report, ids))
-    out.sort(key=lambda x: (date_span(x[0].date)[0], x[0].date, x[0].id), reverse=True)
     return out, broken
 
 
+def _newest_first(view: ReportView) -> tuple:
+    """Sort key (reversed): by the first day of the report's date, then its id."""
+    return date_span(view.date)[0], view.date, view.id
+
+
 def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
-    stored_reports, broken_reports = _stored_reports(store)
-    views = tuple(v for v, _, _ in stored_reports)
+    every = store.list_reports(include_deleted=True)
+    stored_reports, broken_reports = _stored_reports(store, every)
+    builtin_unstored = BUILTIN_ID not in {r.report_id for r in every}
+    views = tuple(sorted((*(v for v, _, _ in stored_reports),
+                          *(base.reports if builtin_unstored else ())),
+                         key=_newest_first, reverse=True))
     meeting = combined_meeting(views)
     records = {r.layer_id: r for r in store.list_layers()}
     specs, loaded, links = [], [], []
@@ -254,6 +276,8 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
     kinds = dict(zip(base.features.index, base.features["kind"], strict=True))
     geometries = base.features.geometry.to_dict()
     finder, unlocated = load_place_finder(), []
+    if builtin_unstored:  # never stored (the store cannot be written): today's links
+        links, unlocated = list(base.links.links), list(base.links.unlocated)
     for _, report, ids in stored_reports:
         table = report_links(report, finder, ids, kinds, geometries, set(features.index))
         links += table.links
