@@ -59,7 +59,7 @@ from lianghu_map.ui_analysis import (
     view_problems,
 )
 from lianghu_map.urlstate import layer_key, publish_view, restore_view, url_view
-from lianghu_map.viewstate import ViewState
+from lianghu_map.viewstate import DAYS, ViewState
 
 require_app_shell()
 map_chrome()
@@ -101,9 +101,8 @@ def _report_filters() -> tuple[str | None, date | None, date | None]:
     with st.container(horizontal=True):
         for key, label in (("f_from", "filter.since"), ("f_to", "filter.until")):
             st.session_state.setdefault(key, None)
-            days[key] = st.date_input(t(label, lang), key=key, min_value=date(1990, 1, 1),
-                                      max_value=date(2100, 12, 31),
-                                      help=t("filter.dates.help", lang))
+            days[key] = st.date_input(t(label, lang), key=key, min_value=DAYS[0],
+                                      max_value=DAYS[1], help=t("filter.dates.help", lang))
     return report, days["f_from"], days["f_to"]
 
 

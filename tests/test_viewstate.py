@@ -69,7 +69,8 @@ def test_rich_state_round_trip():
 
 @pytest.mark.parametrize(("param", "value"), [
     ("report", "no-such-report"), ("report", "meeting-2023/x"), ("from", "2024-02-30"),
-    ("from", "2024-5-1"), ("to", "yesterday"), ("to", "２０２４-01-01")])
+    ("from", "2024-5-1"), ("from", "1800-01-01"), ("to", "9999-12-31"), ("to", "yesterday"),
+    ("to", "２０２４-01-01")])
 def test_a_bad_report_or_day_is_reported_and_ignored(param, value):
     state, problems = parse({param: value})
     assert problems == [ViewProblem(param, value)]

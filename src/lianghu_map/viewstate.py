@@ -22,7 +22,7 @@ from datetime import date
 
 from .meeting.directives import THEMES
 
-__all__ = ["MAX_QUERY_TOTAL", "MAX_QUERY_VALUE", "VIEW_KEYS", "ViewProblem", "ViewState",
+__all__ = ["DAYS", "MAX_QUERY_TOTAL", "MAX_QUERY_VALUE", "VIEW_KEYS", "ViewProblem", "ViewState",
            "parse_view", "safe_query", "view_query"]
 
 VIEW_KEYS = ("basemap", "theme", "directive", "status", "q", "hide", "sel", "ring", "lat", "lon",
@@ -143,6 +143,7 @@ def parse_view(
 
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DAYS = (date(1990, 1, 1), date(2100, 12, 31))  # the meetings' date range a view may ask for
 
 
 def _dates(params: Mapping[str, str], problems: list[ViewProblem]) -> dict:
@@ -155,7 +156,10 @@ def _dates(params: Mapping[str, str], problems: list[ViewProblem]) -> dict:
         try:
             if not _ISO_DAY.fullmatch(raw):
                 raise ValueError(raw)
-            out[field_name] = date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
+            if not DAYS[0] <= day <= DAYS[1]:
+                raise ValueError(raw)
+            out[field_name] = day
         except ValueError:
             problems.append(ViewProblem(key, raw[:20]))
     return out
