@@ -19,6 +19,7 @@ from lianghu_map.panels import (
 from lianghu_map.report_history import mention_timeline
 from lianghu_map.reports_store import BUILTIN_ID
 from lianghu_map.ui import current_lang, page_path, require_app_shell, show_html
+from lianghu_map.ui_tables import MISSING
 
 require_app_shell()
 
@@ -40,7 +41,7 @@ def _timeline() -> None:
     rows = [{t("dir.reports.col.date", lang): r.date, t("dir.reports.col.title", lang): _title(r),
              t("dir.reports.col.body", lang): zh(r.body, lang) if lang != "zh-Hant" else r.body,
              t("dir.reports.col.clauses", lang): r.clause_count} for r in cat.reports]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="dir_reports")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="dir_reports", placeholder=MISSING)
 
 
 def _chosen_report():
@@ -71,7 +72,8 @@ def _place_timeline() -> None:
         rows = [{t("dir.timeline.place", lang): display_names(features.loc[fid], lang)[0],
                  **dict(zip(columns, counts, strict=True))}
                 for fid, counts in timeline.rows if fid in features.index]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, key="dir_timeline")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="dir_timeline",
+                     placeholder=MISSING)
 
 
 if not cat.reports:
