@@ -1,28 +1,93 @@
-"""Directives page: the whole meeting by theme, each clause with its features on the map."""
+"""Directives page: the meetings on a timeline, the chosen one (``?report=``, default the
+newest) by theme with each clause's features on the map, and the mentions per place over time."""
 
+import pandas as pd
 import streamlit as st
 
 from lianghu_map.catalog import load_catalog
 from lianghu_map.i18n import t, zh
+from lianghu_map.layers import display_names
 from lianghu_map.meeting.directives import THEMES
 from lianghu_map.panels import (
     clause_html,
     feature_list_html,
     generic_badge_html,
     heading_html,
+    report_label,
     theme_label,
 )
+from lianghu_map.report_history import mention_timeline
+from lianghu_map.reports_store import BUILTIN_ID
 from lianghu_map.ui import current_lang, page_path, require_app_shell, show_html
+from lianghu_map.ui_tables import MISSING
 
 require_app_shell()
 
 lang = current_lang()
 cat = load_catalog()
-meeting, links, features, gazetteer = cat.meeting, cat.links, cat.features, cat.gazetteer
+links, features, gazetteer = cat.links, cat.features, cat.gazetteer
 
 st.subheader(t("dir.header", lang))
 st.caption(t("dir.intro", lang) + (" " + t("dir.translation_note", lang) if lang == "en" else ""))
-st.caption(t("dir.source", lang, attribution=zh(meeting.attribution, lang)))
+
+
+def _title(report) -> str:
+    return report_label(report, lang).split(" · ", 1)[-1]
+
+
+def _timeline() -> None:
+    """The stored reports, newest first: date, title, body, clause count."""
+    st.markdown(f"**{t('dir.reports', lang)}**")
+    rows = [{t("dir.reports.col.date", lang): r.date, t("dir.reports.col.title", lang): _title(r),
+             t("dir.reports.col.body", lang): zh(r.body, lang) if lang != "zh-Hant" else r.body,
+             t("dir.reports.col.clauses", lang): r.clause_count} for r in cat.reports]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="dir_reports", placeholder=MISSING)
+
+
+def _chosen_report():
+    """The report ``?report=`` names, else the one of the clause ``?d=``, else the newest."""
+    focus_report = cat.report_of(st.query_params.get("d") or "")
+    wanted = st.query_params.get("report") or (focus_report.id if focus_report else "")
+    ids = [r.id for r in cat.reports]
+    st.session_state["dir_report"] = wanted if wanted in ids else ids[0]
+    chosen = st.selectbox(t("dir.report.open", lang), ids, key="dir_report",
+                          format_func=lambda i: report_label(cat.report(i), lang),
+                          on_change=_remember_report)
+    if chosen != st.query_params.get("report"):
+        st.query_params["report"] = chosen
+    return cat.report(chosen)
+
+
+def _remember_report() -> None:
+    """A report chosen in the box goes into the URL before the page reads it back."""
+    st.query_params["report"] = st.session_state["dir_report"]
+
+
+def _place_timeline() -> None:
+    """Per place, the clauses of each meeting that name it (oldest meeting first)."""
+    timeline = mention_timeline(cat)
+    with st.expander(t("dir.timeline", lang)):
+        st.caption(t("dir.timeline.help", lang))
+        columns = [f"{r.date} {_title(r)[:16]}" for r in timeline.reports]
+        rows = [{t("dir.timeline.place", lang): display_names(features.loc[fid], lang)[0],
+                 **dict(zip(columns, counts, strict=True))}
+                for fid, counts in timeline.rows if fid in features.index]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="dir_timeline",
+                     placeholder=MISSING)
+
+
+if not cat.reports:
+    st.info(t("dir.no_reports", lang))
+    st.stop()
+_timeline()
+report = _chosen_report()
+meeting = report.meeting
+if report.id == BUILTIN_ID and meeting.attribution:
+    st.caption(t("dir.source", lang, attribution=zh(meeting.attribution, lang)))
+elif report.source_url:
+    st.caption(t("dir.report.source", lang, url=report.source_url))
+if lang == "en" and not report.translated:
+    st.caption(t("clause.no_english", lang))
 
 
 def clause_card(directive_id: str, key_prefix: str) -> None:
@@ -62,3 +127,5 @@ for tab, theme in zip(tabs, THEMES, strict=True):
     with tab:
         for d in meeting.by_theme(theme.key):
             clause_card(d.id, "show")
+
+_place_timeline()

@@ -2,6 +2,8 @@
 and the analysis panes (attribute table, catchment rings, statistics).  The view lives in the
 URL (see lianghu_map.viewstate)."""
 
+from datetime import date
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -19,13 +21,17 @@ from lianghu_map.mapview import (
 from lianghu_map.panels import (
     clause_html,
     directive_title,
+    export_subtitle,
     feature_facts,
     feature_title_html,
     generic_badge_html,
     heading_html,
     map_count_text,
+    report_heading_html,
+    report_label,
     theme_label,
 )
+from lianghu_map.report_history import feature_history, report_scope
 from lianghu_map.selection import MapFilter, select
 from lianghu_map.ui import (
     FILL_MAP,
@@ -53,7 +59,7 @@ from lianghu_map.ui_analysis import (
     view_problems,
 )
 from lianghu_map.urlstate import layer_key, publish_view, restore_view, url_view
-from lianghu_map.viewstate import ViewState
+from lianghu_map.viewstate import DAYS, ViewState
 
 require_app_shell()
 map_chrome()
@@ -66,7 +72,8 @@ centres = ring_centres(features)
 theme_keys = list(dict.fromkeys(d.theme for d in meeting.directives))
 problems = restore_view(basemaps=BASEMAPS, themes=theme_keys, directives=directive_ids,
                         statuses=STATUS_KEYS, layers=[spec.id for spec in cat.layers],
-                        features=features.index, points=centres)
+                        features=features.index, points=centres,
+                        reports=[r.id for r in cat.reports])
 
 
 def _clear_filters() -> None:
@@ -74,6 +81,51 @@ def _clear_filters() -> None:
         st.session_state[key] = []
     st.session_state["f_directive"] = ""
     st.session_state["f_name"] = ""
+    _clear_report_filters()
+
+
+def _clear_report_filters() -> None:
+    st.session_state["f_report"] = ""
+    st.session_state["f_from"] = st.session_state["f_to"] = None
+
+
+def _report_filters() -> tuple[str | None, date | None, date | None]:
+    """The meeting (report) and the meetings' date range (sidebar)."""
+    if st.session_state.get("f_report") not in ("", *(r.id for r in cat.reports)):
+        st.session_state["f_report"] = ""
+    report = st.selectbox(
+        t("filter.report", lang), ["", *(r.id for r in cat.reports)], key="f_report",
+        format_func=lambda i: t("filter.report.all", lang) if not i
+        else report_label(cat.report(i), lang)) or None
+    days = {}
+    with st.container(horizontal=True):
+        for key, label in (("f_from", "filter.since"), ("f_to", "filter.until")):
+            st.session_state.setdefault(key, None)
+            days[key] = st.date_input(t(label, lang), key=key, min_value=DAYS[0],
+                                      max_value=DAYS[1], help=t("filter.dates.help", lang))
+    return report, days["f_from"], days["f_to"]
+
+
+def _feature_clauses(selected: str) -> None:
+    """Every clause of every report that mentions the feature, grouped under the report's date
+    and title, newest report first."""
+    history = feature_history(cat, selected)
+    if not history:
+        st.caption(t("panel.no_clause", lang))
+        return
+    st.caption(t("panel.history", lang))
+    for report, clauses in history:
+        show_html(report_heading_html(report, lang))
+        for d in clauses:
+            with st.container(border=True):
+                st.caption(directive_title(d, lang))
+                mentions = [lk for lk in links.for_directive(d.id) if lk.feature_id == selected]
+                show_html(clause_html(d, lang, mentions) + generic_badge_html(mentions, lang))
+                with st.container(horizontal=True, vertical_alignment="center"):  # wraps
+                    st.page_link(page_path("directives"), label=t("link.open_directive", lang),
+                                 query_params={"d": d.id})
+                    st.button(t("link.show_on_map", lang), key=f"show_{d.id}",
+                              on_click=_show_directive, args=(d.id,))
 
 
 def _show_directive(directive_id: str) -> None:
@@ -93,12 +145,16 @@ with st.sidebar:
     visible_layers = tuple(spec.id for spec in cat.layers
                            if st.checkbox(md(spec.label(lang)), key=layer_key(spec.id)))
     st.markdown(f"**{t('filters.header', lang)}**")
+    report, since, until = _report_filters()
+    scope = report_scope(cat, report, since, until)
+    in_scope = meeting.directives if scope is None else [
+        d for d in meeting.directives if d.id in set(scope)]
     themes = st.multiselect(
         t("filter.theme", lang), theme_keys, key="f_themes",
         format_func=lambda th: theme_label(th, lang), placeholder=t("filter.any", lang),
     )
     # "" (not None) is "every clause": a None value would show as an empty placeholder
-    choices = ["", *(d.id for d in meeting.directives if not themes or d.theme in themes)]
+    choices = ["", *(d.id for d in in_scope if not themes or d.theme in themes)]
     if st.session_state.get("f_directive") not in choices:
         st.session_state["f_directive"] = ""
     directive = st.selectbox(
@@ -125,7 +181,7 @@ with st.sidebar:
         download_buttons(lambda: layer_features(cat, dl), dl, "dl_map", lang)
 
 flt = MapFilter(layers=visible_layers, themes=tuple(themes), directive=directive,
-                statuses=tuple(statuses), name=name)
+                statuses=tuple(statuses), name=name, scope=scope)
 selection = select(features, links, meeting, flt)
 # a name nothing is called: said under the search box and over the map; no fit, the view stays
 name_unmatched = bool(name.strip()) and not select(
@@ -135,10 +191,11 @@ if name_unmatched:
                       icon=":material/search_off:")
 with st.sidebar.expander(t("export.header", lang)):
     subject = meeting.get(directive) if directive else None
+    chosen = cat.report(report) if report else None
     export_buttons(cat, selection, lang, title=t("app.title", lang), key="map_export",
-                   subtitle=(directive_title(subject, lang)
-                             if subject else ""),
-                   name=directive or "map", basemap=basemap)
+                   subtitle=export_subtitle(subject, chosen, lang),
+                   name=(directive or report or "map").replace("/", "-"), basemap=basemap,
+                   meeting=chosen.meeting if chosen else None)
 selected = st.session_state.get("selected_feature")
 
 st.subheader(t("app.title", lang))
@@ -149,6 +206,8 @@ if cat.store_error:
     st.warning(md(t("map.store_error", lang) + " " + cat.store_error.message(lang)))
 for title, why in cat.broken.items():
     st.warning(md(t("map.layer_broken", lang, title=title, why=why)))
+for title, why in cat.broken_reports.items():
+    st.warning(md(t("report.broken", lang, title=title, why=why)))
 col_map, col_panel = st.columns([3, 1.25], gap="medium")
 
 centre, zoom = url_view(basemap)
@@ -194,20 +253,7 @@ with col_panel:  # the clicked feature's details first, then the drawing, then t
         row = features.loc[selected]
         show_html(feature_title_html(row, lang))
         st.markdown(f"**{t('panel.clauses', lang)}**")
-        mentioning = links.directives_of(selected)
-        if not mentioning:
-            st.caption(t("panel.no_clause", lang))
-        for did in mentioning:
-            d = meeting.get(did)
-            with st.container(border=True):
-                st.caption(directive_title(d, lang))
-                mentions = [lk for lk in links.for_directive(did) if lk.feature_id == selected]
-                show_html(clause_html(d, lang, mentions) + generic_badge_html(mentions, lang))
-                with st.container(horizontal=True, vertical_alignment="center"):  # wraps
-                    st.page_link(page_path("directives"), label=t("link.open_directive", lang),
-                                 query_params={"d": did})
-                    st.button(t("link.show_on_map", lang), key=f"show_{did}",
-                              on_click=_show_directive, args=(did,))
+        _feature_clauses(selected)
         # its properties after its clauses: the first clause is in view without scrolling
         facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
         attributes = feature_attributes(cat, selected)
@@ -238,6 +284,6 @@ publish_view(ViewState(
     basemap=basemap, themes=tuple(themes), directive=directive, statuses=tuple(statuses),
     name=name, hidden=tuple(s.id for s in cat.layers if s.id not in visible_layers),
     selected=st.session_state.get("selected_feature"), ring=ring, centre=view_centre,
-    zoom=view_zoom), default_basemap=BASEMAPS[0])
+    zoom=view_zoom, report=report, since=since, until=until), default_basemap=BASEMAPS[0])
 with share_box:
     share_link(lang)

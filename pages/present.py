@@ -1,4 +1,5 @@
-"""Present page: full window, the agenda step by step, exports for the handout."""
+"""Present page: full window, the agenda of a meeting report step by step (``?report=``, default
+the newest; a chooser when several are stored), exports for the handout."""
 
 import html
 
@@ -16,7 +17,12 @@ from lianghu_map.mapview import (
     legend_html,
     needs_canvas,
 )
-from lianghu_map.panels import step_caption_html, theme_label
+from lianghu_map.panels import (
+    report_heading_html,
+    report_label,
+    step_caption_html,
+    theme_label,
+)
 from lianghu_map.ui import (
     FILL_MAP,
     current_basemap,
@@ -35,7 +41,15 @@ present_chrome()
 
 lang = current_lang()
 cat = load_catalog()
-agenda = build_agenda(cat.meeting)
+report_ids = [r.id for r in cat.reports]
+# ?report=ID picks the report on arrival; then it lives in the session (and the URL)
+if st.session_state.get("present_report") not in report_ids:
+    wanted = st.query_params.get("report", "")
+    st.session_state["present_report"] = (wanted if wanted in report_ids
+                                          else report_ids[0] if report_ids else "")
+report = cat.report(st.session_state["present_report"])
+meeting = report.meeting if report else cat.meeting
+agenda = build_agenda(meeting)
 last = len(agenda) - 1
 _NAV_ICONS = {"first": ":material/first_page:", "prev": ":material/arrow_back:",
               "next": ":material/arrow_forward:", "last": ":material/last_page:"}
@@ -59,6 +73,26 @@ def _set_lang(key: str) -> None:
         st.session_state["lang"] = st.session_state[key]
 
 
+def _set_report(key: str) -> None:
+    """Another report: its agenda from the first step."""
+    if st.session_state[key] in report_ids:
+        st.session_state["present_report"] = st.session_state[key]
+        st.session_state["present_step"] = 0
+        st.query_params["report"] = st.session_state[key]
+        st.query_params["step"] = "1"
+
+
+def _report_chooser(suffix: str) -> None:
+    """The report whose agenda is presented (when more than one is stored)."""
+    if len(report_ids) < 2:
+        return
+    st.session_state[f"present_report_sel{suffix}"] = st.session_state["present_report"]
+    st.selectbox(t("present.report", lang), report_ids, key=f"present_report_sel{suffix}",
+                 format_func=lambda r: report_label(cat.report(r), lang), on_change=_set_report,
+                 args=(f"present_report_sel{suffix}",), label_visibility="collapsed",
+                 width=260)
+
+
 def _set_basemap(key: str) -> None:
     if st.session_state[key] in BASEMAPS:
         st.session_state["basemap"] = st.session_state[key]
@@ -68,7 +102,7 @@ def _set_basemap(key: str) -> None:
 i = st.session_state["present_step"]
 step = agenda[i]
 basemap = current_basemap()
-selection = step_selection(step, cat.features, cat.links, cat.meeting)
+selection = step_selection(step, cat.features, cat.links, meeting)
 legend = legend_html(cat.features, step_legend_ids(selection), lang, cat.layers)
 
 
@@ -85,6 +119,7 @@ def _tools(suffix: str) -> None:
     on a phone (both are rendered; the page's CSS shows one of them)."""
     st.session_state[f"present_lang{suffix}"] = lang
     st.session_state[f"present_basemap{suffix}"] = basemap
+    _report_chooser(suffix)
     st.segmented_control(t("lang.label", lang), list(LANGS), key=f"present_lang{suffix}",
                          format_func=LANGS.__getitem__, on_change=_set_lang,
                          args=(f"present_lang{suffix}",), label_visibility="collapsed")
@@ -93,7 +128,8 @@ def _tools(suffix: str) -> None:
         on_change=_set_basemap, args=(f"present_basemap{suffix}",),
         format_func=lambda b: t(f"basemap.{b}", lang).split("（")[0].split(" (")[0],
         label_visibility="collapsed")
-    exports = {"title": t("app.title", lang), "name": step.file_stem, "basemap": basemap}
+    exports = {"title": t("app.title", lang), "name": step.file_stem, "basemap": basemap,
+               "meeting": meeting, "subtitle": report_label(report, lang) if report else ""}
     if suffix:  # no popover in a popover
         st.markdown(f"**{t('present.export', lang)}**")
         export_buttons(cat, selection, lang, key=f"present_export{suffix}", **exports)
@@ -130,7 +166,9 @@ with st.container(horizontal=True, vertical_alignment="center", key="present_bar
 if (problem := basemap_problem(basemap)) is not None:  # Tianditu without a key
     st.caption(md(problem.message(lang)))
 show_html(f'<div class="lh-present-caption">'
-          f"{step_caption_html(step, cat.meeting, cat.links, lang, len(cat.features))}</div>")
+          f"{step_caption_html(step, meeting, cat.links, lang, len(cat.features))}"
+          f"{report_heading_html(report, lang) if report and step.kind == 'title' else ''}"
+          "</div>")
 with st.container(key=FILL_MAP):  # sized to the window (ui.present_chrome)
     st_folium(
         base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),

@@ -32,7 +32,10 @@ from lianghu_map.errors import (
     WriteDenied,
 )
 from lianghu_map.meeting.directives import load_meeting
+from lianghu_map.meeting.report import Report
+from lianghu_map.meeting.report2023 import report_2023
 from lianghu_map.reports_store import (
+    BUILTIN_FORMAT,
     BUILTIN_ID,
     builtin_document,
     ensure_builtin_report,
@@ -551,23 +554,26 @@ def test_the_builtin_report_is_the_first_stored_report(store: LayerStore) -> Non
     assert [r.report_id for r in store.list_reports()] == [BUILTIN_ID]
     assert record.date == "2023" and "思路研討會" in record.title
     doc = store.get_report(BUILTIN_ID)
-    assert doc["format"] == 1 and doc["source"] == "builtin" and doc["id"] == BUILTIN_ID
+    assert doc["schema"] == BUILTIN_FORMAT == 1  # the one format of every stored report
+    report = Report.from_dict(doc)
     meeting = load_meeting()
-    assert len(doc["directives"]) == 32 == len(meeting.directives)
+    assert len(report.clauses) == 32 == len(meeting.directives)
     # independent truth: the published file and the curated translations, read here directly
     published = (paths.DIRECTIVES_DIR / "meeting-text-source.txt").read_text(encoding="utf-8")
-    assert doc["text"]["published"] == published
+    assert doc["original"] == published
     with (paths.DIRECTIVES_DIR / "directives.toml").open("rb") as fh:
         curated = tomllib.load(fh)["directive"]
-    assert [(d["id"], d["theme"], d["en"], d["label_en"]) for d in doc["directives"]] == [
+    notes = report.decisions.annotations
+    assert [(notes[c.id]["legacy_id"], report.theme_of(c.id), notes[c.id]["en"],
+             notes[c.id]["label_en"]) for c in report.clauses] == [
         (c["id"], c["theme"], c["en"], c["label_en"]) for c in curated]
-    assert doc["translations"] == {"en": "curated"}
-    clean = doc["text"]["clean"]
-    for d in doc["directives"]:  # the offsets point into the kept cleaned text
-        assert clean[d["start"]:d["end"]] == d["text_hant"]
-        assert d["text_hant"].startswith(next(c["starts"] for c in curated if c["id"] == d["id"]))
-    assert len(doc["text"]["repairs"]) == 2  # the two garbled spans, as repaired
-    assert doc == builtin_document()  # JSON round trip: nothing lost
+    for c in report.clauses:  # the offsets point into the kept text
+        assert report.kept[c.start:c.end] == c.text
+        assert c.text.startswith(next(e["starts"] for e in curated
+                                      if e["id"] == notes[c.id]["legacy_id"]))
+    assert len(report.repairs) == 2  # the two garbled spans, as repaired
+    assert report == report_2023().report  # JSON round trip: nothing lost
+    assert doc == builtin_document()
 
 
 def test_seeding_is_idempotent(store: LayerStore) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +25,7 @@ VOCABULARY = {
     "layers": tuple(spec.id for spec in LAYERS),
     "features": tuple(CAT.features.index),
     "points": tuple(ring_centres(CAT.features)),
+    "reports": ("meeting-2023", "rep-2024-05-20-abc123"),
 }
 RICH = ViewState(
     basemap="gaode",
@@ -36,6 +38,9 @@ RICH = ViewState(
     ring="hub.changzhou_south",
     centre=(31.66123, 119.74567),
     zoom=12,
+    report="rep-2024-05-20-abc123",
+    since=date(2023, 6, 1),
+    until=date(2024, 12, 31),
 )
 
 
@@ -56,8 +61,20 @@ def test_rich_state_round_trip():
     assert query["hide"] == "transit,places"
     assert query["status"] == "planned,existing"
     assert query["lat"] == "31.66123" and query["lon"] == "119.74567" and query["z"] == "12"
+    assert query["report"] == "rep-2024-05-20-abc123"
+    assert query["from"] == "2023-06-01" and query["to"] == "2024-12-31"
     assert set(query) == set(VIEW_KEYS)
     assert parse(query) == (RICH, [])
+
+
+@pytest.mark.parametrize(("param", "value"), [
+    ("report", "no-such-report"), ("report", "meeting-2023/x"), ("from", "2024-02-30"),
+    ("from", "2024-5-1"), ("from", "1800-01-01"), ("to", "9999-12-31"), ("to", "yesterday"),
+    ("to", "２０２４-01-01")])
+def test_a_bad_report_or_day_is_reported_and_ignored(param, value):
+    state, problems = parse({param: value})
+    assert problems == [ViewProblem(param, value)]
+    assert (state.report, state.since, state.until) == (None, None, None)
 
 
 def test_defaults_are_plain():

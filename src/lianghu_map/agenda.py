@@ -38,7 +38,7 @@ class Step:
     def file_stem(self) -> str:
         """An ASCII name for files exported at this step (``modern.2``, ``theme-ecology``)."""
         if self.kind == "clause":
-            return self.directive
+            return self.directive.replace("/", "-")  # "<report>/<clause>": one file name
         return f"theme-{THEME_BY_KEY[self.theme].slug}" if self.kind == "theme" else self.kind
 
 

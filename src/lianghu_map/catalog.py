@@ -1,14 +1,22 @@
-"""Everything the pages show: the meeting, gazetteer, built-in and stored layers, links.
+"""Everything the pages show: the meeting reports, gazetteer, built-in and stored layers, links.
 
-The built-in part is loaded once per process.  Stored (uploaded) layers are read from the layer
-store and cached by the store's revision, so every session sees a save at its next rerun and a
-restart sees everything that was saved.
+The built-in part is loaded once per process.  Stored (uploaded) layers and stored meeting
+reports are read from the layer store and cached by the store's revision, so every session sees
+a save at its next rerun and a restart sees everything that was saved.  The first use of a store
+seeds it with the built-in 2023 report (:func:`lianghu_map.reports_store.ensure_builtin_report`).
+
+Reports: ``Catalog.reports``, newest first by date, each with its metadata and its clauses as a
+:class:`~lianghu_map.meeting.directives.Meeting` (:mod:`lianghu_map.meeting.view`);
+``Catalog.meeting`` holds every report's clauses (newest report first) and ``Catalog.links`` is
+one link table across all of them.  Clause ids are unique across reports: the built-in report's
+keep their curated ids (``modern.3`` …), the others are ``<report id>/<clause id>``.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date as _date
 from functools import cache
 from threading import Lock
 
@@ -20,17 +28,86 @@ from .layers import LAYERS, LayerSpec, canonical_features, feature_key, load_bui
 from .meeting.directives import Meeting, load_meeting
 from .meeting.gazetteer import Gazetteer, load_gazetteer
 from .meeting.links import Evidence, Link, LinkTable, build_links
-from .store import LayerRecord, LayerStore, open_store
+from .meeting.places import load_place_finder
+from .meeting.report import Report
+from .meeting.view import clause_ids, meeting_view, report_links
+from .reports_store import (
+    BUILTIN_BODY,
+    BUILTIN_DATE,
+    BUILTIN_ID,
+    BUILTIN_TITLE,
+    BUILTIN_TITLE_EN,
+    ensure_builtin_report,
+)
+from .store import LayerRecord, LayerStore, ReportRecord, open_store
 from .supersede import Supersession, apply_supersessions
 
 __all__ = [
     "Catalog",
+    "ReportView",
     "builtin_catalog",
+    "combined_meeting",
+    "date_span",
     "feature_attributes",
     "layer_features",
     "load_catalog",
     "read_layer",
 ]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A stored meeting report as the pages show it: metadata and its clauses as a Meeting."""
+
+    id: str  # the store's report id (BUILTIN_ID for the 2023 report)
+    date: str  # ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
+    title: str
+    body: str
+    meeting: Meeting
+    source_url: str = ""
+    revision: int = 0  # the stored revision (0: not from the store)
+    title_en: str = ""  # a curated English title (the built-in report's); else none
+
+    @property
+    def clause_count(self) -> int:
+        return len(self.meeting.directives)
+
+    @property
+    def translated(self) -> bool:
+        """Every clause has an English translation (curated or the analyst's)."""
+        return all(d.en for d in self.meeting.directives)
+
+    def in_range(self, start: _date | None, end: _date | None) -> bool:
+        """The report's date (a year or month: any day of it) falls in [start, end]."""
+        first, last = date_span(self.date)
+        return (start is None or last >= start) and (end is None or first <= end)
+
+
+def date_span(value: str) -> tuple[_date, _date]:
+    """The first and last day a report date (YYYY, YYYY-MM, YYYY-MM-DD) stands for; an
+    unreadable date spans every day (it is never filtered out)."""
+    parts = [int(p) for p in value.split("-") if p.isdigit()][:3]
+    try:
+        if len(parts) == 3:
+            day = _date(*parts)
+            return day, day
+        if len(parts) == 2:
+            first = _date(parts[0], parts[1], 1)
+            following = _date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return first, _date.fromordinal(following.toordinal() - 1)
+        if len(parts) == 1:
+            return _date(parts[0], 1, 1), _date(parts[0], 12, 31)
+    except ValueError:
+        pass
+    return _date.min, _date.max
+
+
+def combined_meeting(views: tuple[ReportView, ...]) -> Meeting:
+    """Every report's clauses in one Meeting (the first report's text and attribution)."""
+    if not views:
+        return replace(builtin_catalog().meeting, directives=(), attribution="")
+    first = views[0].meeting
+    return replace(first, directives=tuple(d for v in views for d in v.meeting.directives))
 
 
 @dataclass(frozen=True)
@@ -44,9 +121,18 @@ class Catalog:
     store_error: LianghuError | None = None  # the store could not be read: built-ins only
     broken: dict[str, str] = field(default_factory=dict)  # layer title → why it was skipped
     superseded: dict[str, Supersession] = field(default_factory=dict)  # built-in id → by what
+    reports: tuple[ReportView, ...] = ()  # newest first
+    broken_reports: dict[str, str] = field(default_factory=dict)  # report title → why skipped
 
     def layer(self, layer_id: str) -> LayerSpec | None:
         return next((spec for spec in self.layers if spec.id == layer_id), None)
+
+    def report(self, report_id: str) -> ReportView | None:
+        return next((r for r in self.reports if r.id == report_id), None)
+
+    def report_of(self, directive_id: str) -> ReportView | None:
+        """The report a clause belongs to."""
+        return next((r for r in self.reports if r.meeting.get(directive_id) is not None), None)
 
 
 @cache
@@ -54,12 +140,16 @@ def builtin_catalog() -> Catalog:
     meeting, gazetteer, features = load_meeting(), load_gazetteer(), load_builtin_features()
     kinds = dict(zip(features.index, features["kind"], strict=True))
     links = build_links(meeting, gazetteer, kinds, geometries=features.geometry.to_dict())
-    return Catalog(meeting, gazetteer, features, links)
+    view = ReportView(BUILTIN_ID, BUILTIN_DATE, BUILTIN_TITLE, BUILTIN_BODY, meeting,
+                      title_en=BUILTIN_TITLE_EN)
+    return Catalog(meeting, gazetteer, features, links, reports=(view,))
 
 
 _CACHE_SIZE = 8
 _stored_cache: OrderedDict[tuple[str, str, int], gpd.GeoDataFrame] = OrderedDict()
 _catalog_cache: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
+_report_cache: OrderedDict[tuple[str, str, int], Report] = OrderedDict()
+_seeded: set[str] = set()  # stores (by root) this process has seeded with the built-in report
 _lock = Lock()
 
 
@@ -80,28 +170,90 @@ def read_layer(store: LayerStore, layer_id: str, version: int) -> gpd.GeoDataFra
                                                  store.read(layer_id, version))
 
 
+def _root(store: LayerStore) -> str:
+    return str(getattr(store, "root", ""))
+
+
 def load_catalog(store: LayerStore | None = None) -> Catalog:
     """The catalogue for the store's current revision (default store: the configured one)."""
     base = builtin_catalog()
     try:
         store = store or open_store()
+        _seed(store)
         revision = store.revision()
     except LianghuError as err:
-        return Catalog(base.meeting, base.gazetteer, base.features, base.links, store_error=err)
-    key = (str(getattr(store, "root", "")), revision)
+        return replace(base, store_error=err)
+    key = (_root(store), revision)
     hit = _catalog_cache.get(key)
     if hit is not None:
         return hit
     try:
         cat = _with_stored(base, store)
     except LianghuError as err:
-        cat = Catalog(base.meeting, base.gazetteer, base.features, base.links, store_error=err)
+        cat = replace(base, store_error=err)
     return _remember(_catalog_cache, key, cat)
 
 
+def _seed(store: LayerStore) -> None:
+    """On the first use of a store, store the built-in report in it.  A store that cannot be
+    written (a read-only database) is read as it is: the catalogue then takes the built-in
+    report from the data files (see :func:`_with_stored`)."""
+    if _root(store) in _seeded:
+        return
+    store.revision()  # unreachable: a store error for load_catalog, not a failed seed
+    try:
+        ensure_builtin_report(store)
+    except LianghuError:
+        return
+    _seeded.add(_root(store))
+
+
+def _read_report(store: LayerStore, rec: ReportRecord) -> Report:
+    key = (_root(store), rec.report_id, rec.revision)
+    hit = _report_cache.get(key)
+    return hit if hit is not None else _remember(
+        _report_cache, key, Report.from_dict(store.get_report(rec.report_id)))
+
+
+def _stored_reports(store: LayerStore, records: list[ReportRecord]
+                    ) -> tuple[list[tuple[ReportView, Report, dict]], dict[str, str]]:
+    """Every live report of ``records``: (view, report, clause id → catalogue id); and the
+    reports that could not be read (title → why)."""
+    out, broken = [], {}
+    for rec in records:
+        if rec.deleted:
+            continue
+        try:
+            report = _read_report(store, rec)
+        except LianghuError as err:
+            broken[f"{rec.title} ({rec.report_id})"] = err.detail or str(err)
+            continue
+        except (ValueError, KeyError, TypeError) as err:  # not a report document
+            broken[f"{rec.title} ({rec.report_id})"] = type(err).__name__
+            continue
+        ids = clause_ids(report, rec.report_id, legacy=rec.report_id == BUILTIN_ID)
+        view = ReportView(rec.report_id, rec.date, rec.title, rec.body,
+                          meeting_view(report, ids), rec.source_url, rec.revision,
+                          BUILTIN_TITLE_EN if rec.report_id == BUILTIN_ID else "")
+        out.append((view, report, ids))
+    return out, broken
+
+
+def _newest_first(view: ReportView) -> tuple:
+    """Sort key (reversed): by the first day of the report's date, then its id."""
+    return date_span(view.date)[0], view.date, view.id
+
+
 def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
+    every = store.list_reports(include_deleted=True)
+    stored_reports, broken_reports = _stored_reports(store, every)
+    builtin_unstored = BUILTIN_ID not in {r.report_id for r in every}
+    views = tuple(sorted((*(v for v, _, _ in stored_reports),
+                          *(base.reports if builtin_unstored else ())),
+                         key=_newest_first, reverse=True))
+    meeting = combined_meeting(views)
     records = {r.layer_id: r for r in store.list_layers()}
-    specs, loaded, links = [], [], list(base.links.links)
+    specs, loaded, links = [], [], []
     broken: dict[str, str] = {}
     for rec in records.values():
         spec = LayerSpec(rec.layer_id, title_zh=rec.title_zh, title_en=rec.title_en, stored=True,
@@ -114,17 +266,29 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
         feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
         specs.append(spec)
         loaded.append((rec, gdf, feats))
-    if not specs and not broken:
-        return base
     # official data in place of indicative built-in shapes (see lianghu_map.supersede)
     builtins, remaining, superseded, moved = apply_supersessions(base.features, loaded)
+    frames = [builtins, *remaining.values()]
+    features = (base.features if not loaded else
+                gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326))
+    # the reports' links: gazetteer places reach the built-in features (as they always did),
+    # an analyst's link may name any feature on the map
+    kinds = dict(zip(base.features.index, base.features["kind"], strict=True))
+    geometries = base.features.geometry.to_dict()
+    finder, unlocated = load_place_finder(), []
+    if builtin_unstored:  # never stored (the store cannot be written): today's links
+        links, unlocated = list(base.links.links), list(base.links.unlocated)
+    for _, report, ids in stored_reports:
+        table = report_links(report, finder, ids, kinds, geometries, set(features.index))
+        links += table.links
+        unlocated += table.unlocated
     have = {(lk.feature_id, lk.directive_id) for lk in links}
     for rec, gdf, feats in loaded:
         key_of = dict(zip(gdf["source_id"].astype(str), feats.index, strict=True))
         for lk in rec.current.links:
             fid = key_of.get(lk.feature_id)
             fid = moved.get(fid, fid)
-            d = base.meeting.get(lk.directive_id)
+            d = meeting.get(lk.directive_id)
             if d is None or fid is None or (fid, d.id) in have:
                 continue  # a directive id no longer in the meeting, a dropped feature, a repeat
             have.add((fid, d.id))
@@ -132,13 +296,11 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
             span = (start, start + len(lk.evidence)) if start >= 0 else (0, 0)
             links.append(Link(fid, d.id, (Evidence(lk.evidence if start >= 0 else "", *span,
                                                    f"upload:{lk.origin}"),)))
-    frames = [builtins, *remaining.values()]
-    features = gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)
     drawn = tuple(s for s in specs if not remaining[s.id].empty)  # all superseding: not drawn
     live = {lid: rec for lid, rec in records.items() if any(s.id == lid for s in specs)}
-    return Catalog(base.meeting, base.gazetteer, features,
-                   LinkTable(links, base.links.unlocated), (*LAYERS, *drawn), live,
-                   broken=broken, superseded=superseded)
+    return Catalog(meeting, base.gazetteer, features, LinkTable(links, unlocated),
+                   (*LAYERS, *drawn), live, broken=broken, superseded=superseded,
+                   reports=views, broken_reports=broken_reports)
 
 
 def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None

@@ -15,12 +15,14 @@ from .i18n import kind_label, status_label, t, zh
 from .layers import BASES, LAYER_BY_ID, LayerSpec, badge_of, display_names
 from .meeting.directives import THEME_BY_KEY, Directive, Meeting
 from .meeting.links import Link, LinkTable, Unlocated
+from .meeting.text import to_simplified
 from .selection import MapSelection
 
 __all__ = [
     "clause_html",
     "clause_number_text",
     "directive_title",
+    "export_subtitle",
     "facts_html",
     "feature_facts",
     "feature_list_html",
@@ -28,6 +30,8 @@ __all__ = [
     "generic_badge_html",
     "heading_html",
     "map_count_text",
+    "report_heading_html",
+    "report_label",
     "step_caption_html",
     "theme_label",
 ]
@@ -96,7 +100,12 @@ def clause_html(
     *,
     mark_repairs: bool = True,
 ) -> str:
-    """The directive's text with mentions in <mark> and repaired spans in <ins>."""
+    """The directive's text with mentions in <mark> and repaired spans in <ins>; in English
+    without a translation, the 简体 text and a note that says so."""
+    if lang == "en" and not d.en:
+        note = html.escape(t("clause.no_english", lang))
+        return (clause_html(d, "zh-Hans", mentions, mark_repairs=mark_repairs)
+                + f'<p><small class="lh-no-en">{note}</small></p>')
     text = d.text(lang)
     if lang == "en":
         note = ""
@@ -114,6 +123,33 @@ def clause_html(
             spans.append((max(r.start - d.start, 0), min(r.end - d.start, len(text)), "ins",
                           title))
     return f'<p class="lh-clause" lang="{lang}">{_marked(text, spans)}</p>'
+
+
+def report_label(report, lang: str) -> str:
+    """“date · title” of a stored report (a :class:`lianghu_map.catalog.ReportView`): the
+    title as stored, in 简体 for zh-Hans, its curated English title where there is one."""
+    if lang == "en" and report.title_en:
+        title = report.title_en
+    else:
+        title = report.title if lang == "zh-Hant" else to_simplified(report.title)
+    return t("report.label", lang, date=report.date, title=title)
+
+
+def export_subtitle(directive: Directive | None, report, lang: str) -> str:
+    """The subtitle of an export (offline HTML, PNG): the chosen clause's title, else the
+    chosen report's date and title, else none."""
+    if directive is not None:
+        return directive_title(directive, lang)
+    return report_label(report, lang) if report is not None else ""
+
+
+def report_heading_html(report, lang: str) -> str:
+    """A report's date and title over its clauses (the side panel's groups); escaped."""
+    body = to_simplified(report.body) if lang != "zh-Hant" else report.body
+    small = f' <small style="color:#777">{html.escape(body)}</small>' if body else ""
+    return (f'<div class="lh-report" data-report="{html.escape(report.id)}" '
+            'style="border-bottom:1px solid #ccc;margin:.4em 0 .2em">'
+            f"<b>{html.escape(report_label(report, lang))}</b>{small}</div>")
 
 
 def map_count_text(selection: MapSelection, total: int, filtered: bool, lang: str) -> str:

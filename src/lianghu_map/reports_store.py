@@ -3,11 +3,11 @@ the page-facing writes (analysts only).  Outside ``meeting/``: it joins the meet
 store and the roles, and the meeting side imports none of these.
 
 The store keeps a report as an opaque JSON document plus metadata columns
-(:mod:`lianghu_map.store.reports`).  Until the meeting side's own report model stores itself,
-the built-in report is stored as the document :func:`builtin_document` builds from today's
-:class:`~lianghu_map.meeting.directives.Meeting` (``format`` :data:`BUILTIN_FORMAT`, ``source``
-``"builtin"``): the report as published, the cleaned text, the repairs of its garbled spans,
-the curated directives with their curated English translation, and the curated links.
+(:mod:`lianghu_map.store.reports`): the meeting side's ``Report.to_dict()`` (schema 1), the one
+format of every stored report.  The built-in report is :func:`lianghu_map.meeting.report2023.
+report_2023` (the published text, its decisions, the 32 curated directives with their curated
+English translation as annotations, the curated links as analyst links), stored as
+:data:`BUILTIN_ID` by :func:`ensure_builtin_report`.
 
 Pages call :func:`save_report`, :func:`delete_report` and :func:`restore_report`, which check the
 role (:func:`lianghu_map.auth.require_analyst`, the same check as every layer write) before the
@@ -16,17 +16,13 @@ store is touched; reading needs no role.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from . import paths
 from .auth import Access, require_analyst
 from .errors import ReportConflict
-from .meeting.directives import THEMES, Meeting, load_meeting
-from .meeting.text import to_simplified
+from .meeting.report2023 import report_2023
 from .store import LayerStore, ReportRecord
 
 __all__ = [
@@ -41,7 +37,7 @@ __all__ = [
 ]
 
 BUILTIN_ID = "meeting-2023"  # the stored id of the 2023 report; never change it
-BUILTIN_FORMAT = 1
+BUILTIN_FORMAT = 1  # the schema of Report.to_dict()
 BUILTIN_USER = "builtin"
 # the report's metadata: its title as published (繁體), the year it planned (the exact date of
 # the seminar is not in the published text: "昨天下午"), the body that held it
@@ -52,46 +48,13 @@ BUILTIN_DATE = "2023"
 BUILTIN_BODY = "武進區委 · 思路研討會"
 
 
-def builtin_document(meeting: Meeting | None = None,
-                     directives_dir: Path | None = None) -> dict[str, Any]:
-    """The built-in report as a JSON document (see the module docstring)."""
-    d = directives_dir or paths.DIRECTIVES_DIR
-    meeting = meeting or load_meeting(directives_dir)
-    with (d / "links.toml").open("rb") as fh:
-        curated_links = tomllib.load(fh)
-    clean = meeting.clean
-    return {
-        "format": BUILTIN_FORMAT,
-        "source": "builtin",
-        "id": BUILTIN_ID,
-        "title": {"zh-Hant": BUILTIN_TITLE, "zh-Hans": to_simplified(BUILTIN_TITLE),
-                  "en": BUILTIN_TITLE_EN},
-        "date": BUILTIN_DATE,
-        "body": BUILTIN_BODY,
-        "source_url": "",
-        "script": "zh-Hant",  # the published text and the directives' text are 繁體
-        "translations": {"en": "curated"},  # the English is a careful human translation
-        "text": {
-            "published": meeting.source_path.read_text(encoding="utf-8"),
-            "clean": clean.text,
-            "reading_aids_removed": clean.reading_aids_removed,
-            "repairs": [asdict(r) for r in clean.repairs],
-        },
-        "attribution": meeting.attribution,
-        "themes": [asdict(t) for t in THEMES],
-        "directives": [
-            {"id": x.id, "theme": x.theme, "order": x.order, "paragraph": x.paragraph,
-             "start": x.start, "end": x.end, "text_hant": x.text_hant,
-             "text_hans": x.text_hans, "en": x.en, "label_hant": x.label_hant,
-             "label_en": x.label_en}
-            for x in meeting.directives
-        ],
-        "curated_links": {"links": curated_links.get("link", []),
-                          "unlocated": curated_links.get("unlocated", [])},
-    }
+def builtin_document(directives_dir: Path | None = None) -> dict[str, Any]:
+    """The built-in report as a JSON document: ``report_2023().report.to_dict()``."""
+    return report_2023(directives_dir=directives_dir).report.to_dict()
 
 
-def ensure_builtin_report(store: LayerStore, meeting: Meeting | None = None) -> ReportRecord:
+def ensure_builtin_report(store: LayerStore, document: Mapping[str, Any] | None = None
+                          ) -> ReportRecord:
     """Store the built-in report as ``BUILTIN_ID`` unless the store has a report of that id
     (live or deleted: an analyst's delete stands).  Idempotent, and safe when several app
     instances seed at once: one saves, the others find its report."""
@@ -99,7 +62,7 @@ def ensure_builtin_report(store: LayerStore, meeting: Meeting | None = None) -> 
     if BUILTIN_ID in have:
         return have[BUILTIN_ID]
     try:
-        return store.save_report(builtin_document(meeting), title=BUILTIN_TITLE,
+        return store.save_report(document or builtin_document(), title=BUILTIN_TITLE,
                                  date=BUILTIN_DATE, body=BUILTIN_BODY, user=BUILTIN_USER,
                                  report_id=BUILTIN_ID, expected_revision=None,
                                  note="the built-in 2023 report")

@@ -28,10 +28,12 @@ class MapFilter:
     directive: str | None = None
     statuses: tuple[str, ...] = ()  # empty: every status
     name: str = ""
+    scope: tuple[str, ...] | None = None  # the clauses of the chosen reports (None: all)
 
     @property
     def active(self) -> bool:
-        return bool(self.themes or self.directive or self.statuses or self.name.strip())
+        return bool(self.themes or self.directive or self.statuses or self.name.strip()
+                    or self.scope is not None)
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,9 @@ def _name_matches(features: gpd.GeoDataFrame, query: str) -> set[str]:
 def select(
     features: gpd.GeoDataFrame, links: LinkTable, meeting: Meeting, flt: MapFilter
 ) -> MapSelection:
-    """Apply ``flt``.  Order: layers → status and name → theme → directive.  Kept per frame
-    and filter (a rerun that changes neither, a click or a pan, costs nothing here)."""
+    """Apply ``flt``.  Order: layers → status and name → report scope and theme → directive.
+    Kept per frame and filter (a rerun that changes neither, a click or a pan, costs nothing
+    here)."""
     return per_frame(features, ("select", flt, id(links), id(meeting)),
                      lambda: _select(features, links, meeting, flt))
 
@@ -77,9 +80,11 @@ def _select(
         candidates &= _name_matches(in_layers, flt.name)
     base_layers = {spec.id for spec in LAYERS if spec.base}
     base = set(in_layers.index[in_layers["layer_id"].isin(base_layers)])
-    if flt.themes:
+    scope = None if flt.scope is None else set(flt.scope)
+    if flt.themes or scope is not None:
         themed = {
-            fid for d in meeting.directives if d.theme in flt.themes
+            fid for d in meeting.directives
+            if (not flt.themes or d.theme in flt.themes) and (scope is None or d.id in scope)
             for fid in links.features_of(d.id)
         }
         candidates &= themed

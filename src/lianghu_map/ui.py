@@ -334,10 +334,12 @@ def analyst_access(settings: Settings, lang: str) -> Access:
 
 
 def export_buttons(cat, selection: MapSelection, lang: str, *, title: str, name: str, key: str,
-                   subtitle: str = "", basemap: str = "none") -> None:
+                   subtitle: str = "", basemap: str = "none", meeting=None) -> None:
     """Exports of what the map shows: offline HTML, PNG, the PDF meeting pack (A4, A3) and the
-    data of the filter or step as GeoJSON / CSV.  Each file is made when its button is clicked
-    (the renderers are imported then too: matplotlib costs nothing until someone exports)."""
+    data of the filter or step as GeoJSON / CSV.  ``meeting``: the report the pack is made for
+    (default: every report's clauses, ``cat.meeting``).  Each file is made when its button is
+    clicked (the renderers are imported then too: matplotlib costs nothing until someone
+    exports)."""
     feats, layers = cat.features, cat.layers
     stamp = f"lianghu-{name}"
 
@@ -355,7 +357,8 @@ def export_buttons(cat, selection: MapSelection, lang: str, *, title: str, name:
     def pdf_file(paper: str) -> bytes:
         from .meeting_pack import meeting_pack_pdf
 
-        return meeting_pack_pdf(feats, cat.links, cat.meeting, lang, layers, paper=paper)
+        return meeting_pack_pdf(feats, cat.links, meeting or cat.meeting, lang, layers,
+                                paper=paper)
 
     files = [
         (t("export.html", lang), html_file, f"{stamp}.html", "text/html", "html"),

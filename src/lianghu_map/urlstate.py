@@ -13,12 +13,13 @@ import streamlit as st
 
 from .viewstate import VIEW_KEYS, ViewProblem, ViewState, parse_view, view_query
 
-__all__ = ["FILTER_KEYS", "forget_echoes", "layer_key", "publish_view", "restore_view",
-           "url_view"]
+__all__ = ["DATE_KEYS", "FILTER_KEYS", "forget_echoes", "layer_key", "publish_view",
+           "restore_view", "url_view"]
 
 # session-state keys of the Map page's widgets
 FILTER_KEYS = {"themes": "f_themes", "directive": "f_directive", "statuses": "f_statuses",
-               "name": "f_name"}
+               "name": "f_name", "report": "f_report"}
+DATE_KEYS = {"since": "f_from", "until": "f_to"}  # date widgets: a day or None
 _WRITTEN = "_view_query"  # the view query this session last applied or wrote
 _URL_VIEW = "_url_view"  # (centre, zoom) to hand to the map, from the last applied URL
 _LAST_VIEW = "_last_view"  # (centre, zoom) the map last reported (as written to the URL)
@@ -57,6 +58,8 @@ def restore_view(**vocabulary) -> list[ViewProblem]:
         for field, key in FILTER_KEYS.items():
             value = getattr(state, field)
             st.session_state[key] = list(value) if isinstance(value, tuple) else value or ""
+        for field, key in DATE_KEYS.items():
+            st.session_state[key] = getattr(state, field)
         for layer_id in layers:
             st.session_state[layer_key(layer_id)] = layer_id not in state.hidden
         st.session_state["selected_feature"] = state.selected

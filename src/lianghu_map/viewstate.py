@@ -1,7 +1,9 @@
 """The Map page's view as URL query parameters, so a view can be shared and restored.
 
 ``?basemap=gaode&theme=ecology,innovate&directive=…&status=planned&q=站&hide=transit,places
-&sel=park.xitaihu&ring=hub.changzhou_south&lat=31.66&lon=119.74&z=12`` (the language is
+&sel=park.xitaihu&ring=hub.changzhou_south&lat=31.66&lon=119.74&z=12&report=meeting-2023
+&from=2023-01-01&to=2024-12-31`` (``report``: a stored meeting report's id; ``from``/``to``: the
+date range of the meetings, ISO days; the language is
 ``?lang=``, kept by the app shell).  :func:`view_query` writes only what differs from the
 default view, so the plain URL stays plain; :func:`parse_view` reads a URL back and reports,
 instead of failing, every value it had to ignore (an unknown theme, a zoom out of range …):
@@ -16,14 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from .meeting.directives import THEMES
 
-__all__ = ["MAX_QUERY_TOTAL", "MAX_QUERY_VALUE", "VIEW_KEYS", "ViewProblem", "ViewState",
+__all__ = ["DAYS", "MAX_QUERY_TOTAL", "MAX_QUERY_VALUE", "VIEW_KEYS", "ViewProblem", "ViewState",
            "parse_view", "safe_query", "view_query"]
 
 VIEW_KEYS = ("basemap", "theme", "directive", "status", "q", "hide", "sel", "ring", "lat", "lon",
-             "z")
+             "z", "report", "from", "to")
 _ZOOM = (7, 18)  # the map's min and max zoom
 _BOX = (29.0, 34.0, 117.0, 122.5)  # lat min/max, lon min/max: around Changzhou, generously
 _MAX_QUERY = 100  # characters of a name search
@@ -46,6 +49,9 @@ class ViewState:
     ring: str | None = None  # feature id of the catchment centre (None: no rings)
     centre: tuple[float, float] | None = None  # (lat, lon) WGS84
     zoom: int | None = None
+    report: str | None = None  # a stored report's id (None: every report)
+    since: date | None = None  # the meetings' date range (None: open)
+    until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class _Vocabulary:
     layers: frozenset[str]
     features: frozenset[str]
     points: frozenset[str] = field(default_factory=frozenset)
+    reports: frozenset[str] = field(default_factory=frozenset)
 
 
 _SLUG_KEY = {theme.slug: theme.key for theme in THEMES}
@@ -89,13 +96,14 @@ def parse_view(
     layers: Iterable[str],
     features: Iterable[str],
     points: Iterable[str] = (),
+    reports: Iterable[str] = (),
 ) -> tuple[ViewState, list[ViewProblem]]:
     """The view a URL's query asks for, and what of it was ignored (unknown or malformed
     values).  ``themes``: theme keys (a URL may name them by key or slug); ``points``: the
-    features that can centre catchment rings."""
+    features that can centre catchment rings; ``reports``: the stored reports' ids."""
     voc = _Vocabulary(tuple(basemaps), frozenset(themes), frozenset(directives),
                       frozenset(statuses), frozenset(layers), frozenset(features),
-                      frozenset(points))
+                      frozenset(points), frozenset(reports))
     problems: list[ViewProblem] = []
 
     def keep(param: str, values: list[str], allowed: frozenset[str]) -> tuple[str, ...]:
@@ -127,9 +135,34 @@ def parse_view(
         hidden=keep("hide", _split(params.get("hide") or ""), voc.layers),
         selected=one("sel", voc.features),
         ring=one("ring", voc.points),
+        report=one("report", voc.reports),
         **_view(params, problems),
+        **_dates(params, problems),
     )
     return state, problems
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DAYS = (date(1990, 1, 1), date(2100, 12, 31))  # the meetings' date range a view may ask for
+
+
+def _dates(params: Mapping[str, str], problems: list[ViewProblem]) -> dict:
+    """``since`` and ``until`` from from/to (ISO days); a malformed day is reported."""
+    out: dict = {}
+    for key, field_name in (("from", "since"), ("to", "until")):
+        raw = (params.get(key) or "").strip()
+        if not raw:
+            continue
+        try:
+            if not _ISO_DAY.fullmatch(raw):
+                raise ValueError(raw)
+            day = date.fromisoformat(raw)
+            if not DAYS[0] <= day <= DAYS[1]:
+                raise ValueError(raw)
+            out[field_name] = day
+        except ValueError:
+            problems.append(ViewProblem(key, raw[:20]))
+    return out
 
 
 def _view(params: Mapping[str, str], problems: list[ViewProblem]) -> dict:
@@ -170,9 +203,12 @@ def view_query(state: ViewState, default_basemap: str = "osm") -> dict[str, str]
         if values:
             out[key] = ",".join(values)
     for key, value in (("directive", state.directive), ("q", state.name.strip()),
-                       ("sel", state.selected), ("ring", state.ring)):
+                       ("sel", state.selected), ("ring", state.ring), ("report", state.report)):
         if value:
             out[key] = value
+    for key, day in (("from", state.since), ("to", state.until)):
+        if day is not None:
+            out[key] = day.isoformat()
     if state.centre is not None:
         out["lat"], out["lon"] = (f"{v:.5f}" for v in state.centre)
     if state.zoom is not None:

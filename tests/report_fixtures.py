@@ -1,0 +1,43 @@
+"""A second meeting report, written here in the shape real ones take (a title line, enumerated
+headings, a byline), prepared with ``prepare_report`` and stored as an analyst would store it."""
+
+from __future__ import annotations
+
+from lianghu_map.meeting.places import load_place_finder
+from lianghu_map.meeting.report import Report, ReportMeta, prepare_report
+from lianghu_map.store import LayerStore, ReportRecord
+
+SECOND_TEXT = """“两湖”创新区建设推进会召开
+一、加快枢纽建设。要加快常州南站综合客运枢纽建设，年内完成站前广场主体工程。
+二、做强创新载体。西太湖科技产业园要聚焦医疗器械和新材料产业，引进一批研发机构。
+三、守护生态底色。推进滆湖生态修复，让群众看得见山水。
+（责编：王明）"""
+SECOND_TITLE = "“两湖”创新区建设推进会"
+SECOND_DATE = "2024-05-20"
+SECOND_BODY = "两湖创新区指挥部"
+SECOND_META = ReportMeta("", SECOND_DATE, SECOND_TITLE, SECOND_BODY, "推进会")
+# the analyst's theme for each of the report's clauses that opens with these words
+SECOND_THEMES = {"要加快常州南站": "現代化", "西太湖科技产业园要": "創新", "推进滆湖": "生態"}
+SOUTH_STATION = "hub.changzhou_south"
+XITAIHU_PARK = "park.xitaihu"
+
+
+def second_report() -> Report:
+    finder = load_place_finder()
+    report = prepare_report(SECOND_TEXT, SECOND_META, finder)
+    byline = [f for f in report.flags if f.kind == "byline"]
+    for flag in byline:
+        report = report.decide(finder, flag.id, True)
+    themes = {c.id: theme for c in report.clauses for start, theme in SECOND_THEMES.items()
+              if c.text.startswith(start)}
+    assert len(themes) == len(SECOND_THEMES), [c.text for c in report.clauses]
+    return report.revise(finder, themes=themes)
+
+
+def store_second_report(store: LayerStore) -> ReportRecord:
+    return store.save_report(second_report().to_dict(), title=SECOND_TITLE, date=SECOND_DATE,
+                             body=SECOND_BODY, user="alice")
+
+
+def clause_of(report: Report, start: str) -> str:
+    return next(c.id for c in report.clauses if c.text.startswith(start))
