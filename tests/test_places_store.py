@@ -101,3 +101,21 @@ def test_two_analysts_adding_from_the_same_revision_one_is_told(store, monkeypat
                                access=ANALYST)
     monkeypatch.undo()
     assert [p.id for p in places_store.stored_places(store)[0]] == [_road_place().id]
+
+
+def test_the_catalogue_links_a_report_to_an_analysts_place(store):
+    """The map knows what the gazetteer learnt: a report naming an analyst's place links, on
+    every page, to the feature the analyst mapped it to (a built-in one here)."""
+    from lianghu_map.catalog import load_catalog
+
+    ensure_builtin_report(store)
+    road_id = _save(store, ROAD_TEXT, "推进大会")
+    place = places_store.new_place(["腾龙大道"], ["Tenglong Avenue"], ["park.xitaihu"])
+    places_store.add_place(store, place, user="bob", access=ANALYST)
+    cat = load_catalog(store)
+    clauses = [lk.directive_id for lk in cat.links.for_feature("park.xitaihu")
+               if lk.directive_id.startswith(f"{road_id}/")]
+    assert clauses, "the report's mention of 腾龙大道 reaches park.xitaihu"
+    evidence = {e.text for lk in cat.links.for_feature("park.xitaihu")
+                if lk.directive_id in clauses for e in lk.evidence}
+    assert "腾龙大道" in evidence

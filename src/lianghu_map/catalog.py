@@ -31,6 +31,7 @@ from .meeting.links import Evidence, Link, LinkTable, build_links
 from .meeting.places import load_place_finder
 from .meeting.report import Report
 from .meeting.view import clause_ids, meeting_view, report_links
+from .places_store import place_finder
 from .reports_store import (
     BUILTIN_BODY,
     BUILTIN_DATE,
@@ -275,7 +276,7 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
     # an analyst's link may name any feature on the map
     kinds = dict(zip(base.features.index, base.features["kind"], strict=True))
     geometries = base.features.geometry.to_dict()
-    finder, unlocated = load_place_finder(), []
+    finder, unlocated = place_finder(store, load_place_finder()), []  # with analysts' places
     if builtin_unstored:  # never stored (the store cannot be written): today's links
         links, unlocated = list(base.links.links), list(base.links.unlocated)
     for _, report, ids in stored_reports:
