@@ -141,7 +141,8 @@ print("RESULT " + json.dumps(out))
 
 def _env(info: dict[str, Any]) -> dict[str, str]:
     env = {**os.environ, "LIANGHU_VAR": info["var"], "LIANGHU_LOCAL_MODE": "",
-           "BENCH_LAYER": info["gpkg"], "PYTHONPATH": str(ROOT)}
+           "BENCH_LAYER": info["gpkg"],
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}  # this checkout
     env.pop("LIANGHU_DATABASE_URL", None)
     return env
 
