@@ -200,3 +200,37 @@ def test_prepared_names_and_versions_are_checked(store):
     store.save_prepared(rec.layer_id, 1, "payload.en", b"one")
     store.save_prepared(rec.layer_id, 1, "payload.en", b"two")  # written over
     assert store.load_prepared(rec.layer_id, 1, "payload.en") == b"two"
+
+
+def test_postgis_an_older_schema_gains_the_prepared_table(postgis_server, monkeypatch,
+                                                          tmp_path):
+    import psycopg
+    from store_helpers import sql
+
+    from lianghu_map.store import postgis
+    from lianghu_map.store.postgis import PostgisStore
+
+    monkeypatch.setattr("lianghu_map.assets.STATIC_DIR", tmp_path / "static")
+    schema = "t_prepared_migration"
+    old = PostgisStore(postgis_server.url, schema)
+    try:
+        draft = prepare("parcels.geojson", _geojson(), IngestOptions(), builtin_catalog(),
+                        links=False)
+        with monkeypatch.context() as mp:
+            mp.setattr(postgis, "SCHEMA_VERSION", 4)  # the app before prepared payloads
+            rec = old.create(draft.result.gdf, title_zh="旧", title_en="Old", kind="zone",
+                             color="#7048e8", status="planned", source="older app",
+                             original_name="p.geojson", sha256="a" * 64, conversions=(),
+                             links=(), user="tester")
+            assert sql(old, "SELECT to_regclass('{s}.prepared')") == [(None,)]
+        new = PostgisStore(postgis_server.url, schema)  # this app, started later
+        assert new.load_prepared(rec.layer_id, 1, prepared.blob_name("en")) is None
+        assert prepared.prepare_version(new, rec.layer_id, 1) == len(LANGS)
+        _fresh(monkeypatch, new)
+        _no_encoding(monkeypatch)
+        assert len(_drawn_payload(new, rec.layer_id).ids) == N
+        new.close()
+    finally:
+        old.close()
+        with psycopg.connect(postgis_server.url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
