@@ -50,7 +50,7 @@ def _fresh(monkeypatch, store) -> None:
     for cache in (compact._payloads, compact._geometry, catalog._stored_cache,
                   catalog._catalog_cache):
         cache.clear()
-    monkeypatch.setattr(store_module, "open_store", lambda root=None: store)
+    monkeypatch.setattr(store_module, "open_store", lambda *_a: store)
 
 
 def _drawn_payload(store, layer_id: str, lang: str = "zh-Hans") -> compact.LayerPayload:

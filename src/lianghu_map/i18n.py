@@ -730,6 +730,12 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "upload.duplicate.again": ("仍要再保存一份", "Save another copy anyway"),
     "upload.need.confirm": ("如确需再保存一份相同的图层，请先勾选确认。",
                             "Tick the box to save another identical copy."),
+    # -- prepare-save: big layers prepared when saved (issue 18 Build 2) --
+    "upload.preparing": ("正在为地图准备该图层（{pct}%）。图层已保存，现在即可查看；"
+                         "准备完成后首次打开更快。",
+                         "Preparing the layer for the map ({pct}%). It is saved and can be "
+                         "viewed now; once prepared it opens faster."),
+    "upload.prepared": ("该图层已为地图准备就绪。", "The layer is prepared for the map."),
 }
 
 

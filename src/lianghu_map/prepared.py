@@ -19,6 +19,7 @@ version never serves another version's payload.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -34,8 +35,8 @@ from .i18n import LANGS
 from .layers import LayerSpec, canonical_features
 from .store import LayerStore
 
-__all__ = ["blob_name", "keep_payload", "prepare_soon", "prepare_version", "progress",
-           "stored_payload", "wait"]
+__all__ = ["blob_name", "is_prepared", "keep_payload", "prepare_soon", "prepare_version",
+           "progress", "stored_payload", "wait"]
 
 _FORMAT = 1
 
@@ -97,10 +98,8 @@ def keep_payload(store: LayerStore, layer_id: str, version: int, lang: str,
     background; a failure only means the next fresh process makes it again."""
 
     def run() -> None:
-        try:
+        with contextlib.suppress(LianghuError):
             store.save_prepared(layer_id, version, blob_name(lang), _blob(payload))
-        except LianghuError:
-            pass
 
     threading.Thread(target=run, name=f"keep-{layer_id}", daemon=True).start()
 
@@ -150,6 +149,12 @@ def _copy_same_data(store: LayerStore, rec, version: int) -> bool:
     return False
 
 
+def is_prepared(store: LayerStore, layer_id: str, version: int) -> bool:
+    """Whether that version has its payloads in every language, made by this code."""
+    return all(_recipe_of(store.load_prepared(layer_id, version, blob_name(lang)) or b"")
+               == recipe() for lang in LANGS)
+
+
 def _recipe_of(blob: bytes) -> str | None:
     try:
         return json.loads(blob.partition(b"\n")[0]).get("recipe")
@@ -176,7 +181,7 @@ def prepare_soon(store: LayerStore, layer_id: str, version: int) -> threading.Th
     def run() -> None:
         try:
             prepare_version(store, layer_id, version, report=lambda f: done.__setitem__(0, f))
-        except Exception:  # noqa: BLE001 (best effort: the first view makes what is missing)
+        except Exception:  # best effort: the first view makes whatever is missing
             pass
         finally:
             with _lock:
