@@ -176,7 +176,7 @@ class GpkgStore:
         info = record.current if version is None else record.version(version)
         path = self.root / info.file
         try:
-            frame = pyogrio.read_dataframe(path, layer=DATA_LAYER)
+            frame = pyogrio.read_dataframe(path, layer=DATA_LAYER, use_arrow=True)
             meta = pyogrio.read_info(path, layer=DATA_LAYER).get("layer_metadata") or {}
             if len(frame) != info.feature_count:  # a file cut short, or not the one we wrote
                 raise ValueError(f"{len(frame)} features, the manifest says "
