@@ -173,7 +173,10 @@ def _key(store: LayerStore, layer_id: str, version: int) -> tuple[str, str, int]
 def prepare_soon(store: LayerStore, layer_id: str, version: int) -> threading.Thread | None:
     """:func:`prepare_version` in a background thread (None: nothing to do, a small layer).
     A failure leaves the version without payloads: its first view makes them, as before."""
-    if store.get(layer_id).version(version).feature_count <= compact.BIG_LAYER:
+    try:
+        if store.get(layer_id).version(version).feature_count <= compact.BIG_LAYER:
+            return None
+    except LianghuError:  # the save is done; its first view will make what is missing
         return None
     key = _key(store, layer_id, version)
     done = [0.0]
