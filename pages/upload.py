@@ -16,6 +16,7 @@ from lianghu_map.layers import LABEL_COLUMN, display_names
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
 from lianghu_map.meeting.suggest import SUGGEST_LIMIT
 from lianghu_map.panels import directive_title
+from lianghu_map.prepared import progress as preparing
 from lianghu_map.publish import (
     UPLOAD_KINDS,
     LayerMeta,
@@ -356,6 +357,17 @@ if allowed:
 saved = st.session_state.pop("_saved", None)
 if saved:
     st.success(t("upload.saved", lang, layer=saved[0], version=saved[1]))
+    if preparing(open_store(), *saved) is not None:  # a big layer's map payloads being made
+
+        @st.fragment(run_every=1.0)
+        def _preparing(layer_id: str = saved[0], version: int = saved[1]) -> None:
+            done = preparing(open_store(), layer_id, version)
+            if done is None:
+                st.caption(t("upload.prepared", lang))
+            else:
+                st.progress(done, text=t("upload.preparing", lang, pct=round(done * 100)))
+
+        _preparing()
 
 # -- the stored layers: history, downloads, delete / restore (everyone sees; analysts act)
 st.markdown(f"### {t('stored.header', lang)}")

@@ -226,3 +226,32 @@ def test_several_files_at_once_each_with_its_report_and_fixes():
     at.selectbox(key="f1_layer").set_value("b").run()
     assert len([s for s in at.success if "Ready to save" in s.value]) == 2
     assert len(at.error) == 1  # the broken JSON is still refused
+
+
+def test_saving_a_big_layer_shows_its_preparation(monkeypatch):
+    """A big layer's map payloads are made after the save (lianghu_map.prepared): the page says
+    so, with how far it is, while they are being made."""
+    import threading
+
+    from lianghu_map import compact, prepared
+
+    release = threading.Event()
+
+    def slow(*_args, report=None):
+        report(0.4)
+        release.wait(30)
+        return 0
+
+    monkeypatch.setattr(compact, "BIG_LAYER", 1)  # two features count as a big layer
+    monkeypatch.setattr(prepared, "prepare_version", slow)
+    try:
+        at = _save(_upload(_upload_page("en"), "parks.geojson", _bytes(PARK)),
+                   f0_tzh="口袋公园试点")
+        assert any("Saved" in s.value for s in at.success)
+        bars = at.get("progress")
+        assert bars and "Preparing the layer for the map (40%)" in bars[0].proto.text
+    finally:
+        release.set()
+    [record] = open_store().list_layers()
+    prepared.wait(open_store(), record.layer_id, record.current_version, timeout=30)
+    assert prepared.progress(open_store(), record.layer_id, record.current_version) is None

@@ -45,9 +45,11 @@ __all__ = [
     "QUANTUM",
     "BigLayer",
     "LayerPayload",
+    "build_payload",
     "decode_payload",
     "encode_geometry",
     "layer_payload",
+    "payload_key",
 ]
 
 BIG_LAYER = 2_000  # features in one layer above which it is drawn from a compact payload
@@ -199,26 +201,48 @@ def _plain_json(texts: list[str]) -> str:
     return json.dumps(texts, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
 
 
+def build_payload(layer: gpd.GeoDataFrame, layer_id: str, lang: str,
+                  geometry: dict | None = None) -> LayerPayload:
+    """The payload of ``layer`` in ``lang``, made now (``geometry``: its
+    :func:`encode_geometry`, when made already — it is the same in every language)."""
+    if geometry is None:
+        geometry = encode_geometry(layer.geometry.values)
+    prefix = f"{layer_id}/"
+    ids = [fid[len(prefix):] if fid.startswith(prefix) else fid for fid in layer.index]
+    tips, metas, meta_index, names = _tip_lines(layer, lang)
+    doc = {"prefix": prefix, "ids": ids, "tips": tips, "metas": metas, **geometry}
+    if len(metas) > 1:
+        doc["m"] = meta_index
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    text = text[:-1] + ',"names":' + _plain_json(names) + "}"
+    return LayerPayload(payload_key(text), text, tuple(layer.index))
+
+
+def payload_key(text: str) -> str:
+    """A payload's content hash: its file name and the browser's cache key."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
 def layer_payload(layer: gpd.GeoDataFrame, layer_id: str, version: int | str, lang: str,
-                  *, publish: bool = True) -> LayerPayload:
+                  *, publish: bool = True, stored=None, keep=None) -> LayerPayload:
     """The payload of one big layer (canonical features, index = feature id), cached per layer
     version and language, and written to ``static/cache`` for the browser to fetch.  With
     ``publish=False`` (an unsaved upload's preview, a file that carries its data inline) it is
-    never written there: ``static/`` is public, and a draft is nobody's to fetch."""
+    never written there: ``static/`` is public, and a draft is nobody's to fetch.
+
+    ``stored()``: the payload prepared when the version was saved (:mod:`lianghu_map.prepared`),
+    or None — then it is made here, and handed to ``keep(payload)`` if given."""
 
     def make() -> LayerPayload:
+        found = stored() if stored is not None else None
+        if found is not None:
+            return found
         geometry = _cached(_geometry, (layer_id, version, len(layer)),
                            lambda: encode_geometry(layer.geometry.values))
-        prefix = f"{layer_id}/"
-        ids = [fid[len(prefix):] if fid.startswith(prefix) else fid for fid in layer.index]
-        tips, metas, meta_index, names = _tip_lines(layer, lang)
-        doc = {"prefix": prefix, "ids": ids, "tips": tips, "metas": metas, **geometry}
-        if len(metas) > 1:
-            doc["m"] = meta_index
-        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-        text = text[:-1] + ',"names":' + _plain_json(names) + "}"
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
-        return LayerPayload(key, text, tuple(layer.index))
+        made = build_payload(layer, layer_id, lang, geometry)
+        if keep is not None:
+            keep(made)
+        return made
 
     payload = _cached(_payloads, (layer_id, version, lang, len(layer)), make)
     if publish:

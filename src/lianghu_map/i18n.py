@@ -758,6 +758,12 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "dir.timeline.place": ("地点", "Place"),
     "present.report": ("会议", "Meeting"),
     # -- end meeting-ui --
+    # -- prepare-save: big layers prepared when saved (issue 18 Build 2) --
+    "upload.preparing": ("正在为地图准备该图层（{pct}%）。图层已保存，现在即可查看；"
+                         "准备完成后首次打开更快。",
+                         "Preparing the layer for the map ({pct}%). It is saved and can be "
+                         "viewed now; once prepared it opens faster."),
+    "upload.prepared": ("该图层已为地图准备就绪。", "The layer is prepared for the map."),
 }
 
 

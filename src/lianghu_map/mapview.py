@@ -12,6 +12,7 @@ HTML inside an iframe that is same-origin with the app).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -32,6 +33,7 @@ from .basemaps import BASEMAPS, BasemapUnavailable, overlay_datum, tile_provider
 from .compact import BIG_LAYER, BigLayer, layer_payload
 from .config import tianditu_key
 from .crs import from_wgs84
+from .errors import LianghuError
 from .escape import js_text, json_html, map_text
 from .framecache import per_frame as _per_frame
 from .i18n import DEFAULT_LANG, kind_label, localise, status_label, t
@@ -628,12 +630,34 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
                             + "\n".join(layer.index).encode()).hexdigest())
     if datum != "wgs84":  # the shifted coordinates are another payload
         version = f"{version}@{datum}"
-    payload = layer_payload(layer, spec.id, version, lang, publish=not inline)
+    payload = layer_payload(layer, spec.id, version, lang, publish=not inline,
+                            **_prepared_hooks(layer, spec, lang, datum))
     group.add_child(SymbolSupport())
     group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
     # its labels: what fits at the current zoom, worked out in the browser from the payload
     group.add_child(BigLabels(spec, str(layer["kind"].iloc[0])))
     return group
+
+
+def _prepared_hooks(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, datum: str) -> dict:
+    """A stored version's payload as prepared when it was saved (:mod:`lianghu_map.prepared`),
+    and where to keep one made now; nothing for a draft or a shifted (GCJ-02) payload."""
+    if not (spec.stored and spec.version) or datum != "wgs84":
+        return {}
+    from . import prepared
+    from .store import open_store
+
+    def stored():
+        try:
+            return prepared.stored_payload(open_store(), spec.id, spec.version, lang, layer)
+        except LianghuError:
+            return None
+
+    def keep(payload):
+        with contextlib.suppress(LianghuError):
+            prepared.keep_payload(open_store(), spec.id, spec.version, lang, payload)
+
+    return {"stored": stored, "keep": keep}
 
 
 def _big_styling(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str]

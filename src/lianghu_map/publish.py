@@ -20,6 +20,7 @@ from .framecache import per_frame
 from .ingest import IngestOptions, IngestResult, ingest_file
 from .layers import LABEL_COLUMN, LAYER_BY_ID, LayerSpec, canonical_features, name_column
 from .meeting.suggest import Suggestion, file_links, suggest_links
+from .prepared import prepare_soon
 from .store import LayerRecord, LayerStore, LinkRecord
 from .supersede import (
     SUPERSEDES_COLUMN,
@@ -337,9 +338,17 @@ def save_draft(store: LayerStore, draft: Draft, meta: LayerMeta, links: tuple[Li
     common = {"original_name": res.file, "sha256": res.sha256,
               "conversions": tuple(res.conversions), "links": links, "user": user}
     if replace:
-        return store.replace(replace, gdf, **common)
-    return store.create(gdf, title_zh=meta.title_zh, title_en=meta.title_en, kind=meta.kind,
-                        color=meta.color, status=meta.status, source=meta.source, **common)
+        return _prepared(store, store.replace(replace, gdf, **common))
+    return _prepared(store, store.create(
+        gdf, title_zh=meta.title_zh, title_en=meta.title_en, kind=meta.kind, color=meta.color,
+        status=meta.status, source=meta.source, **common))
+
+
+def _prepared(store: LayerStore, rec: LayerRecord) -> LayerRecord:
+    """``rec`` after a write, its new version's map payloads being made in the background
+    (a big layer's first view then costs nothing extra, :mod:`lianghu_map.prepared`)."""
+    prepare_soon(store, rec.layer_id, rec.current_version)
+    return rec
 
 
 def delete_layer(store: LayerStore, layer_id: str, user: str, access: Access) -> LayerRecord:
@@ -364,14 +373,14 @@ def release_supersessions(store: LayerStore, layer_id: str, user: str, access: A
     if not supersedes_of(gdf):
         return rec
     cur = rec.current
-    return store.replace(layer_id, gdf.drop(columns=[SUPERSEDES_COLUMN]),
-                         original_name=cur.original_name, sha256=cur.sha256,
-                         conversions=cur.conversions, links=cur.links,
-                         user=access.user or user)
+    return _prepared(store, store.replace(layer_id, gdf.drop(columns=[SUPERSEDES_COLUMN]),
+                                          original_name=cur.original_name, sha256=cur.sha256,
+                                          conversions=cur.conversions, links=cur.links,
+                                          user=access.user or user))
 
 
 def revert_layer(store: LayerStore, layer_id: str, version: int, user: str, access: Access
                  ) -> LayerRecord:
     """Make an old version current again, as a new version (analysts only)."""
     require_analyst(access)
-    return store.revert(layer_id, version, user=access.user or user)
+    return _prepared(store, store.revert(layer_id, version, user=access.user or user))

@@ -49,6 +49,7 @@ __all__ = [
     "LAYER_ID_RE",
     "LINK_ORIGINS",
     "MAX_REPORT_BYTES",
+    "PREPARED_NAME_RE",
     "AuditEntry",
     "AuditWarning",
     "Event",
@@ -67,12 +68,15 @@ __all__ = [
     "record_from_dict",
     "utc_now",
     "validate_layer_id",
+    "validate_prepared_name",
 ]
 
 # A layer id becomes a path component (and later a table key): keep it to a safe alphabet.
 LAYER_ID_RE = re.compile(r"^[a-z0-9-]{3,64}$")
 LINK_ORIGINS = ("file", "suggested", "analyst")
 ACTIONS = ("create", "replace", "delete", "restore", "revert", "update")
+# What may name a prepared artefact of a layer version (see LayerStore.save_prepared)
+PREPARED_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
 # Wrong-password failures (lianghu_map.auth): kept this long, at most this many (the newest)
 AUTH_KEEP_S = 86400.0
 AUTH_MAX_ROWS = 100_000
@@ -207,6 +211,12 @@ def record_from_dict(data: Mapping[str, Any]) -> LayerRecord:
     return LayerRecord(**{**data, "versions": versions, "events": events})
 
 
+def validate_prepared_name(name: object) -> str:
+    if not isinstance(name, str) or not PREPARED_NAME_RE.fullmatch(name):
+        raise StoreError(f"invalid prepared artefact name {name!r}")
+    return name
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -297,6 +307,17 @@ class LayerStore(Protocol):
 
     def audit(self, limit: int | None = None) -> list[AuditEntry]:
         """The audit log, oldest first (the last ``limit`` entries if given)."""
+        ...
+
+    # -- what a view of a layer version needs, made when it is saved (lianghu_map.prepared):
+    # derived data, not history — written over, not versioned or audited, no revision bump
+
+    def save_prepared(self, layer_id: str, version: int, name: str, data: bytes) -> None:
+        """Keep ``data`` as the artefact ``name`` of that version (replacing one of that name)."""
+        ...
+
+    def load_prepared(self, layer_id: str, version: int, name: str) -> bytes | None:
+        """The artefact saved by :meth:`save_prepared`; None if there is none."""
         ...
 
     def check(self, layer_id: str | None = None) -> dict[str, str]:

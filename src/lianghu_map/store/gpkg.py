@@ -5,6 +5,9 @@ Layout under the root::
     manifest.json                  all layer records, a "revision" counter and "format": 1
                                    (format 2: also "reports", the meeting reports' records)
     layers/<layer_id>/v0001.gpkg   one GeoPackage per saved data version, layer "features"
+    layers/<layer_id>/prepared/v0001.<name>
+                                   what a view of that version needs, made when it is saved
+                                   (lianghu_map.prepared): derived, written over, never audited
     reports/<report_id>/r0001.json one JSON document per saved report version
     audit.jsonl                    one JSON line per successful layer write (append-only)
     report-audit.jsonl             one JSON line per successful report write (append-only)
@@ -93,6 +96,7 @@ from . import (
     record_from_dict,
     utc_now,
     validate_layer_id,
+    validate_prepared_name,
 )
 from .reports import (
     PLACES_ID,
@@ -172,7 +176,7 @@ class GpkgStore:
         info = record.current if version is None else record.version(version)
         path = self.root / info.file
         try:
-            frame = pyogrio.read_dataframe(path, layer=DATA_LAYER)
+            frame = pyogrio.read_dataframe(path, layer=DATA_LAYER, use_arrow=True)
             meta = pyogrio.read_info(path, layer=DATA_LAYER).get("layer_metadata") or {}
             if len(frame) != info.feature_count:  # a file cut short, or not the one we wrote
                 raise ValueError(f"{len(frame)} features, the manifest says "
@@ -308,6 +312,41 @@ class GpkgStore:
     def restore(self, layer_id: str, *, user: str) -> LayerRecord:
         """Undoes :meth:`delete`.  Restoring a layer that is not deleted is a no-op."""
         return self._set_deleted(layer_id, False, "restore", user)
+
+    # -- prepared artefacts of a version (derived data: no lock, no manifest, no audit)
+
+    def save_prepared(self, layer_id: str, version: int, name: str, data: bytes) -> None:
+        """Written to a temporary name and ``os.replace``'d: a reader sees the old file or
+        the new one, never a part."""
+        path = self._prepared_path(layer_id, version, name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                with suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            if _disk_full(exc) or _low_on_space(self.root):
+                raise StoreFull(f"no space left on the device ({exc})") from exc
+            raise StoreError(f"layer {layer_id} v{version}: cannot keep {name}: {exc}") from exc
+
+    def load_prepared(self, layer_id: str, version: int, name: str) -> bytes | None:
+        try:
+            return self._prepared_path(layer_id, version, name).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"layer {layer_id} v{version}: cannot read {name}: {exc}") from exc
+
+    def _prepared_path(self, layer_id: str, version: int, name: str) -> Path:
+        self.get(layer_id).version(version)  # LayerNotFound for a layer or version not saved
+        return (self.root / "layers" / layer_id / "prepared"
+                / f"v{int(version):04d}.{validate_prepared_name(name)}")
 
     # -- meeting reports (see lianghu_map.store.reports)
 

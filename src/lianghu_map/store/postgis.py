@@ -98,6 +98,7 @@ from . import (
     new_layer_id,
     utc_now,
     validate_layer_id,
+    validate_prepared_name,
 )
 from .gpkg import _append, _astype, _audit_entry, _isna, _links, _next, _writable
 from .reports import (
@@ -246,6 +247,16 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
               FOR EACH STATEMENT EXECUTE FUNCTION {{s}}.append_only()"""
           for t in _REPORTS_APPEND_ONLY),
     ),
+    5: (  # what a view of a layer version needs, made when it is saved (lianghu_map.prepared):
+        # derived data, written over (not append-only, not audited)
+        """CREATE TABLE {s}.prepared (
+            layer_id text NOT NULL,
+            version integer NOT NULL,
+            name text NOT NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (layer_id, version, name),
+            FOREIGN KEY (layer_id, version) REFERENCES {s}.versions)""",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -372,6 +383,21 @@ class PostgisStore:
             return found
 
         return self._run(problems) if records else {}
+
+    def save_prepared(self, layer_id: str, version: int, name: str, data: bytes) -> None:
+        self.get(layer_id).version(version)  # LayerNotFound for a layer or version not saved
+        validate_prepared_name(name)
+        self._run(lambda conn: conn.execute(
+            f"INSERT INTO {self._q}.prepared (layer_id, version, name, data) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (layer_id, version, name) "
+            "DO UPDATE SET data = excluded.data", (layer_id, int(version), name, bytes(data))))
+
+    def load_prepared(self, layer_id: str, version: int, name: str) -> bytes | None:
+        validate_prepared_name(name)
+        row = self._run(lambda conn: conn.execute(
+            f"SELECT data FROM {self._q}.prepared WHERE layer_id = %s AND version = %s "
+            "AND name = %s", (layer_id, int(version), name)).fetchone())
+        return None if row is None else bytes(row[0])
 
     def audit(self, limit: int | None = None) -> list[AuditEntry]:
         """The audit log, oldest first; the last ``limit`` entries if ``limit`` is given."""
