@@ -139,3 +139,12 @@ def test_identical_layer_same_bytes_read_the_same_way():
     assert identical_layer(draft, {"a": Record(res.sha256, ("GCJ-02 → WGS84",))}) is None
     assert identical_layer(draft, {"a": Record(res.sha256, deleted=True)}) is None
     assert identical_layer(draft, {"a": Record("x"), "b": Record(res.sha256)}) == "b"
+
+
+def test_a_value_may_be_called_text_key_or_lang():
+    """Message values are named by the message (a clause's ``text``, a place's ``key``): they
+    never clash with the parameters of ``t`` and ``fill``."""
+    from lianghu_map.i18n import fill, t
+
+    assert fill("{text}/{key}", text="a", key="b") == "a/b"
+    assert t("reports.flag.shown", "en", kind="KIND", text="TEXT").count("TEXT") <= 1

@@ -780,7 +780,7 @@ def localise(zh_hans: str, en: str, lang: str) -> str:
     return to_traditional(zh_hans) if lang == "zh-Hant" else zh_hans
 
 
-def t(key: str, lang: str, **values: object) -> str:
+def t(key: str, lang: str, /, **values: object) -> str:
     """The UI string ``key`` in ``lang``, formatted with ``values`` (never HTML)."""
     if key not in _STRINGS:
         raise KeyError(f"no UI string {key!r}")
@@ -806,7 +806,7 @@ class _Filler(string.Formatter):
 _FILLER = _Filler()
 
 
-def fill(text: str, **values: object) -> str:
+def fill(text: str, /, **values: object) -> str:
     """``text.format(**values)`` with the plural fields of :class:`_Filler`."""
     return _FILLER.format(text, **values)
 
