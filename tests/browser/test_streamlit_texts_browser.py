@@ -90,6 +90,10 @@ def test_map_page_multiselect_and_text_input_hints_in_traditional(page, server):
     _switch_language(page, "繁體中文")  # switched in the session
     page.get_by_text("兩湖創新區規劃圖").wait_for()
     themes = page.locator(".st-key-f_themes")
+    # scrolled into view first: the list closes when the sidebar scrolls under it (a click on a
+    # widget below the sidebar's fold scrolls, then opens — it would close again at once)
+    themes.locator("input").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     themes.locator("input").click()
     page.get_by_text("全選", exact=True).wait_for()
     assert not page.get_by_text("Select all").is_visible()
