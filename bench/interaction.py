@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -75,50 +74,21 @@ _CAPTION = "() => (document.querySelector('.lh-present-caption') || {}).innerTex
 
 # -- servers --------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(tree: Path):
     """The app of the checkout ``tree`` (its own sources first on the path) on a free port."""
-    port = _free_port()
+    from bench.render import streamlit_server
+
     home = Path(tempfile.mkdtemp(prefix="lianghu-bench-home-"))
     var = Path(tempfile.mkdtemp(prefix="lianghu-bench-var-"))
     env = {**os.environ, "HOME": str(home), "LIANGHU_VAR": str(var), "LIANGHU_LOCAL_MODE": "",
            "PYTHONPATH": str(tree / "src")}
     subprocess.run([sys.executable, "-m", "lianghu_map.assets"], cwd=tree, env=env, check=True,
                    capture_output=True)
-    log = (CACHE / f"interaction-server-{tree.name}.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(tree / "app.py"), "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-         "--global.developmentMode", "false"],
-        cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        with suppress(OSError):
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"server for {tree} did not start (see {log.name})")
-        time.sleep(0.2)
-    try:
+    with streamlit_server(str(tree / "app.py"), tree, env,
+                          CACHE / f"interaction-server-{tree.name}.log", str(tree),
+                          "--global.developmentMode", "false") as (url, _pid):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @contextmanager

@@ -185,14 +185,22 @@ def _free_port() -> int:
 @contextmanager
 def serve(app: str, info: dict[str, Any], env: dict[str, str] | None = None):
     """A Streamlit server of ``app`` on a free port (``env``: variables set on top)."""
+    with streamlit_server(_script(app), ROOT, _env(info) | (env or {}),
+                          CACHE / f"server-{app}.log", app) as served:
+        yield served
+
+
+@contextmanager
+def streamlit_server(script: str, cwd: Path, env: dict[str, str], log_path: Path, name: str,
+                     *extra: str):
+    """``streamlit run script`` on 127.0.0.1:<free port> until healthy; yields (url, pid)."""
     port = _free_port()
-    log = open(CACHE / f"server-{app}.log", "w")  # noqa: SIM115 (closed below)
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", _script(app), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=_env(info) | (env or {}), stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra],
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -201,7 +209,8 @@ def serve(app: str, info: dict[str, Any], env: dict[str, str] | None = None):
                 break
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"{app} server did not start (see {log.name})")
+            log.close()
+            raise RuntimeError(f"{name} server did not start (see {log.name})")
         time.sleep(0.2)
     try:
         yield url, proc.pid
