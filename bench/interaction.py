@@ -130,16 +130,12 @@ def _measure(page, watch: list[tuple[Any, str]], act) -> float:
         with suppress(Exception):
             frame.evaluate(_ARM, token)
     act()
-    if os.environ.get("BENCH_DEBUG"):
-        print("measure", [t[:30] for _d, t in watch], flush=True)
     seen = []
     for i, (doc, _test) in enumerate(watch):
         doc.wait_for_function(f"window.__lhSeen{i} !== null", timeout=30_000)
         seen.append(doc.evaluate(f"window.__lhSeen{i}"))
     starts = [t for d in [page, *page.frames[1:]]
               for t in [_safe(d, "window.__lhInputAt")] if t]
-    if os.environ.get("BENCH_DEBUG"):
-        print("starts", starts, [f.url[:60] for f in page.frames], flush=True)
     _settle(page)
     return max(seen) - min(starts)
 
@@ -196,13 +192,13 @@ def _directives(page, url: str, repeat: int, titles: tuple[str, str]) -> list[fl
     return out
 
 
-def _clicks(page, url: str, repeat: int, targets: list[tuple[float, float, str]]) -> list[float]:
+def _clicks(page, url: str, repeat: int, targets: list[tuple[float, float]]) -> list[float]:
     page.goto(url + "/?basemap=none")
     _ready(page)
     out = []
     for i in range(repeat):
         frame = _frame(page)
-        lat, lng, _snippet = targets[i % 2]
+        lat, lng = targets[i % 2]
         frame.evaluate(f"window.map.setView([{lat}, {lng}], 13, {{animate: false}})")
         _settle(page)
         frame = _frame(page)
@@ -242,9 +238,7 @@ def _setup() -> dict[str, Any]:
         above = feats.iloc[list(feats.index).index(fid) + 1:]
         covered = shapely.union_all(shapely.buffer(above.geometry.values, 0.004))
         pt = feats.loc[fid, "geometry"].difference(covered).representative_point()
-        clause = next(iter(cat.links.directives_of(fid)), None)
-        snippet = cat.meeting.get(clause).text("zh-Hans")[:10] if clause else ""
-        targets.append((pt.y, pt.x, snippet))
+        targets.append((pt.y, pt.x))
     linked = [d for d in cat.meeting.directives
               if d.theme != "context" and cat.links.features_of(d.id)]
     titles = (directive_title(linked[0], "zh-Hans"), directive_title(linked[-1], "zh-Hans"))
