@@ -16,6 +16,7 @@ from lianghu_map.layers import LABEL_COLUMN, display_names
 from lianghu_map.mapview import base_map, feature_groups, needs_canvas
 from lianghu_map.meeting.suggest import SUGGEST_LIMIT
 from lianghu_map.panels import directive_title
+from lianghu_map.prefetch import prefetcher  # reads through the sandboxed ingest worker
 from lianghu_map.prepared import progress as preparing
 from lianghu_map.publish import (
     UPLOAD_KINDS,
@@ -39,7 +40,7 @@ from lianghu_map.publish import (
     supersedes_from_table,
     title_defaults,
 )
-from lianghu_map.sandbox import run_ingest, warm_workers  # a worker with time and memory budgets
+from lianghu_map.sandbox import warm_workers  # a worker with time and memory budgets
 from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.supersede import SUPERSEDE_LIMIT, family
@@ -51,6 +52,7 @@ from lianghu_map.ui import (
     md,
     report_table,
     require_app_shell,
+    script_session_id,
     secrets,
     tile_watch,
 )
@@ -160,7 +162,19 @@ if allowed:
     user = st.text_input(t("upload.user", lang), key="upload_user",
                          help=t("upload.user.help", lang)).strip()
     warm_workers()  # the ingest workers' server starts now, not at the first file
-    allow_uploads(settings.max_upload_mb)  # Streamlit's endpoint takes files from this session
+
+    def read_options(datum: str = "wgs84", layer=None, assume=None, swap=False,
+                     ignore_crs=False) -> IngestOptions:
+        return IngestOptions(datum=datum, layer=layer, assume_crs=assume, swap_xy=swap,
+                             ignore_declared_crs=ignore_crs,
+                             max_bytes=settings.max_upload_mb * 2**20,
+                             max_features=settings.max_features,
+                             max_vertices=settings.max_vertices)
+
+    # Streamlit's endpoint takes files from this session; each is read as it arrives (with a
+    # new file's options), before the rerun that shows it asks
+    allow_uploads(settings.max_upload_mb, on_file=prefetcher().hook(read_options()))
+    session_id = script_session_id()
     files = st.file_uploader(
         t("upload.files", lang), accept_multiple_files=True, key="upload_files",
         # no type=[…]: Streamlit's own check raises on a NUL in a forged file name before the
@@ -184,18 +198,15 @@ if allowed:
 
             def draft_for(datum, up=up, shown=shown, layer=layer, assume=assume, swap=swap,
                           ignore_crs=ignore_crs):
-                options = IngestOptions(datum=datum, layer=layer, assume_crs=assume,
-                                        swap_xy=swap, ignore_declared_crs=ignore_crs,
-                                        max_bytes=settings.max_upload_mb * 2**20,
-                                        max_features=settings.max_features,
-                                        max_vertices=settings.max_vertices)
+                options = read_options(datum, layer, assume, swap, ignore_crs)
                 cache_key = (up.file_id, options)
                 if cache_key not in drafts:
                     bar = st.progress(0.0, text=t("upload.reading", lang, name=shown))
                     drafts[cache_key] = prepare(
                         up.name, up.getvalue(), options, cat,
                         progress=lambda frac, stage, b=bar: b.progress(
-                            frac, text=t(f"upload.stage.{stage}", lang)), ingest=run_ingest,
+                            frac, text=t(f"upload.stage.{stage}", lang)),
+                        ingest=partial(prefetcher().ingest, session_id, up.file_id),
                         links=False)  # the report first; suggestions below it
                     bar.empty()
                 return drafts[cache_key]

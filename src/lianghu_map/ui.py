@@ -175,6 +175,14 @@ def streamlit_texts(lang: str) -> None:
         st.html(chrome_html(lang), unsafe_allow_javascript=True)
 
 
+def script_session_id() -> str:
+    """This browser session's id ("" outside a Streamlit run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
 def current_lang() -> str:
     lang = st.session_state.get("lang", DEFAULT_LANG)
     return lang if lang in LANGS else DEFAULT_LANG

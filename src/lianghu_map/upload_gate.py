@@ -11,6 +11,8 @@ same object the upload route and the sessions use) once per process:
   uploader for an analyst in that session (:func:`allow_uploads`); a viewer's session has no
   uploader and gets 403 for every ``PUT``, and no upload URLs;
 * a stored file must use a file id handed out to that session (no made-up ids);
+* a session's page may ask to hear of each file it stores (``on_file``: the Upload page starts
+  reading it at once, :mod:`lianghu_map.prefetch`);
 * each file is at most ``LIANGHU_MAX_UPLOAD_MB`` (whatever ``server.maxUploadSize`` says), and
   one session holds at most ``SESSION_FILES`` such files' worth at a time (413 beyond).
 
@@ -21,12 +23,14 @@ page run after the server starts; bound request bodies and rates at the reverse 
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = ["SESSION_FILES", "UploadGate", "allow_uploads", "install"]
 
+LOG = logging.getLogger(__name__)
 SESSION_FILES = 5  # a session's stored uploads may add up to this many maximum-size files
 MAX_IDS = 1000  # file ids remembered per session (an analyst's page hands out a few)
 
@@ -41,15 +45,20 @@ class UploadGate:
         self._urls, self._add, self._drop = (manager.get_upload_urls, manager.add_file,
                                              manager.remove_session_files)
         self._issued: dict[str, list[str]] = {}  # session id → file ids handed out, if allowed
+        self._on_file: dict[str, Callable[[str, Any], None]] = {}  # session id → its hook
         self._lock = threading.Lock()
         manager.get_upload_urls = self.get_upload_urls
         manager.add_file = self.add_file
         manager.remove_session_files = self.remove_session_files
         manager.lianghu_gate = self
 
-    def allow(self, session_id: str) -> None:
+    def allow(self, session_id: str, on_file: Callable[[str, Any], None] | None = None) -> None:
         with self._lock:
             self._issued.setdefault(session_id, [])
+            if on_file is None:
+                self._on_file.pop(session_id, None)
+            else:
+                self._on_file[session_id] = on_file
 
     def allowed(self, session_id: str) -> bool:
         with self._lock:
@@ -80,11 +89,22 @@ class UploadGate:
         if held + len(file.data) > self.session_bytes:
             raise HTTPException(status_code=413, detail="Too much uploaded in this session")
         self._add(session_id, file)
+        with self._lock:
+            hook = self._on_file.get(session_id)
+        if hook is not None:
+            try:
+                hook(session_id, file)
+            except Exception:  # a hook only saves time: the page reads the file itself
+                LOG.exception("upload hook failed")
 
     def remove_session_files(self, session_id: str) -> None:
         with self._lock:
             self._issued.pop(session_id, None)
+            hook = self._on_file.pop(session_id, None)
         self._drop(session_id)
+        drop = getattr(hook, "drop_session", None)
+        if drop is not None:
+            drop(session_id)
 
 
 _INSTALL_LOCK = threading.Lock()
@@ -106,10 +126,12 @@ def install(max_upload_mb: int) -> UploadGate | None:
         return gate
 
 
-def allow_uploads(max_upload_mb: int) -> None:
-    """This session may upload (call right before drawing an analyst's file uploader)."""
+def allow_uploads(max_upload_mb: int, on_file: Callable[[str, Any], None] | None = None
+                  ) -> None:
+    """This session may upload (call right before drawing an analyst's file uploader);
+    ``on_file(session_id, file)`` is called for each file it stores."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     gate, ctx = install(max_upload_mb), get_script_run_ctx()
     if gate is not None and ctx is not None:
-        gate.allow(ctx.session_id)
+        gate.allow(ctx.session_id, on_file)
