@@ -746,3 +746,14 @@ class GazetteerConflict(LianghuError):
              "或编辑原有地点。",
              "The name or id \"{detail}\" already belongs to the place \"{other}\" (or is "
              "empty): it cannot name a new place. Choose another name, or edit that place.")
+
+
+# m-meta (issue 17): a saved report's details edited while another analyst saved a new version
+class ReportDetailsConflict(ReportConflict):
+    code = "report_details_conflict"
+    texts = ("会议报告“{report}”在您修改其信息期间已被他人保存为第 {actual} 版。您的修改未保存，"
+             "仍保留在表单中；他人的修改也未被覆盖。请查看当前版本后再保存。",
+             "The meeting report \"{report}\" was saved as revision {actual} by someone else "
+             "while you edited its details. Your changes were not saved and are still in the "
+             "form; nobody else's were overwritten. Look at the current version, then save "
+             "again.")
