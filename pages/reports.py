@@ -16,7 +16,7 @@ from lianghu_map.meeting.places import load_place_finder
 from lianghu_map.meeting.report import SCHEMA, Report, ReportMeta, prepare_report
 from lianghu_map.meeting.sources import read_report_text
 from lianghu_map.meeting.themes import CONTEXT
-from lianghu_map.reports_store import Details
+from lianghu_map.reports_store import Details, merge_details
 from lianghu_map.store import ReportRecord, open_store
 from lianghu_map.store.reports import prepare as check_meta
 from lianghu_map.ui import analyst_access, current_lang, md, require_app_shell, secrets, show_html
@@ -39,7 +39,7 @@ require_app_shell()
 lang = current_lang()
 settings = load_settings(secrets())
 DRAFT = "_rep_draft"  # {"report": Report, "report_id", "expected", "saved": dict|None, "token"}
-DETAILS = "_rep_details"  # {"report_id", "expected", "token", "conflict"}: the details form
+DETAILS = "_rep_details"  # {"report_id", "expected", "token", "conflict", "values"}: the form
 HISTORY = "_rep_history"  # the report id whose history is shown
 NOTICE = "_rep_notice"  # a success message for the next run
 
@@ -106,7 +106,8 @@ for rec in records:
 def edit_details(rec: ReportRecord, state: dict) -> None:
     """The details form of a stored report: saved as a new version from the revision it was
     opened at; on a conflict what was typed stays in the form."""
-    base, tok = rec.version(state["expected"]), state["token"]
+    tok = state["token"]
+    base = state.get("values") or Details.of(rec.version(state["expected"]))
     with st.container(border=True):
         st.markdown("##### " + md(t("reports.details.header", lang,
                                     title=display(rec.title, lang))))
@@ -147,7 +148,10 @@ def edit_details(rec: ReportRecord, state: dict) -> None:
             st.caption(md(t("reports.details.current", lang, revision=rec.current_revision,
                             date=rec.date, title=display(rec.title, lang))))
             if cols[1].button(t("reports.details.rebase", lang), key="rep_details_rebase"):
-                state.update(expected=rec.current_revision, conflict=False)
+                opened = Details.of(rec.version(state["expected"]))
+                state.update(expected=rec.current_revision, conflict=False, token=token_hex(4),
+                             values=merge_details(opened, Details(title, date, body, url),
+                                                  Details.of(rec)))
                 st.rerun()
         if cols[2].button(t("reports.details.cancel", lang), key="rep_details_cancel"):
             del st.session_state[DETAILS]

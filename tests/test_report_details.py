@@ -29,6 +29,7 @@ from lianghu_map.reports_store import (
     details_changes,
     edit_details,
     ensure_builtin_report,
+    merge_details,
     revert_report,
     with_details,
 )
@@ -65,6 +66,16 @@ def test_details_changes_names_each_changed_field_in_order():
     assert details_changes(old, old) == ()
     assert details_changes(old, Details("乙", "2024", "指挥部", "https://a.cn")) == (
         ("title", "甲", "乙"), ("source_url", "", "https://a.cn"))
+
+
+def test_after_a_conflict_each_side_keeps_its_own_changes():
+    base = Details("甲", "2024", "指挥部", "")
+    typed = Details("乙", "2024", "指挥部", "https://a.cn")  # title and link changed
+    current = Details("甲", "2024-05-21", "推进大会", "https://b.cn")  # saved meanwhile
+    assert merge_details(base, typed, current) == Details("乙", "2024-05-21", "推进大会",
+                                                          "https://a.cn")
+    assert merge_details(base, base, current) == current
+    assert merge_details(base, typed, base) == typed
 
 
 def test_with_details_writes_the_meta_and_keeps_the_rest():

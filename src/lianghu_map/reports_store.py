@@ -41,6 +41,7 @@ __all__ = [
     "details_changes",
     "edit_details",
     "ensure_builtin_report",
+    "merge_details",
     "restore_report",
     "revert_report",
     "save_report",
@@ -138,6 +139,14 @@ def details_changes(old: Details, new: Details) -> tuple[tuple[str, str, str], .
     """(field, old value, new value) of every field that differs, in DETAIL_FIELDS order."""
     return tuple((name, getattr(old, name), getattr(new, name)) for name in DETAIL_FIELDS
                  if getattr(old, name) != getattr(new, name))
+
+
+def merge_details(base: Details, typed: Details, current: Details) -> Details:
+    """After a conflict: what the analyst changed from ``base`` (the version the form was opened
+    at) over ``current`` (the version saved meanwhile); what they left alone follows
+    ``current``, so neither side's change is lost."""
+    return Details(*(getattr(typed if getattr(typed, f) != getattr(base, f) else current, f)
+                     for f in DETAIL_FIELDS))
 
 
 def with_details(document: Mapping[str, Any], old: Details, new: Details) -> dict[str, Any]:
