@@ -457,6 +457,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "seq_no_features": ("文件中没有一行是 GeoJSON 要素（GeoJSON 序列每行应为一个要素）。",
                         "No line of the file is a GeoJSON feature (a GeoJSON sequence holds "
                         "one feature per line)."),
+    # m-meta (issue 16): an .xls sheet bounded before it is loaded
+    "excel_sheet_too_large": ("工作表“{sheet}”的数据至少延伸到第 {rows} 行、第 {columns} 列"
+                              "（最远的单元格），超过上限（{max_rows} 行、{max_columns} 列、"
+                              "共 {max_cells} 个单元格），未读取。请删去多余的行列或远处的零散"
+                              "单元格后另存再上传。",
+                              "The sheet \"{sheet}\" reaches at least row {rows}, column "
+                              "{columns} (its farthest cell), over the limit of {max_rows} rows, "
+                              "{max_columns} columns and {max_cells} cells in all; it was not "
+                              "read. Delete the extra rows and columns or stray far cells, save "
+                              "and upload again."),
 }
 
 
