@@ -100,7 +100,16 @@ def _text(s: str) -> bytes:  # XLUnicodeString, 16-bit characters
     return struct.pack("<HB", len(s), 1) + s.encode("utf-16-le")
 
 
+class RKRun(tuple):
+    """Whole numbers in consecutive cells from the one it is placed at: one MULRK record, as
+    Excel writes a row of numbers (the last column is in the record's last two bytes)."""
+
+
 def _cell(row: int, col: int, value) -> bytes:
+    if isinstance(value, RKRun):
+        rks = b"".join(struct.pack("<HI", 15, (int(v) << 2) | 2) for v in value)
+        return _rec(0x00BD, struct.pack("<HH", row, col) + rks
+                    + struct.pack("<H", col + len(value) - 1))
     if isinstance(value, str):
         return _rec(0x0204, struct.pack("<HHH", row, col, 15) + _text(value))  # LABEL
     return _rec(0x0203, struct.pack("<HHHd", row, col, 15, float(value)))  # NUMBER
@@ -135,7 +144,8 @@ def biff8(sheets: dict[str, Cells], *, password: bool = False, pad: bool = True)
     bodies = []
     for cells in sheets.values():
         rows = max((r for r, _ in cells), default=0) + 1
-        cols = max((c for _, c in cells), default=0) + 1
+        cols = max((c + (len(v) if isinstance(v, RKRun) else 1) for (_, c), v in cells.items()),
+                   default=1)
         bodies.append(_bof(0x0010) + _rec(0x0200, struct.pack("<IIHHH", 0, rows, 0, cols, 0))
                       + b"".join(_cell(r, c, v) for (r, c), v in sorted(cells.items()))
                       + _rec(0x000A))

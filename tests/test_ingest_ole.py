@@ -16,7 +16,7 @@ import struct
 
 import pytest
 import python_calamine as calamine
-from cfb_fixtures import MAGIC, biff8, cfb, encrypted_xlsx, grid, xls
+from cfb_fixtures import MAGIC, RKRun, biff8, cfb, encrypted_xlsx, grid, xls
 from conftest import ROOT
 
 from lianghu_map.errors import Severity
@@ -46,6 +46,7 @@ def _extents(data: bytes) -> dict[str, tuple[int, int]]:
     {**grid(POINTS), (40, 2): "远处"},
     {**grid(POINTS), (7, 30): 1.5},
     {(12, 5): "only one cell"},
+    {**grid(POINTS), (5, 1): RKRun((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12))},  # to column N
 ])
 def test_the_extent_is_what_calamine_builds(cells):
     data = xls({"点位": cells, "Sheet2": {(3, 1): 2}})
