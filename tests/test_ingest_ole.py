@@ -139,3 +139,15 @@ def test_other_office_files_are_not_excel():
     res = ingest_file("report.xls", cfb({"WordDocument": b"\xec\xa5" + b"\0" * 5000}),
                       IngestOptions())
     assert "format_mismatch" in res.codes()
+
+
+def test_an_xlsx_within_row_and_column_bounds_but_too_many_cells(monkeypatch):
+    """The .xlsx guard bounds cells too, and names the sheet as Excel shows it (not the part)."""
+    def never(*_a, **_k):
+        raise AssertionError("calamine was called")
+    monkeypatch.setattr(calamine.CalamineWorkbook, "from_filelike", never)
+    data = (CORPUS / "sparse_far_cell_within_limits.xlsx").read_bytes()
+    res = ingest_file("points.xlsx", data, IngestOptions())
+    (f,) = [f for f in res.findings if f.severity == Severity.ERROR]
+    assert f.code == "excel_sheet_too_large"
+    assert (f.params["sheet"], f.params["rows"], f.params["columns"]) == ("点位表", 150000, 900)

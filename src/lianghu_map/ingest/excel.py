@@ -15,6 +15,7 @@ farthest value cell.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -30,7 +31,7 @@ from .base import IngestOptions, IngestResult, Read, Report
 from .tables import HEADER_SCAN, header_row, is_empty, table_points
 
 OLE2_MAGIC = ole.MAGIC  # .xls (and password-protected .xlsx)
-# the dense range calamine builds for an .xls sheet (rows × columns up to its farthest cell):
+# the dense range calamine builds for a sheet (rows × columns up to its farthest cell):
 # a stray cell at IV65536 is 16.7 million cells (gigabytes once loaded); 200,000 points of 25
 # columns fit
 MAX_SHEET_CELLS = 5_000_000
@@ -97,6 +98,7 @@ def _check_xlsx(data: bytes, options: IngestOptions, rep: Report) -> None:
     dense range of 17 billion) — is found on the decompressed stream before any cell is read."""
     zf, members = open_zip(data, rep, options)
     limit = options.max_features + HEADER_SCAN
+    names = None
     for info in members:
         if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
             extent = _sheet_extent(zf, info, limit)
@@ -107,6 +109,35 @@ def _check_xlsx(data: bytes, options: IngestOptions, rep: Report) -> None:
                 raise rep.refuse("too_many_features", count=rows, limit=options.max_features)
             if width > options.max_columns:
                 raise rep.refuse("csv_too_many_columns", count=width, limit=options.max_columns)
+            if rows * width > MAX_SHEET_CELLS:  # each within bounds, together too many
+                names = _sheet_parts(zf) if names is None else names
+                raise rep.refuse("excel_sheet_too_large", rows=rows, columns=width,
+                                 sheet=names.get(info.filename, info.filename),
+                                 max_rows=options.max_features,
+                                 max_columns=options.max_columns, max_cells=MAX_SHEET_CELLS)
+
+
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part ("xl/worksheets/sheet1.xml") → the sheet's name as Excel shows it, from
+    xl/workbook.xml and its relationships (the first MB of each; {} when they cannot be read)."""
+    def tags(part: str, tag: str) -> list[dict[str, str]]:
+        try:
+            with zf.open(part) as f:
+                text = f.read(2**20).decode("utf-8", "replace")
+        except Exception:  # missing (KeyError), damaged (BadZipFile, zlib.error …)
+            return []
+        return [dict(_ATTR.findall(m)) for m in re.findall(rf"<(?:\w+:)?{tag}\s([^>]*)>", text)]
+    targets = {}
+    for rel in tags("xl/_rels/workbook.xml.rels", "Relationship"):
+        target = rel.get("Target", "")
+        targets[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
+                                      else f"xl/{target}")
+    return {targets[rid]: html.unescape(sheet.get("name", ""))
+            for sheet in tags("xl/workbook.xml", "sheet")
+            if (rid := next((v for k, v in sheet.items() if k.endswith(":id")), "")) in targets}
 
 
 def _check_ole(data: bytes, options: IngestOptions, rep: Report) -> None:

@@ -400,6 +400,12 @@ def excel() -> None:
     write(g, "row_limit.xlsx", xlsx({"Sheet1": [HEAD, *rows() * 10]}),
           outcome="refuse", codes=["too_many_features"], options={"max_features": 20},
           why="more rows than allowed: refused by counting <row> before any cell is read")
+    # m-meta: rows and columns each within bounds, together a dense range of 135 million cells
+    write(g, "sparse_far_cell_within_limits.xlsx",
+          xlsx({"点位表": [HEAD, *rows()]},
+               tail='<row r="150000"><c r="AHP150000"><v>1</v></c></row>'),
+          outcome="refuse", codes=["excel_sheet_too_large"],
+          why="a stray cell at AHP150000 (row and column each allowed): 135 million cells")
 
     ole_files(g, n)
 
