@@ -182,3 +182,22 @@ def test_a_viewer_has_no_edit_control(tmp_path, monkeypatch, password):
     assert not [k for k in keys if k.startswith(("rep_details", "rep_history", "rep_revert"))]
     assert f"rep_details_{rid}" not in keys
     assert not [w for w in at.text_input if (w.key or "").startswith("rep_d")]
+
+
+def test_the_builtin_reports_details_are_edited_the_same_way(gpkg):
+    from lianghu_map.catalog import load_catalog
+    from lianghu_map.reports_store import BUILTIN_ID
+
+    at = _reports()  # the built-in report is seeded on the store's first use
+    at.text_input(key="rep_user").input("测试员")
+    _ok(at.button(key=f"rep_details_{BUILTIN_ID}").click().run())
+    assert _input(at, "rep_dd_").value == "2023"
+    _input(at, "rep_dd_").input("2023-03-05")
+    _ok(at.button(key="rep_details_save").click().run())
+    assert (gpkg.report(BUILTIN_ID).revision, gpkg.report(BUILTIN_ID).date) == (2, "2023-03-05")
+    view = load_catalog(gpkg).report(BUILTIN_ID)
+    assert view.date == "2023-03-05" and view.clause_count == 32 and view.translated
+    d = _app()
+    d.run()
+    d.switch_page("pages/directives.py").run()
+    assert list(d.dataframe[0].value.iloc[:, 0]) == ["2023-03-05"]
