@@ -119,7 +119,7 @@ def edit_details(rec: ReportRecord, state: dict) -> None:
         url = st.text_input(t("reports.source_url", lang), value=base.source_url,
                             key=f"rep_du_{tok}", placeholder="https://")
         cols = st.columns(3)
-        if cols[0].button(t("reports.details.save", lang), key="rep_details_save",
+        if cols[0].button(t("reports.details.save", lang), key="rep_detail_save",
                           type="primary"):
             if not user:
                 st.error(t("reports.user_missing", lang))
@@ -147,13 +147,13 @@ def edit_details(rec: ReportRecord, state: dict) -> None:
         if state.get("conflict"):
             st.caption(md(t("reports.details.current", lang, revision=rec.current_revision,
                             date=rec.date, title=display(rec.title, lang))))
-            if cols[1].button(t("reports.details.rebase", lang), key="rep_details_rebase"):
+            if cols[1].button(t("reports.details.rebase", lang), key="rep_detail_rebase"):
                 opened = Details.of(rec.version(state["expected"]))
                 state.update(expected=rec.current_revision, conflict=False, token=token_hex(4),
                              values=merge_details(opened, Details(title, date, body, url),
                                                   Details.of(rec)))
                 st.rerun()
-        if cols[2].button(t("reports.details.cancel", lang), key="rep_details_cancel"):
+        if cols[2].button(t("reports.details.cancel", lang), key="rep_detail_cancel"):
             del st.session_state[DETAILS]
             st.rerun()
 
@@ -182,7 +182,7 @@ def show_history(rec: ReportRecord) -> None:
                     st.session_state[NOTICE] = t("reports.history.reverted", lang,
                                                  revision=v.revision, new=new.current_revision)
                     st.rerun()
-        if st.button(t("reports.history.close", lang), key="rep_history_close"):
+        if st.button(t("reports.history.close", lang), key="rep_hist_close"):
             del st.session_state[HISTORY]
             st.rerun()
 

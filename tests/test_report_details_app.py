@@ -87,7 +87,7 @@ def test_an_analyst_edits_title_and_date_and_every_page_shows_them(configured):
     at = _open_details(_reports(), rid)
     _input(at, "rep_dt_").input(NEW_TITLE)
     _input(at, "rep_dd_").input(NEW_DATE)
-    _ok(at.button(key="rep_details_save").click().run())
+    _ok(at.button(key="rep_detail_save").click().run())
     rec = store.report(rid)
     assert (rec.revision, rec.title, rec.date) == (2, NEW_TITLE, NEW_DATE)
     assert any("第 2 版" in s.value for s in at.success)
@@ -124,12 +124,12 @@ def test_bad_details_are_named_and_nothing_is_saved(gpkg):
     rid = store_second_report(gpkg).report_id
     at = _open_details(_reports(), rid)
     _input(at, "rep_dd_").input("2024年6月")
-    at.button(key="rep_details_save").click().run()
+    at.button(key="rep_detail_save").click().run()
     assert not at.exception
     assert any("日期" in e.value for e in at.error), [e.value for e in at.error]
     _input(at, "rep_du_").input("javascript:alert(1)")
     _input(at, "rep_dd_").input("2024")
-    at.button(key="rep_details_save").click().run()
+    at.button(key="rep_detail_save").click().run()
     assert any("来源链接" in e.value for e in at.error), [e.value for e in at.error]
     assert gpkg.report(rid).revision == 1
 
@@ -142,17 +142,17 @@ def test_a_concurrent_edit_is_named_and_what_was_typed_stays(gpkg):
     # meanwhile another analyst saves a new version
     store.save_report(store.get_report(rid), title="他人的标题", date="2024-05-21",
                       user="other", report_id=rid, expected_revision=1)
-    at.button(key="rep_details_save").click().run()
+    at.button(key="rep_detail_save").click().run()
     assert not at.exception
     assert any("第 2 版" in e.value and "表单" in e.value for e in at.error)
     assert store.report(rid).title == "他人的标题"  # not overwritten
     assert _input(at, "rep_dt_").value == NEW_TITLE  # nothing lost
     assert any("他人的标题" in c.value for c in at.caption)  # the current version, shown
-    _ok(at.button(key="rep_details_rebase").click().run())
+    _ok(at.button(key="rep_detail_rebase").click().run())
     # what the analyst typed stays, what they left alone follows the other's version
     assert _input(at, "rep_dt_").value == NEW_TITLE
     assert _input(at, "rep_dd_").value == "2024-05-21"
-    _ok(at.button(key="rep_details_save").click().run())
+    _ok(at.button(key="rep_detail_save").click().run())
     rec = store.report(rid)
     assert (rec.revision, rec.title, rec.date) == (3, NEW_TITLE, "2024-05-21")
 
@@ -164,7 +164,7 @@ def test_an_open_unchanged_review_follows_the_new_details(gpkg):
     _ok(at.button(key=f"rep_edit_{rid}").click().run())
     _ok(at.button(key=f"rep_details_{rid}").click().run())
     _input(at, "rep_dt_").input(NEW_TITLE)
-    _ok(at.button(key="rep_details_save").click().run())
+    _ok(at.button(key="rep_detail_save").click().run())
     draft = at.session_state["_rep_draft"]
     assert draft["expected"] == 2 and draft["report"].meta.title == NEW_TITLE
     assert at.button(key="rep_save").disabled  # nothing to save: it is the stored version
@@ -179,7 +179,7 @@ def test_a_viewer_has_no_edit_control(tmp_path, monkeypatch, password):
     at = _reports()
     assert SECOND_TITLE in _texts(at)
     keys = [b.key or "" for b in at.button]
-    assert not [k for k in keys if k.startswith(("rep_details", "rep_history", "rep_revert"))]
+    assert not [k for k in keys if k.startswith(("rep_detail", "rep_hist", "rep_revert"))]
     assert f"rep_details_{rid}" not in keys
     assert not [w for w in at.text_input if (w.key or "").startswith("rep_d")]
 
@@ -193,7 +193,7 @@ def test_the_builtin_reports_details_are_edited_the_same_way(gpkg):
     _ok(at.button(key=f"rep_details_{BUILTIN_ID}").click().run())
     assert _input(at, "rep_dd_").value == "2023"
     _input(at, "rep_dd_").input("2023-03-05")
-    _ok(at.button(key="rep_details_save").click().run())
+    _ok(at.button(key="rep_detail_save").click().run())
     assert (gpkg.report(BUILTIN_ID).revision, gpkg.report(BUILTIN_ID).date) == (2, "2023-03-05")
     view = load_catalog(gpkg).report(BUILTIN_ID)
     assert view.date == "2023-03-05" and view.clause_count == 32 and view.translated
