@@ -1,6 +1,7 @@
 """Reports page: the stored meeting reports (everyone); analysts add one (paste or a file),
 review it (flagged spans, clauses and themes, links, unmatched names), grow the gazetteer, save;
-edit (a new version), delete and restore."""
+edit (a new version), edit a saved report's details (a new version), see its history and make an
+older version current again, delete and restore."""
 
 from secrets import token_hex
 
@@ -9,13 +10,14 @@ import streamlit as st
 from lianghu_map import places_store, reports_store
 from lianghu_map.catalog import load_catalog
 from lianghu_map.config import load_settings
-from lianghu_map.errors import LianghuError
+from lianghu_map.errors import LianghuError, ReportDetailsConflict
 from lianghu_map.i18n import t
 from lianghu_map.meeting.places import load_place_finder
 from lianghu_map.meeting.report import SCHEMA, Report, ReportMeta, prepare_report
 from lianghu_map.meeting.sources import read_report_text
 from lianghu_map.meeting.themes import CONTEXT
-from lianghu_map.store import open_store
+from lianghu_map.reports_store import Details, merge_details
+from lianghu_map.store import ReportRecord, open_store
 from lianghu_map.store.reports import prepare as check_meta
 from lianghu_map.ui import analyst_access, current_lang, md, require_app_shell, secrets, show_html
 from lianghu_map.ui_reports import (
@@ -25,6 +27,7 @@ from lianghu_map.ui_reports import (
     feature_labels,
     link_label,
     marked_text_html,
+    report_history_html,
     report_list_html,
     split_aliases,
     theme_label,
@@ -36,6 +39,9 @@ require_app_shell()
 lang = current_lang()
 settings = load_settings(secrets())
 DRAFT = "_rep_draft"  # {"report": Report, "report_id", "expected", "saved": dict|None, "token"}
+DETAILS = "_rep_details"  # {"report_id", "expected", "token", "conflict", "values"}: the form
+HISTORY = "_rep_history"  # the report id whose history is shown
+NOTICE = "_rep_notice"  # a success message for the next run
 
 st.subheader(t("reports.header", lang))
 st.caption(t("reports.intro", lang))
@@ -60,20 +66,27 @@ def fail(err: LianghuError) -> None:
     st.error(md(err.message(lang)))
 
 
-# -- analysts: edit, delete, restore a stored report
+# -- analysts: edit, delete, restore a stored report; edit its details; its history
 user = st.text_input(t("reports.user", lang), key="rep_user").strip()
+if notice := st.session_state.pop(NOTICE, None):
+    st.success(notice)
 for rec in records:
-    cols = st.columns([6, 1, 1])
+    cols = st.columns([5, 1, 1, 1, 1])
     cols[0].caption(md(f"{rec.date} · {display(rec.title, lang)} · r{rec.revision}"))
+    if cols[2].button(t("reports.history", lang), key=f"rep_history_{rec.report_id}"):
+        st.session_state[HISTORY] = rec.report_id
     if rec.deleted:
-        if cols[2].button(t("reports.restore", lang), key=f"rep_restore_{rec.report_id}"):
+        if cols[4].button(t("reports.restore", lang), key=f"rep_restore_{rec.report_id}"):
             try:
                 reports_store.restore_report(store, rec.report_id, user, access)
                 st.rerun()
             except LianghuError as err:
                 fail(err)
         continue
-    if cols[1].button(t("reports.edit", lang), key=f"rep_edit_{rec.report_id}"):
+    if cols[1].button(t("reports.details", lang), key=f"rep_details_{rec.report_id}"):
+        st.session_state[DETAILS] = {"report_id": rec.report_id, "token": token_hex(4),
+                                     "expected": rec.current_revision}
+    if cols[3].button(t("reports.edit", lang), key=f"rep_edit_{rec.report_id}"):
         doc = store.get_report(rec.report_id)
         if doc.get("schema") != SCHEMA:
             st.info(t("reports.builtin_readonly", lang))
@@ -81,12 +94,107 @@ for rec in records:
             st.session_state[DRAFT] = {"report": Report.from_dict(doc), "token": token_hex(4),
                                        "report_id": rec.report_id,
                                        "expected": rec.current_revision, "saved": doc}
-    if cols[2].button(t("reports.delete", lang), key=f"rep_delete_{rec.report_id}"):
+    if cols[4].button(t("reports.delete", lang), key=f"rep_delete_{rec.report_id}"):
         try:
             reports_store.delete_report(store, rec.report_id, user, access)
             st.rerun()
         except LianghuError as err:
             fail(err)
+
+
+
+def edit_details(rec: ReportRecord, state: dict) -> None:
+    """The details form of a stored report: saved as a new version from the revision it was
+    opened at; on a conflict what was typed stays in the form."""
+    tok = state["token"]
+    base = state.get("values") or Details.of(rec.version(state["expected"]))
+    with st.container(border=True):
+        st.markdown("##### " + md(t("reports.details.header", lang,
+                                    title=display(rec.title, lang))))
+        title = st.text_input(t("reports.title", lang), value=base.title, key=f"rep_dt_{tok}")
+        date = st.text_input(t("reports.date", lang), value=base.date, key=f"rep_dd_{tok}",
+                             help=t("reports.date.help", lang))
+        body = st.text_input(t("reports.body", lang), value=base.body, key=f"rep_db_{tok}",
+                             help=t("reports.body.help", lang))
+        url = st.text_input(t("reports.source_url", lang), value=base.source_url,
+                            key=f"rep_du_{tok}", placeholder="https://")
+        cols = st.columns(3)
+        if cols[0].button(t("reports.details.save", lang), key="rep_detail_save",
+                          type="primary"):
+            if not user:
+                st.error(t("reports.user_missing", lang))
+                return
+            try:
+                new = reports_store.edit_details(
+                    store, rec.report_id, Details(title, date, body, url), user=user,
+                    access=access, expected_revision=state["expected"])
+            except ReportDetailsConflict as err:
+                fail(err)
+                state["conflict"] = True
+            except LianghuError as err:
+                fail(err)
+            else:
+                del st.session_state[DETAILS]
+                draft = st.session_state.get(DRAFT)
+                if (draft and draft["report_id"] == rec.report_id
+                        and draft["saved"] == draft["report"].to_dict()):  # unchanged: reload
+                    doc = store.get_report(rec.report_id)
+                    draft.update(report=Report.from_dict(doc), expected=new.current_revision,
+                                 saved=doc, token=token_hex(4))
+                st.session_state[NOTICE] = t("reports.details.saved", lang,
+                                             revision=new.current_revision)
+                st.rerun()
+        if state.get("conflict"):
+            st.caption(md(t("reports.details.current", lang, revision=rec.current_revision,
+                            date=rec.date, title=display(rec.title, lang))))
+            if cols[1].button(t("reports.details.rebase", lang), key="rep_detail_rebase"):
+                opened = Details.of(rec.version(state["expected"]))
+                state.update(expected=rec.current_revision, conflict=False, token=token_hex(4),
+                             values=merge_details(opened, Details(title, date, body, url),
+                                                  Details.of(rec)))
+                st.rerun()
+        if cols[2].button(t("reports.details.cancel", lang), key="rep_detail_cancel"):
+            del st.session_state[DETAILS]
+            st.rerun()
+
+
+def show_history(rec: ReportRecord) -> None:
+    """Every version of a report with what changed; an older one can be made current again."""
+    with st.container(border=True):
+        st.markdown("##### " + md(t("reports.history.header", lang,
+                                    title=display(rec.title, lang))))
+        show_html(report_history_html(store.report_history(rec.report_id), lang))
+        for v in reversed(rec.versions):
+            if v.revision == rec.current_revision or rec.deleted:
+                continue
+            if st.button(t("reports.history.revert", lang, revision=v.revision),
+                         key=f"rep_revert_{rec.report_id}_{v.revision}"):
+                if not user:
+                    st.error(t("reports.user_missing", lang))
+                    continue
+                try:
+                    new = reports_store.revert_report(
+                        store, rec.report_id, v.revision, user=user, access=access,
+                        expected_revision=rec.current_revision)
+                except LianghuError as err:
+                    fail(err)
+                else:
+                    st.session_state[NOTICE] = t("reports.history.reverted", lang,
+                                                 revision=v.revision, new=new.current_revision)
+                    st.rerun()
+        if st.button(t("reports.history.close", lang), key="rep_hist_close"):
+            del st.session_state[HISTORY]
+            st.rerun()
+
+
+by_id = {r.report_id: r for r in records}
+if (state := st.session_state.get(DETAILS)) is not None:
+    if state["report_id"] in by_id and not by_id[state["report_id"]].deleted:
+        edit_details(by_id[state["report_id"]], state)
+    else:
+        del st.session_state[DETAILS]
+if st.session_state.get(HISTORY) in by_id:
+    show_history(by_id[st.session_state[HISTORY]])
 
 try:
     finder = places_store.place_finder(store)

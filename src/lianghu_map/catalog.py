@@ -235,7 +235,9 @@ def _stored_reports(store: LayerStore, records: list[ReportRecord]
         ids = clause_ids(report, rec.report_id, legacy=rec.report_id == BUILTIN_ID)
         view = ReportView(rec.report_id, rec.date, rec.title, rec.body,
                           meeting_view(report, ids), rec.source_url, rec.revision,
-                          BUILTIN_TITLE_EN if rec.report_id == BUILTIN_ID else "")
+                          BUILTIN_TITLE_EN if (rec.report_id, rec.title) == (BUILTIN_ID,
+                                                                             BUILTIN_TITLE)
+                          else "")  # an analyst's new title has no curated English
         out.append((view, report, ids))
     return out, broken
 

@@ -457,6 +457,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "seq_no_features": ("文件中没有一行是 GeoJSON 要素（GeoJSON 序列每行应为一个要素）。",
                         "No line of the file is a GeoJSON feature (a GeoJSON sequence holds "
                         "one feature per line)."),
+    # m-meta (issue 16): an .xls sheet bounded before it is loaded
+    "excel_sheet_too_large": ("工作表“{sheet}”的数据至少延伸到第 {rows} 行、第 {columns} 列"
+                              "（最远的单元格），超过上限（{max_rows} 行、{max_columns} 列、"
+                              "共 {max_cells} 个单元格），未读取。请删去多余的行列或远处的零散"
+                              "单元格后另存再上传。",
+                              "The sheet \"{sheet}\" reaches at least row {rows}, column "
+                              "{columns} (its farthest cell), over the limit of {max_rows} rows, "
+                              "{max_columns} columns and {max_cells} cells in all; it was not "
+                              "read. Delete the extra rows and columns or stray far cells, save "
+                              "and upload again."),
 }
 
 
@@ -746,3 +756,14 @@ class GazetteerConflict(LianghuError):
              "或编辑原有地点。",
              "The name or id \"{detail}\" already belongs to the place \"{other}\" (or is "
              "empty): it cannot name a new place. Choose another name, or edit that place.")
+
+
+# m-meta (issue 17): a saved report's details edited while another analyst saved a new version
+class ReportDetailsConflict(ReportConflict):
+    code = "report_details_conflict"
+    texts = ("会议报告“{report}”在您修改其信息期间已被他人保存为第 {actual} 版。您的修改未保存，"
+             "仍保留在表单中；他人的修改也未被覆盖。请查看当前版本后再保存。",
+             "The meeting report \"{report}\" was saved as revision {actual} by someone else "
+             "while you edited its details. Your changes were not saved and are still in the "
+             "form; nobody else's were overwritten. Look at the current version, then save "
+             "again.")

@@ -764,6 +764,37 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                          "Preparing the layer for the map ({pct}%). It is saved and can be "
                          "viewed now; once prepared it opens faster."),
     "upload.prepared": ("该图层已为地图准备就绪。", "The layer is prepared for the map."),
+    # -- m-meta: a saved report's details edited (issue 17) --
+    "reports.details": ("信息", "Details"),
+    "reports.details.header": ("修改报告信息：{title}", "Edit the report's details: {title}"),
+    "reports.date.help": ("可只填年份（2024）或年月（2024-05）。",
+                          "A year (2024) or a month (2024-05) alone is accepted."),
+    "reports.details.save": ("保存信息", "Save the details"),
+    "reports.details.saved": ("报告信息已保存为第 {revision} 版。",
+                              "The details were saved as revision {revision}."),
+    "reports.details.current": ("当前为第 {revision} 版：{date} · {title}",
+                                "Now at revision {revision}: {date} · {title}"),
+    "reports.details.rebase": ("以当前版本为准，保留我填写的内容",
+                               "Edit the current version with what I typed"),
+    "reports.details.cancel": ("取消", "Cancel"),
+    "reports.history": ("历史", "History"),
+    "reports.history.header": ("版本历史：{title}", "Version history: {title}"),
+    "reports.history.revert": ("恢复为第 {revision} 版", "Make revision {revision} current"),
+    "reports.history.reverted": ("已将第 {revision} 版恢复为当前版本（第 {new} 版）。",
+                                 "Revision {revision} is current again (saved as revision "
+                                 "{new})."),
+    "reports.history.close": ("关闭历史", "Close the history"),
+    "reports.col.source": ("来源链接", "Source link"),
+    "reports.col.changes": ("改动", "Changes"),
+    "reports.field.title": ("标题", "title"),
+    "reports.field.date": ("日期", "date"),
+    "reports.field.body": ("会议机构／类型", "meeting body or kind"),
+    "reports.field.source_url": ("来源链接", "source link"),
+    "reports.action.create": ("创建", "created"),
+    "reports.action.update": ("新版本", "new version"),
+    "reports.action.delete": ("删除", "deleted"),
+    "reports.action.restore": ("恢复", "restored"),
+    # -- end m-meta --
 }
 
 

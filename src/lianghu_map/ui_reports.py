@@ -17,9 +17,12 @@ from .i18n import t
 from .meeting.report import Report, ReportLink
 from .meeting.text import to_simplified, to_traditional
 from .meeting.themes import CONTEXT
+from .reports_store import Details, details_changes
+from .store.reports import ReportHistory
 
 __all__ = ["clause_label", "clause_table_html", "display", "feature_labels", "link_label",
-           "marked_text_html", "report_list_html", "split_aliases", "theme_label"]
+           "marked_text_html", "report_history_html", "report_list_html", "split_aliases",
+           "theme_label"]
 
 
 def display(text: str, lang: str) -> str:
@@ -116,6 +119,36 @@ def report_list_html(records: Iterable, lang: str) -> str:
     if not rows:
         return f"<p class='lh-no-reports'>{html.escape(t('reports.none', lang))}</p>"
     return f"<table class='lh-report-list'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def report_history_html(history: ReportHistory, lang: str) -> str:
+    """Every version of a report, newest first: its details, who saved it when, and which
+    details changed from the version before (old → new); then the report's audit entries."""
+    keys = ("reports.col.revision", "reports.col.date", "reports.col.title", "reports.col.body",
+            "reports.col.source", "reports.col.updated", "reports.col.changes")
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(t(k, lang))}</th>"
+                   for k in keys)
+    rows, previous = [], None
+    for v in history.versions:
+        changes = () if previous is None else details_changes(Details.of(previous),
+                                                              Details.of(v))
+        changed = "<br>".join(
+            f"<span class='lh-change' data-field='{name}'>"
+            f"{html.escape(t(f'reports.field.{name}', lang))}{'：' if lang != 'en' else ': '}"
+            f"{_h(old, lang) or '—'} → {_h(new, lang) or '—'}</span>"
+            for name, old, new in changes) or html.escape(v.note)
+        cells = (f"r{v.revision}", html.escape(v.date), _h(v.title, lang), _h(v.body, lang),
+                 html.escape(v.source_url), html.escape(f"{v.created_by} · {v.created_at[:16]}"),
+                 changed)
+        rows.append(f"<tr class='lh-version' data-revision='{v.revision}'>"
+                    + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells) + "</tr>")
+        previous = v
+    audit = "".join(
+        f"<li>{html.escape(f'{a.at[:16]} · {a.user} · ')}"
+        f"{html.escape(t(f'reports.action.{a.action}', lang))} · r{a.revision}</li>"
+        for a in history.audit)
+    return (f"<table class='lh-report-history'><tr>{head}</tr>{''.join(reversed(rows))}</table>"
+            f"<ul class='lh-report-audit'>{audit}</ul>")
 
 
 def feature_labels(features: pd.DataFrame, lang: str) -> dict[str, str]:

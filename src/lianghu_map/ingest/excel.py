@@ -7,12 +7,15 @@ coordinate columns (title rows and merged title cells above it are skipped); emp
 out before counting; columns are matched and coordinates parsed as for CSV (:mod:`.tables`).
 
 Before any cell is parsed an .xlsx (a zip) goes through the archive checks and its sheets' rows
-are counted on the decompressed XML stream.
+are counted on the decompressed XML stream; an OLE2 file is looked into (:mod:`.ole`): a
+password-protected .xlsx or .xls is refused by name, an .xls's sheets are bounded by their
+farthest value cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -22,11 +25,16 @@ import pandas as pd
 import python_calamine as calamine
 
 from ..errors import Severity
+from . import ole
 from .archive import open_zip
 from .base import IngestOptions, IngestResult, Read, Report
 from .tables import HEADER_SCAN, header_row, is_empty, table_points
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and password-protected .xlsx)
+OLE2_MAGIC = ole.MAGIC  # .xls (and password-protected .xlsx)
+# the dense range calamine builds for a sheet (rows × columns up to its farthest cell):
+# a stray cell at IV65536 is 16.7 million cells (gigabytes once loaded); 200,000 points of 25
+# columns fit
+MAX_SHEET_CELLS = 5_000_000
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
 
@@ -34,7 +42,9 @@ _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"")
 def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResult) -> Read:
     if data.startswith(b"PK"):
         _check_xlsx(data, options, rep)
-    elif not data.startswith(OLE2_MAGIC):
+    elif data.startswith(OLE2_MAGIC):
+        _check_ole(data, options, rep)
+    else:
         raise rep.refuse("format_mismatch", format="Excel")
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -44,7 +54,7 @@ def read_excel(data: bytes, options: IngestOptions, rep: Report, res: IngestResu
         for name in sheets:
             if options.layer is not None and name != options.layer:
                 continue
-            # (an .xls is bounded by its format: 65,536 rows of 256 columns at most)
+            # (already bounded before loading, by _check_xlsx / _check_ole)
             sheet = book.get_sheet_by_name(name)
             if sheet.height > options.max_features + HEADER_SCAN:
                 raise rep.refuse("too_many_features", count=sheet.height,
@@ -88,6 +98,7 @@ def _check_xlsx(data: bytes, options: IngestOptions, rep: Report) -> None:
     dense range of 17 billion) — is found on the decompressed stream before any cell is read."""
     zf, members = open_zip(data, rep, options)
     limit = options.max_features + HEADER_SCAN
+    names = None
     for info in members:
         if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
             extent = _sheet_extent(zf, info, limit)
@@ -98,6 +109,58 @@ def _check_xlsx(data: bytes, options: IngestOptions, rep: Report) -> None:
                 raise rep.refuse("too_many_features", count=rows, limit=options.max_features)
             if width > options.max_columns:
                 raise rep.refuse("csv_too_many_columns", count=width, limit=options.max_columns)
+            if rows * width > MAX_SHEET_CELLS:  # each within bounds, together too many
+                names = _sheet_parts(zf) if names is None else names
+                raise rep.refuse("excel_sheet_too_large", rows=rows, columns=width,
+                                 sheet=names.get(info.filename, info.filename),
+                                 max_rows=options.max_features,
+                                 max_columns=options.max_columns, max_cells=MAX_SHEET_CELLS)
+
+
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part ("xl/worksheets/sheet1.xml") → the sheet's name as Excel shows it, from
+    xl/workbook.xml and its relationships (the first MB of each; {} when they cannot be read)."""
+    def tags(part: str, tag: str) -> list[dict[str, str]]:
+        try:
+            with zf.open(part) as f:
+                text = f.read(2**20).decode("utf-8", "replace")
+        except Exception:  # missing (KeyError), damaged (BadZipFile, zlib.error …)
+            return []
+        return [dict(_ATTR.findall(m)) for m in re.findall(rf"<(?:\w+:)?{tag}\s([^>]*)>", text)]
+    targets = {}
+    for rel in tags("xl/_rels/workbook.xml.rels", "Relationship"):
+        target = rel.get("Target", "")
+        targets[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
+                                      else f"xl/{target}")
+    return {targets[rid]: html.unescape(sheet.get("name", ""))
+            for sheet in tags("xl/workbook.xml", "sheet")
+            if (rid := next((v for k, v in sheet.items() if k.endswith(":id")), "")) in targets}
+
+
+def _check_ole(data: bytes, options: IngestOptions, rep: Report) -> None:
+    """An OLE2 file: a password-protected .xlsx or .xls is named as such; an .xls's sheets'
+    extents (to the farthest value cell: what calamine would build) are bounded before any
+    cell is read."""
+    limit = options.max_features + HEADER_SCAN
+    try:
+        found = ole.inspect(data, limit)
+    except ole.OleDamaged as exc:
+        raise rep.refuse("excel_unreadable", detail=str(exc)[:120]) from None
+    if found.encrypted:
+        raise rep.refuse("excel_encrypted")
+    if found.kind != "xls":  # a Word or other Office file under an Excel name
+        raise rep.refuse("format_mismatch", format="Excel")
+    for sheet in found.sheets:
+        if options.layer is not None and sheet.name != options.layer:
+            continue
+        if (sheet.rows > limit or sheet.columns > options.max_columns
+                or sheet.rows * sheet.columns > MAX_SHEET_CELLS):
+            raise rep.refuse("excel_sheet_too_large", sheet=sheet.name, rows=sheet.rows,
+                             columns=sheet.columns, max_rows=options.max_features,
+                             max_columns=options.max_columns, max_cells=MAX_SHEET_CELLS)
 
 
 def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int

@@ -400,6 +400,60 @@ def excel() -> None:
     write(g, "row_limit.xlsx", xlsx({"Sheet1": [HEAD, *rows() * 10]}),
           outcome="refuse", codes=["too_many_features"], options={"max_features": 20},
           why="more rows than allowed: refused by counting <row> before any cell is read")
+    # m-meta: rows and columns each within bounds, together a dense range of 135 million cells
+    write(g, "sparse_far_cell_within_limits.xlsx",
+          xlsx({"点位表": [HEAD, *rows()]},
+               tail='<row r="150000"><c r="AHP150000"><v>1</v></c></row>'),
+          outcome="refuse", codes=["excel_sheet_too_large"],
+          why="a stray cell at AHP150000 (row and column each allowed): 135 million cells")
+
+    ole_files(g, n)
+
+
+def ole_files(g: str, n: int) -> None:
+    """m-meta (issue 16): OLE2 Excel files written byte by byte (tests/cfb_fixtures.py): .xls
+    sheets bounded before they are loaded, workbooks with a password to open named."""
+    import sys
+
+    sys.path.insert(0, str(HERE.parent.parent))
+    from cfb_fixtures import cfb, encrypted_xlsx, grid
+    from cfb_fixtures import xls as ole_xls
+
+    points = [HEAD, *rows()]
+    write(g, "excel2003_written_here.xls", ole_xls({"点位": points}), outcome="accept",
+          kept=n, total=n, why="BIFF8 written record by record: the points are read")
+    write(g, "excel2003_small_stream.xls", ole_xls({"点位": points}, pad=False),
+          outcome="accept", kept=n, total=n,
+          why="a Workbook stream under 4096 bytes, kept in the container's mini stream")
+    write(g, "excel2003_far_cell.xls",
+          ole_xls({"点位": {**grid(points), (65535, 255): 1}}), outcome="refuse",
+          codes=["excel_sheet_too_large"],
+          why="a stray cell at IV65536: 16.7 million cells, refused before the sheet is read")
+    write(g, "excel2003_far_cell_other_sheet.xls",
+          ole_xls({"点位": points, "备注": {(0, 0): "说明", (60000, 3): "x"}}),
+          outcome="accept", kept=n, total=n, options={"layer": "点位"},
+          why="the far cell is on a sheet not chosen: that sheet is never bounded or read")
+    write(g, "excel2003_row_limit.xls", ole_xls({"点位": [HEAD, *rows() * 10]}),
+          outcome="refuse", codes=["excel_sheet_too_large"], options={"max_features": 20},
+          why="more rows than allowed: counted on the records before the sheet is read")
+    write(g, "excel2003_wide.xls", ole_xls({"点位": {**grid(points), (3, 250): 1}}),
+          outcome="refuse", codes=["excel_sheet_too_large"], options={"max_columns": 200},
+          why="a stray cell in column IQ (251 columns) beyond the column limit")
+    write(g, "excel2003_password.xls", ole_xls({"点位": points}, password=True),
+          outcome="refuse", codes=["excel_encrypted"],
+          why="Excel 97-2003 with a password to open (FILEPASS, RC4)")
+    write(g, "password_to_open.xlsx", encrypted_xlsx(), outcome="refuse",
+          codes=["excel_encrypted"],
+          why="an .xlsx with a password to open: EncryptionInfo + EncryptedPackage in OLE2")
+    write(g, "password_to_open_small.xlsx", encrypted_xlsx(900), outcome="refuse",
+          codes=["excel_encrypted"], why="the same, small enough for the mini stream")
+    write(g, "password_xlsx_named_xls.xls", encrypted_xlsx(), outcome="refuse",
+          codes=["excel_encrypted"], why="WPS keeps the .xls name of an encrypted .xlsx")
+    write(g, "word_named_xls.xls", cfb({"WordDocument": b"\xec\xa5" + b"\0" * 5000}),
+          outcome="refuse", codes=["format_mismatch"], why="a Word .doc renamed to .xls")
+    whole = ole_xls({"点位": points})
+    write(g, "excel2003_cut_short.xls", whole[:2048], outcome="refuse",
+          codes=["excel_unreadable"], why="a download cut short: the sectors run past the end")
 
 
 # ------------------------------------------------------------------------------ CSV
