@@ -461,12 +461,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "excel_sheet_too_large": ("工作表“{sheet}”的数据至少延伸到第 {rows} 行、第 {columns} 列"
                               "（最远的单元格），超过上限（{max_rows} 行、{max_columns} 列、"
                               "共 {max_cells} 个单元格），未读取。请删去多余的行列或远处的零散"
-                              "单元格后另存再上传。",
+                              "单元格后另存再上传；数据确实这么多时，请把工作表另存为 "
+                              "CSV（UTF-8 或 GBK）上传，CSV 不受这个单元格上限的限制。",
                               "The sheet \"{sheet}\" reaches at least row {rows}, column "
                               "{columns} (its farthest cell), over the limit of {max_rows} rows, "
                               "{max_columns} columns and {max_cells} cells in all; it was not "
                               "read. Delete the extra rows and columns or stray far cells, save "
-                              "and upload again."),
+                              "and upload again; if the data really is that large, save the "
+                              "sheet as CSV (UTF-8 or GBK) and upload that: the cell limit "
+                              "does not apply to CSV."),
 }
 
 
