@@ -50,6 +50,7 @@ st.caption(t("reports.script_note", lang))
 access = analyst_access(settings, lang)
 store = open_store()
 try:
+    load_catalog(store)  # (the first use of a store stores the built-in 2023 report in it)
     records = store.list_reports(include_deleted=access.can_write)
 except LianghuError as err:
     st.error(md(err.message(lang)))
