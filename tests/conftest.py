@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import psycopg
 import pytest
+from store_helpers import configured_store
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,3 +91,22 @@ def gpkg_store(tmp_path: Path):
 def store(request):
     """The same store tests on both backends: a fresh GeoPackage store, a fresh PostGIS one."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def analyst_store(request, tmp_path, monkeypatch):
+    """An analyst's app (local mode: writes open, no password) on each store engine."""
+    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
+    monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
+    yield from configured_store(request, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def analyst_gpkg(tmp_path, monkeypatch):
+    """An analyst's app (local mode) on a GeoPackage store of its own; the store."""
+    from lianghu_map.store import open_store
+
+    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
+    monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
+    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "var"))
+    return open_store()

@@ -11,28 +11,12 @@ import pytest
 from apptest_helpers import map_args
 from conftest import ROOT
 from report_fixtures import SECOND_DATE, SECOND_TITLE, SOUTH_STATION, store_second_report
-from store_helpers import configured_store
 from streamlit.testing.v1 import AppTest
 
 from lianghu_map.store import open_store
 
 NEW_TITLE = "“两湖”创新区建设推进会<更正>"
 NEW_DATE = "2024-06"
-
-
-@pytest.fixture(params=["gpkg", "postgis"])
-def configured(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
-    monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
-    yield from configured_store(request, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def gpkg(tmp_path, monkeypatch):
-    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
-    monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
-    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "var"))
-    return open_store()
 
 
 def _app() -> AppTest:
@@ -81,8 +65,8 @@ def _open_details(at: AppTest, report_id: str) -> AppTest:
     return at
 
 
-def test_an_analyst_edits_title_and_date_and_every_page_shows_them(configured):
-    store = configured
+def test_an_analyst_edits_title_and_date_and_every_page_shows_them(analyst_store):
+    store = analyst_store
     rid = store_second_report(store).report_id
     at = _open_details(_reports(), rid)
     _input(at, "rep_dt_").input(NEW_TITLE)
@@ -120,8 +104,8 @@ def test_an_analyst_edits_title_and_date_and_every_page_shows_them(configured):
         e.proto.body for e in m.get("html"))  # escaped in the panel's HTML
 
 
-def test_bad_details_are_named_and_nothing_is_saved(gpkg):
-    rid = store_second_report(gpkg).report_id
+def test_bad_details_are_named_and_nothing_is_saved(analyst_gpkg):
+    rid = store_second_report(analyst_gpkg).report_id
     at = _open_details(_reports(), rid)
     _input(at, "rep_dd_").input("2024年6月")
     at.button(key="rep_detail_save").click().run()
@@ -131,11 +115,11 @@ def test_bad_details_are_named_and_nothing_is_saved(gpkg):
     _input(at, "rep_dd_").input("2024")
     at.button(key="rep_detail_save").click().run()
     assert any("来源链接" in e.value for e in at.error), [e.value for e in at.error]
-    assert gpkg.report(rid).revision == 1
+    assert analyst_gpkg.report(rid).revision == 1
 
 
-def test_a_concurrent_edit_is_named_and_what_was_typed_stays(gpkg):
-    store = gpkg
+def test_a_concurrent_edit_is_named_and_what_was_typed_stays(analyst_gpkg):
+    store = analyst_gpkg
     rid = store_second_report(store).report_id
     at = _open_details(_reports(), rid)
     _input(at, "rep_dt_").input(NEW_TITLE)
@@ -157,8 +141,8 @@ def test_a_concurrent_edit_is_named_and_what_was_typed_stays(gpkg):
     assert (rec.revision, rec.title, rec.date) == (3, NEW_TITLE, "2024-05-21")
 
 
-def test_an_open_unchanged_review_follows_the_new_details(gpkg):
-    rid = store_second_report(gpkg).report_id
+def test_an_open_unchanged_review_follows_the_new_details(analyst_gpkg):
+    rid = store_second_report(analyst_gpkg).report_id
     at = _reports()
     at.text_input(key="rep_user").input("测试员")
     _ok(at.button(key=f"rep_edit_{rid}").click().run())
@@ -184,7 +168,7 @@ def test_a_viewer_has_no_edit_control(tmp_path, monkeypatch, password):
     assert not [w for w in at.text_input if (w.key or "").startswith("rep_d")]
 
 
-def test_the_builtin_reports_details_are_edited_the_same_way(gpkg):
+def test_the_builtin_reports_details_are_edited_the_same_way(analyst_gpkg):
     from lianghu_map.catalog import load_catalog
     from lianghu_map.reports_store import BUILTIN_ID
 
@@ -194,8 +178,9 @@ def test_the_builtin_reports_details_are_edited_the_same_way(gpkg):
     assert _input(at, "rep_dd_").value == "2023"
     _input(at, "rep_dd_").input("2023-03-05")
     _ok(at.button(key="rep_detail_save").click().run())
-    assert (gpkg.report(BUILTIN_ID).revision, gpkg.report(BUILTIN_ID).date) == (2, "2023-03-05")
-    view = load_catalog(gpkg).report(BUILTIN_ID)
+    rec = analyst_gpkg.report(BUILTIN_ID)
+    assert (rec.revision, rec.date) == (2, "2023-03-05")
+    view = load_catalog(analyst_gpkg).report(BUILTIN_ID)
     assert view.date == "2023-03-05" and view.clause_count == 32 and view.translated
     d = _app()
     d.run()

@@ -12,7 +12,6 @@ import zipfile
 
 import pytest
 from conftest import ROOT
-from store_helpers import configured_store
 from streamlit.testing.v1 import AppTest
 
 from lianghu_map import places_store
@@ -36,21 +35,6 @@ TITLE = "两湖创新区建设推进大会"
 ROAD = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "id": "a", "properties": {"name": "腾龙大道（规划）"},
      "geometry": {"type": "LineString", "coordinates": [[119.90, 31.70], [119.95, 31.72]]}}]}
-
-
-@pytest.fixture(params=["gpkg", "postgis"])
-def configured(request, tmp_path, monkeypatch):
-    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
-    monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
-    yield from configured_store(request, tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def gpkg(tmp_path, monkeypatch):
-    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
-    monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
-    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "var"))
-    return open_store()
 
 
 def _added(store):
@@ -111,8 +95,8 @@ def _draft(at: AppTest) -> Report:
     return at.session_state["_rep_draft"]["report"]
 
 
-def test_an_analyst_adds_reviews_and_saves_a_report(configured):
-    store = configured
+def test_an_analyst_adds_reviews_and_saves_a_report(analyst_store):
+    store = analyst_store
     road = _road(store)
     at = _page()
     _meta(at)
@@ -233,7 +217,7 @@ def _docx(paragraphs: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def test_an_analyst_adds_a_report_from_a_docx(gpkg):
+def test_an_analyst_adds_a_report_from_a_docx(analyst_gpkg):
     at = _page("zh-Hant")
     _meta(at, "兩湖創新區現場推進會")
     at.radio(key="rep_mode").set_value("file").run()
@@ -247,8 +231,8 @@ def test_an_analyst_adds_a_report_from_a_docx(gpkg):
     assert _draft(at).theme_of(cid) == "交通互聯"
     _ok(_key(at, "selectbox", "rep_theme_").set_value("生態優先").run())
     _ok(at.button(key="rep_save").click().run())
-    (rec,) = _added(gpkg)
-    saved = Report.from_dict(gpkg.get_report(rec.report_id))
+    (rec,) = _added(analyst_gpkg)
+    saved = Report.from_dict(analyst_gpkg.get_report(rec.report_id))
     assert saved.decisions.theme_mode == "headings"
     assert saved.clause_themes[cid] == ("生態優先", "analyst")
     assert [lk.place_id for lk in saved.links_of(cid)] == ["changzhou_south"]
@@ -257,7 +241,7 @@ def test_an_analyst_adds_a_report_from_a_docx(gpkg):
 @pytest.mark.parametrize(("field", "value", "named"), [
     ("rep_date", "2024-13-01", "日期"), ("rep_url", "javascript:alert(1)", "来源链接"),
     ("rep_title", "", "标题")])
-@pytest.mark.usefixtures("gpkg")
+@pytest.mark.usefixtures("analyst_gpkg")
 def test_bad_metadata_is_named_and_nothing_is_prepared(field, value, named):
     at = _page()
     _meta(at)
@@ -269,7 +253,7 @@ def test_bad_metadata_is_named_and_nothing_is_prepared(field, value, named):
     assert "_rep_draft" not in at.session_state
 
 
-@pytest.mark.usefixtures("gpkg")
+@pytest.mark.usefixtures("analyst_gpkg")
 def test_a_bad_file_is_named_in_the_ui_language():
     at = _page("en")
     _meta(at)
