@@ -91,7 +91,7 @@ def _discard(page) -> None:
     _idle(page)
 
 
-def paste(page, setup: dict[str, Any], repeat: int) -> list[float]:
+def paste(page, _setup: dict[str, Any], repeat: int) -> list[float]:
     out = []
     for i in range(repeat):
         if i:
