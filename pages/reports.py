@@ -263,6 +263,23 @@ if DRAFT not in st.session_state:
     st.stop()
 
 
+def fast_edit(method: str, target: str, widget: str = "") -> None:
+    """A theme changed (to the value of ``widget``) or a link removed, as the widget's callback:
+    applied before the review reruns (one run, not two), without preparing the text again when
+    the draft was prepared here with the current place finder (``Report.set_theme``)."""
+    draft = st.session_state.get(DRAFT)
+    if draft is None:
+        return
+    finder, places_rev = place_finder(quiet=True)
+    report: Report = draft["report"]
+    args = (target, st.session_state[widget]) if widget else (target,)
+    if widget and report.theme_of(target) == args[1]:
+        return
+    fresh = "places" in draft and draft["places"] == places_rev  # prepared with this finder
+    draft["report"] = getattr(report, method)(finder, *args, relink=not fresh)
+    draft["places"] = places_rev
+
+
 @st.fragment
 def review() -> None:
     """The review and save of the draft: an edit reruns only this; a theme changed or a link
@@ -272,14 +289,11 @@ def review() -> None:
         return
     finder, places_rev = place_finder(quiet=True)
     report: Report = draft["report"]
-    fresh = "places" in draft and draft["places"] == places_rev  # prepared with this finder
 
-    def update(new: Report, fast: bool = False) -> None:
-        """The draft is ``new``: prepared with this finder (or, ``fast``, edited without
-        preparing it again from a report that was)."""
+    def update(new: Report) -> None:
+        """The draft is ``new`` (prepared with this finder), shown by a rerun of the review."""
         draft["report"] = new
-        if not fast:
-            draft["places"] = places_rev
+        draft["places"] = places_rev
         try:
             st.rerun(scope="fragment")
         except StreamlitInvalidLayoutContextError:  # not a fragment rerun: the whole page's
@@ -338,11 +352,13 @@ def review() -> None:
             keys = [th.key for th in report.themes if th.key != CONTEXT] + [CONTEXT]
             mode_key = report.decisions.theme_mode
             current = report.theme_of(cid)
+            theme_key = f"rep_theme_{draft['token']}_{mode_key}_{cid}"
             theme = st.selectbox(t("reports.theme", lang), keys, index=keys.index(current),
-                                 key=f"rep_theme_{draft['token']}_{mode_key}_{cid}",
+                                 key=theme_key, on_change=fast_edit,
+                                 args=("set_theme", cid, theme_key),
                                  format_func=lambda k: theme_label(report, k, lang))
             if theme != current:
-                update(report.set_theme(finder, cid, theme, relink=not fresh), fast=fresh)
+                update(report.set_theme(finder, cid, theme))
             notes = report.decisions.annotations
             en_text = st.text_area(t("reports.en", lang), value=notes.get(cid, {}).get("en", ""),
                                    key=f"rep_en_{draft['token']}_{cid}", height=68,
@@ -353,8 +369,8 @@ def review() -> None:
             for lk in report.links_of(cid):
                 lcols = st.columns([5, 1])
                 lcols[0].markdown(md(link_label(lk, pnames, fnames, lang)))
-                if lcols[1].button(t("reports.link.remove", lang), key=f"rep_unlink_{lk.id}"):
-                    update(report.remove_link(finder, lk.id, relink=not fresh), fast=fresh)
+                lcols[1].button(t("reports.link.remove", lang), key=f"rep_unlink_{lk.id}",
+                                on_click=fast_edit, args=("remove_link", lk.id))
             evidence = st.text_input(t("reports.link.evidence", lang), key="rep_ev",
                                      help=t("reports.link.evidence.help", lang)).strip()
             targets = st.multiselect(t("reports.link.features", lang), list(fnames), key="rep_ev_f",
