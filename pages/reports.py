@@ -23,6 +23,7 @@ from lianghu_map.store.reports import prepare as check_meta
 from lianghu_map.ui import analyst_access, current_lang, md, require_app_shell, secrets, show_html
 from lianghu_map.ui_reports import (
     clause_label,
+    clause_pages,
     clause_table_html,
     display,
     feature_labels,
@@ -46,6 +47,7 @@ DETAILS = "_rep_details"  # {"report_id", "expected", "token", "conflict", "valu
 HISTORY = "_rep_history"  # the report id whose history is shown
 NOTICE = "_rep_notice"  # a success message for the next run
 FINDER = "_rep_finder"  # (revision of the stored places, PlaceFinder)
+PAGE = "rep_table_page"  # the page of the review's clause table shown
 
 st.subheader(t("reports.header", lang))
 st.caption(t("reports.intro", lang))
@@ -280,6 +282,15 @@ def fast_edit(method: str, target: str, widget: str = "") -> None:
     draft["places"] = places_rev
 
 
+def show_clause() -> None:
+    """The clause chosen for editing: its page of the clause table is shown."""
+    draft = st.session_state.get(DRAFT)
+    ids = [c.id for c in draft["report"].clauses] if draft else []
+    if st.session_state.get("rep_clause") in ids:
+        at = ids.index(st.session_state["rep_clause"])
+        st.session_state[PAGE] = next(i for i, p in enumerate(clause_pages(len(ids))) if at in p)
+
+
 @st.fragment
 def review() -> None:
     """The review and save of the draft: an edit reruns only this; a theme changed or a link
@@ -341,13 +352,22 @@ def review() -> None:
     fnames = feature_labels(features, lang)
     gaz = finder.gazetteer
     pnames = {pid: p.name(lang) for pid, p in gaz.places.items()}
-    show_html(clause_table_html(report, pnames, fnames, lang))
+    pages = clause_pages(len(report.clauses))
+    if st.session_state.get(PAGE, 0) >= len(pages):  # the report has fewer clauses now
+        st.session_state[PAGE] = 0
+    page = 0
+    if len(pages) > 1:  # a long report: one page of the table at a time
+        page = st.selectbox(t("reports.clauses.page", lang), range(len(pages)), key=PAGE,
+                            format_func=lambda i: t("reports.clauses.range", lang,
+                                                    a=pages[i].start + 1, b=pages[i].stop,
+                                                    n=len(report.clauses)))
+    show_html(clause_table_html(report, pnames, fnames, lang, pages[page]))
 
     if report.clauses:
         with st.container(border=True):
             st.markdown(f"##### {t('reports.edit_clause', lang)}")
             cid = st.selectbox(t("reports.clause", lang), [c.id for c in report.clauses],
-                               key="rep_clause",
+                               key="rep_clause", on_change=show_clause,
                                format_func=lambda c: clause_label(report, c, lang))
             keys = [th.key for th in report.themes if th.key != CONTEXT] + [CONTEXT]
             mode_key = report.decisions.theme_mode
