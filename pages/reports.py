@@ -22,7 +22,7 @@ from lianghu_map.store import ReportRecord, open_store
 from lianghu_map.store.reports import prepare as check_meta
 from lianghu_map.ui import analyst_access, current_lang, md, require_app_shell, secrets, show_html
 from lianghu_map.ui_reports import (
-    clause_label,
+    clause_labels,
     clause_pages,
     clause_table_html,
     display,
@@ -47,6 +47,7 @@ DETAILS = "_rep_details"  # {"report_id", "expected", "token", "conflict", "valu
 HISTORY = "_rep_history"  # the report id whose history is shown
 NOTICE = "_rep_notice"  # a success message for the next run
 FINDER = "_rep_finder"  # (revision of the stored places, PlaceFinder)
+LABELS = "_rep_feature_labels"
 PAGE = "rep_table_page"  # the page of the review's clause table shown
 
 st.subheader(t("reports.header", lang))
@@ -349,7 +350,10 @@ def review() -> None:
         update(report.use_headings_as_themes(finder))
 
     features = load_catalog(store).features
-    fnames = feature_labels(features, lang)
+    cached = st.session_state.get(LABELS)  # (features, lang, labels): made once per catalogue
+    if cached is None or cached[0] is not features or cached[1] != lang:
+        cached = st.session_state[LABELS] = (features, lang, feature_labels(features, lang))
+    fnames = cached[2]
     gaz = finder.gazetteer
     pnames = {pid: p.name(lang) for pid, p in gaz.places.items()}
     pages = clause_pages(len(report.clauses))
@@ -368,7 +372,7 @@ def review() -> None:
             st.markdown(f"##### {t('reports.edit_clause', lang)}")
             cid = st.selectbox(t("reports.clause", lang), [c.id for c in report.clauses],
                                key="rep_clause", on_change=show_clause,
-                               format_func=lambda c: clause_label(report, c, lang))
+                               format_func=clause_labels(report, lang).__getitem__)
             keys = [th.key for th in report.themes if th.key != CONTEXT] + [CONTEXT]
             mode_key = report.decisions.theme_mode
             current = report.theme_of(cid)

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 from lianghu_map.meeting.places import load_place_finder
 from lianghu_map.meeting.report import ReportMeta, prepare_report
 from lianghu_map.ui_reports import (
+    clause_label,
+    clause_labels,
     clause_pages,
     clause_table_html,
     display,
@@ -75,3 +77,14 @@ def test_the_clause_table_in_pages_numbered_as_in_the_report():
     assert rows(page)[0].split("</table>")[0] == rows(whole)[2]
     assert rows(page)[1].split("</table>")[0] == rows(whole)[3].split("</table>")[0]
     assert "<td>3</td>" in rows(page)[0] and "常州南站" in rows(page)[0]
+
+
+def test_all_clause_labels_at_once_are_each_clause_label():
+    report = prepare_report("\n".join(f"{i}、推進常州南站樞紐建設第{i}項工作，完善交通配套設施。"
+                                       for i in range(1, 5)),
+                            ReportMeta("", "2024-05-01", "大会"), FINDER)
+    for lang in ("zh-Hans", "zh-Hant", "en"):
+        labels = clause_labels(report, lang)
+        assert list(labels) == [c.id for c in report.clauses]
+        assert all(labels[c.id] == clause_label(report, c.id, lang) for c in report.clauses)
+    assert clause_labels(report, "zh-Hans")[report.clauses[1].id].startswith("2. ")

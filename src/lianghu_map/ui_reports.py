@@ -20,8 +20,8 @@ from .meeting.themes import CONTEXT
 from .reports_store import Details, details_changes
 from .store.reports import ReportHistory
 
-__all__ = ["TABLE_ROWS", "clause_label", "clause_pages", "clause_table_html", "display",
-           "feature_labels", "link_label", "marked_text_html", "report_history_html",
+__all__ = ["TABLE_ROWS", "clause_label", "clause_labels", "clause_pages", "clause_table_html",
+           "display", "feature_labels", "link_label", "marked_text_html", "report_history_html",
            "report_list_html", "split_aliases", "theme_label"]
 
 TABLE_ROWS = 50  # clauses in one page of the review's clause table
@@ -69,7 +69,16 @@ def theme_label(report: Report, key: str, lang: str) -> str:
 
 def clause_label(report: Report, clause_id: str, lang: str, width: int = 30) -> str:
     n = next(i for i, c in enumerate(report.clauses, 1) if c.id == clause_id)
-    text = display(report.clause(clause_id).text, lang)
+    return _clause_label(n, report.clause(clause_id).text, lang, width)
+
+
+def clause_labels(report: Report, lang: str, width: int = 30) -> dict[str, str]:
+    """Every clause's :func:`clause_label` (in one pass over the clauses)."""
+    return {c.id: _clause_label(n, c.text, lang, width) for n, c in enumerate(report.clauses, 1)}
+
+
+def _clause_label(n: int, text: str, lang: str, width: int) -> str:
+    text = display(text, lang)
     return f"{n}. {text[:width]}{'…' if len(text) > width else ''}"
 
 
