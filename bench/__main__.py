@@ -7,14 +7,17 @@
 * ``meeting`` — a 30,000-character meeting report cleaned, split and linked (see
   :mod:`bench.meeting`);
 * ``interaction`` — input event → repainted map/panel in Chromium, against the code before issue
-  18 (see :mod:`bench.interaction`).
+  18 (see :mod:`bench.interaction`);
+* ``review`` — the Reports page's review of a long report in Chromium (paste → review, theme
+  change, link removal), against main before the review was made fast (see :mod:`bench.review`).
 """
 
 import importlib
 import sys
 
 BENCHES = {"render": "bench.render", "ingest": "bench.run", "upload": "bench.upload",
-           "meeting": "bench.meeting", "interaction": "bench.interaction"}
+           "meeting": "bench.meeting", "interaction": "bench.interaction",
+           "review": "bench.review"}
 
 args = sys.argv[1:]
 which = args.pop(0) if args and args[0] in BENCHES else None

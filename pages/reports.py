@@ -6,6 +6,7 @@ older version current again, delete and restore."""
 from secrets import token_hex
 
 import streamlit as st
+from streamlit.errors import StreamlitInvalidLayoutContextError
 
 from lianghu_map import places_store, reports_store
 from lianghu_map.catalog import load_catalog
@@ -21,7 +22,8 @@ from lianghu_map.store import ReportRecord, open_store
 from lianghu_map.store.reports import prepare as check_meta
 from lianghu_map.ui import analyst_access, current_lang, md, require_app_shell, secrets, show_html
 from lianghu_map.ui_reports import (
-    clause_label,
+    clause_labels,
+    clause_pages,
     clause_table_html,
     display,
     feature_labels,
@@ -38,10 +40,15 @@ require_app_shell()
 
 lang = current_lang()
 settings = load_settings(secrets())
-DRAFT = "_rep_draft"  # {"report": Report, "report_id", "expected", "saved": dict|None, "token"}
+# {"report": Report, "report_id", "expected", "saved": dict|None, "token", "places"}; "places":
+# the revision of the stored places the report was prepared with here (absent: as stored)
+DRAFT = "_rep_draft"
 DETAILS = "_rep_details"  # {"report_id", "expected", "token", "conflict", "values"}: the form
 HISTORY = "_rep_history"  # the report id whose history is shown
 NOTICE = "_rep_notice"  # a success message for the next run
+FINDER = "_rep_finder"  # (revision of the stored places, PlaceFinder)
+LABELS = "_rep_feature_labels"
+PAGE = "rep_table_page"  # the page of the review's clause table shown
 
 st.subheader(t("reports.header", lang))
 st.caption(t("reports.intro", lang))
@@ -142,6 +149,7 @@ def edit_details(rec: ReportRecord, state: dict) -> None:
                     doc = store.get_report(rec.report_id)
                     draft.update(report=Report.from_dict(doc), expected=new.current_revision,
                                  saved=doc, token=token_hex(4))
+                    draft.pop("places", None)  # as stored: prepared here again at its next edit
                 st.session_state[NOTICE] = t("reports.details.saved", lang,
                                              revision=new.current_revision)
                 st.rerun()
@@ -197,11 +205,23 @@ if (state := st.session_state.get(DETAILS)) is not None:
 if st.session_state.get(HISTORY) in by_id:
     show_history(by_id[st.session_state[HISTORY]])
 
-try:
-    finder = places_store.place_finder(store)
-except LianghuError as err:  # the stored places cannot be read: the built-in gazetteer only
-    fail(err)
-    finder = load_place_finder()
+def place_finder(quiet: bool = False) -> tuple:
+    """The place finder (the built-in gazetteer grown by the stored places) and the revision
+    of the stored places it was made from; made again only when they changed.  ``quiet``: an
+    unreadable store of places is not shown again (the page's full run showed it)."""
+    try:
+        rev = places_store.stored_places(store)[1]
+        cached = st.session_state.get(FINDER)
+        if cached is None or cached[0] != rev:
+            cached = st.session_state[FINDER] = (rev, places_store.place_finder(store))
+        return cached[1], rev
+    except LianghuError as err:  # the stored places cannot be read: the built-in gazetteer only
+        if not quiet:
+            fail(err)
+        return load_place_finder(), "unread"
+
+
+finder, places_rev = place_finder()
 
 # -- add a report
 with st.expander(t("reports.add", lang), expanded=DRAFT not in st.session_state):
@@ -240,159 +260,216 @@ with st.expander(t("reports.add", lang), expanded=DRAFT not in st.session_state)
             fail(err)
         else:
             st.session_state[DRAFT] = {"report": report, "report_id": None, "expected": None,
-                                       "saved": None, "token": token_hex(4)}
+                                       "saved": None, "token": token_hex(4),
+                                       "places": places_rev}
 
-draft = st.session_state.get(DRAFT)
-if draft is None:
+if DRAFT not in st.session_state:
     st.stop()
 
-report: Report = draft["report"]
+
+def fast_edit(method: str, target: str, widget: str = "") -> None:
+    """A theme changed (to the value of ``widget``) or a link removed, as the widget's callback:
+    applied before the review reruns (one run, not two), without preparing the text again when
+    the draft was prepared here with the current place finder (``Report.set_theme``)."""
+    draft = st.session_state.get(DRAFT)
+    if draft is None:
+        return
+    finder, places_rev = place_finder(quiet=True)
+    report: Report = draft["report"]
+    args = (target, st.session_state[widget]) if widget else (target,)
+    if widget and report.theme_of(target) == args[1]:
+        return
+    fresh = "places" in draft and draft["places"] == places_rev  # prepared with this finder
+    draft["report"] = getattr(report, method)(finder, *args, relink=not fresh)
+    draft["places"] = places_rev
 
 
-def update(new: Report) -> None:
-    draft["report"] = new
-    st.rerun()
+def show_clause() -> None:
+    """The clause chosen for editing: its page of the clause table is shown."""
+    draft = st.session_state.get(DRAFT)
+    ids = [c.id for c in draft["report"].clauses] if draft else []
+    if st.session_state.get("rep_clause") in ids:
+        at = ids.index(st.session_state["rep_clause"])
+        st.session_state[PAGE] = next(i for i, p in enumerate(clause_pages(len(ids))) if at in p)
 
 
-# -- review
-st.markdown("#### " + md(t("reports.review", lang, title=display(report.meta.title, lang))))
-st.caption(t("reports.cleaned", lang, aids=report.reading_aids_removed,
-             widths=report.widths_normalised, clauses=len(report.clauses),
-             links=len(report.links)))
-show_html(marked_text_html(report, lang))
+@st.fragment
+def review() -> None:
+    """The review and save of the draft: an edit reruns only this; a theme changed or a link
+    removed does not clean, split and link the text again (see ``Report.set_theme``)."""
+    draft = st.session_state.get(DRAFT)
+    if draft is None:  # discarded meanwhile
+        return
+    finder, places_rev = place_finder(quiet=True)
+    report: Report = draft["report"]
 
-if report.flags:
-    st.markdown(f"##### {t('reports.flags', lang)}")
-for f in report.flags:
-    decided = report.decisions.flags.get(f.id, "pending")
-    with st.container(border=True):
-        st.markdown(md(t("reports.flag.shown", lang, kind=t(f"reports.flag.{f.kind}", lang),
-                         text=display(f.text, lang))))
-        kind = "garbled" if f.kind == "garbled" else "junk"
-        st.caption(t(f"reports.decided.{kind}.{decided}", lang))
-        cols = st.columns(3)
-        if f.kind == "garbled":
-            repair = cols[0].text_input(t("reports.repair", lang), value=f.suggestion,
-                                        key=f"rep_repair_{f.id}")
-            if cols[1].button(t("reports.repair.apply", lang), key=f"rep_accept_{f.id}"):
-                update(report.decide(finder, f.id, True, repair))
-            if cols[2].button(t("reports.repair.keep", lang), key=f"rep_reject_{f.id}"):
-                update(report.decide(finder, f.id, False))
-        else:
-            if cols[0].button(t("reports.junk.remove", lang), key=f"rep_accept_{f.id}"):
-                update(report.decide(finder, f.id, True))
-            if cols[1].button(t("reports.junk.keep", lang), key=f"rep_reject_{f.id}"):
-                update(report.decide(finder, f.id, False))
+    def update(new: Report) -> None:
+        """The draft is ``new`` (prepared with this finder), shown by a rerun of the review."""
+        draft["report"] = new
+        draft["places"] = places_rev
+        try:
+            st.rerun(scope="fragment")
+        except StreamlitInvalidLayoutContextError:  # not a fragment rerun: the whole page's
+            st.rerun()
 
-st.markdown(f"##### {t('reports.clauses', lang)}")
-cols = st.columns(2)
-if report.decisions.theme_mode == "headings":
-    if cols[0].button(t("reports.themes.default", lang), key="rep_default_themes"):
-        update(report.revise(finder, theme_mode="default", heading_level=None, themes={}))
-elif cols[0].button(t("reports.themes.headings", lang), key="rep_headings"):
-    update(report.use_headings_as_themes(finder))
+    # -- review
+    st.markdown("#### " + md(t("reports.review", lang, title=display(report.meta.title, lang))))
+    st.caption(t("reports.cleaned", lang, aids=report.reading_aids_removed,
+                 widths=report.widths_normalised, clauses=len(report.clauses),
+                 links=len(report.links)))
+    show_html(marked_text_html(report, lang))
 
-features = load_catalog(store).features
-fnames = feature_labels(features, lang)
-gaz = finder.gazetteer
-pnames = {pid: p.name(lang) for pid, p in gaz.places.items()}
-show_html(clause_table_html(report, pnames, fnames, lang))
-
-if report.clauses:
-    with st.container(border=True):
-        st.markdown(f"##### {t('reports.edit_clause', lang)}")
-        cid = st.selectbox(t("reports.clause", lang), [c.id for c in report.clauses],
-                           key="rep_clause", format_func=lambda c: clause_label(report, c, lang))
-        keys = [th.key for th in report.themes if th.key != CONTEXT] + [CONTEXT]
-        mode_key = report.decisions.theme_mode
-        current = report.theme_of(cid)
-        theme = st.selectbox(t("reports.theme", lang), keys, index=keys.index(current),
-                             key=f"rep_theme_{draft['token']}_{mode_key}_{cid}",
-                             format_func=lambda k: theme_label(report, k, lang))
-        if theme != current:
-            update(report.set_theme(finder, cid, theme))
-        notes = report.decisions.annotations
-        en_text = st.text_area(t("reports.en", lang), value=notes.get(cid, {}).get("en", ""),
-                               key=f"rep_en_{draft['token']}_{cid}", height=68,
-                               help=t("reports.en.help", lang)).strip()
-        if en_text != notes.get(cid, {}).get("en", ""):
-            update(report.revise(finder, annotations={
-                **notes, cid: {**notes.get(cid, {}), "en": en_text}}))
-        for lk in report.links_of(cid):
-            lcols = st.columns([5, 1])
-            lcols[0].markdown(md(link_label(lk, pnames, fnames, lang)))
-            if lcols[1].button(t("reports.link.remove", lang), key=f"rep_unlink_{lk.id}"):
-                update(report.remove_link(finder, lk.id))
-        evidence = st.text_input(t("reports.link.evidence", lang), key="rep_ev",
-                                 help=t("reports.link.evidence.help", lang)).strip()
-        targets = st.multiselect(t("reports.link.features", lang), list(fnames), key="rep_ev_f",
-                                 format_func=fnames.__getitem__,
-                                 placeholder=t("reports.pick", lang))
-        if st.button(t("reports.link.add", lang), key="rep_add_link"):
-            text = report.clause(cid).text
-            hits = text.count(evidence) if evidence else 0
-            if not evidence or not targets:
-                st.error(t("reports.link.incomplete", lang))
-            elif hits != 1:
-                st.error(t("reports.link.not_found" if hits == 0 else "reports.link.ambiguous",
-                           lang, evidence=evidence, n=hits))
+    if report.flags:
+        st.markdown(f"##### {t('reports.flags', lang)}")
+    for f in report.flags:
+        decided = report.decisions.flags.get(f.id, "pending")
+        with st.container(border=True):
+            st.markdown(md(t("reports.flag.shown", lang, kind=t(f"reports.flag.{f.kind}", lang),
+                             text=display(f.text, lang))))
+            kind = "garbled" if f.kind == "garbled" else "junk"
+            st.caption(t(f"reports.decided.{kind}.{decided}", lang))
+            cols = st.columns(3)
+            if f.kind == "garbled":
+                repair = cols[0].text_input(t("reports.repair", lang), value=f.suggestion,
+                                            key=f"rep_repair_{f.id}")
+                if cols[1].button(t("reports.repair.apply", lang), key=f"rep_accept_{f.id}"):
+                    update(report.decide(finder, f.id, True, repair))
+                if cols[2].button(t("reports.repair.keep", lang), key=f"rep_reject_{f.id}"):
+                    update(report.decide(finder, f.id, False))
             else:
-                update(report.add_link(finder, cid, evidence, feature_ids=tuple(targets)))
+                if cols[0].button(t("reports.junk.remove", lang), key=f"rep_accept_{f.id}"):
+                    update(report.decide(finder, f.id, True))
+                if cols[1].button(t("reports.junk.keep", lang), key=f"rep_reject_{f.id}"):
+                    update(report.decide(finder, f.id, False))
 
-names = sorted({display(c.text, lang) for c in report.candidates})
-st.markdown(f"##### {t('reports.candidates', lang)}")
-st.caption(md("、".join(names)) if names else t("reports.candidates.none", lang))
+    st.markdown(f"##### {t('reports.clauses', lang)}")
+    cols = st.columns(2)
+    if report.decisions.theme_mode == "headings":
+        if cols[0].button(t("reports.themes.default", lang), key="rep_default_themes"):
+            update(report.revise(finder, theme_mode="default", heading_level=None, themes={}))
+    elif cols[0].button(t("reports.themes.headings", lang), key="rep_headings"):
+        update(report.use_headings_as_themes(finder))
 
-with st.expander(t("reports.place.add", lang)):
-    st.caption(t("reports.place.help", lang))
-    pname = st.text_input(t("reports.place.name", lang), key="rep_place_name").strip()
-    aliases = st.text_input(t("reports.place.aliases", lang), key="rep_place_aliases")
-    en = st.text_input(t("reports.place.en", lang), key="rep_place_en")
-    pfeat = st.multiselect(t("reports.place.features", lang), list(fnames), key="rep_place_f",
-                           format_func=fnames.__getitem__, placeholder=t("reports.pick", lang))
-    if st.button(t("reports.place.save", lang), key="rep_add_place"):
-        if not pname or not pfeat:
-            st.error(t("reports.place.incomplete", lang))
-        elif not user:
+    features = load_catalog(store).features
+    cached = st.session_state.get(LABELS)  # (features, lang, labels): made once per catalogue
+    if cached is None or cached[0] is not features or cached[1] != lang:
+        cached = st.session_state[LABELS] = (features, lang, feature_labels(features, lang))
+    fnames = cached[2]
+    gaz = finder.gazetteer
+    pnames = {pid: p.name(lang) for pid, p in gaz.places.items()}
+    pages = clause_pages(len(report.clauses))
+    if st.session_state.get(PAGE, 0) >= len(pages):  # the report has fewer clauses now
+        st.session_state[PAGE] = 0
+    page = 0
+    if len(pages) > 1:  # a long report: one page of the table at a time
+        page = st.selectbox(t("reports.clauses.page", lang), range(len(pages)), key=PAGE,
+                            format_func=lambda i: t("reports.clauses.range", lang,
+                                                    a=pages[i].start + 1, b=pages[i].stop,
+                                                    n=len(report.clauses)))
+    show_html(clause_table_html(report, pnames, fnames, lang, pages[page]))
+
+    if report.clauses:
+        with st.container(border=True):
+            st.markdown(f"##### {t('reports.edit_clause', lang)}")
+            cid = st.selectbox(t("reports.clause", lang), [c.id for c in report.clauses],
+                               key="rep_clause", on_change=show_clause,
+                               format_func=clause_labels(report, lang).__getitem__)
+            keys = [th.key for th in report.themes if th.key != CONTEXT] + [CONTEXT]
+            mode_key = report.decisions.theme_mode
+            current = report.theme_of(cid)
+            theme_key = f"rep_theme_{draft['token']}_{mode_key}_{cid}"
+            theme = st.selectbox(t("reports.theme", lang), keys, index=keys.index(current),
+                                 key=theme_key, on_change=fast_edit,
+                                 args=("set_theme", cid, theme_key),
+                                 format_func=lambda k: theme_label(report, k, lang))
+            if theme != current:
+                update(report.set_theme(finder, cid, theme))
+            notes = report.decisions.annotations
+            en_text = st.text_area(t("reports.en", lang), value=notes.get(cid, {}).get("en", ""),
+                                   key=f"rep_en_{draft['token']}_{cid}", height=68,
+                                   help=t("reports.en.help", lang)).strip()
+            if en_text != notes.get(cid, {}).get("en", ""):
+                update(report.revise(finder, annotations={
+                    **notes, cid: {**notes.get(cid, {}), "en": en_text}}))
+            for lk in report.links_of(cid):
+                lcols = st.columns([5, 1])
+                lcols[0].markdown(md(link_label(lk, pnames, fnames, lang)))
+                lcols[1].button(t("reports.link.remove", lang), key=f"rep_unlink_{lk.id}",
+                                on_click=fast_edit, args=("remove_link", lk.id))
+            evidence = st.text_input(t("reports.link.evidence", lang), key="rep_ev",
+                                     help=t("reports.link.evidence.help", lang)).strip()
+            targets = st.multiselect(t("reports.link.features", lang), list(fnames), key="rep_ev_f",
+                                     format_func=fnames.__getitem__,
+                                     placeholder=t("reports.pick", lang))
+            if st.button(t("reports.link.add", lang), key="rep_add_link"):
+                text = report.clause(cid).text
+                hits = text.count(evidence) if evidence else 0
+                if not evidence or not targets:
+                    st.error(t("reports.link.incomplete", lang))
+                elif hits != 1:
+                    st.error(t("reports.link.not_found" if hits == 0 else "reports.link.ambiguous",
+                               lang, evidence=evidence, n=hits))
+                else:
+                    update(report.add_link(finder, cid, evidence, feature_ids=tuple(targets)))
+
+    names = sorted({display(c.text, lang) for c in report.candidates})
+    st.markdown(f"##### {t('reports.candidates', lang)}")
+    st.caption(md("、".join(names)) if names else t("reports.candidates.none", lang))
+
+    with st.expander(t("reports.place.add", lang)):
+        st.caption(t("reports.place.help", lang))
+        pname = st.text_input(t("reports.place.name", lang), key="rep_place_name").strip()
+        aliases = st.text_input(t("reports.place.aliases", lang), key="rep_place_aliases")
+        en = st.text_input(t("reports.place.en", lang), key="rep_place_en")
+        pfeat = st.multiselect(t("reports.place.features", lang), list(fnames), key="rep_place_f",
+                               format_func=fnames.__getitem__, placeholder=t("reports.pick", lang))
+        if st.button(t("reports.place.save", lang), key="rep_add_place"):
+            if not pname or not pfeat:
+                st.error(t("reports.place.incomplete", lang))
+            elif not user:
+                st.error(t("reports.user_missing", lang))
+            else:
+                try:
+                    place = places_store.new_place([pname, *split_aliases(aliases)],
+                                                   split_aliases(en), pfeat)
+                    added = places_store.add_place(store, place, user=user, access=access)
+                except LianghuError as err:
+                    fail(err)
+                else:
+                    draft["report"] = report = report.relink(added.finder)
+                    draft.pop("places", None)  # made with the finder of the new places
+                    if draft["report_id"] in added.relinked:  # this report's new stored version
+                        draft["expected"] = store.report(draft["report_id"]).current_revision
+                        draft["saved"] = store.get_report(draft["report_id"])
+                    st.success(t("reports.place.added", lang, name=display(pname, lang),
+                                 n=len(added.relinked)))
+                    for rid in added.conflicts:
+                        st.warning(t("reports.place.conflict", lang, report=rid))
+
+    # -- save
+    saved = draft["saved"] is not None and draft["saved"] == report.to_dict()
+    if saved:
+        st.success(t("reports.saved", lang, revision=draft["expected"]))
+    cols = st.columns(2)
+    if cols[0].button(t("reports.save", lang), key="rep_save", type="primary", disabled=saved):
+        if not user:
             st.error(t("reports.user_missing", lang))
         else:
+            m = report.meta
             try:
-                place = places_store.new_place([pname, *split_aliases(aliases)],
-                                               split_aliases(en), pfeat)
-                added = places_store.add_place(store, place, user=user, access=access)
+                rec = reports_store.save_report(
+                    store, report.to_dict(), title=m.title, date=m.date, body=m.body,
+                    source_url=m.source_url, user=user, access=access,
+                    report_id=draft["report_id"], expected_revision=draft["expected"])
             except LianghuError as err:
                 fail(err)
             else:
-                draft["report"] = report = report.relink(added.finder)
-                if draft["report_id"] in added.relinked:  # this report's new stored version
-                    draft["expected"] = store.report(draft["report_id"]).current_revision
-                    draft["saved"] = store.get_report(draft["report_id"])
-                st.success(t("reports.place.added", lang, name=display(pname, lang),
-                             n=len(added.relinked)))
-                for rid in added.conflicts:
-                    st.warning(t("reports.place.conflict", lang, report=rid))
+                draft.update(report_id=rec.report_id, expected=rec.current_revision,
+                             saved=report.to_dict())
+                st.rerun()
+    if cols[1].button(t("reports.discard", lang), key="rep_discard"):
+        del st.session_state[DRAFT]
+        st.rerun()
 
-# -- save
-saved = draft["saved"] is not None and draft["saved"] == report.to_dict()
-if saved:
-    st.success(t("reports.saved", lang, revision=draft["expected"]))
-cols = st.columns(2)
-if cols[0].button(t("reports.save", lang), key="rep_save", type="primary", disabled=saved):
-    if not user:
-        st.error(t("reports.user_missing", lang))
-    else:
-        m = report.meta
-        try:
-            rec = reports_store.save_report(
-                store, report.to_dict(), title=m.title, date=m.date, body=m.body,
-                source_url=m.source_url, user=user, access=access,
-                report_id=draft["report_id"], expected_revision=draft["expected"])
-        except LianghuError as err:
-            fail(err)
-        else:
-            draft.update(report_id=rec.report_id, expected=rec.current_revision,
-                         saved=report.to_dict())
-            st.rerun()
-if cols[1].button(t("reports.discard", lang), key="rep_discard"):
-    del st.session_state[DRAFT]
-    st.rerun()
+
+review()

@@ -8,6 +8,9 @@ from types import SimpleNamespace
 from lianghu_map.meeting.places import load_place_finder
 from lianghu_map.meeting.report import ReportMeta, prepare_report
 from lianghu_map.ui_reports import (
+    clause_label,
+    clause_labels,
+    clause_pages,
     clause_table_html,
     display,
     marked_text_html,
@@ -58,3 +61,30 @@ def test_the_report_list_escapes_and_marks_deleted_ones():
 
 def test_aliases_split_on_chinese_and_ascii_separators():
     assert split_aliases("騰龍大道、腾龙路, 腾龙；\n 甲 ") == ["騰龍大道", "腾龙路", "腾龙", "甲"]
+
+
+def test_the_clause_table_in_pages_numbered_as_in_the_report():
+    assert clause_pages(0) == [range(0)]
+    assert clause_pages(5, 2) == [range(0, 2), range(2, 4), range(4, 5)]
+    assert [i for p in clause_pages(123) for i in p] == list(range(123))
+    report = prepare_report("\n".join(f"{i}、推进常州南站枢纽建设第{i}项工作。"
+                                       for i in range(1, 8)),
+                            ReportMeta("", "2024-05-01", "大会"), FINDER)
+    whole = clause_table_html(report, {"changzhou_south": "常州南站"}, {}, "zh-Hans")
+    page = clause_table_html(report, {"changzhou_south": "常州南站"}, {}, "zh-Hans", range(2, 4))
+    rows = lambda html: html.split("<tr class='lh-clause'")[1:]  # noqa: E731
+    assert len(rows(whole)) == len(report.clauses) and len(rows(page)) == 2
+    assert rows(page)[0].split("</table>")[0] == rows(whole)[2]
+    assert rows(page)[1].split("</table>")[0] == rows(whole)[3].split("</table>")[0]
+    assert "<td>3</td>" in rows(page)[0] and "常州南站" in rows(page)[0]
+
+
+def test_all_clause_labels_at_once_are_each_clause_label():
+    report = prepare_report("\n".join(f"{i}、推進常州南站樞紐建設第{i}項工作，完善交通配套設施。"
+                                       for i in range(1, 5)),
+                            ReportMeta("", "2024-05-01", "大会"), FINDER)
+    for lang in ("zh-Hans", "zh-Hant", "en"):
+        labels = clause_labels(report, lang)
+        assert list(labels) == [c.id for c in report.clauses]
+        assert all(labels[c.id] == clause_label(report, c.id, lang) for c in report.clauses)
+    assert clause_labels(report, "zh-Hans")[report.clauses[1].id].startswith("2. ")

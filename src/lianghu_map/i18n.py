@@ -795,6 +795,10 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "reports.action.delete": ("删除", "deleted"),
     "reports.action.restore": ("恢复", "restored"),
     # -- end m-meta --
+    # -- review-speed --
+    "reports.clauses.page": ("表中显示的条款", "Clauses shown in the table"),
+    "reports.clauses.range": ("第 {a}–{b} 条（共 {n} 条）", "{a}–{b} of {n}"),
+    # -- end review-speed --
 }
 
 

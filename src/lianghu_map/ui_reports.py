@@ -20,9 +20,11 @@ from .meeting.themes import CONTEXT
 from .reports_store import Details, details_changes
 from .store.reports import ReportHistory
 
-__all__ = ["clause_label", "clause_table_html", "display", "feature_labels", "link_label",
-           "marked_text_html", "report_history_html", "report_list_html", "split_aliases",
-           "theme_label"]
+__all__ = ["TABLE_ROWS", "clause_label", "clause_labels", "clause_pages", "clause_table_html",
+           "display", "feature_labels", "link_label", "marked_text_html", "report_history_html",
+           "report_list_html", "split_aliases", "theme_label"]
+
+TABLE_ROWS = 50  # clauses in one page of the review's clause table
 
 
 def display(text: str, lang: str) -> str:
@@ -67,7 +69,16 @@ def theme_label(report: Report, key: str, lang: str) -> str:
 
 def clause_label(report: Report, clause_id: str, lang: str, width: int = 30) -> str:
     n = next(i for i, c in enumerate(report.clauses, 1) if c.id == clause_id)
-    text = display(report.clause(clause_id).text, lang)
+    return _clause_label(n, report.clause(clause_id).text, lang, width)
+
+
+def clause_labels(report: Report, lang: str, width: int = 30) -> dict[str, str]:
+    """Every clause's :func:`clause_label` (in one pass over the clauses)."""
+    return {c.id: _clause_label(n, c.text, lang, width) for n, c in enumerate(report.clauses, 1)}
+
+
+def _clause_label(n: int, text: str, lang: str, width: int) -> str:
+    text = display(text, lang)
     return f"{n}. {text[:width]}{'…' if len(text) > width else ''}"
 
 
@@ -83,24 +94,39 @@ def link_label(link: ReportLink, place_names: Mapping[str, str],
     return f"“{display(link.text, lang)}”{arrow}{target}{generic}"
 
 
+def clause_pages(n: int, size: int = TABLE_ROWS) -> list[range]:
+    """The pages of a table of ``n`` clauses (clause indexes from 0), one page when ``n`` is 0."""
+    return [range(a, min(a + size, n)) for a in range(0, n, size)] or [range(0)]
+
+
 def clause_table_html(report: Report, place_names: Mapping[str, str],
-                      feature_names: Mapping[str, str], lang: str) -> str:
+                      feature_names: Mapping[str, str], lang: str,
+                      rows: range | None = None) -> str:
+    """The clauses (``rows``: those of one page, numbered as in the whole report) with their
+    themes and links."""
     head = "".join(f"<th style='text-align:left;padding:2px 6px'>{html.escape(t(k, lang))}</th>"
                    for k in ("reports.col.n", "reports.col.clause", "reports.col.theme",
                              "reports.col.links"))
-    rows = []
-    for n, c in enumerate(report.clauses, 1):
+    shown = range(len(report.clauses)) if rows is None else rows
+    clauses = {report.clauses[i].id for i in shown}
+    by_clause: dict[str, list[ReportLink]] = {}
+    for lk in report.links:
+        if lk.clause_id in clauses:
+            by_clause.setdefault(lk.clause_id, []).append(lk)
+    out = []
+    for i in shown:
+        n, c = i + 1, report.clauses[i]
         links = "<br>".join(html.escape(link_label(lk, place_names, feature_names, lang))
-                            for lk in report.links_of(c.id))
+                            for lk in by_clause.get(c.id, ()))
         en = report.decisions.annotations.get(c.id, {}).get("en", "")
         text = _h(c.text, lang) + (f"<br><i class='lh-en'>{html.escape(en)}</i>"
                                    if en and lang == "en" else "")
-        rows.append(f"<tr class='lh-clause' data-clause='{html.escape(c.id, quote=True)}'>"
-                    f"<td>{n}</td><td>{text}</td>"
-                    f"<td>{html.escape(theme_label(report, report.theme_of(c.id), lang))}</td>"
-                    f"<td>{links}</td></tr>")
+        out.append(f"<tr class='lh-clause' data-clause='{html.escape(c.id, quote=True)}'>"
+                   f"<td>{n}</td><td>{text}</td>"
+                   f"<td>{html.escape(theme_label(report, report.theme_of(c.id), lang))}</td>"
+                   f"<td>{links}</td></tr>")
     return ("<div style='max-height:24rem;overflow:auto'><table class='lh-clauses'>"
-            f"<tr>{head}</tr>{''.join(rows)}</table></div>")
+            f"<tr>{head}</tr>{''.join(out)}</table></div>")
 
 
 def report_list_html(records: Iterable, lang: str) -> str:

@@ -201,10 +201,18 @@ class Report:
         flags = {**self.decisions.flags, flag_id: "accept" if accept else "reject"}
         return self.revise(finder, flags=flags, repairs=repairs)
 
-    def set_theme(self, finder: PlaceFinder, clause_id: str, theme: str) -> Report:
+    def set_theme(self, finder: PlaceFinder, clause_id: str, theme: str, *,
+                  relink: bool = True) -> Report:
+        """``relink=False``: only the decision and the clause's theme change — for a report
+        :func:`prepare_report` made with ``finder``, the same report, without cleaning,
+        splitting and linking the text again."""
         if theme not in {t.key for t in self.themes} | {CONTEXT}:
             raise KeyError(f"no theme {theme!r}")
-        return self.revise(finder, themes={**self.decisions.themes, clause_id: theme})
+        themes = {**self.decisions.themes, clause_id: theme}
+        if not relink and clause_id in self.clause_themes:
+            return replace(self, decisions=replace(self.decisions, themes=themes),
+                           clause_themes={**self.clause_themes, clause_id: (theme, "analyst")})
+        return self.revise(finder, themes=themes)
 
     def use_headings_as_themes(self, finder: PlaceFinder, level: int | None = None) -> Report:
         return self.revise(finder, theme_mode="headings", heading_level=level, themes={})
@@ -213,8 +221,15 @@ class Report:
         merge_clauses(self.kept, self.clauses, clause_ids)  # raises unless consecutive
         return self.revise(finder, merges=(*self.decisions.merges, tuple(clause_ids)))
 
-    def remove_link(self, finder: PlaceFinder, link_id: str) -> Report:
-        return self.revise(finder, links_removed=(*self.decisions.links_removed, link_id))
+    def remove_link(self, finder: PlaceFinder, link_id: str, *, relink: bool = True) -> Report:
+        """``relink=False``: as :meth:`set_theme` (only the gazetteer's links are removed by a
+        decision, as :func:`prepare_report` does)."""
+        removed = (*self.decisions.links_removed, link_id)
+        if not relink:
+            return replace(self, decisions=replace(self.decisions, links_removed=removed),
+                           links=tuple(lk for lk in self.links
+                                       if lk.id != link_id or lk.origin == "analyst"))
+        return self.revise(finder, links_removed=removed)
 
     def add_link(self, finder: PlaceFinder, clause_id: str, evidence: str, *,
                  place_id: str = "", feature_ids: tuple[str, ...] = (), within: str = "",
