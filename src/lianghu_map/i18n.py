@@ -764,6 +764,22 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                          "Preparing the layer for the map ({pct}%). It is saved and can be "
                          "viewed now; once prepared it opens faster."),
     "upload.prepared": ("该图层已为地图准备就绪。", "The layer is prepared for the map."),
+    # -- m-display: a report's own themes, the per-place timeline chart --
+    "dir.timeline.chart_help": ("每行一个地点；圆点为一次会议点名提及该地点的条目数。"
+                                "只注明年份（或月份）的会议，以横条标出整年（或整月），"
+                                "圆点居中，并非具体日期。",
+                                "One row per place; a dot is the number of a meeting's clauses "
+                                "that name it. A meeting dated by year (or month) only is "
+                                "drawn as a bar over that year (or month), its dot in the "
+                                "middle: not a day."),
+    "dir.timeline.report": ("会议", "Meeting"),
+    "dir.timeline.date": ("会议日期", "Meeting date"),
+    "dir.timeline.count": ("提及条目数", "Clauses naming it"),
+    "dir.timeline.precision": ("日期精度", "Date given to"),
+    "dir.timeline.precision.year": ("仅年份", "the year only"),
+    "dir.timeline.precision.month": ("仅年月", "the month only"),
+    "dir.timeline.precision.day": ("具体日期", "the day"),
+    "dir.timeline.table": ("表格", "Table"),
 }
 
 
