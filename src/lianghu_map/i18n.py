@@ -780,6 +780,12 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "dir.timeline.precision.month": ("仅年月", "the month only"),
     "dir.timeline.precision.day": ("具体日期", "the day"),
     "dir.timeline.table": ("表格", "Table"),
+    "standalone.clauses": ("会议条目", "Meeting clauses"),
+    "standalone.clauses.of": ("本文件所含会议：{reports}", "Meetings in this file: {reports}"),
+    "standalone.clauses.hint": ("点击地图上的要素，即列出提及它的会议条目。",
+                                "Click a feature on the map to list the clauses that name it."),
+    "standalone.clauses.none": ("本文件所含会议中没有条目提及此要素。",
+                                "No clause of the meetings in this file names this feature."),
 }
 
 

@@ -7,7 +7,8 @@
 * :func:`timeline_marks` — the same as marks on a time axis: one per place and report that
   names it, placed over the days the report's date stands for (a year-only date, as the 2023
   report's, spans its whole year: it is never drawn as if it had a day);
-* :func:`report_scope` — the clauses the Map's report and date-range filters keep.
+* :func:`report_scope` — the clauses the Map's report and date-range filters keep;
+* :func:`offline_reports` — the clauses an offline HTML export carries for its side panel.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from datetime import date
 
 from .catalog import Catalog, ReportView, date_span
 from .meeting.directives import Directive
+from .panels import directive_title, report_label
 
-__all__ = ["Timeline", "TimelineMark", "feature_history", "mention_timeline", "report_scope",
-           "timeline_marks"]
+__all__ = ["Timeline", "TimelineMark", "feature_history", "mention_timeline", "offline_reports",
+           "report_scope", "timeline_marks"]
 
 
 def feature_history(cat: Catalog, feature_id: str) -> list[tuple[ReportView, list[Directive]]]:
@@ -110,3 +112,27 @@ def report_scope(cat: Catalog, report_id: str | None, start: date | None = None,
     return tuple(d.id for r in cat.reports
                  if (not report_id or r.id == report_id) and r.in_range(start, end)
                  for d in r.meeting.directives)
+
+
+def offline_reports(cat: Catalog, report_id: str | None, features: Iterable[str], lang: str
+                    ) -> list[dict]:
+    """What an offline HTML file carries for its side panel: the chosen report (``report_id``;
+    every report, newest first, when none is chosen — the Map's "all meetings"), each as
+    ``{"id", "date", "title", "clauses": [{"id", "label", "text", "features"}]}`` with only the
+    clauses that name one of ``features`` (the features in the file), in ``lang`` (a clause
+    with no English: its 简体 text).  Plain text: the file escapes it."""
+    wanted = set(features)
+    out = []
+    for report in cat.reports:
+        if report_id and report.id != report_id:
+            continue
+        clauses = []
+        for d in report.meeting.directives:
+            fids = [f for f in cat.links.features_of(d.id) if f in wanted]
+            if fids:
+                clauses.append({"id": d.id,
+                                "label": directive_title(d, lang, report.meeting.themes),
+                                "text": d.text(lang) or d.text("zh-Hans"), "features": fids})
+        title = report_label(report, lang).split(" · ", 1)[-1]
+        out.append({"id": report.id, "date": report.date, "title": title, "clauses": clauses})
+    return out
