@@ -235,7 +235,7 @@ def _clause_panel(reports: Sequence[Mapping], names: Mapping[str, str], lang: st
     panel = (f"<h2>{map_text(t('standalone.clauses', lang))}</h2>"
              f'<p class="lh-hint">{map_text(t("standalone.clauses.of", lang, reports=which))}</p>'
              f'<div id="lh-clauses"><p class="lh-hint">'
-             f'{map_text(t("standalone.clauses.hint", lang))}</p></div>')
+             f'{map_text(t("standalone.clauses.hint", lang))}</p></div><hr>')
     data = {"reports": list(reports), "names": dict(names),
             "none": t("standalone.clauses.none", lang)}
     data_json = _json_text(data)
@@ -369,9 +369,8 @@ def standalone_html(
 </header>
 <div class="lh-main">
 <div class="lh-map">{map_html}</div>
-<aside class="lh-side">{legend_block}
+<aside class="lh-side">{clause_block}{legend_block}
 <p class="lh-hint">{map_text(t("standalone.hint", lang))}</p>
-{clause_block}
 </aside>
 </div>
 <footer class="lh-foot">{"".join(f"<span>{map_text(s)}</span>" for s in footer)}</footer>

@@ -37,8 +37,7 @@ def timeline_chart(marks: Sequence[TimelineMark], lang: str) -> alt.LayerChart:
     months = any(m.precision != "year" for m in marks) and len({m.start.year for m in marks}) < 2
     fmt = "%Y-%m" if months else "%Y"
     base = alt.Chart(alt.Data(values=rows))
-    y = alt.Y("place:N", sort=places, title=t("dir.timeline.place", lang),
-              axis=alt.Axis(labelLimit=220))
+    y = alt.Y("place:N", sort=places, title=None, axis=alt.Axis(labelLimit=220))
     tooltip = [alt.Tooltip("title:N", title=t("dir.timeline.report", lang)),
                alt.Tooltip("date:N", title=t("dir.timeline.date", lang)),
                alt.Tooltip("precision:N", title=t("dir.timeline.precision", lang)),
@@ -49,12 +48,14 @@ def timeline_chart(marks: Sequence[TimelineMark], lang: str) -> alt.LayerChart:
                                                    "step": 1}),
               scale=alt.Scale(padding=24))
     meetings = list(dict.fromkeys(r["meeting"] for r in sorted(rows, key=lambda r: r["start"])))
-    colour = alt.Color("meeting:N", sort=meetings, legend=alt.Legend(
-        title=t("dir.timeline.report", lang), orient="bottom", labelLimit=400, columns=1))
+    colour = alt.Color("meeting:N", sort=meetings, scale=alt.Scale(scheme="tableau10"),
+                       legend=alt.Legend(
+        title=t("dir.timeline.report", lang), orient="bottom", labelLimit=400, columns=1,
+        symbolOpacity=1))
     span = base.transform_filter("datum.span").mark_rule(strokeWidth=6, opacity=0.25).encode(
         x=alt.X("start:T"), x2="end:T", y=y, color=colour, tooltip=tooltip)
     dots = base.mark_circle(opacity=0.85).encode(
-        x=x, y=y, size=alt.Size("count:Q", scale=alt.Scale(range=[60, 600]), legend=None),
+        x=x, y=y, size=alt.Size("count:Q", scale=alt.Scale(range=[50, 400]), legend=None),
         color=colour, tooltip=tooltip)
-    labels = base.mark_text(dy=-14, fontSize=11).encode(x=x, y=y, text="count:Q")
-    return (span + dots + labels).properties(height=ROW_PX * max(len(places), 1))
+    labels = base.mark_text(dx=14, align="left", fontSize=11).encode(x=x, y=y, text="count:Q")
+    return (span + dots + labels).properties(height=alt.Step(ROW_PX))
