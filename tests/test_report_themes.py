@@ -20,6 +20,7 @@ from report_fixtures import (
 )
 
 from lianghu_map.agenda import build_agenda
+from lianghu_map.analysis import theme_statistics
 from lianghu_map.catalog import builtin_catalog, combined_meeting
 from lianghu_map.meeting.directives import THEMES
 from lianghu_map.meeting.places import load_place_finder
@@ -136,3 +137,14 @@ def test_pdf_pack_has_a_section_per_own_theme(lang):
     # the cover's contents list both themes; the sources are on page 5
     assert all(re.sub(r"\s+", "", theme_label(k, lang, meeting.themes)) in pages[0]
                for k in HEADING_THEMES_HANT)
+
+
+def test_theme_statistics_rows_are_the_reports_own_themes():
+    report = headings_report()
+    meeting, ids = _view(report)
+    cat = builtin_catalog()
+    stats = theme_statistics(cat.features, _links(report, ids), meeting)
+    assert list(stats["theme"]) == [*HEADING_THEMES_HANT, "context"]
+    assert list(stats["directives"]) == [2, 2, 1]
+    assert list(theme_statistics(cat.features, cat.links, cat.meeting)["theme"]) == [
+        th.key for th in THEMES]
