@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -22,6 +23,8 @@ from report_fixtures import (
 from lianghu_map.agenda import build_agenda
 from lianghu_map.analysis import theme_statistics
 from lianghu_map.catalog import builtin_catalog, combined_meeting
+from lianghu_map.compare import compare_choices
+from lianghu_map.i18n import t
 from lianghu_map.meeting.directives import THEMES
 from lianghu_map.meeting.places import load_place_finder
 from lianghu_map.meeting.view import clause_ids, meeting_view, report_links
@@ -148,3 +151,15 @@ def test_theme_statistics_rows_are_the_reports_own_themes():
     assert list(stats["directives"]) == [2, 2, 1]
     assert list(theme_statistics(cat.features, cat.links, cat.meeting)["theme"]) == [
         th.key for th in THEMES]
+
+
+def test_compare_offers_the_reports_own_themes():
+    cat = builtin_catalog()
+    mine, _ = _view(headings_report())
+    combined = combined_meeting((type(cat.reports[0])("third", "2025", "t", "", mine),
+                                 cat.reports[0]))
+    choices = dict(compare_choices(replace(cat, meeting=combined), "en"))
+    labels = [v for k, v in choices.items() if k.startswith("theme:")]
+    assert labels[:2] == [t("compare.theme", "en", theme=HEADING_THEMES_HANS[0]),
+                          t("compare.theme", "en", theme=HEADING_THEME_EN)]
+    assert len(labels) == 2 + 7  # and the six, and context
