@@ -163,3 +163,22 @@ def test_compare_offers_the_reports_own_themes():
     assert labels[:2] == [t("compare.theme", "en", theme=HEADING_THEMES_HANS[0]),
                           t("compare.theme", "en", theme=HEADING_THEME_EN)]
     assert len(labels) == 2 + 7  # and the six, and context
+
+
+@pytest.mark.parametrize(("translation", "label"), [
+    ("1. Faster <hub> works.", "Faster <hub> works"),
+    ("(1) Faster hub works", "Faster hub works"),
+    ("I. Faster hub works:", "Faster hub works"),
+    ("Faster hub works", "Faster hub works"),
+])
+def test_a_headings_translation_is_its_themes_english(translation, label):
+    finder = load_place_finder()
+    report = headings_report()
+    first = next(c.id for c in report.clauses if c.kind == "heading")
+    notes = {**report.decisions.annotations, first: {"en": translation}}
+    meeting, ids = _view(report.revise(finder, annotations=notes))
+    key = meeting.theme_order()[0].key
+    assert theme_label(key, "en", meeting.themes) == label
+    step = next(s for s in build_agenda(meeting) if s.kind == "theme")
+    caption = step_caption_html(step, meeting, _links(report, ids), "en", 1)
+    assert html.escape(label) in caption and "<hub>" not in caption

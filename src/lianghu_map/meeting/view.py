@@ -14,6 +14,7 @@ analyst's translation where given (``annotations[clause]["en"]``), else "".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -72,11 +73,21 @@ def _label(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS] + "…"
 
 
+_ENUMERATOR = re.compile(r"^\s*(?:\(\s*[0-9IVXivx]+\s*\)|[0-9IVXivx]+\s*[.)])\s*")
+
+
+def _heading_text(en: str) -> str:
+    """A heading's English without its enumerator ("2. Lake co-governance." → "Lake
+    co-governance")."""
+    return _ENUMERATOR.sub("", en).strip().rstrip(".:;").strip()
+
+
 def meeting_themes(report: Report) -> tuple[tuple[Theme, ...], dict[str, str]]:
     """The report's themes as the pages show them, in its order ("context" last), and report
     theme key → that theme's key.  The 2023 six keep theirs; a report's own theme (a heading)
     is keyed by its text in 繁體 (as clause texts are shown), with the English the analyst gave
-    its heading (``label_en``) or none, and a colour by its place in the report."""
+    its heading (its ``label_en``, else its translation without the enumerator) or none, and a
+    colour by its place in the report."""
     simplified = to_simplified(report.kept) == report.kept
     notes = report.decisions.annotations
     themes, keys = [], {"context": "context"}
@@ -89,7 +100,8 @@ def meeting_themes(report: Report) -> tuple[tuple[Theme, ...], dict[str, str]]:
             themes.append(THEME_BY_KEY[key])
             continue
         own = sum(1 for x in themes if x.key not in THEME_BY_KEY)
-        en = th.en or notes.get(th.slug, {}).get("label_en", "")
+        note = notes.get(th.slug, {})
+        en = th.en or note.get("label_en", "") or _heading_text(note.get("en", ""))
         themes.append(Theme(key, theme_info(key).slug, en,
                             THEME_PALETTE[own % len(THEME_PALETTE)]))
     if not any(th.key == "context" for th in themes):
