@@ -143,7 +143,7 @@ def export_subtitle(directive: Directive | None, report, lang: str) -> str:
     """The subtitle of an export (offline HTML, PNG): the chosen clause's title, else the
     chosen report's date and title, else none."""
     if directive is not None:
-        return directive_title(directive, lang)
+        return directive_title(directive, lang, report.meeting.themes if report else ())
     return report_label(report, lang) if report is not None else ""
 
 

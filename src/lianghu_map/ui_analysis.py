@@ -310,7 +310,7 @@ def _drawing_query(cat: Catalog, area, selection: MapSelection, lang: str) -> No
     for did in clause_ids:
         d = cat.meeting.get(did)
         mentions = [lk for lk in cat.links.for_directive(did) if lk.feature_id in found.index]
-        with st.expander(directive_title(d, lang)):
+        with st.expander(md(directive_title(d, lang, cat.meeting.themes))):  # data: escaped
             show_html(clause_html(d, lang, mentions))
 
 
