@@ -5,6 +5,8 @@ export lists the chosen report's clauses for a clicked feature, a ``<script>`` i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from browser_helpers import save_screenshot, wait_for_app
 from report_fixtures import (
@@ -19,7 +21,9 @@ from report_fixtures import (
 from test_standalone_browser import _free_spot, _hover, _quiet, open_export  # noqa: F401
 
 from lianghu_map.catalog import load_catalog
+from lianghu_map.i18n import t
 from lianghu_map.report_history import offline_reports
+from lianghu_map.reports_store import BUILTIN_ID
 from lianghu_map.selection import MapFilter, select
 from lianghu_map.standalone import standalone_html
 from lianghu_map.store import open_store
@@ -85,3 +89,20 @@ def test_offline_export_lists_the_chosen_reports_clauses(reports_server, open_ex
     page.set_viewport_size({"width": 1440, "height": 900})
     save_screenshot(page, "offline-export-clauses")
     _quiet(opened)
+
+
+def test_present_exports_the_chosen_reports_clauses_offline(page, reports_server):
+    """Through the app: Present with the second report chosen → the offline HTML it exports
+    holds that report's clauses and not the 2023 report's."""
+    url, second, _, var = reports_server
+    page.goto(f"{url}/present?basemap=none&report={second}")
+    wait_for_app(page)
+    page.get_by_role("button", name=t("present.export", "zh-Hans")).click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("export.html", "zh-Hans")).click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "要加快常州南站综合客运枢纽建设" in text
+    builtin = load_catalog(open_store(var)).report(BUILTIN_ID).meeting.get("modern.3")
+    assert builtin.text("zh-Hans")[:20] not in text
+    assert f"{SECOND_DATE} · {SECOND_TITLE}" in text
+    assert page.offline.external == []
