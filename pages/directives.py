@@ -7,7 +7,6 @@ import streamlit as st
 from lianghu_map.catalog import load_catalog
 from lianghu_map.i18n import t, zh
 from lianghu_map.layers import display_names
-from lianghu_map.meeting.directives import THEMES
 from lianghu_map.panels import (
     clause_html,
     feature_list_html,
@@ -16,9 +15,10 @@ from lianghu_map.panels import (
     report_label,
     theme_label,
 )
-from lianghu_map.report_history import mention_timeline
+from lianghu_map.report_history import mention_timeline, timeline_marks
 from lianghu_map.reports_store import BUILTIN_ID
-from lianghu_map.ui import current_lang, page_path, require_app_shell, show_html
+from lianghu_map.timeline_chart import timeline_chart
+from lianghu_map.ui import current_lang, md, page_path, require_app_shell, show_html
 from lianghu_map.ui_tables import MISSING
 
 require_app_shell()
@@ -64,9 +64,17 @@ def _remember_report() -> None:
 
 
 def _place_timeline() -> None:
-    """Per place, the clauses of each meeting that name it (oldest meeting first)."""
+    """Per place, the clauses of each meeting that name it: a chart over time, then the table
+    (oldest meeting first)."""
     timeline = mention_timeline(cat)
-    with st.expander(t("dir.timeline", lang)):
+    with st.expander(t("dir.timeline", lang), expanded=True):
+        names = {fid: display_names(features.loc[fid], lang)[0] for fid, _ in timeline.rows
+                 if fid in features.index}
+        marks = timeline_marks(timeline, names, {r.id: _title(r) for r in timeline.reports})
+        if marks:
+            st.caption(t("dir.timeline.chart_help", lang))
+            st.altair_chart(timeline_chart(marks, lang), width="stretch", key="dir_timeline_chart")
+        st.markdown(f"**{t('dir.timeline.table', lang)}**")
         st.caption(t("dir.timeline.help", lang))
         columns = [f"{r.date} {_title(r)[:16]}" for r in timeline.reports]
         rows = [{t("dir.timeline.place", lang): display_names(features.loc[fid], lang)[0],
@@ -93,7 +101,7 @@ if lang == "en" and not report.translated:
 def clause_card(directive_id: str, key_prefix: str) -> None:
     d = meeting.get(directive_id)
     with st.container(border=True):
-        show_html(heading_html(d, lang))
+        show_html(heading_html(d, lang, meeting.themes))
         show_html(clause_html(d, lang, [*links.for_directive(d.id), *links.unlocated_in(d.id)]))
         named = links.features_of(d.id, mention="named")
         generic = links.features_of(d.id, mention="generic")
@@ -122,8 +130,9 @@ if focus and meeting.get(focus):
     st.markdown(f"**{t('dir.selected', lang)}**")
     clause_card(focus, "focus")
 
-tabs = st.tabs([theme_label(th.key, lang) for th in THEMES])
-for tab, theme in zip(tabs, THEMES, strict=True):
+themes = meeting.theme_order(context=True)  # the report's own: the six, or its headings
+tabs = st.tabs([md(theme_label(th.key, lang, meeting.themes)) for th in themes])
+for tab, theme in zip(tabs, themes, strict=True):
     with tab:
         for d in meeting.by_theme(theme.key):
             clause_card(d.id, "show")

@@ -141,7 +141,7 @@ def _tools(suffix: str) -> None:
     st.page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
 
 
-where = theme_label(step.theme, lang) if step.theme else ""
+where = md(theme_label(step.theme, lang, meeting.themes)) if step.theme else ""
 with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
     with st.container(horizontal=True, vertical_alignment="center", width="content", wrap=False,
                       key="present_nav"):

@@ -41,3 +41,31 @@ def store_second_report(store: LayerStore) -> ReportRecord:
 
 def clause_of(report: Report, start: str) -> str:
     return next(c.id for c in report.clauses if c.text.startswith(start))
+
+
+# A report whose analyst made the document's own headings its themes (one holds markup: labels
+# are data); the second heading's English given by the analyst, the first's not.
+HEADINGS_TEXT = """两湖创新区指挥部第三次会议纪要
+一、枢纽<b>提速</b>行动
+要加快常州南站综合客运枢纽建设，年内完成站前广场主体工程。
+二、湖区共治
+推进滆湖生态修复，西太湖科技产业园要引进一批研发机构。
+"""
+HEADINGS_TITLE = "指挥部第三次会议"
+HEADINGS_DATE = "2025"  # a year only, as the 2023 report's
+HEADINGS_META = ReportMeta("", HEADINGS_DATE, HEADINGS_TITLE, SECOND_BODY, "指挥部会议")
+HEADING_THEMES_HANS = ("枢纽<b>提速</b>行动", "湖区共治")
+HEADING_THEMES_HANT = ("樞紐<b>提速</b>行動", "湖區共治")
+HEADING_THEME_EN = "Lake co-governance"
+
+
+def headings_report() -> Report:
+    finder = load_place_finder()
+    report = prepare_report(HEADINGS_TEXT, HEADINGS_META, finder).use_headings_as_themes(finder)
+    second = next(c.id for c in report.clauses if c.text == "二、湖区共治")
+    return report.revise(finder, annotations={second: {"label_en": HEADING_THEME_EN}})
+
+
+def store_headings_report(store: LayerStore) -> ReportRecord:
+    return store.save_report(headings_report().to_dict(), title=HEADINGS_TITLE,
+                             date=HEADINGS_DATE, body=SECOND_BODY, user="alice")

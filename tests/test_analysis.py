@@ -10,7 +10,7 @@ import math
 import subprocess
 import sys
 from dataclasses import dataclass
-from types import SimpleNamespace
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -33,7 +33,7 @@ from lianghu_map.analysis import (
 )
 from lianghu_map.catalog import builtin_catalog
 from lianghu_map.crs import METRIC_CRS
-from lianghu_map.meeting.directives import THEMES
+from lianghu_map.meeting.directives import THEMES, Meeting
 
 GEOD = pyproj.Geod(ellps="WGS84")
 HUB = "hub.changzhou_south"
@@ -311,9 +311,9 @@ def synthetic():
         "eco.2": ["p1", "b1", "pt2", "gone.feature"],
         "syn.1": [],
     })  # fmt: skip
-    meeting = SimpleNamespace(
-        directives=(FakeDirective("eco.1", ECOLOGY), FakeDirective("syn.1", SYNERGY),
-                    FakeDirective("eco.2", ECOLOGY))
+    meeting = Meeting(  # the 2023 six themes (the default), synthetic clauses
+        None, (FakeDirective("eco.1", ECOLOGY), FakeDirective("syn.1", SYNERGY),
+               FakeDirective("eco.2", ECOLOGY)), "", Path("synthetic")
     )  # fmt: skip
     return features, links, meeting
 

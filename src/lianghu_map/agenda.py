@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from .meeting.directives import THEME_BY_KEY, THEMES, Meeting
+from .meeting.directives import Meeting, theme_info
 from .meeting.links import LinkTable
 from .selection import ZONE_FEATURE, MapFilter, MapSelection, select
 
@@ -39,16 +39,20 @@ class Step:
         """An ASCII name for files exported at this step (``modern.2``, ``theme-ecology``)."""
         if self.kind == "clause":
             return self.directive.replace("/", "-")  # "<report>/<clause>": one file name
-        return f"theme-{THEME_BY_KEY[self.theme].slug}" if self.kind == "theme" else self.kind
+        if self.kind != "theme":
+            return self.kind
+        slug = theme_info(self.theme).slug  # a report's own theme: "theme-<digest>"
+        return slug if slug.startswith("theme-") else f"theme-{slug}"
 
 
 def build_agenda(meeting: Meeting) -> tuple[Step, ...]:
-    """Title, then per theme (the order of THEMES; "context" left out) the theme and each of
-    its clauses in report order, then the closing overview."""
+    """Title, then per theme (the meeting's own order, :meth:`Meeting.theme_order`: the 2023
+    six or the report's headings; "context" left out) the theme and each of its clauses in
+    report order, then the closing overview."""
     steps = [Step("title")]
-    for theme in THEMES:
+    for theme in meeting.theme_order():
         clauses = meeting.by_theme(theme.key)
-        if theme.key == "context" or not clauses:
+        if not clauses:
             continue
         steps.append(Step("theme", theme.key))
         steps.extend(Step("clause", theme.key, d.id) for d in clauses)

@@ -36,7 +36,7 @@ from .crs import METRIC_CRS
 from .errors import LianghuError
 from .framecache import per_frame
 from .i18n import localise
-from .meeting.directives import THEMES, Meeting
+from .meeting.directives import Meeting
 from .meeting.links import LinkTable
 
 __all__ = [
@@ -490,15 +490,16 @@ def theme_statistics(
     features: gpd.GeoDataFrame, links: LinkTable, meeting: Meeting, lang: str = "zh-Hans",
     only: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per theme, in :data:`~lianghu_map.meeting.directives.THEMES` order (themes with no
-    directive included): ``theme`` (the theme key), ``directives`` (count), and the columns of
-    :func:`directive_statistics` over the **distinct** features linked from the theme's
-    directives: a feature linked by two clauses is counted, and its area or length summed,
-    once.  ``lang`` is accepted for symmetry (the theme key is language-neutral)."""
+    """One row per theme, in the meeting's order (:meth:`Meeting.theme_order`: the 2023 six or
+    a report's own themes, then "context"; themes with no directive included): ``theme`` (the
+    theme key), ``directives`` (count), and the columns of :func:`directive_statistics` over
+    the **distinct** features linked from the theme's directives: a feature linked by two
+    clauses is counted, and its area or length summed, once.  ``lang`` is accepted for
+    symmetry (the theme key is language-neutral)."""
     del lang  # the theme label is the page's business (panels.theme_label)
     table = _feature_table(features, only)
     rows = []
-    for theme in THEMES:
+    for theme in meeting.theme_order(context=True):
         clauses = [d for d in meeting.directives if d.theme == theme.key]
         fids = [f for d in clauses for f in links.features_of(d.id)]
         rows.append({"theme": theme.key, "directives": len(clauses), **_aggregate(table, fids)})

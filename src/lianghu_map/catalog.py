@@ -25,7 +25,7 @@ import pandas as pd
 
 from .errors import LianghuError
 from .layers import LAYERS, LayerSpec, canonical_features, feature_key, load_builtin_features
-from .meeting.directives import Meeting, load_meeting
+from .meeting.directives import THEME_BY_KEY, Meeting, load_meeting
 from .meeting.gazetteer import Gazetteer, load_gazetteer
 from .meeting.links import Evidence, Link, LinkTable, build_links
 from .meeting.places import load_place_finder
@@ -104,11 +104,14 @@ def date_span(value: str) -> tuple[_date, _date]:
 
 
 def combined_meeting(views: tuple[ReportView, ...]) -> Meeting:
-    """Every report's clauses in one Meeting (the first report's text and attribution)."""
+    """Every report's clauses in one Meeting (the first report's text and attribution; every
+    report's themes, newest report's first)."""
     if not views:
         return replace(builtin_catalog().meeting, directives=(), attribution="")
     first = views[0].meeting
-    return replace(first, directives=tuple(d for v in views for d in v.meeting.directives))
+    themes = {th.key: th for v in views for th in v.meeting.themes if th.key != "context"}
+    return replace(first, directives=tuple(d for v in views for d in v.meeting.directives),
+                   themes=(*themes.values(), THEME_BY_KEY["context"]))
 
 
 @dataclass(frozen=True)

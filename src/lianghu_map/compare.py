@@ -30,7 +30,6 @@ from jinja2 import Template
 from .catalog import Catalog
 from .i18n import t
 from .mapview import CornerLabel, base_map, feature_groups, legend_html, needs_canvas
-from .meeting.directives import THEME_BY_KEY
 from .panels import theme_label
 from .selection import MapFilter, MapSelection, select
 
@@ -69,9 +68,10 @@ def _uploaded(cat: Catalog) -> list:
 
 
 def _themes(cat: Catalog) -> list[str]:
-    """Theme keys with directives in the meeting, in the report's order of themes."""
+    """Theme keys with directives in the meeting, in the report's order of themes (the 2023
+    six, or a report's own)."""
     present = {d.theme for d in cat.meeting.directives}
-    return [key for key in THEME_BY_KEY if key in present]
+    return [th.key for th in cat.meeting.theme_order(context=True) if th.key in present]
 
 
 def compare_choices(cat: Catalog, lang: str) -> list[tuple[str, str]]:
@@ -81,7 +81,8 @@ def compare_choices(cat: Catalog, lang: str) -> list[tuple[str, str]]:
     out = [(ALL, t("compare.all", lang))]
     if _uploaded(cat):
         out.append((BUILTIN, t("compare.builtin", lang)))
-    out += [(_THEME + key, t("compare.theme", lang, theme=theme_label(key, lang)))
+    out += [(_THEME + key, t("compare.theme", lang,
+                             theme=theme_label(key, lang, cat.meeting.themes)))
             for key in _themes(cat)]
     out += [(_LAYER + spec.id, t("compare.layer", lang, layer=spec.label(lang)))
             for spec in cat.layers]

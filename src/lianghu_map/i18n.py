@@ -799,6 +799,29 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "reports.clauses.page": ("表中显示的条款", "Clauses shown in the table"),
     "reports.clauses.range": ("第 {a}–{b} 条（共 {n} 条）", "{a}–{b} of {n}"),
     # -- end review-speed --
+    # -- m-display: a report's own themes, the per-place timeline chart --
+    "dir.timeline.chart_help": ("每行一个地点；圆点为一次会议点名提及该地点的条目数。"
+                                "只注明年份（或月份）的会议，以横条标出整年（或整月），"
+                                "圆点居中，并非具体日期。",
+                                "One row per place; a dot is the number of a meeting's clauses "
+                                "that name it. A meeting dated by year (or month) only is "
+                                "drawn as a bar over that year (or month), its dot in the "
+                                "middle: not a day."),
+    "dir.timeline.report": ("会议", "Meeting"),
+    "dir.timeline.date": ("会议日期", "Meeting date"),
+    "dir.timeline.count": ("提及条目数", "Clauses naming it"),
+    "dir.timeline.precision": ("日期精度", "Date given to"),
+    "dir.timeline.precision.year": ("仅年份", "the year only"),
+    "dir.timeline.precision.month": ("仅年月", "the month only"),
+    "dir.timeline.precision.day": ("具体日期", "the day"),
+    "dir.timeline.table": ("表格", "Table"),
+    "standalone.clauses": ("会议条目", "Meeting clauses"),
+    "standalone.clauses.of": ("本文件所含会议：{reports}", "Meetings in this file: {reports}"),
+    "standalone.clauses.hint": ("点击地图上的要素，即列出提及它的会议条目。",
+                                "Click a feature on the map to list the clauses that name it."),
+    "standalone.clauses.none": ("本文件所含会议中没有条目提及此要素。",
+                                "No clause of the meetings in this file names this feature."),
+    # -- end m-display --
 }
 
 

@@ -6,8 +6,9 @@ Pages, in order:
    contents (with each theme's clause and feature counts), date and the "indicative" note;
 2. overview map — every feature drawn; the view fitted to the non-base features and the zone
    outlines (the district outlines alone would make the zone a small patch);
-3. one page per theme, in :data:`lianghu_map.meeting.directives.THEMES` order (the six themes, not
-   "context"): the map of ``MapFilter(themes=(theme,))`` through
+3. one page per theme of the meeting, in its order (:meth:`Meeting.theme_order`: the six
+   2023 themes, or a report's own headings; not "context"): the map of
+   ``MapFilter(themes=(theme,))`` through
    :func:`lianghu_map.selection.select` (the theme's features drawn, the base layers dimmed; a
    theme with no mapped feature shows the zone), every clause quoted in full in the pack's
    language with its label and id, and its features by layer;
@@ -26,7 +27,7 @@ the feature list cut, with "… and N more", in the largest size that still list
 The sources flow in two columns from 9.5 pt down to 6 pt, then onto further pages, so their
 page count follows from the data: the built-in data give **9 pages** (cover, overview, six
 themes, one sources page) on A4 and on A3, in every language (:func:`pack_page_count` plans it
-without drawing).
+without drawing); a report with its own themes has one page for each of them.
 
 Text: Noto Sans CJK SC from the ``mplfonts`` package (:mod:`lianghu_map.fonts`), embedded as a
 subset; English packs are set in DejaVu Sans (from matplotlib) with Noto Sans CJK SC as the
@@ -52,7 +53,7 @@ from .figure import figure_image, map_figure
 from .fonts import cjk_font_path, latin_font_path, printable, truetype_subset
 from .i18n import status_label, t, zh
 from .layers import BASES, LAYERS, LayerSpec, display_names
-from .meeting.directives import THEME_BY_KEY, THEMES, Meeting
+from .meeting.directives import THEMES, Meeting
 from .meeting.links import LinkTable
 from .panels import theme_label
 from .selection import ZONE_FEATURE, MapFilter, MapSelection, select
@@ -382,7 +383,7 @@ def _theme_features(features: gpd.GeoDataFrame, selection: MapSelection) -> list
 def _theme_paras(meeting: Meeting, theme: str, lang: str, features: gpd.GeoDataFrame,
                  fids: list[str], layers: tuple[LayerSpec, ...], shown: int | None = None
                  ) -> list[_Para]:
-    colour = _rgb(THEME_BY_KEY[theme].color)
+    colour = _rgb(meeting.theme(theme).color)
     paras = [_Para(t("pack.clauses", lang), 1.1, _MUTED)]
     for d in meeting.by_theme(theme):
         paras.append(_Para(printable(f"{d.label(lang)}  ·  {d.id}"), 1.0, colour, gap=0.7))
@@ -509,13 +510,16 @@ def _cover(pdf: _Pack, meeting: Meeting, links: LinkTable, features, lang: str,
     cy = y
     pdf.put(cx, cy, cw, t("pack.contents", lang), 13.75 * f, _MUTED)
     cy += 13.75 * f * _PT * _LEADING + 1.5 * f
-    last = 8 + sources_pages
+    themes = meeting.theme_order()
+    first = 3 + len(themes)  # the sources' first page
+    last = first - 1 + sources_pages
     entries = [(t("pack.overview", lang), "", "2", None)]
-    entries += [(theme_label(th.key, lang),
+    entries += [(printable(theme_label(th.key, lang, meeting.themes)),
                  t("pack.theme.summary", lang, clauses=len(meeting.by_theme(th.key)),
                    features=theme_counts[th.key]), str(3 + i), _rgb(th.color))
-                for i, th in enumerate(x for x in THEMES if x.key != "context")]
-    entries.append((t("pack.sources", lang), "", "9" if last == 9 else f"9–{last}", None))
+                for i, th in enumerate(themes)]
+    entries.append((t("pack.sources", lang), "",
+                    str(first) if last == first else f"{first}–{last}", None))
     size = 11 * f
     row_h = size * _PT * _LEADING * 1.2
     for label, note, page, colour in entries:
@@ -545,7 +549,8 @@ def pack_page_count(features: gpd.GeoDataFrame, meeting: Meeting, lang: str,
     """How many pages :func:`meeting_pack_pdf` makes for these data (without the maps)."""
     pdf = _Pack(_paper(paper), lang, "")
     pdf.add_page()
-    return 8 + _plan_sources(pdf, features, meeting, lang, layers)[2]
+    return 2 + len(meeting.theme_order()) + _plan_sources(pdf, features, meeting, lang,
+                                                           layers)[2]
 
 
 def _paper(paper: str) -> str:
@@ -595,9 +600,9 @@ def _render(features, links, meeting, lang, layers, paper, day, *, font_path) ->
     f = pdf.f
     pdf.add_page()  # the cover; its footer is drawn when the next page starts
     src_paras, src_size, src_pages = _plan_sources(pdf, features, meeting, lang, layers)
-    pdf.total = 8 + src_pages
+    themes = meeting.theme_order()
+    pdf.total = 2 + len(themes) + src_pages
     layer_ids = tuple(s.id for s in layers)
-    themes = [th for th in THEMES if th.key != "context"]
     theme_sel = {th.key: select(features, links, meeting,
                                 MapFilter(layers=layer_ids, themes=(th.key,))) for th in themes}
     _cover(pdf, meeting, links, features, lang, src_pages,
@@ -627,7 +632,8 @@ def _render(features, links, meeting, lang, layers, paper, day, *, font_path) ->
             sel = replace(sel, fit=(ZONE_FEATURE,))
         fids = _theme_features(features, sel)
         colour = _rgb(theme.color)
-        y = _heading(pdf, t("pack.theme", lang, theme=theme_label(theme.key, lang)),
+        label = printable(theme_label(theme.key, lang, meeting.themes))
+        y = _heading(pdf, t("pack.theme", lang, theme=label),
                      t("pack.theme.summary", lang, clauses=len(meeting.by_theme(theme.key)),
                        features=len(fids)), colour)
         _map_image(pdf, features, sel, lang, layers, pdf.margin, y, map_w, pdf.bottom - y)

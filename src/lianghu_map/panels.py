@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .agenda import Step
 from .i18n import kind_label, status_label, t, zh
 from .layers import BASES, LAYER_BY_ID, LayerSpec, badge_of, display_names
-from .meeting.directives import THEME_BY_KEY, Directive, Meeting
+from .meeting.directives import Directive, Meeting, Theme, theme_info
 from .meeting.links import Link, LinkTable, Unlocated
 from .meeting.text import to_simplified
 from .selection import MapSelection
@@ -37,16 +37,20 @@ __all__ = [
 ]
 
 
-def theme_label(theme: str, lang: str) -> str:
+def theme_label(theme: str, lang: str, themes: Sequence[Theme] = ()) -> str:
+    """A theme's name in ``lang`` (``themes``: the meeting's, for a report's own themes; their
+    keys are 繁體 text; English where the analyst gave it, else the Chinese in 简体)."""
     if theme == "context":
         return t("theme.context", lang)
-    return THEME_BY_KEY[theme].en if lang == "en" else zh(theme, lang)
+    if lang == "en":
+        return theme_info(theme, themes).en or zh(theme, "zh-Hans")
+    return zh(theme, lang)
 
 
-def directive_title(d: Directive, lang: str) -> str:
+def directive_title(d: Directive, lang: str, themes: Sequence[Theme] = ()) -> str:
     """“Theme · label” of a directive; in English the label alone when it already holds the
     theme's word (“Innovation-led development”, not “Innovation · Innovation-led …”)."""
-    theme, label = theme_label(d.theme, lang), d.label(lang)
+    theme, label = theme_label(d.theme, lang, themes), d.label(lang)
     if lang == "en" and re.search(rf"\b{re.escape(theme)}\b", label, re.IGNORECASE):
         return label
     return f"{theme} · {label}"
@@ -139,7 +143,7 @@ def export_subtitle(directive: Directive | None, report, lang: str) -> str:
     """The subtitle of an export (offline HTML, PNG): the chosen clause's title, else the
     chosen report's date and title, else none."""
     if directive is not None:
-        return directive_title(directive, lang)
+        return directive_title(directive, lang, report.meeting.themes if report else ())
     return report_label(report, lang) if report is not None else ""
 
 
@@ -184,11 +188,11 @@ def feature_facts(row, lang: str, layer: LayerSpec | None = None) -> list[tuple[
     return facts
 
 
-def heading_html(d: Directive, lang: str) -> str:
+def heading_html(d: Directive, lang: str, themes: Sequence[Theme] = ()) -> str:
     """Theme and label of a directive, e.g. “创新 · 西太湖科技产业园”."""
-    color = THEME_BY_KEY[d.theme].color
+    color = html.escape(theme_info(d.theme, themes).color)
     return (f'<div class="lh-heading" style="border-left:4px solid {color};padding-left:.5em">'
-            f"<b>{html.escape(directive_title(d, lang))}</b>"
+            f"<b>{html.escape(directive_title(d, lang, themes))}</b>"
             f' <small style="color:#777">{html.escape(d.id)}</small></div>')
 
 
@@ -224,18 +228,18 @@ def clause_number_text(d: Directive, meeting: Meeting, lang: str) -> str:
     """A clause named for an audience: its theme and number in words (「现代化 · 第3条」,
     "Modernization · clause 3"), never its internal id."""
     n = next(k for k, c in enumerate(meeting.by_theme(d.theme), 1) if c.id == d.id)
-    return f"{theme_label(d.theme, lang)} · {t('present.clause_no', lang, n=n)}"
+    return f"{theme_label(d.theme, lang, meeting.themes)} · {t('present.clause_no', lang, n=n)}"
 
 
 def _audience_heading_html(d: Directive, meeting: Meeting, lang: str) -> str:
     """The Present page's clause heading: theme and number, then the clause's label (an English
     label that repeats the theme, "Modernization: raising capacity", loses the repeat)."""
     label = d.label(lang)
-    theme = theme_label(d.theme, lang)
+    theme = theme_label(d.theme, lang, meeting.themes)
     if label.startswith(f"{theme}: "):
         label = label[len(theme) + 2:]
         label = label[:1].upper() + label[1:]
-    color = THEME_BY_KEY[d.theme].color
+    color = html.escape(meeting.theme(d.theme).color)
     return (f'<div class="lh-heading" style="border-left:4px solid {color};padding-left:.5em">'
             f'<small class="lh-clause-no">{html.escape(clause_number_text(d, meeting, lang))}'
             f"</small> <b>{html.escape(label)}</b></div>")
@@ -252,11 +256,12 @@ def step_caption_html(step: Step, meeting: Meeting, links: LinkTable, lang: str,
             body += f'<p><small>{html.escape(t("present.no_feature", lang))}</small></p>'
         return _audience_heading_html(d, meeting, lang) + body
     if step.kind == "theme":
-        color = THEME_BY_KEY[step.theme].color
+        color = html.escape(meeting.theme(step.theme).color)
         clauses = meeting.by_theme(step.theme)
         items = "".join(f"<li>{html.escape(d.label(lang))}</li>" for d in clauses)
+        label = theme_label(step.theme, lang, meeting.themes)
         return (f'<div class="lh-heading" style="border-left:6px solid {color};'
-                f'padding-left:.5em"><b>{html.escape(theme_label(step.theme, lang))}</b></div>'
+                f'padding-left:.5em"><b>{html.escape(label)}</b></div>'
                 f'<div>{html.escape(t("present.theme", lang, n=len(clauses)))}</div>'
                 f'<ol style="margin:.2em 0 0 1.2em">{items}</ol>')
     if step.kind == "title":

@@ -12,6 +12,12 @@ Escaping: data reach folium only through :mod:`mapview` (pre-escaped tooltips, l
 escaped too) and JSON embedded by Jinja's ``tojson`` (``<``, ``>``, ``&``, ``'`` as ``\\u003c`` …:
 nothing in a string can close the ``<script>``).  The page around the map is assembled here,
 outside branca, from :func:`html.escape`-d pieces.
+
+Clauses (``reports``, :func:`lianghu_map.report_history.offline_reports`): the chosen report's
+clauses that name a feature in the file travel as JSON in a ``<script type="application/json">``
+(``<``, ``>``, ``&`` as ``\\u003c`` …, so no text can end the element); clicking a feature lists
+them in the side panel under the report's date and title, built with ``textContent`` only (a
+clause holding ``<script>`` stays text).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import base64
 import html
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -31,7 +38,7 @@ import xstatic.pkg.leaflet as xs_leaflet
 
 from .basemaps import tile_providers
 from .i18n import t
-from .layers import LAYERS, LayerSpec
+from .layers import LAYERS, LayerSpec, display_names
 from .mapview import (
     BACKGROUND_CSS,
     CENTER,
@@ -110,6 +117,10 @@ body { font: 14px/1.45 "Noto Sans CJK SC", "Noto Sans CJK TC", "WenQuanYi Zen He
 .lh-side h2 { font-size: 1rem; margin: 0 0 6px; }
 .lh-side .lh-legend-part[hidden] { display: none; }
 .lh-side .lh-hint { color: #666; font-size: 0.8rem; margin-top: 10px; }
+.lh-side h3 { font-size: 0.95rem; margin: 8px 0 4px; }
+.lh-side h4 { font-size: 0.85rem; margin: 8px 0 2px; color: #555; }
+.lh-side .lh-clause { border-left: 3px solid #1f5fa8; padding-left: 6px; margin: 4px 0 8px; }
+.lh-side .lh-clause p { margin: 2px 0 0; font-size: 0.85rem; }
 .lh-foot { padding: 5px 16px; border-top: 1px solid #d0d7de; background: #fbfaf6; color: #555;
   font-size: 0.78rem; }
 .lh-foot span + span::before { content: " · "; }
@@ -209,6 +220,69 @@ def _page_script(map_name: str, group_names: dict[str, str]) -> str:
 </script>"""
 
 
+def _json_text(value: object) -> str:
+    """JSON safe inside an HTML element: no ``<``, ``>`` or ``&`` that could end it."""
+    return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+            .replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _clause_panel(reports: Sequence[Mapping], names: Mapping[str, str], lang: str,
+                  map_name: str) -> tuple[str, str]:
+    """(side-panel HTML, data and script) of the clauses that mention a clicked feature."""
+    if not reports:
+        return "", ""
+    which = "; ".join(t("report.label", lang, date=r["date"], title=r["title"]) for r in reports)
+    panel = (f"<h2>{map_text(t('standalone.clauses', lang))}</h2>"
+             f'<p class="lh-hint">{map_text(t("standalone.clauses.of", lang, reports=which))}</p>'
+             f'<div id="lh-clauses"><p class="lh-hint">'
+             f'{map_text(t("standalone.clauses.hint", lang))}</p></div><hr>')
+    data = {"reports": list(reports), "names": dict(names),
+            "none": t("standalone.clauses.none", lang)}
+    data_json = _json_text(data)
+    return panel, f"""<script type="application/json" id="lh-clause-data">{data_json}</script>
+<script>
+(function () {{
+  var data = JSON.parse(document.getElementById('lh-clause-data').textContent);
+  var panel = document.getElementById('lh-clauses');
+  function el(tag, text, cls) {{
+    var e = document.createElement(tag);
+    e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }}
+  function show(fid) {{
+    panel.textContent = '';
+    panel.appendChild(el('h3', data.names[fid] || fid));
+    var any = false;
+    data.reports.forEach(function (r) {{
+      var mine = r.clauses.filter(function (c) {{ return c.features.indexOf(fid) >= 0; }});
+      if (!mine.length) return;
+      any = true;
+      panel.appendChild(el('h4', r.date + ' · ' + r.title));
+      mine.forEach(function (c) {{
+        var box = el('div', '', 'lh-clause');
+        box.appendChild(el('b', c.label));
+        box.appendChild(el('p', c.text));
+        panel.appendChild(box);
+      }});
+    }});
+    if (!any) panel.appendChild(el('p', data.none, 'lh-hint'));
+  }}
+  function bind(layer) {{
+    var p = layer.feature && layer.feature.properties;
+    if (p && p.feature_id && !layer._lhClauses) {{
+      layer._lhClauses = true;
+      layer.on('click', function () {{ show(p.feature_id); }});
+    }}
+    if (layer.eachLayer) layer.eachLayer(bind);
+  }}
+  var map = {map_name};
+  map.eachLayer(bind);
+  map.on('layeradd', function (e) {{ bind(e.layer); }});
+}})();
+</script>"""
+
+
 def standalone_html(
     features: gpd.GeoDataFrame,
     selection: MapSelection,
@@ -219,10 +293,12 @@ def standalone_html(
     subtitle: str = "",
     basemap: str = "none",
     today: date | None = None,
+    reports: Sequence[Mapping] = (),
 ) -> str:
     """A self-contained HTML page of the map of ``selection``: Leaflet and the data inlined,
     layer toggles, tooltips, title, legend and footer.  ``title`` and ``subtitle`` are text
-    (escaped here).  With ``basemap="none"`` the page makes no request at all."""
+    (escaped here).  With ``basemap="none"`` the page makes no request at all.  ``reports``:
+    the clauses the side panel lists for a clicked feature (see the module doc)."""
     if basemap not in STANDALONE_BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; expected one of {STANDALONE_BASEMAPS}")
     today = today or date.today()
@@ -269,6 +345,8 @@ def standalone_html(
     subtitle_html = f'<p class="lh-sub">{map_text(subtitle)}</p>' if subtitle.strip() else ""
     legend = _legend(features, selection, layers, lang, group_names)
     legend_block = (f"<h2>{map_text(t('legend.header', lang))}</h2>{legend}" if legend else "")
+    names = {f: display_names(features.loc[f], lang)[0] for f in drawn}
+    clause_block, clause_script = _clause_panel(reports, names, lang, m.get_name())
 
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(lang)}">
@@ -291,7 +369,7 @@ def standalone_html(
 </header>
 <div class="lh-main">
 <div class="lh-map">{map_html}</div>
-<aside class="lh-side">{legend_block}
+<aside class="lh-side">{clause_block}{legend_block}
 <p class="lh-hint">{map_text(t("standalone.hint", lang))}</p>
 </aside>
 </div>
@@ -301,6 +379,7 @@ def standalone_html(
 {map_script}
 </script>
 {_page_script(m.get_name(), group_names)}
+{clause_script}
 </body>
 </html>
 """

@@ -352,10 +352,15 @@ def export_buttons(cat, selection: MapSelection, lang: str, *, title: str, name:
     stamp = f"lianghu-{name}"
 
     def html_file() -> bytes:
+        from .report_history import offline_reports
         from .standalone import standalone_html
 
+        # the chosen report's clauses (the one ``meeting`` is); none chosen: every report's
+        chosen = next((r.id for r in cat.reports if r.meeting is meeting), None)
+        reports = offline_reports(cat, chosen, selection.drawn, lang)
         return standalone_html(feats, selection, lang, layers, title=title, subtitle=subtitle,
-                               basemap="none" if basemap == "none" else "osm").encode("utf-8")
+                               basemap="none" if basemap == "none" else "osm",
+                               reports=reports).encode("utf-8")
 
     def png_file() -> bytes:
         from .figure import render_map_png

@@ -5,6 +5,8 @@ the drawing panel, and the map view's datum round trip.  Logic lives in :mod:`an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import shapely
 import streamlit as st
@@ -30,7 +32,7 @@ from .framecache import per_frame
 from .i18n import t
 from .layers import display_names
 from .mapview import CENTER, ZOOM, catchment_group
-from .meeting.directives import THEMES
+from .meeting.directives import Theme, theme_info
 from .panels import clause_html, directive_title, theme_label
 from .selection import MapSelection
 from .ui import analyst_access, md, secrets, show_html
@@ -179,32 +181,32 @@ def statistics_pane(cat: Catalog, visible_layers: tuple[str, ...], lang: str) ->
     only = feats.index[feats["layer_id"].isin(visible_layers)]
     st.caption(t("stats.caption", lang))
     by_theme = theme_statistics(feats, cat.links, cat.meeting, lang, only=only)
-    by_theme.insert(0, "label", [theme_label(k, lang) for k in by_theme["theme"]])
+    themes = cat.meeting.themes
+    by_theme.insert(0, "label", [theme_label(k, lang, themes) for k in by_theme["theme"]])
     metric = st.segmented_control(t("stats.metric", lang), ["features", "area_km2", "length_km"],
                                   default="features", key="stats_metric",
                                   format_func=lambda m: t(f"stats.col.{m}", lang))
     metric = metric or "features"
-    st.altair_chart(_theme_chart(by_theme, metric, t(f"stats.col.{metric}", lang)),
+    st.altair_chart(_theme_chart(by_theme, metric, t(f"stats.col.{metric}", lang), themes),
                     width="stretch")
     st.markdown(f"**{t('stats.by_theme', lang)}**")
     st.dataframe(_stat_columns(by_theme.drop(columns=["theme"]), lang), width="stretch",
                  hide_index=True, placeholder=MISSING)
     st.markdown(f"**{t('stats.by_directive', lang)}**")
     by_directive = directive_statistics(feats, cat.links, cat.meeting, lang, only=only)
-    by_directive["theme"] = [theme_label(k, lang) for k in by_directive["theme"]]
+    by_directive["theme"] = [theme_label(k, lang, themes) for k in by_directive["theme"]]
     by_directive = by_directive.drop(columns=["directive_id"]).rename(
         columns={"label": "directive"})
     st.dataframe(_stat_columns(by_directive, lang),
                  width="stretch", hide_index=True, placeholder=MISSING)
 
 
-def _theme_chart(by_theme: pd.DataFrame, metric: str, title: str):
+def _theme_chart(by_theme: pd.DataFrame, metric: str, title: str, themes: Sequence[Theme] = ()):
     """Horizontal bars per theme, in the report's order and the themes' colours."""
     import altair as alt  # Streamlit's own dependency, bundled (no CDN)
 
-    colours = {th.key: th.color for th in THEMES}
     data = pd.DataFrame({"label": by_theme["label"], "value": by_theme[metric],
-                         "colour": [colours.get(k, "#868e96") for k in by_theme["theme"]]})
+                         "colour": [theme_info(k, themes).color for k in by_theme["theme"]]})
     return alt.Chart(data, height=34 * len(data) + 30).mark_bar().encode(
         x=alt.X("value:Q", title=title),
         y=alt.Y("label:N", sort=list(data["label"]), title=None),
@@ -308,7 +310,7 @@ def _drawing_query(cat: Catalog, area, selection: MapSelection, lang: str) -> No
     for did in clause_ids:
         d = cat.meeting.get(did)
         mentions = [lk for lk in cat.links.for_directive(did) if lk.feature_id in found.index]
-        with st.expander(directive_title(d, lang)):
+        with st.expander(md(directive_title(d, lang, cat.meeting.themes))):  # data: escaped
             show_html(clause_html(d, lang, mentions))
 
 

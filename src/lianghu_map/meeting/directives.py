@@ -8,7 +8,9 @@ directive, and the last line of the report (the editor's credit) is kept as attr
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +24,7 @@ __all__ = [
     "Meeting",
     "Theme",
     "load_meeting",
+    "theme_info",
 ]
 
 
@@ -43,6 +46,20 @@ THEMES: tuple[Theme, ...] = (
     Theme("context", "context", "Context", "#57534e"),
 )
 THEME_BY_KEY = {t.key: t for t in THEMES}
+# Colours of a report's own themes (its headings), in their order: the six first, then more.
+THEME_PALETTE: tuple[str, ...] = (*(t.color for t in THEMES[:-1]), "#0e7490", "#be123c",
+                                  "#4d7c0f", "#7c3aed", "#b45309", "#0f766e")
+
+
+def theme_info(key: str, themes: Sequence[Theme] = ()) -> Theme:
+    """The theme ``key`` names: from ``themes`` (a meeting's), else one of the 2023 six, else a
+    report's own theme not listed (its key as label, an ASCII slug and a colour from the key)."""
+    found = next((th for th in themes if th.key == key), None) or THEME_BY_KEY.get(key)
+    if found is not None:
+        return found
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    colour = THEME_PALETTE[int(digest, 16) % len(THEME_PALETTE)]
+    return Theme(key, f"theme-{digest[:8]}", "", colour)
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,20 @@ class Meeting:
     directives: tuple[Directive, ...]
     attribution: str  # the editor's credit line, as published
     source_path: Path
+    # the report's themes in order, "context" last: the 2023 six by default, or the report's
+    # own (its headings; keys in 繁體, as Directive.theme)
+    themes: tuple[Theme, ...] = THEMES
+
+    def theme(self, key: str) -> Theme:
+        return theme_info(key, self.themes)
+
+    def theme_order(self, *, context: bool = False) -> tuple[Theme, ...]:
+        """The meeting's themes in order, then any theme a clause has that the list lacks;
+        "context" last, and only with ``context``."""
+        keys = [th.key for th in self.themes] + [d.theme for d in self.directives]
+        keys = [k for k in dict.fromkeys(keys) if k != "context"] + (["context"] if context
+                                                                        else [])
+        return tuple(self.theme(k) for k in keys)
 
     def get(self, directive_id: str) -> Directive | None:
         return next((d for d in self.directives if d.id == directive_id), None)
