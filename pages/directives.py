@@ -28,7 +28,7 @@ cat = load_catalog()
 links, features, gazetteer = cat.links, cat.features, cat.gazetteer
 
 st.subheader(t("dir.header", lang))
-st.caption(t("dir.intro", lang) + (" " + t("dir.translation_note", lang) if lang == "en" else ""))
+st.caption(t("dir.intro", lang))
 
 
 def _title(report) -> str:
@@ -92,10 +92,12 @@ report = _chosen_report()
 meeting = report.meeting
 if report.id == BUILTIN_ID and meeting.attribution:
     st.caption(t("dir.source", lang, attribution=zh(meeting.attribution, lang)))
+    st.caption(t("dir.intro.2023", lang))
 elif report.source_url:
     st.caption(t("dir.report.source", lang, url=report.source_url))
-if lang == "en" and not report.translated:
-    st.caption(t("clause.no_english", lang))
+if lang == "en":
+    st.caption(t("clause.no_english" if not report.translated else "dir.translation_note"
+                 if report.id == BUILTIN_ID else "dir.translation_note.analyst", lang))
 
 
 def clause_card(directive_id: str, key_prefix: str) -> None:

@@ -114,10 +114,14 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "dir.features.generic": ("泛指涉及", "Mentioned in general"),
     "dir.header": ("会议部署", "The meeting's directives"),
     "dir.intro": (
-        "会议报道全文，按六大主题分条；每条列出其在地图上的要素。原文中的注音已去除，两处乱码已修复并标出。",
-        "The whole report, clause by clause under the six themes, each with its features on the "
-        "map. Pinyin reading aids were removed from the published text and two garbled spans "
-        "repaired (marked).",
+        "每次会议的报告全文，按其主题分条；每条列出其在地图上的要素。",
+        "Each meeting's whole report, clause by clause under its themes, each with its features "
+        "on the map.",
+    ),
+    "dir.intro.2023": (
+        "本报告原文中的注音已去除，两处乱码已修复并标出。",
+        "Pinyin reading aids were removed from this report's published text and two garbled "
+        "spans repaired (marked).",
     ),
     "dir.features": ("地图要素", "On the map"),
     "dir.no_feature": ("无对应地图要素", "No mapped feature"),
@@ -130,6 +134,9 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                    "Source: the report as published ({attribution}), kept unchanged in "
                    "data/directives/."),
     "dir.translation_note": ("英文为人工翻译。", "English text: a careful human translation."),
+    "dir.translation_note.analyst": ("英文由添加本报告的分析人员提供。",
+                                     "English text: supplied by the analyst who added the "
+                                     "report."),
     "dir.selected": ("已选条目", "Selected clause"),
     "theme.context": ("背景", "Context"),
     "status.existing": ("已建成", "existing"),
