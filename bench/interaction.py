@@ -39,6 +39,7 @@ CACHE = ROOT / "bench" / ".cache"
 CHROMIUM = os.environ.get("LIANGHU_CHROMIUM", "/usr/bin/chromium")
 BASELINE = "eeefc55"  # main when issue 18 was taken up (the code users feel as slow)
 LOCAL = ("127.0.0.1", "localhost")
+INTERACTIONS = ("theme", "directive", "click", "present")
 
 # the time of the next input event, on the shared clock; armed before each input
 _ARM = """(token) => {
@@ -250,7 +251,8 @@ def _setup() -> dict[str, Any]:
             "theme": theme_label(theme.key, "zh-Hans")}
 
 
-def measure(url: str, repeat: int, setup: dict[str, Any]) -> dict[str, list[float]]:
+def measure(url: str, repeat: int, setup: dict[str, Any],
+            only: tuple[str, ...] = INTERACTIONS) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -263,10 +265,11 @@ def measure(url: str, repeat: int, setup: dict[str, Any]) -> dict[str, list[floa
             _ready(page)
             _frame(page)
             page.wait_for_timeout(1000)
-        res = {"theme": _themes(page, url, repeat, setup["theme"]),
-               "directive": _directives(page, url, repeat, setup["titles"]),
-               "click": _clicks(page, url, repeat, setup["targets"]),
-               "present": _present(page, url, repeat, setup["start"])}
+        runs = {"theme": lambda: _themes(page, url, repeat, setup["theme"]),
+                "directive": lambda: _directives(page, url, repeat, setup["titles"]),
+                "click": lambda: _clicks(page, url, repeat, setup["targets"]),
+                "present": lambda: _present(page, url, repeat, setup["start"])}
+        res = {name: run() for name, run in runs.items() if name in only}
         browser.close()
     return res
 
@@ -274,7 +277,7 @@ def measure(url: str, repeat: int, setup: dict[str, Any]) -> dict[str, list[floa
 def report(results: dict[str, dict[str, list[float]]]) -> str:
     rows = ["| interaction | baseline median ms | current median ms | ratio | current p90 |",
             "|---|---:|---:|---:|---:|"]
-    for name in ("theme", "directive", "click", "present"):
+    for name in [n for n in INTERACTIONS if n in results["current"]]:
         base = results.get("baseline", {}).get(name)
         cur = results["current"][name]
         b = statistics.median(base) if base else float("nan")
@@ -289,15 +292,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--baseline", default=BASELINE, help="git revision of the baseline contender")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--only", default=",".join(INTERACTIONS),
+                    help="comma-separated interactions to run (default: all)")
     args = ap.parse_args(argv)
     CACHE.mkdir(parents=True, exist_ok=True)
+    only = tuple(n for n in args.only.split(",") if n in INTERACTIONS)
     setup = _setup()
     results: dict[str, Any] = {}
     with serve(ROOT) as url:
-        results["current"] = measure(url, args.repeat, setup)
+        results["current"] = measure(url, args.repeat, setup, only)
     if not args.no_baseline:
         with baseline_tree(args.baseline) as tree, serve(tree) as url:
-            results["baseline"] = measure(url, args.repeat, setup)
+            results["baseline"] = measure(url, args.repeat, setup, only)
     (CACHE / "interaction.json").write_text(json.dumps(results, indent=1))
     print(f"\nInteraction, input event → repainted (Chromium, 1440×900, {args.repeat} each; "
           f"baseline {args.baseline})\n")

@@ -133,6 +133,30 @@ def _show_directive(directive_id: str) -> None:
     st.session_state["f_themes"] = []
 
 
+def _take_click(value) -> bool:
+    """A click on a feature selects it (``value``: the map's value, with the clicked GeoJSON
+    feature and its properties); True when the selection changed.  In the browser the map's
+    value is in ``st.session_state["map"]`` before the script runs (streamlit-folium's change
+    callback copies it there), so the click is taken before the map is drawn and the run it
+    started draws the selection and its panel at once (taken after the map, every click cost
+    a second run: issue 18)."""
+    value = value if isinstance(value, dict) else {}
+    clicked = (value.get("last_active_drawing") or {}).get("properties") or {}
+    click_sig = (clicked.get("feature_id"), str(value.get("last_object_clicked")))
+    if not clicked.get("feature_id") or click_sig == st.session_state.get("_click_sig"):
+        return False
+    st.session_state["_click_sig"] = click_sig
+    if clicked["feature_id"] not in features.index:
+        return False
+    changed = clicked["feature_id"] != st.session_state.get("selected_feature")
+    st.session_state["selected_feature"] = clicked["feature_id"]
+    return changed
+
+
+def _close_panel() -> None:
+    st.session_state.pop("selected_feature", None)
+
+
 def _set_ring(feature_id: str) -> None:
     st.session_state["ring_centre"] = feature_id
     st.session_state["pane"] = "rings"
@@ -196,6 +220,7 @@ with st.sidebar.expander(t("export.header", lang)):
                    subtitle=export_subtitle(subject, chosen, lang),
                    name=(directive or report or "map").replace("/", "-"), basemap=basemap,
                    meeting=chosen.meeting if chosen else None)
+_take_click(st.session_state.get("map"))
 selected = st.session_state.get("selected_feature")
 
 st.subheader(t("app.title", lang))
@@ -234,14 +259,8 @@ with col_map:
     st.caption(map_count_text(selection, len(features), flt.active, lang) + " · "
                + t("map.indicative_note", lang))
 
-# A click: the component returns the clicked GeoJSON feature with its properties.
-clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
-click_sig = (clicked.get("feature_id"), str((out or {}).get("last_object_clicked")))
-if clicked.get("feature_id") and click_sig != st.session_state.get("_click_sig"):
-    st.session_state["_click_sig"] = click_sig
-    if clicked["feature_id"] in features.index and clicked["feature_id"] != selected:
-        st.session_state["selected_feature"] = clicked["feature_id"]
-        st.rerun()
+if _take_click(out):  # a value no change callback brought (AppTest): drawn by another run
+    st.rerun()
 
 with col_panel:  # the clicked feature's details first, then the drawing, then the legend
     st.markdown(f"#### {t('panel.header', lang)}")
@@ -263,9 +282,7 @@ with col_panel:  # the clicked feature's details first, then the drawing, then t
         if selected in centres and selected != ring:
             st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
                       args=(selected,), icon=":material/radio_button_checked:")
-        if st.button(t("panel.close", lang), key="close_panel"):
-            st.session_state.pop("selected_feature", None)
-            st.rerun()
+        st.button(t("panel.close", lang), key="close_panel", on_click=_close_panel)
     drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
     with st.expander(t("legend.header", lang), expanded=True):
         show_html(legend_html(features, selection.drawn, lang, cat.layers))
