@@ -220,9 +220,6 @@ with st.sidebar.expander(t("export.header", lang)):
                    subtitle=export_subtitle(subject, chosen, lang),
                    name=(directive or report or "map").replace("/", "-"), basemap=basemap,
                    meeting=chosen.meeting if chosen else None)
-_take_click(st.session_state.get("map"))
-selected = st.session_state.get("selected_feature")
-
 st.subheader(t("app.title", lang))
 view_problems(problems, lang)
 if (problem := basemap_problem(basemap)) is not None:
@@ -233,74 +230,92 @@ for title, why in cat.broken.items():
     st.warning(md(t("map.layer_broken", lang, title=title, why=why)))
 for title, why in cat.broken_reports.items():
     st.warning(md(t("report.broken", lang, title=title, why=why)))
-col_map, col_panel = st.columns([3, 1.25], gap="medium")
 
-centre, zoom = url_view(basemap)
-with col_map:
-    if directive:
-        d = meeting.get(directive)
-        show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
-    if name_unmatched:
-        st.warning(md(t("map.name_none", lang, name=name.strip()[:60])),
-                   icon=":material/search_off:")
-    elif flt.active and not (selection.shown or selection.focus):
-        st.info(t("map.none", lang))
-    rings = catchment_layer(cat, ring, lang, basemap)
-    with st.container(key=FILL_MAP):  # sized to the window (ui.map_chrome)
-        out = st_folium(
-            base_map(basemap, canvas=needs_canvas(features), draw=True),
-            feature_group_to_add=[*rings, *feature_groups(
-                features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
-            key="map", height=620, use_container_width=True, on_change=tile_watch("map"),
-            center=map_centre(centre, basemap), zoom=zoom,
-            returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
-                              "center", "zoom"],
-        )
-    st.caption(map_count_text(selection, len(features), flt.active, lang) + " · "
-               + t("map.indicative_note", lang))
 
-if _take_click(out):  # a value no change callback brought (AppTest): drawn by another run
-    st.rerun()
+@st.fragment
+def _map_and_panel() -> None:
+    """The map, its side panel, the analysis panes and the URL: what a click on the map, a pan
+    or the panel's buttons change reruns alone (issue 18); the sidebar's filters, read above it,
+    rerun the page (their values reach this function through the page's last full run)."""
+    if (st.session_state.get("f_directive") or None, st.session_state.get("ring_centre") or None
+        ) != (directive, ring):  # a panel button set a sidebar filter: the whole page reruns
+        st.rerun()
+    _take_click(st.session_state.get("map"))
+    selected = st.session_state.get("selected_feature")
+    col_map, col_panel = st.columns([3, 1.25], gap="medium")
 
-with col_panel:  # the clicked feature's details first, then the drawing, then the legend
-    st.markdown(f"#### {t('panel.header', lang)}")
-    if not selected:
-        st.caption(t("panel.hint", lang))
-    elif selected not in features.index:
-        st.warning(t("panel.unknown", lang))
-    else:
-        row = features.loc[selected]
-        show_html(feature_title_html(row, lang))
-        st.markdown(f"**{t('panel.clauses', lang)}**")
-        _feature_clauses(selected)
-        # its properties after its clauses: the first clause is in view without scrolling
-        facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
-        attributes = feature_attributes(cat, selected)
-        if attributes:
-            with st.expander(t("panel.attributes", lang)):
-                facts_table(attributes)
-        if selected in centres and selected != ring:
-            st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
-                      args=(selected,), icon=":material/radio_button_checked:")
-        st.button(t("panel.close", lang), key="close_panel", on_click=_close_panel)
-    drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
-    with st.expander(t("legend.header", lang), expanded=True):
-        show_html(legend_html(features, selection.drawn, lang, cat.layers))
+    centre, zoom = url_view(basemap)
+    with col_map:
+        # the notes over the map in a container of their own, always there: the map keeps its
+        # place in the page when they come or go, so it is not remounted (a clause chosen did)
+        with st.container():
+            if directive:
+                d = meeting.get(directive)
+                show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
+            if name_unmatched:
+                st.warning(md(t("map.name_none", lang, name=name.strip()[:60])),
+                           icon=":material/search_off:")
+            elif flt.active and not (selection.shown or selection.focus):
+                st.info(t("map.none", lang))
+        rings = catchment_layer(cat, ring, lang, basemap)
+        with st.container(key=FILL_MAP):  # sized to the window (ui.map_chrome)
+            out = st_folium(
+                base_map(basemap, canvas=needs_canvas(features), draw=True),
+                feature_group_to_add=[*rings, *feature_groups(
+                    features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
+                key="map", height=620, use_container_width=True, on_change=tile_watch("map"),
+                center=map_centre(centre, basemap), zoom=zoom,
+                returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
+                                  "center", "zoom"],
+            )
+        st.caption(map_count_text(selection, len(features), flt.active, lang) + " · "
+                   + t("map.indicative_note", lang))
 
-pane = st.segmented_control(t("pane.label", lang), ["table", "rings", "stats"], key="pane",
-                            default=None, format_func=lambda p: t(f"pane.{p}", lang))
-if pane == "table":
-    attribute_pane(cat, selection, lang)
-elif pane == "rings":
-    catchment_pane(cat, ring, lang)
-elif pane == "stats":
-    statistics_pane(cat, visible_layers, lang)
+    if _take_click(out):  # a value no change callback brought (AppTest): drawn by another run
+        st.rerun()
 
-view_centre, view_zoom = reported_view(out, basemap, (centre, zoom))
-publish_view(ViewState(
-    basemap=basemap, themes=tuple(themes), directive=directive, statuses=tuple(statuses),
-    name=name, hidden=tuple(s.id for s in cat.layers if s.id not in visible_layers),
-    selected=st.session_state.get("selected_feature"), ring=ring, centre=view_centre,
-    zoom=view_zoom, report=report, since=since, until=until), default_basemap=BASEMAPS[0])
-with share_box:
-    share_link(lang)
+    with col_panel:  # the clicked feature's details first, then the drawing, then the legend
+        st.markdown(f"#### {t('panel.header', lang)}")
+        if not selected:
+            st.caption(t("panel.hint", lang))
+        elif selected not in features.index:
+            st.warning(t("panel.unknown", lang))
+        else:
+            row = features.loc[selected]
+            show_html(feature_title_html(row, lang))
+            st.markdown(f"**{t('panel.clauses', lang)}**")
+            _feature_clauses(selected)
+            # its properties after its clauses: the first clause is in view without scrolling
+            facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
+            attributes = feature_attributes(cat, selected)
+            if attributes:
+                with st.expander(t("panel.attributes", lang)):
+                    facts_table(attributes)
+            if selected in centres and selected != ring:
+                st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
+                          args=(selected,), icon=":material/radio_button_checked:")
+            st.button(t("panel.close", lang), key="close_panel", on_click=_close_panel)
+        drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
+        with st.expander(t("legend.header", lang), expanded=True):
+            show_html(legend_html(features, selection.drawn, lang, cat.layers))
+
+    pane = st.segmented_control(t("pane.label", lang), ["table", "rings", "stats"], key="pane",
+                                default=None, format_func=lambda p: t(f"pane.{p}", lang))
+    if pane == "table":
+        attribute_pane(cat, selection, lang)
+    elif pane == "rings":
+        catchment_pane(cat, ring, lang)
+    elif pane == "stats":
+        statistics_pane(cat, visible_layers, lang)
+
+    view_centre, view_zoom = reported_view(out, basemap, (centre, zoom))
+    publish_view(ViewState(
+        basemap=basemap, themes=tuple(themes), directive=directive, statuses=tuple(statuses),
+        name=name, hidden=tuple(s.id for s in cat.layers if s.id not in visible_layers),
+        selected=st.session_state.get("selected_feature"), ring=ring, centre=view_centre,
+        zoom=view_zoom, report=report, since=since, until=until), default_basemap=BASEMAPS[0])
+    with share_box:
+        share_link(lang)
+
+
+_map_and_panel()

@@ -267,6 +267,7 @@ def tile_watch(key: str) -> Callable[[], None]:
         if what == "failed":
             st.session_state[_FELL_BACK] = True
             st.toast(t("tiles.fallback", current_lang()), icon=":material/cloud_off:")
+        st.rerun()  # the basemap is the page's (its sidebar): not only a fragment's rerun
 
     return changed
 
