@@ -133,7 +133,12 @@ def _measure(page, watch: list[tuple[Any, str]], act) -> float:
     act()
     seen = []
     for i, (doc, _test) in enumerate(watch):
-        doc.wait_for_function(f"window.__lhSeen{i} !== null", timeout=30_000)
+        try:
+            doc.wait_for_function(f"window.__lhSeen{i} !== null", timeout=30_000)
+        except Exception:  # the change never came (an input lost to a race): no sample
+            print("WARNING: an interaction showed no change within 30 s; sample left out")
+            _settle(page)
+            return float("nan")
         seen.append(doc.evaluate(f"window.__lhSeen{i}"))
     starts = [t for d in [page, *page.frames[1:]]
               for t in [_safe(d, "window.__lhInputAt")] if t]
@@ -278,8 +283,8 @@ def report(results: dict[str, dict[str, list[float]]]) -> str:
     rows = ["| interaction | baseline median ms | current median ms | ratio | current p90 |",
             "|---|---:|---:|---:|---:|"]
     for name in [n for n in INTERACTIONS if n in results["current"]]:
-        base = results.get("baseline", {}).get(name)
-        cur = results["current"][name]
+        base = [x for x in results.get("baseline", {}).get(name, []) if x == x]  # no NaN
+        cur = [x for x in results["current"][name] if x == x]
         b = statistics.median(base) if base else float("nan")
         c = statistics.median(cur)
         p90 = sorted(cur)[int(0.9 * (len(cur) - 1))]
