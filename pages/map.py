@@ -39,6 +39,7 @@ from lianghu_map.ui import (
     download_buttons,
     export_buttons,
     facts_table,
+    fallback_toast,
     map_chrome,
     md,
     page_path,
@@ -221,6 +222,7 @@ with st.sidebar.expander(t("export.header", lang)):
                    name=(directive or report or "map").replace("/", "-"), basemap=basemap,
                    meeting=chosen.meeting if chosen else None)
 st.subheader(t("app.title", lang))
+fallback_toast()  # the tile watch's, when the basemap fell back (it reran the page)
 view_problems(problems, lang)
 if (problem := basemap_problem(basemap)) is not None:
     st.warning(md(problem.message(lang)))
@@ -237,8 +239,9 @@ def _map_and_panel() -> None:
     """The map, its side panel, the analysis panes and the URL: what a click on the map, a pan
     or the panel's buttons change reruns alone (issue 18); the sidebar's filters, read above it,
     rerun the page (their values reach this function through the page's last full run)."""
-    if (st.session_state.get("f_directive") or None, st.session_state.get("ring_centre") or None
-        ) != (directive, ring):  # a panel button set a sidebar filter: the whole page reruns
+    sidebar = (st.session_state.get("f_directive") or None,
+               st.session_state.get("ring_centre") or None)
+    if sidebar != (directive, ring):  # a panel button set a sidebar filter: the whole page
         st.rerun()
     _take_click(st.session_state.get("map"))
     selected = st.session_state.get("selected_feature")
@@ -263,7 +266,8 @@ def _map_and_panel() -> None:
                 base_map(basemap, canvas=needs_canvas(features), draw=True),
                 feature_group_to_add=[*rings, *feature_groups(
                     features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
-                key="map", height=620, use_container_width=True, on_change=tile_watch("map"),
+                key="map", height=620, use_container_width=True,
+                on_change=tile_watch("map", page_rerun=True),
                 center=map_centre(centre, basemap), zoom=zoom,
                 returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
                                   "center", "zoom"],
