@@ -39,6 +39,7 @@ from lianghu_map.ui import (
     download_buttons,
     export_buttons,
     facts_table,
+    fallback_toast,
     map_chrome,
     md,
     page_path,
@@ -133,6 +134,30 @@ def _show_directive(directive_id: str) -> None:
     st.session_state["f_themes"] = []
 
 
+def _take_click(value) -> bool:
+    """A click on a feature selects it (``value``: the map's value, with the clicked GeoJSON
+    feature and its properties); True when the selection changed.  In the browser the map's
+    value is in ``st.session_state["map"]`` before the script runs (streamlit-folium's change
+    callback copies it there), so the click is taken before the map is drawn and the run it
+    started draws the selection and its panel at once (taken after the map, every click cost
+    a second run: issue 18)."""
+    value = value if isinstance(value, dict) else {}
+    clicked = (value.get("last_active_drawing") or {}).get("properties") or {}
+    click_sig = (clicked.get("feature_id"), str(value.get("last_object_clicked")))
+    if not clicked.get("feature_id") or click_sig == st.session_state.get("_click_sig"):
+        return False
+    st.session_state["_click_sig"] = click_sig
+    if clicked["feature_id"] not in features.index:
+        return False
+    changed = clicked["feature_id"] != st.session_state.get("selected_feature")
+    st.session_state["selected_feature"] = clicked["feature_id"]
+    return changed
+
+
+def _close_panel() -> None:
+    st.session_state.pop("selected_feature", None)
+
+
 def _set_ring(feature_id: str) -> None:
     st.session_state["ring_centre"] = feature_id
     st.session_state["pane"] = "rings"
@@ -196,9 +221,8 @@ with st.sidebar.expander(t("export.header", lang)):
                    subtitle=export_subtitle(subject, chosen, lang),
                    name=(directive or report or "map").replace("/", "-"), basemap=basemap,
                    meeting=chosen.meeting if chosen else None)
-selected = st.session_state.get("selected_feature")
-
 st.subheader(t("app.title", lang))
+fallback_toast()  # the tile watch's, when the basemap fell back (it reran the page)
 view_problems(problems, lang)
 if (problem := basemap_problem(basemap)) is not None:
     st.warning(md(problem.message(lang)))
@@ -208,82 +232,94 @@ for title, why in cat.broken.items():
     st.warning(md(t("map.layer_broken", lang, title=title, why=why)))
 for title, why in cat.broken_reports.items():
     st.warning(md(t("report.broken", lang, title=title, why=why)))
-col_map, col_panel = st.columns([3, 1.25], gap="medium")
 
-centre, zoom = url_view(basemap)
-with col_map:
-    if directive:
-        d = meeting.get(directive)
-        show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
-    if name_unmatched:
-        st.warning(md(t("map.name_none", lang, name=name.strip()[:60])),
-                   icon=":material/search_off:")
-    elif flt.active and not (selection.shown or selection.focus):
-        st.info(t("map.none", lang))
-    rings = catchment_layer(cat, ring, lang, basemap)
-    with st.container(key=FILL_MAP):  # sized to the window (ui.map_chrome)
-        out = st_folium(
-            base_map(basemap, canvas=needs_canvas(features), draw=True),
-            feature_group_to_add=[*rings, *feature_groups(
-                features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
-            key="map", height=620, use_container_width=True, on_change=tile_watch("map"),
-            center=map_centre(centre, basemap), zoom=zoom,
-            returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
-                              "center", "zoom"],
-        )
-    st.caption(map_count_text(selection, len(features), flt.active, lang) + " · "
-               + t("map.indicative_note", lang))
 
-# A click: the component returns the clicked GeoJSON feature with its properties.
-clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
-click_sig = (clicked.get("feature_id"), str((out or {}).get("last_object_clicked")))
-if clicked.get("feature_id") and click_sig != st.session_state.get("_click_sig"):
-    st.session_state["_click_sig"] = click_sig
-    if clicked["feature_id"] in features.index and clicked["feature_id"] != selected:
-        st.session_state["selected_feature"] = clicked["feature_id"]
+@st.fragment
+def _map_and_panel() -> None:
+    """The map, its side panel, the analysis panes and the URL: what a click on the map, a pan
+    or the panel's buttons change reruns alone (issue 18); the sidebar's filters, read above it,
+    rerun the page (their values reach this function through the page's last full run)."""
+    sidebar = (st.session_state.get("f_directive") or None,
+               st.session_state.get("ring_centre") or None)
+    if sidebar != (directive, ring):  # a panel button set a sidebar filter: the whole page
+        st.rerun()
+    _take_click(st.session_state.get("map"))
+    selected = st.session_state.get("selected_feature")
+    col_map, col_panel = st.columns([3, 1.25], gap="medium")
+
+    centre, zoom = url_view(basemap)
+    with col_map:
+        # the notes over the map in a container of their own, always there: the map keeps its
+        # place in the page when they come or go, so it is not remounted (a clause chosen did)
+        with st.container():
+            if directive:
+                d = meeting.get(directive)
+                show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
+            if name_unmatched:
+                st.warning(md(t("map.name_none", lang, name=name.strip()[:60])),
+                           icon=":material/search_off:")
+            elif flt.active and not (selection.shown or selection.focus):
+                st.info(t("map.none", lang))
+        rings = catchment_layer(cat, ring, lang, basemap)
+        with st.container(key=FILL_MAP):  # sized to the window (ui.map_chrome)
+            out = st_folium(
+                base_map(basemap, canvas=needs_canvas(features), draw=True),
+                feature_group_to_add=[*rings, *feature_groups(
+                    features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
+                key="map", height=620, use_container_width=True,
+                on_change=tile_watch("map", page_rerun=True),
+                center=map_centre(centre, basemap), zoom=zoom,
+                returned_objects=["last_active_drawing", "last_object_clicked", "all_drawings",
+                                  "center", "zoom"],
+            )
+        st.caption(map_count_text(selection, len(features), flt.active, lang) + " · "
+                   + t("map.indicative_note", lang))
+
+    if _take_click(out):  # a value no change callback brought (AppTest): drawn by another run
         st.rerun()
 
-with col_panel:  # the clicked feature's details first, then the drawing, then the legend
-    st.markdown(f"#### {t('panel.header', lang)}")
-    if not selected:
-        st.caption(t("panel.hint", lang))
-    elif selected not in features.index:
-        st.warning(t("panel.unknown", lang))
-    else:
-        row = features.loc[selected]
-        show_html(feature_title_html(row, lang))
-        st.markdown(f"**{t('panel.clauses', lang)}**")
-        _feature_clauses(selected)
-        # its properties after its clauses: the first clause is in view without scrolling
-        facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
-        attributes = feature_attributes(cat, selected)
-        if attributes:
-            with st.expander(t("panel.attributes", lang)):
-                facts_table(attributes)
-        if selected in centres and selected != ring:
-            st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
-                      args=(selected,), icon=":material/radio_button_checked:")
-        if st.button(t("panel.close", lang), key="close_panel"):
-            st.session_state.pop("selected_feature", None)
-            st.rerun()
-    drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
-    with st.expander(t("legend.header", lang), expanded=True):
-        show_html(legend_html(features, selection.drawn, lang, cat.layers))
+    with col_panel:  # the clicked feature's details first, then the drawing, then the legend
+        st.markdown(f"#### {t('panel.header', lang)}")
+        if not selected:
+            st.caption(t("panel.hint", lang))
+        elif selected not in features.index:
+            st.warning(t("panel.unknown", lang))
+        else:
+            row = features.loc[selected]
+            show_html(feature_title_html(row, lang))
+            st.markdown(f"**{t('panel.clauses', lang)}**")
+            _feature_clauses(selected)
+            # its properties after its clauses: the first clause is in view without scrolling
+            facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
+            attributes = feature_attributes(cat, selected)
+            if attributes:
+                with st.expander(t("panel.attributes", lang)):
+                    facts_table(attributes)
+            if selected in centres and selected != ring:
+                st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
+                          args=(selected,), icon=":material/radio_button_checked:")
+            st.button(t("panel.close", lang), key="close_panel", on_click=_close_panel)
+        drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
+        with st.expander(t("legend.header", lang), expanded=True):
+            show_html(legend_html(features, selection.drawn, lang, cat.layers))
 
-pane = st.segmented_control(t("pane.label", lang), ["table", "rings", "stats"], key="pane",
-                            default=None, format_func=lambda p: t(f"pane.{p}", lang))
-if pane == "table":
-    attribute_pane(cat, selection, lang)
-elif pane == "rings":
-    catchment_pane(cat, ring, lang)
-elif pane == "stats":
-    statistics_pane(cat, visible_layers, lang)
+    pane = st.segmented_control(t("pane.label", lang), ["table", "rings", "stats"], key="pane",
+                                default=None, format_func=lambda p: t(f"pane.{p}", lang))
+    if pane == "table":
+        attribute_pane(cat, selection, lang)
+    elif pane == "rings":
+        catchment_pane(cat, ring, lang)
+    elif pane == "stats":
+        statistics_pane(cat, visible_layers, lang)
 
-view_centre, view_zoom = reported_view(out, basemap, (centre, zoom))
-publish_view(ViewState(
-    basemap=basemap, themes=tuple(themes), directive=directive, statuses=tuple(statuses),
-    name=name, hidden=tuple(s.id for s in cat.layers if s.id not in visible_layers),
-    selected=st.session_state.get("selected_feature"), ring=ring, centre=view_centre,
-    zoom=view_zoom, report=report, since=since, until=until), default_basemap=BASEMAPS[0])
-with share_box:
-    share_link(lang)
+    view_centre, view_zoom = reported_view(out, basemap, (centre, zoom))
+    publish_view(ViewState(
+        basemap=basemap, themes=tuple(themes), directive=directive, statuses=tuple(statuses),
+        name=name, hidden=tuple(s.id for s in cat.layers if s.id not in visible_layers),
+        selected=st.session_state.get("selected_feature"), ring=ring, centre=view_centre,
+        zoom=view_zoom, report=report, since=since, until=until), default_basemap=BASEMAPS[0])
+    with share_box:
+        share_link(lang)
+
+
+_map_and_panel()

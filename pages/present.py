@@ -71,6 +71,7 @@ def _go(to: str) -> None:
 def _set_lang(key: str) -> None:
     if st.session_state[key] in LANGS:  # not None: a segmented control can be cleared
         st.session_state["lang"] = st.session_state[key]
+        st.rerun()  # the app's language (its navigation, the sidebar): the whole page
 
 
 def _set_report(key: str) -> None:
@@ -80,6 +81,7 @@ def _set_report(key: str) -> None:
         st.session_state["present_step"] = 0
         st.query_params["report"] = st.session_state[key]
         st.query_params["step"] = "1"
+        st.rerun()  # another agenda: the whole page
 
 
 def _report_chooser(suffix: str) -> None:
@@ -99,84 +101,88 @@ def _set_basemap(key: str) -> None:
         st.query_params["basemap"] = st.session_state["basemap"]
 
 
-i = st.session_state["present_step"]
-step = agenda[i]
-basemap = current_basemap()
-selection = step_selection(step, cat.features, cat.links, meeting)
-legend = legend_html(cat.features, step_legend_ids(selection), lang, cat.layers)
+@st.fragment
+def _step() -> None:
+    """The bar, the caption, the map and the legend of the current step: a step (a button, a
+    key) reruns only them (issue 18); another report or language reruns the page."""
+    i = st.session_state["present_step"]
+    step = agenda[i]
+    basemap = current_basemap()
+    selection = step_selection(step, cat.features, cat.links, meeting)
+    legend = legend_html(cat.features, step_legend_ids(selection), lang, cat.layers)
+
+    def _nav(which: str, suffix: str = "") -> None:
+        off = i == 0 if which in ("first", "prev") else i == last
+        label = t(f"present.{which}", lang) if which in ("prev", "next") else ""
+        st.button(label, icon=_NAV_ICONS[which], key=f"present_{which}{suffix}", on_click=_go,
+                  args=(which,), disabled=off, help=t("present.keys", lang),
+                  type="primary" if which == "next" else "secondary")
+
+    def _tools(suffix: str) -> None:
+        """Language, basemap, exports, full screen, exit: in the bar on a wide window, in the menu
+        on a phone (both are rendered; the page's CSS shows one of them)."""
+        st.session_state[f"present_lang{suffix}"] = lang
+        st.session_state[f"present_basemap{suffix}"] = basemap
+        _report_chooser(suffix)
+        st.segmented_control(t("lang.label", lang), list(LANGS), key=f"present_lang{suffix}",
+                             format_func=LANGS.__getitem__, on_change=_set_lang,
+                             args=(f"present_lang{suffix}",), label_visibility="collapsed")
+        st.segmented_control(
+            t("basemap.label", lang), BASEMAPS, key=f"present_basemap{suffix}",
+            on_change=_set_basemap, args=(f"present_basemap{suffix}",),
+            format_func=lambda b: t(f"basemap.{b}", lang).split("（")[0].split(" (")[0],
+            label_visibility="collapsed")
+        exports = {"title": t("app.title", lang), "name": step.file_stem, "basemap": basemap,
+                   "meeting": meeting, "subtitle": report_label(report, lang) if report else ""}
+        if suffix:  # no popover in a popover
+            st.markdown(f"**{t('present.export', lang)}**")
+            export_buttons(cat, selection, lang, key=f"present_export{suffix}", **exports)
+        else:
+            with st.popover(t("present.export", lang), icon=":material/download:"):
+                export_buttons(cat, selection, lang, key="present_export", **exports)
+        st.html(f'<button class="lh-fs" type="button">{html.escape(t("present.fullscreen", lang))}'
+                "</button>", width="content")
+        st.page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
+
+    where = md(theme_label(step.theme, lang, meeting.themes)) if step.theme else ""
+    with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
+        with st.container(horizontal=True, vertical_alignment="center", width="content", wrap=False,
+                          key="present_nav"):
+            _nav("first")
+            _nav("prev")
+            st.markdown(f"**{t('present.step', lang, i=i + 1, n=len(agenda))}**"
+                        + (f" · {where}" if where else ""), width="content")
+            _nav("next")
+            _nav("last")
+        with st.container(horizontal=True, vertical_alignment="center", width="content",
+                          key="present_tools"):
+            _tools("")
+        with st.popover(t("present.menu", lang), icon=":material/menu:", key="present_menu"):
+            with st.container(horizontal=True):
+                _nav("first", "_m")
+                _nav("last", "_m")
+            _tools("_m")
+            if legend:
+                st.markdown(f"**{t('legend.header', lang)}**")
+                show_html(legend)
+
+    if (problem := basemap_problem(basemap)) is not None:  # Tianditu without a key
+        st.caption(md(problem.message(lang)))
+    show_html(f'<div class="lh-present-caption">'
+              f"{step_caption_html(step, meeting, cat.links, lang, len(cat.features))}"
+              f"{report_heading_html(report, lang) if report and step.kind == 'title' else ''}"
+              "</div>")
+    with st.container(key=FILL_MAP):  # sized to the window (ui.present_chrome)
+        st_folium(
+            base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
+            feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
+                                                basemap=basemap),
+            key="present_map", height=640, use_container_width=True, returned_objects=[],
+            on_change=tile_watch("present_map"),
+        )
+    if legend:  # over the map's corner (fixed; see ui._PRESENT_CSS); in the menu on a phone
+        label = html.escape(t("legend.header", lang))
+        show_html(f'<div class="lh-present-legend" aria-label="{label}">{legend}</div>')
 
 
-def _nav(which: str, suffix: str = "") -> None:
-    off = i == 0 if which in ("first", "prev") else i == last
-    label = t(f"present.{which}", lang) if which in ("prev", "next") else ""
-    st.button(label, icon=_NAV_ICONS[which], key=f"present_{which}{suffix}", on_click=_go,
-              args=(which,), disabled=off, help=t("present.keys", lang),
-              type="primary" if which == "next" else "secondary")
-
-
-def _tools(suffix: str) -> None:
-    """Language, basemap, exports, full screen, exit: in the bar on a wide window, in the menu
-    on a phone (both are rendered; the page's CSS shows one of them)."""
-    st.session_state[f"present_lang{suffix}"] = lang
-    st.session_state[f"present_basemap{suffix}"] = basemap
-    _report_chooser(suffix)
-    st.segmented_control(t("lang.label", lang), list(LANGS), key=f"present_lang{suffix}",
-                         format_func=LANGS.__getitem__, on_change=_set_lang,
-                         args=(f"present_lang{suffix}",), label_visibility="collapsed")
-    st.segmented_control(
-        t("basemap.label", lang), BASEMAPS, key=f"present_basemap{suffix}",
-        on_change=_set_basemap, args=(f"present_basemap{suffix}",),
-        format_func=lambda b: t(f"basemap.{b}", lang).split("（")[0].split(" (")[0],
-        label_visibility="collapsed")
-    exports = {"title": t("app.title", lang), "name": step.file_stem, "basemap": basemap,
-               "meeting": meeting, "subtitle": report_label(report, lang) if report else ""}
-    if suffix:  # no popover in a popover
-        st.markdown(f"**{t('present.export', lang)}**")
-        export_buttons(cat, selection, lang, key=f"present_export{suffix}", **exports)
-    else:
-        with st.popover(t("present.export", lang), icon=":material/download:"):
-            export_buttons(cat, selection, lang, key="present_export", **exports)
-    st.html(f'<button class="lh-fs" type="button">{html.escape(t("present.fullscreen", lang))}'
-            "</button>", width="content")
-    st.page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
-
-
-where = md(theme_label(step.theme, lang, meeting.themes)) if step.theme else ""
-with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
-    with st.container(horizontal=True, vertical_alignment="center", width="content", wrap=False,
-                      key="present_nav"):
-        _nav("first")
-        _nav("prev")
-        st.markdown(f"**{t('present.step', lang, i=i + 1, n=len(agenda))}**"
-                    + (f" · {where}" if where else ""), width="content")
-        _nav("next")
-        _nav("last")
-    with st.container(horizontal=True, vertical_alignment="center", width="content",
-                      key="present_tools"):
-        _tools("")
-    with st.popover(t("present.menu", lang), icon=":material/menu:", key="present_menu"):
-        with st.container(horizontal=True):
-            _nav("first", "_m")
-            _nav("last", "_m")
-        _tools("_m")
-        if legend:
-            st.markdown(f"**{t('legend.header', lang)}**")
-            show_html(legend)
-
-if (problem := basemap_problem(basemap)) is not None:  # Tianditu without a key
-    st.caption(md(problem.message(lang)))
-show_html(f'<div class="lh-present-caption">'
-          f"{step_caption_html(step, meeting, cat.links, lang, len(cat.features))}"
-          f"{report_heading_html(report, lang) if report and step.kind == 'title' else ''}"
-          "</div>")
-with st.container(key=FILL_MAP):  # sized to the window (ui.present_chrome)
-    st_folium(
-        base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
-        feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
-                                            basemap=basemap),
-        key="present_map", height=640, use_container_width=True, returned_objects=[],
-        on_change=tile_watch("present_map"),
-    )
-if legend:  # over the map's corner (fixed; see ui._PRESENT_CSS); in the menu on a phone
-    label = html.escape(t("legend.header", lang))
-    show_html(f'<div class="lh-present-legend" aria-label="{label}">{legend}</div>')
+_step()

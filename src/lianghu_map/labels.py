@@ -103,40 +103,77 @@ _SHARED_JS = """
                 taken.push({left: box.left + c.x - r, right: box.left + c.x + r,
                             top: box.top + c.y - r, bottom: box.top + c.y + r});
               }
-              for (const l of labels) {
-                const it = l.lhLabel, el = l.getElement(), span = el.firstChild;
+              // every label's size, read at once (one layout); each spot is then placed by
+              // arithmetic from the CSS above, so the loop below only writes (reading a rect per
+              // spot tried forced a layout of the page each time: seconds per rerun, issue 18)
+              const sizes = labels.map((l) => {
+                const span = l.getElement().firstChild;
+                return [span.offsetWidth, span.offsetHeight];
+              });
+              labels.forEach((l, i) => {
+                const it = l.lhLabel, el = l.getElement(), [w, h] = sizes[i];
                 let ok = false;
                 if (z >= it[4] && z <= it[5]) {
+                  let deg = 0;
                   if (it[0] === "l") {  // along the line, upright
                     const a = map.latLngToContainerPoint([it[9], it[10]]);
                     const b = map.latLngToContainerPoint([it[11], it[12]]);
-                    let deg = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
+                    deg = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
                     if (deg > 90) deg -= 180;
                     if (deg < -90) deg += 180;
                     el.style.setProperty("--rot", deg.toFixed(1) + "deg");
                   }
                   const spots = it[0] === "p" ? ["r", "l", "t", "b", "tr", "br", "tl", "bl"] :
                                 it[0] === "a" ? ["c", "ca", "cb", "r", "l"] : ["c"];
+                  const ext = window.__lhLabelExtent;
                   // an area may also be named at the pole of each half of it
                   const anchors = [[it[6], it[7]], ...(it[0] === "a" ? it[15] : [])];
+                  let where = anchors[0];
                   for (const at of anchors) {
-                    if (at !== anchors[0]) l.setLatLng(at);
+                    const c = map.latLngToContainerPoint(at);
                     for (const pos of spots) {
-                      el.dataset.pos = pos;
-                      const r = span.getBoundingClientRect();
+                      const e = ext(pos, w, h, it[8], deg);
+                      const r = {left: box.left + c.x + e[0], right: box.left + c.x + e[2],
+                                 top: box.top + c.y + e[1], bottom: box.top + c.y + e[3]};
                       if (r.left < box.left + 2 || r.right > box.right - 2 ||
                           r.top < box.top + 2 || r.bottom > box.bottom - 2) continue;
                       if (taken.some((o) => overlaps(r, o))) continue;
                       taken.push({left: r.left - 3, right: r.right + 3, top: r.top - 1,
                                   bottom: r.bottom + 1});
+                      el.dataset.pos = pos;
+                      where = at;
                       ok = true;
                       break;
                     }
                     if (ok) break;
                   }
-                  if (!ok && anchors.length > 1) l.setLatLng(anchors[0]);
+                  const now = l.getLatLng();
+                  if (now.lat !== where[0] || now.lng !== where[1]) l.setLatLng(where);
                 }
                 el.classList.toggle("lh-hidden", !ok);
+              });
+            };
+            // the box of a label's text (w × h px) at a spot, relative to its anchor point: the
+            // arithmetic of LABEL_CSS (offset ``off`` px; "c" turned by ``deg``)
+            window.__lhLabelExtent = (pos, w, h, off, deg) => {
+              const d = off * .7;
+              switch (pos) {
+                case "r": return [off, -h / 2, off + w, h / 2];
+                case "l": return [-off - w, -h / 2, -off, h / 2];
+                case "t": return [-w / 2, -off - h, w / 2, -off];
+                case "b": return [-w / 2, off, w / 2, off + h];
+                case "tr": return [d, -d - h, d + w, -d];
+                case "br": return [d, d, d + w, d + h];
+                case "tl": return [-d - w, -d - h, -d, -d];
+                case "bl": return [-d - w, d, -d, d + h];
+                case "ca": return [-w / 2, -1.4 * h, w / 2, -.4 * h];
+                case "cb": return [-w / 2, .4 * h, w / 2, 1.4 * h];
+                default: {  // "c": centred, turned
+                  const t = deg * Math.PI / 180;
+                  const cs = Math.abs(Math.cos(t)), sn = Math.abs(Math.sin(t));
+                  const W = w * cs + h * sn, H = w * sn + h * cs;
+                  return [-W / 2, -H / 2, W / 2, H / 2];
+                }
               }
             };
             window.__lhAttachLabels = (m) => {

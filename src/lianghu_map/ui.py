@@ -250,16 +250,19 @@ def current_basemap() -> str:
 
 
 _FELL_BACK = "_lh_tiles_fell_back"  # the session's basemap fell back to none once
+_FALLBACK_TOAST = "_lh_tiles_toast"  # that toast, left for the page's next run
 
 
-def tile_watch(key: str) -> Callable[[], None]:
+def tile_watch(key: str, *, page_rerun: bool = False) -> Callable[[], None]:
     """The ``on_change`` of the st_folium map ``key``: applies what its tile watch reported
     (:mod:`tilewatch`).  "none" (the notice's button): the basemap becomes none.  "failed" is
     the default for a machine without internet: when the *default* basemap (OpenStreetMap)
     does not load, the first time in a session, the session falls back to no basemap by itself
     — remembered for the session (every page reads it through :func:`current_basemap`) and said
     in a toast.  A basemap the user chose (Tianditu, Gaode, or OpenStreetMap again after the
-    fall-back) is never taken away: its map keeps the notice and the button."""
+    fall-back) is never taken away: its map keeps the notice and the button.  ``page_rerun``:
+    the map is in a fragment but its basemap is read outside it (the Map page), so the change
+    reruns the page, and the toast is shown by that run (:func:`fallback_toast`)."""
 
     def changed() -> None:
         value = st.session_state.get(key)
@@ -274,9 +277,21 @@ def tile_watch(key: str) -> Callable[[], None]:
             st.query_params["basemap"] = "none"
         if what == "failed":
             st.session_state[_FELL_BACK] = True
-            st.toast(t("tiles.fallback", current_lang()), icon=":material/cloud_off:")
+            if page_rerun:
+                st.session_state[_FALLBACK_TOAST] = True
+            else:
+                fallback_toast(True)
+        if page_rerun:
+            st.rerun()
 
     return changed
+
+
+def fallback_toast(now: bool = False) -> None:
+    """The toast that says the session fell back to no basemap: ``now``, or when a tile watch
+    with ``page_rerun`` left it for the page's run."""
+    if now or st.session_state.pop(_FALLBACK_TOAST, False):
+        st.toast(t("tiles.fallback", current_lang()), icon=":material/cloud_off:")
 
 
 def secrets() -> dict:
