@@ -119,7 +119,7 @@ def _feature_clauses(selected: str) -> None:
         show_html(report_heading_html(report, lang))
         for d in clauses:
             with st.container(border=True):
-                st.caption(directive_title(d, lang))
+                st.caption(md(directive_title(d, lang, report.meeting.themes)))  # data
                 mentions = [lk for lk in links.for_directive(d.id) if lk.feature_id == selected]
                 show_html(clause_html(d, lang, mentions) + generic_badge_html(mentions, lang))
                 with st.container(horizontal=True, vertical_alignment="center"):  # wraps
@@ -176,7 +176,8 @@ with st.sidebar:
         d for d in meeting.directives if d.id in set(scope)]
     themes = st.multiselect(
         t("filter.theme", lang), theme_keys, key="f_themes",
-        format_func=lambda th: theme_label(th, lang), placeholder=t("filter.any", lang),
+        format_func=lambda th: theme_label(th, lang, meeting.themes),
+        placeholder=t("filter.any", lang),
     )
     # "" (not None) is "every clause": a None value would show as an empty placeholder
     choices = ["", *(d.id for d in in_scope if not themes or d.theme in themes)]
@@ -185,7 +186,7 @@ with st.sidebar:
     directive = st.selectbox(
         t("filter.directive", lang), choices, key="f_directive",
         format_func=lambda i: t("filter.directive.none", lang) if not i
-        else directive_title(meeting.get(i), lang),
+        else directive_title(meeting.get(i), lang, meeting.themes),
     ) or None
     statuses = st.multiselect(t("filter.status", lang), STATUS_KEYS, key="f_statuses",
                               format_func=lambda s: status_label(s, lang),
@@ -254,7 +255,8 @@ def _map_and_panel() -> None:
         with st.container():
             if directive:
                 d = meeting.get(directive)
-                show_html(heading_html(d, lang) + clause_html(d, lang, links.for_directive(d.id)))
+                show_html(heading_html(d, lang, meeting.themes)
+                          + clause_html(d, lang, links.for_directive(d.id)))
             if name_unmatched:
                 st.warning(md(t("map.name_none", lang, name=name.strip()[:60])),
                            icon=":material/search_off:")

@@ -81,3 +81,27 @@ def test_present_theme_caption_escapes_the_label(third):
                    if h.proto.body.startswith('<div class="lh-present-caption">'))
     assert "&lt;b&gt;提速&lt;/b&gt;" in caption
     assert html.unescape(re.sub(r"<[^>]+>", "", caption)).startswith(HEADING_THEMES_HANS[0])
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "en"])
+def test_the_maps_theme_filter_and_side_panel_name_the_reports_own_themes(third, lang):
+    """Map page: the theme filter offers a report's own themes by their labels (English where
+    the analyst gave it), and a clicked feature's clauses are headed by their own theme, as
+    text (the markup in a heading is data)."""
+    from apptest_helpers import map_args
+
+    at = _app(lang, third).run()
+    assert not at.exception
+    box = at.multiselect(key="f_themes")
+    labels = [box.format_func(o) for o in box.options]
+    assert HEADING_THEMES_HANS[0] in labels
+    assert (HEADING_THEME_EN if lang == "en" else HEADING_THEMES_HANS[1]) in labels
+    # a click on 常州南站: its clause of this report is headed by the report's own theme
+    at.session_state[map_args(at)["key"]] = {
+        "last_active_drawing": {"type": "Feature",
+                                "properties": {"feature_id": "hub.changzhou_south"}},
+        "last_object_clicked": {"lat": 31.7, "lng": 119.9}}
+    at = at.run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(md(HEADING_THEMES_HANS[0])) for c in captions), captions
