@@ -76,18 +76,19 @@ _CAPTION = "() => (document.querySelector('.lh-present-caption') || {}).innerTex
 # -- servers --------------------------------------------------------------------------------
 
 @contextmanager
-def serve(tree: Path):
-    """The app of the checkout ``tree`` (its own sources first on the path) on a free port."""
+def serve(tree: Path, local: bool = False, name: str = "interaction"):
+    """The app of the checkout ``tree`` (its own sources first on the path) on a free port, with a
+    store of its own; ``local``: local mode (an analyst's app: writes open)."""
     from bench.render import streamlit_server
 
     home = Path(tempfile.mkdtemp(prefix="lianghu-bench-home-"))
     var = Path(tempfile.mkdtemp(prefix="lianghu-bench-var-"))
-    env = {**os.environ, "HOME": str(home), "LIANGHU_VAR": str(var), "LIANGHU_LOCAL_MODE": "",
-           "PYTHONPATH": str(tree / "src")}
+    env = {**os.environ, "HOME": str(home), "LIANGHU_VAR": str(var),
+           "LIANGHU_LOCAL_MODE": "1" if local else "", "PYTHONPATH": str(tree / "src")}
     subprocess.run([sys.executable, "-m", "lianghu_map.assets"], cwd=tree, env=env, check=True,
                    capture_output=True)
     with streamlit_server(str(tree / "app.py"), tree, env,
-                          CACHE / f"interaction-server-{tree.name}.log", str(tree),
+                          CACHE / f"{name}-server-{tree.name}.log", str(tree),
                           "--global.developmentMode", "false") as (url, _pid):
         yield url
 

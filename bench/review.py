@@ -23,14 +23,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from bench.interaction import CACHE, CHROMIUM, LOCAL, ROOT, _measure, _ready, baseline_tree
+from bench.interaction import (
+    CACHE,
+    CHROMIUM,
+    LOCAL,
+    ROOT,
+    _measure,
+    _ready,
+    baseline_tree,
+    serve,
+)
 
 BASELINE = "9726dd6"  # main when the review's speed was taken up
 
@@ -41,26 +46,6 @@ def _cell(cid: str, n: int) -> str:
     """The innerText of column ``n`` of clause ``cid``'s row ('' while it is not there)."""
     return ("() => { const r = document.querySelector(\"tr.lh-clause[data-clause='" + cid
             + "']\"); return r ? r.children[" + str(n) + "].innerText + '#' : ''; }")
-
-
-@contextmanager
-def serve(tree: Path):
-    """The app of the checkout ``tree`` in local mode (analyst) with a store of its own."""
-    import subprocess
-    import sys
-
-    from bench.render import streamlit_server
-
-    home = Path(tempfile.mkdtemp(prefix="lianghu-bench-home-"))
-    var = Path(tempfile.mkdtemp(prefix="lianghu-bench-var-"))
-    env = {**os.environ, "HOME": str(home), "LIANGHU_VAR": str(var), "LIANGHU_LOCAL_MODE": "1",
-           "PYTHONPATH": str(tree / "src")}
-    subprocess.run([sys.executable, "-m", "lianghu_map.assets"], cwd=tree, env=env, check=True,
-                   capture_output=True)
-    with streamlit_server(str(tree / "app.py"), tree, env,
-                          CACHE / f"review-server-{tree.name}.log", str(tree),
-                          "--global.developmentMode", "false") as (url, _pid):
-        yield url
 
 
 def _idle(page) -> None:
@@ -194,10 +179,11 @@ def main(argv: list[str] | None = None) -> int:
             (paths.DIRECTIVES_DIR / "meeting-text-source.txt").read_text(encoding="utf-8"))
     setup = _setup(text)
     results: dict[str, Any] = {}
-    with serve(ROOT) as url:
+    with serve(ROOT, local=True, name="review") as url:
         results["current"] = measure(url, text, args.repeat, setup)
     if not args.no_baseline:
-        with baseline_tree(args.baseline) as tree, serve(tree) as url:
+        with baseline_tree(args.baseline) as tree, \
+                serve(tree, local=True, name="review") as url:
             results["baseline"] = measure(url, text, args.repeat, setup)
     (CACHE / "review.json").write_text(json.dumps(results, indent=1))
     print(f"\nReports page review, input event → repainted (Chromium, 1440×900, {len(text):,} "
