@@ -39,3 +39,10 @@ def map_layers(script: str) -> list[tuple[list[dict], dict]]:
         start = chunk.index(marker) + len(marker)
         out.append((styles, decoder.raw_decode(chunk[start:])[0]))
     return out
+
+
+def no_errors(at: AppTest) -> AppTest:
+    """``at``, after checking its run raised nothing and showed no error message."""
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at

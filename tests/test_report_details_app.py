@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from apptest_helpers import map_args
+from apptest_helpers import map_args, no_errors
 from conftest import ROOT
 from report_fixtures import SECOND_DATE, SECOND_TITLE, SOUTH_STATION, store_second_report
 from streamlit.testing.v1 import AppTest
@@ -28,12 +28,6 @@ def _reports() -> AppTest:
     at.run()
     at.switch_page("pages/reports.py").run()
     assert not at.exception
-    return at
-
-
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
     return at
 
 
@@ -59,7 +53,7 @@ def _side_panel(feature_id: str) -> AppTest:
 
 def _open_details(at: AppTest, report_id: str) -> AppTest:
     at.text_input(key="rep_user").input("测试员")
-    _ok(at.button(key=f"rep_details_{report_id}").click().run())
+    no_errors(at.button(key=f"rep_details_{report_id}").click().run())
     assert _input(at, "rep_dt_").value == SECOND_TITLE  # the form holds the saved details
     assert _input(at, "rep_dd_").value == SECOND_DATE
     return at
@@ -71,7 +65,7 @@ def test_an_analyst_edits_title_and_date_and_every_page_shows_them(analyst_store
     at = _open_details(_reports(), rid)
     _input(at, "rep_dt_").input(NEW_TITLE)
     _input(at, "rep_dd_").input(NEW_DATE)
-    _ok(at.button(key="rep_detail_save").click().run())
+    no_errors(at.button(key="rep_detail_save").click().run())
     rec = store.report(rid)
     assert (rec.revision, rec.title, rec.date) == (2, NEW_TITLE, NEW_DATE)
     assert any("第 2 版" in s.value for s in at.success)
@@ -79,12 +73,12 @@ def test_an_analyst_edits_title_and_date_and_every_page_shows_them(analyst_store
     assert NEW_TITLE in _texts(at)  # the list
 
     # the history shows the change; the older version is made current again, and back
-    _ok(at.button(key=f"rep_history_{rid}").click().run())
+    no_errors(at.button(key=f"rep_history_{rid}").click().run())
     assert f"{SECOND_DATE} → {NEW_DATE}" in _texts(at)
     assert f"{SECOND_TITLE} → {NEW_TITLE}" in _texts(at)
-    _ok(at.button(key=f"rep_revert_{rid}_1").click().run())
+    no_errors(at.button(key=f"rep_revert_{rid}_1").click().run())
     assert (store.report(rid).revision, store.report(rid).title) == (3, SECOND_TITLE)
-    _ok(at.button(key=f"rep_revert_{rid}_2").click().run())
+    no_errors(at.button(key=f"rep_revert_{rid}_2").click().run())
     assert (store.report(rid).revision, store.report(rid).title) == (4, NEW_TITLE)
 
     # the Directives timeline
@@ -132,11 +126,11 @@ def test_a_concurrent_edit_is_named_and_what_was_typed_stays(analyst_gpkg):
     assert store.report(rid).title == "他人的标题"  # not overwritten
     assert _input(at, "rep_dt_").value == NEW_TITLE  # nothing lost
     assert any("他人的标题" in c.value for c in at.caption)  # the current version, shown
-    _ok(at.button(key="rep_detail_rebase").click().run())
+    no_errors(at.button(key="rep_detail_rebase").click().run())
     # what the analyst typed stays, what they left alone follows the other's version
     assert _input(at, "rep_dt_").value == NEW_TITLE
     assert _input(at, "rep_dd_").value == "2024-05-21"
-    _ok(at.button(key="rep_detail_save").click().run())
+    no_errors(at.button(key="rep_detail_save").click().run())
     rec = store.report(rid)
     assert (rec.revision, rec.title, rec.date) == (3, NEW_TITLE, "2024-05-21")
 
@@ -145,10 +139,10 @@ def test_an_open_unchanged_review_follows_the_new_details(analyst_gpkg):
     rid = store_second_report(analyst_gpkg).report_id
     at = _reports()
     at.text_input(key="rep_user").input("测试员")
-    _ok(at.button(key=f"rep_edit_{rid}").click().run())
-    _ok(at.button(key=f"rep_details_{rid}").click().run())
+    no_errors(at.button(key=f"rep_edit_{rid}").click().run())
+    no_errors(at.button(key=f"rep_details_{rid}").click().run())
     _input(at, "rep_dt_").input(NEW_TITLE)
-    _ok(at.button(key="rep_detail_save").click().run())
+    no_errors(at.button(key="rep_detail_save").click().run())
     draft = at.session_state["_rep_draft"]
     assert draft["expected"] == 2 and draft["report"].meta.title == NEW_TITLE
     assert at.button(key="rep_save").disabled  # nothing to save: it is the stored version
@@ -174,10 +168,10 @@ def test_the_builtin_reports_details_are_edited_the_same_way(analyst_gpkg):
 
     at = _reports()  # the built-in report is seeded on the store's first use
     at.text_input(key="rep_user").input("测试员")
-    _ok(at.button(key=f"rep_details_{BUILTIN_ID}").click().run())
+    no_errors(at.button(key=f"rep_details_{BUILTIN_ID}").click().run())
     assert _input(at, "rep_dd_").value == "2023"
     _input(at, "rep_dd_").input("2023-03-05")
-    _ok(at.button(key="rep_detail_save").click().run())
+    no_errors(at.button(key="rep_detail_save").click().run())
     rec = analyst_gpkg.report(BUILTIN_ID)
     assert (rec.revision, rec.date) == (2, "2023-03-05")
     view = load_catalog(analyst_gpkg).report(BUILTIN_ID)

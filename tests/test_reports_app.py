@@ -11,6 +11,7 @@ import json
 import zipfile
 
 import pytest
+from apptest_helpers import no_errors
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -60,12 +61,6 @@ def _page(lang: str = "zh-Hans") -> AppTest:
     return at
 
 
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
 def _key(at: AppTest, kind: str, prefix: str):
     found = [w for w in getattr(at, kind) if (w.key or "").startswith(prefix)]
     assert len(found) == 1, (prefix, [w.key for w in getattr(at, kind)])
@@ -87,7 +82,7 @@ def _meta(at: AppTest, title: str = TITLE) -> None:
 def _clause(at: AppTest, text: str) -> str:
     """Choose the clause holding ``text`` in the clause editor; its id."""
     cid = next(c.id for c in _draft(at).clauses if text in c.text)
-    _ok(at.selectbox(key="rep_clause").set_value(cid).run())
+    no_errors(at.selectbox(key="rep_clause").set_value(cid).run())
     return cid
 
 
@@ -101,20 +96,20 @@ def test_an_analyst_adds_reviews_and_saves_a_report(analyst_store):
     at = _page()
     _meta(at)
     at.text_area(key="rep_text").input(TEXT)
-    _ok(at.button(key="rep_prepare").click().run())
+    no_errors(at.button(key="rep_prepare").click().run())
 
     # flagged spans: the navigation line is marked and removed on request; the garbled span
     # is shown, marked, and stays as it is (nobody decided on it)
     html = _html(at)
     assert "lh-flag-navigation" in html and "lh-flag-garbled" in html and "??" in html
-    _ok(_key(at, "button", "rep_accept_navigation").click().run())
+    no_errors(_key(at, "button", "rep_accept_navigation").click().run())
     assert not _draft(at).kept.startswith("首页")
     assert "??" in _draft(at).kept
     assert any("腾龙大道" in c.value for c in at.caption)  # an unmatched candidate, listed
 
     # a theme changed
     cid = _clause(at, "要加快建设腾龙大道")
-    _ok(_key(at, "selectbox", "rep_theme_").set_value("協同").run())
+    no_errors(_key(at, "selectbox", "rep_theme_").set_value("協同").run())
     assert _draft(at).clause_themes[cid] == ("協同", "analyst")
 
     # English only where the analyst supplies it: shown on English pages
@@ -124,12 +119,12 @@ def test_an_analyst_adds_reviews_and_saves_a_report(analyst_store):
     # a link removed (the second 滆湖) and one added (交通配套 → the uploaded road)
     eco = _clause(at, "守护好滆湖")
     gone = [lk.id for lk in _draft(at).links_of(eco) if lk.text == "滆湖"][1]
-    _ok(at.button(key=f"rep_unlink_{gone}").click().run())
+    no_errors(at.button(key=f"rep_unlink_{gone}").click().run())
     assert gone not in {lk.id for lk in _draft(at).links}
     traffic = _clause(at, "完善")
     at.text_input(key="rep_ev").input("交通配套")
     at.multiselect(key="rep_ev_f").set_value([road])
-    _ok(at.button(key="rep_add_link").click().run())
+    no_errors(at.button(key="rep_add_link").click().run())
     assert [lk.feature_ids for lk in _draft(at).links_of(traffic)] == [(road,)]
 
     # the gazetteer grows: 腾龙大道 is not on the map — link it to the uploaded road
@@ -137,13 +132,13 @@ def test_an_analyst_adds_reviews_and_saves_a_report(analyst_store):
     at.text_input(key="rep_place_aliases").input("騰龍大道")
     at.text_input(key="rep_place_en").input("Tenglong Avenue")
     at.multiselect(key="rep_place_f").set_value([road])
-    _ok(at.button(key="rep_add_place").click().run())
+    no_errors(at.button(key="rep_add_place").click().run())
     assert any("腾龙大道" in s.value for s in at.success)
     (place,), _rev = places_store.stored_places(store)
     assert place.features == (road,) and "Tenglong Avenue" in place.en
     assert any(lk.place_id == place.id and lk.text == "腾龙大道" for lk in _draft(at).links)
 
-    _ok(at.button(key="rep_save").click().run())
+    no_errors(at.button(key="rep_save").click().run())
     (rec,) = _added(store)
     assert (rec.title, rec.date, rec.body, rec.revision) == (TITLE, "2024-05-01", "指挥部会议", 1)
     saved = Report.from_dict(store.get_report(rec.report_id))
@@ -159,26 +154,26 @@ def test_an_analyst_adds_reviews_and_saves_a_report(analyst_store):
     assert at.button(key="rep_save").disabled
     # an edit saves a new version of the same report
     _clause(at, "守护好滆湖")
-    _ok(_key(at, "selectbox", "rep_theme_").set_value("生態").run())
-    _ok(at.button(key="rep_save").click().run())
+    no_errors(_key(at, "selectbox", "rep_theme_").set_value("生態").run())
+    no_errors(at.button(key="rep_save").click().run())
     (rec,) = _added(store)
     assert rec.revision == 2
     assert Report.from_dict(store.get_report(rec.report_id)).theme_of(eco) == "生態"
 
     # soft delete and restore from the list
-    _ok(at.button(key=f"rep_delete_{rec.report_id}").click().run())
+    no_errors(at.button(key=f"rep_delete_{rec.report_id}").click().run())
     assert _added(store) == [] and store.report(rec.report_id).deleted
-    _ok(at.button(key=f"rep_restore_{rec.report_id}").click().run())
+    no_errors(at.button(key=f"rep_restore_{rec.report_id}").click().run())
     assert [r.report_id for r in _added(store)] == [rec.report_id]
 
     # reopened from the list: unchanged it cannot be saved again; changed, it is revision 3
-    _ok(at.button(key="rep_discard").click().run())
+    no_errors(at.button(key="rep_discard").click().run())
     assert "_rep_draft" not in at.session_state
-    _ok(at.button(key=f"rep_edit_{rec.report_id}").click().run())
+    no_errors(at.button(key=f"rep_edit_{rec.report_id}").click().run())
     assert _draft(at).theme_of(eco) == "生態" and at.button(key="rep_save").disabled
     _clause(at, "守护好滆湖")
-    _ok(_key(at, "selectbox", "rep_theme_").set_value("宜居").run())
-    _ok(at.button(key="rep_save").click().run())
+    no_errors(_key(at, "selectbox", "rep_theme_").set_value("宜居").run())
+    no_errors(at.button(key="rep_save").click().run())
     (rec,) = _added(store)
     assert rec.revision == 3
     assert Report.from_dict(store.get_report(rec.report_id)).theme_of(eco) == "宜居"
@@ -225,12 +220,12 @@ def test_an_analyst_adds_a_report_from_a_docx(analyst_gpkg):
     at.file_uploader(key="rep_file").set_value(
         [("会议.docx", data, "application/vnd.openxmlformats-officedocument."
                              "wordprocessingml.document")]).run()
-    _ok(at.button(key="rep_prepare").click().run())
-    _ok(at.button(key="rep_headings").click().run())  # the document's headings as themes
+    no_errors(at.button(key="rep_prepare").click().run())
+    no_errors(at.button(key="rep_headings").click().run())  # the document's headings as themes
     cid = _clause(at, "推進常州南站")
     assert _draft(at).theme_of(cid) == "交通互聯"
-    _ok(_key(at, "selectbox", "rep_theme_").set_value("生態優先").run())
-    _ok(at.button(key="rep_save").click().run())
+    no_errors(_key(at, "selectbox", "rep_theme_").set_value("生態優先").run())
+    no_errors(at.button(key="rep_save").click().run())
     (rec,) = _added(analyst_gpkg)
     saved = Report.from_dict(analyst_gpkg.get_report(rec.report_id))
     assert saved.decisions.theme_mode == "headings"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import sys
 
-import pytest
+from apptest_helpers import no_errors
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -17,24 +17,9 @@ sys.path.insert(0, str(ROOT))
 from bench.meeting import report_text
 from lianghu_map import places_store
 from lianghu_map.reports_store import BUILTIN_ID
-from lianghu_map.store import open_store
 from lianghu_map.ui_reports import TABLE_ROWS
 
 TEXT = report_text(9_000)
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("LIANGHU_LOCAL_MODE", "1")
-    monkeypatch.delenv("LIANGHU_UPLOAD_PASSWORD", raising=False)
-    monkeypatch.setenv("LIANGHU_VAR", str(tmp_path / "var"))
-    return open_store()
-
-
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 def _rows(at: AppTest) -> list[tuple[str, str]]:
@@ -43,16 +28,17 @@ def _rows(at: AppTest) -> list[tuple[str, str]]:
     return re.findall(r"<tr class='lh-clause' data-clause='([^']+)'><td>(\d+)</td>", table)
 
 
-def test_a_long_report_reviewed_page_by_page_and_saved_as_prepared(store):
+def test_a_long_report_reviewed_page_by_page_and_saved_as_prepared(analyst_gpkg):
+    store = analyst_gpkg
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = "zh-Hans"
     at.run()
-    _ok(at.switch_page("pages/reports.py").run())
+    no_errors(at.switch_page("pages/reports.py").run())
     at.text_input(key="rep_user").input("测试员")
     at.text_input(key="rep_title").input("长报告")
     at.text_input(key="rep_date").input("2024-03-06")
     at.text_area(key="rep_text").input(TEXT)
-    _ok(at.button(key="rep_prepare").click().run())
+    no_errors(at.button(key="rep_prepare").click().run())
     report = at.session_state["_rep_draft"]["report"]
     n = len(report.clauses)
     assert n > 2 * TABLE_ROWS
@@ -66,7 +52,7 @@ def test_a_long_report_reviewed_page_by_page_and_saved_as_prepared(store):
     # a clause with links on a later page chosen: its page is shown
     at_i, clause = next((i, c) for i, c in enumerate(report.clauses)
                         if i >= 2 * TABLE_ROWS and report.links_of(c.id))
-    _ok(at.selectbox(key="rep_clause").set_value(clause.id).run())
+    no_errors(at.selectbox(key="rep_clause").set_value(clause.id).run())
     rows = _rows(at)
     assert (clause.id, str(at_i + 1)) in rows
     assert int(rows[0][1]) == 2 * TABLE_ROWS + 1
@@ -74,9 +60,9 @@ def test_a_long_report_reviewed_page_by_page_and_saved_as_prepared(store):
     # its theme changed and its first link removed
     theme = next(th.key for th in report.themes if th.key != report.theme_of(clause.id))
     box = next(s for s in at.selectbox if (s.key or "").startswith("rep_theme_"))
-    _ok(box.set_value(theme).run())
+    no_errors(box.set_value(theme).run())
     gone = report.links_of(clause.id)[0].id
-    _ok(at.button(key=f"rep_unlink_{gone}").click().run())
+    no_errors(at.button(key=f"rep_unlink_{gone}").click().run())
     draft = at.session_state["_rep_draft"]["report"]
     assert draft.theme_of(clause.id) == theme
     assert gone not in {lk.id for lk in draft.links}
@@ -85,6 +71,6 @@ def test_a_long_report_reviewed_page_by_page_and_saved_as_prepared(store):
     assert draft.to_dict() == expected.to_dict()
     assert (clause.id, str(at_i + 1)) in _rows(at)  # still on its page
 
-    _ok(at.button(key="rep_save").click().run())
+    no_errors(at.button(key="rep_save").click().run())
     (rec,) = [r for r in store.list_reports() if r.report_id != BUILTIN_ID]
     assert store.get_report(rec.report_id) == expected.to_dict()
