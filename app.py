@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from lianghu_map.assets import ensure_static_assets
+from lianghu_map.folium_component import serve_patched
 from lianghu_map.i18n import t
 from lianghu_map.ui import (
     PAGES,
@@ -19,6 +20,7 @@ ICON = Path(__file__).parent / "assets" / "favicon.png"  # local: no icon fetche
 st.set_page_config(page_title="兩湖 · Lianghu map", layout="wide", page_icon=str(ICON))
 enter_app_shell()  # pages check it: a deep link on a fresh server must still come through here
 ensure_static_assets()  # Leaflet under /app/static (idempotent; `make run` does it first too)
+serve_patched()  # the map component, a click sent at once (lianghu_map.folium_component)
 lang = language_selector()
 streamlit_texts(lang)  # Streamlit's own texts (uploader, multiselect …) in the UI language
 pages = [

@@ -6,6 +6,8 @@ and Leaflet.draw 1.0.4 (draw-to-query and measuring) from the declared dependenc
 imported).  :func:`install_static_assets` copies them under ``static/vendor/`` (Streamlit static
 serving, at ``/app/static/``); :func:`use_local_assets` points folium (its map and its ``Draw``
 plugin) at those URLs instead of its CDNs.
+It also writes streamlit-folium's component build with its event debounce cut
+(:mod:`lianghu_map.folium_component`) under ``static/vendor/st_folium/``.
 ``static/`` is generated (gitignored) and holds trusted package files — never uploads — plus,
 under ``static/cache/``, the app's own prepared map payloads of big layers (JSON the app wrote,
 every string escaped, named by content hash; see :mod:`lianghu_map.compact`).  Streamlit serves
@@ -75,6 +77,10 @@ def install_static_assets(static_dir: Path = STATIC_DIR) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src / name, target)
             written.append(target)
+    from .folium_component import install  # the map component, clicks sent at once
+
+    if (patched := install(static_dir)) is not None:
+        written.append(patched)
     return written
 
 
