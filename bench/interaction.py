@@ -280,17 +280,23 @@ def measure(url: str, repeat: int, setup: dict[str, Any],
     return res
 
 
-def report(results: dict[str, dict[str, list[float]]]) -> str:
+def table(results: dict[str, dict[str, list[float]]], names: list[tuple[str, str]]) -> str:
+    """Medians (baseline, current), their ratio and the current p90 of each ``(name, label)``
+    measured; lost samples (NaN) left out."""
     rows = ["| interaction | baseline median ms | current median ms | ratio | current p90 |",
             "|---|---:|---:|---:|---:|"]
-    for name in [n for n in INTERACTIONS if n in results["current"]]:
+    for name, label in names:
         base = [x for x in results.get("baseline", {}).get(name, []) if x == x]  # no NaN
         cur = [x for x in results["current"][name] if x == x]
         b = statistics.median(base) if base else float("nan")
         c = statistics.median(cur)
         p90 = sorted(cur)[int(0.9 * (len(cur) - 1))]
-        rows.append(f"| {name} | {b:.0f} | {c:.0f} | {b / c:.1f}× | {p90:.0f} |")
+        rows.append(f"| {label} | {b:.0f} | {c:.0f} | {b / c:.1f}× | {p90:.0f} |")
     return "\n".join(rows)
+
+
+def report(results: dict[str, dict[str, list[float]]]) -> str:
+    return table(results, [(n, n) for n in INTERACTIONS if n in results["current"]])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 from typing import Any
 
 from bench.interaction import (
@@ -35,6 +34,7 @@ from bench.interaction import (
     _ready,
     baseline_tree,
     serve,
+    table,
 )
 
 BASELINE = "9726dd6"  # main when the review's speed was taken up
@@ -152,16 +152,7 @@ def measure(url: str, text: str, repeat: int, setup: dict[str, Any]) -> dict[str
 
 
 def report(results: dict[str, dict[str, list[float]]]) -> str:
-    rows = ["| interaction | baseline median ms | current median ms | ratio | current p90 |",
-            "|---|---:|---:|---:|---:|"]
-    for name, label, _fn in INTERACTIONS:
-        base = results.get("baseline", {}).get(name)
-        cur = results["current"][name]
-        b = statistics.median(base) if base else float("nan")
-        c = statistics.median(cur)
-        p90 = sorted(cur)[int(0.9 * (len(cur) - 1))]
-        rows.append(f"| {label} | {b:.0f} | {c:.0f} | {b / c:.1f}× | {p90:.0f} |")
-    return "\n".join(rows)
+    return table(results, [(name, label) for name, label, _fn in INTERACTIONS])
 
 
 def main(argv: list[str] | None = None) -> int:
