@@ -133,6 +133,12 @@ def language_selector() -> str:
     if st.session_state.get(_LANG_DRAWN, st.session_state["lang"]) != st.session_state["lang"]:
         _keep_choices()
     st.session_state[_LANG_DRAWN] = st.session_state["lang"]
+    # Pinned through the session state: the switch is drawn before st.navigation, so its widget
+    # id holds the script hash of the request (the app's on a session's first run, the page's
+    # after), and the id drifts between runs.  A page whose later runs are all fragment runs
+    # (the Map) kept the first run's id in the browser: a switch came back under the old id,
+    # the new one had no value, and the language stayed 简体 (issue 18's fragments; CI).
+    st.session_state["lang"] = st.session_state["lang"]
     lang = st.sidebar.selectbox(
         t("lang.label", st.session_state["lang"]), list(LANGS), key="lang",
         format_func=LANGS.__getitem__,

@@ -43,6 +43,30 @@ def save_screenshot(page, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"))
 
 
+def pick_option(page, key: str, option: str, *, exact: bool = True, tries: int = 5) -> None:
+    """Open the select/multiselect widget ``key`` and click ``option`` in its list.
+
+    The widget is scrolled into view first and the app left to settle, and the list opened
+    again when it closed: a click on a widget below the sidebar's fold scrolls the sidebar and
+    the list closes as its anchor moves (CI failed this way on the Map's theme filter, below
+    the fold at 1500×1000), and a rerun still drawing the page can close it too."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator(f".st-key-{key} input[role=combobox]")
+    for attempt in range(tries):
+        box.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        wait_for_app(page)
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=exact).first.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
+
+
 def choose_language(page, option: str) -> None:
     """Switch the UI language in the sidebar (``option``: 简体中文, 繁體中文 or English) and wait
     for the rerun it causes to finish."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
-from browser_helpers import fill_and_commit, map_frame, wait_for_app
+from browser_helpers import fill_and_commit, map_frame, pick_option, wait_for_app
 
 from lianghu_map.catalog import load_catalog
 from lianghu_map.crs import wgs84_to_gcj02
@@ -93,8 +93,7 @@ def test_drawing_a_rectangle_over_the_xitaihu_park_lists_it_and_its_clauses(page
 def test_reloading_the_url_after_changing_filters_gives_the_same_view(page, server):
     frame = _open(page, server, "/?basemap=none")
     # change a filter in the sidebar: the theme 生态
-    page.get_by_test_id("stSidebar").locator(".st-key-f_themes").click()
-    page.get_by_role("option", name=theme_label("生態", LANG)).click()
+    pick_option(page, "f_themes", theme_label("生態", LANG))
     page.keyboard.press("Escape")
     _settle(page)
     page.wait_for_function("() => location.search.includes('theme=ecology')")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from browser_helpers import selectbox_value, wait_for_app
+from browser_helpers import map_frame, selectbox_value, wait_for_app
 from test_map_browser import N_VECTORS, _free_spot, _move_to, _open, _wait_vectors
 
 
@@ -59,3 +59,28 @@ def test_a_click_reruns_only_the_map_and_its_panel(page, server):
         arg=before)
     assert frame.evaluate("window.map.__lhMarker") == "same map"
     assert page.offline.external == []
+
+
+def test_the_language_switch_works_after_the_map_reran_alone(page, server):
+    """The language switch is drawn before st.navigation: its widget id follows the request's
+    script hash, which differs between a session's first run and the ones after.  On the Map,
+    whose runs after the first are the fragment's (the map reporting its view, a pan), the
+    browser kept the first run's id, and a switch came back as 简体 (CI failed on it)."""
+    frame = _open(page, server)
+    _wait_vectors(frame, N_VECTORS)
+    page.wait_for_url(re.compile(r"[?&]z=\d+"))  # the map has reported in: a fragment run
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    heading = page.get_by_test_id("stMain").locator("h3").first
+    for option, title in (("English", "Lianghu Innovation Zone planning map"),
+                          ("繁體中文", "兩湖創新區規劃圖")):
+        page.locator(".st-key-lang input[role=combobox]").click()
+        page.get_by_role("option", name=option, exact=True).click()
+        page.wait_for_function("(t) => [...document.querySelectorAll('[data-testid=stMain] h3')]"
+                               ".some((h) => h.innerText.includes(t))", arg=title)
+        assert selectbox_value(page, "lang") == option
+        # pan: one more fragment run before the next switch
+        map_frame(page).evaluate("window.map.panBy([40, 0], {animate: false})")
+        page.wait_for_timeout(800)
+        wait_for_app(page)
+    assert title in heading.inner_text()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from browser_helpers import wait_for_app
+from browser_helpers import pick_option, wait_for_app
 from conftest import ARTIFACTS
 
 from lianghu_map.st_texts import STREAMLIT_TEXTS
@@ -39,16 +39,7 @@ def _drag_over(page, dropzone) -> None:
 
 def _switch_language(page, name: str) -> None:
     """Choose ``name`` in the sidebar's language switch (again if a rerun closed the list)."""
-    for _ in range(5):
-        wait_for_app(page)
-        page.locator(".st-key-lang input[role='combobox']").click()
-        option = page.get_by_role("option", name=name)
-        try:
-            option.wait_for(timeout=3_000)
-            option.click()
-            break
-        except Exception:  # the list closed under a rerun: open it again
-            page.keyboard.press("Escape")
+    pick_option(page, "lang", name, exact=False)
     wait_for_app(page)
 
 

@@ -11,8 +11,7 @@ import secrets
 
 import psycopg
 import pytest
-from browser_helpers import fill_and_commit, map_frame, wait_for_app
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from browser_helpers import fill_and_commit, map_frame, pick_option, wait_for_app
 from test_upload_browser import N_BUILTIN
 
 from lianghu_map.catalog import builtin_catalog
@@ -61,24 +60,13 @@ def _map(page, url: str):
 
 
 def _choose(page, key: str, text: str) -> str:
-    """Choose the option containing ``text`` in a select box; returns the box's text.  A rerun
-    still drawing the page (the preview map reporting in) can close the open list, so try
-    again until the box shows the choice."""
-    box = page.locator(f".st-key-{key} input")
-    for _ in range(5):
-        wait_for_app(page)
-        try:
-            box.click()
-            box.press("ArrowDown")
-            page.get_by_role("option", name=text, exact=False).first.click(timeout=5_000)
-            page.wait_for_function(
-                "([k, v]) => { const i = document.querySelector(`.st-key-${k} input`);"
-                " return i && i.value.includes(v); }", arg=[key, text], timeout=5_000)
-            wait_for_app(page)
-            return box.input_value()
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not choose {text} in {key}")
+    """Choose the option containing ``text`` in a select box; returns the box's text."""
+    pick_option(page, key, text, exact=False)
+    page.wait_for_function(
+        "([k, v]) => { const i = document.querySelector(`.st-key-${k} input`);"
+        " return i && i.value.includes(v); }", arg=[key, text])
+    wait_for_app(page)
+    return page.locator(f".st-key-{key} input").input_value()
 
 
 def _close(a, b) -> bool:
