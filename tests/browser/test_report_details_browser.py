@@ -29,9 +29,12 @@ def test_details_of_a_stored_report_are_corrected_and_shown_as_text(page, writab
     date.press("Enter")
     wait_for_app(page)
     page.locator(".st-key-rep_detail_save button").click()
-    page.get_by_text("已保存", exact=False).first.wait_for(timeout=30_000)
+    # (not "已保存": the list's heading, 已保存的报告, says it before the save is done)
+    page.get_by_text("报告信息已保存为第", exact=False).first.wait_for(timeout=30_000)
     listed = page.locator("table.lh-report-list")
     listed.wait_for(timeout=30_000)
+    page.wait_for_function("(t) => document.querySelector('table.lh-report-list').innerText"
+                           ".includes(t)", arg="2023-02", timeout=30_000)
     assert TITLE in listed.inner_text() and "2023-02" in listed.inner_text()
     # its history: the change, old → new, as text
     page.locator("[class*='st-key-rep_history_'] button").first.click()
