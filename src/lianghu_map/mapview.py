@@ -35,6 +35,7 @@ from .config import tianditu_key
 from .crs import from_wgs84
 from .errors import LianghuError
 from .escape import js_text, json_html, map_text
+from .folium_render import install as _fast_render
 from .framecache import per_frame as _per_frame
 from .i18n import DEFAULT_LANG, kind_label, localise, status_label, t
 from .labels import LABEL_CSS, BigLabels, LabelLayer, label_items
@@ -50,6 +51,8 @@ from .layers import (
 from .selection import MapSelection
 from .style import DRAW_COLOR, geometry_family, is_schematic
 from .tilewatch import MetricScale, TileLang, TileWatch
+
+_fast_render()  # folium's rendered output not compiled again as templates (folium_render)
 
 __all__ = [
     "BACKGROUND_CSS",
