@@ -1,6 +1,7 @@
 """AppTest, the Map page's analysis: the view in the URL (restored and written back), basemaps
 and the coordinates handed to the map, catchment rings, statistics and the attribute table."""
 
+import html
 import json
 import re
 
@@ -171,8 +172,10 @@ def test_attribute_table_rows_are_the_visible_features(app):
 def test_the_share_link_is_the_view_written_by_this_run(app):
     at = app.run()
     at.multiselect(key="f_themes").set_value(["生態"]).run()
-    link = at.code[0].value
+    (box,) = [h.proto.body for h in at.get("html") if "lh-share" in h.proto.body]
+    link = html.unescape(re.search(r'<input readonly value="([^"]*)"', box).group(1))
     assert link.endswith("?theme=ecology"), link
+    assert not at.code  # (st.code loaded Streamlit's 1.5 MB syntax highlighter in the browser)
 
 
 def test_a_selected_point_can_centre_the_rings(app):
@@ -208,3 +211,11 @@ def test_coming_back_to_the_map_with_a_bare_url_restores_the_sessions_view(app):
     assert at.multiselect(key="f_themes").value == ["生態"]
     assert at.checkbox(key="layer_transit").value is False
     assert dict(at.query_params) == {"theme": "ecology", "hide": "transit"}
+
+
+def test_the_share_box_escapes_the_link():
+    from lianghu_map.ui_analysis import share_html
+
+    box = share_html('http://h/?name="><script>alert(1)</script>', "en")
+    assert "<script>alert" not in box and "&quot;&gt;&lt;script&gt;" in box
+    assert "Copy link" in box and 'data-done="Copied"' in box

@@ -442,6 +442,8 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                      "These link parameters were not recognised and were ignored: {items}"),
     "pane.label": ("分析", "Analysis"),
     "share.header": ("分享此视图", "Share this view"),
+    "share.copy": ("复制链接", "Copy link"),
+    "share.copied": ("已复制", "Copied"),
     "share.help": ("打开此链接即得到同样的地图：底图、图层、筛选、选中的要素、半径圈与视野。",
                    "Opening this link gives the same map: basemap, layers, filters, the selected "
                    "feature, rings and the view."),

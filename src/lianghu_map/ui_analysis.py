@@ -5,6 +5,7 @@ the drawing panel, and the map view's datum round trip.  Logic lives in :mod:`an
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -76,9 +77,41 @@ def share_link(lang: str) -> None:
 
     parts = urlsplit(st.context.url or "")
     query = urlencode(st.query_params.to_dict())
-    link = urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    link = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
     st.caption(t("share.help", lang))
-    st.code(link, language=None, wrap_lines=True)
+    # a text box and a copy button of our own: st.code made the browser load and compile
+    # Streamlit's 1.5 MB syntax highlighter on every first paint of the Map (issue 18, Build 4)
+    st.html(share_html(link, lang), unsafe_allow_javascript=True)
+
+
+_SHARE_JS = """<script>(() => {
+  const box = document.currentScript.closest('.lh-share') ||
+              [...document.querySelectorAll('.lh-share')].pop();
+  if (!box) return;
+  const input = box.querySelector('input'), button = box.querySelector('button');
+  input.addEventListener('focus', () => input.select());
+  button.addEventListener('click', async () => {
+    const label = button.dataset.label;
+    try { await navigator.clipboard.writeText(input.value); }
+    catch (e) { input.select(); document.execCommand('copy'); }  // http on a LAN address
+    button.textContent = button.dataset.done;
+    setTimeout(() => { button.textContent = label; }, 1500);
+  });
+})();</script>"""
+
+
+def share_html(link: str, lang: str) -> str:
+    """The share link in a read-only box with a copy button (every text escaped)."""
+    label, done = html.escape(t("share.copy", lang)), html.escape(t("share.copied", lang))
+    name = html.escape(t("share.header", lang))
+    return (f'<div class="lh-share" style="display:flex;gap:.4rem;align-items:center">'
+            f'<input readonly value="{html.escape(link)}" aria-label="{name}"'
+            ' style="flex:1;min-width:0;font:.8rem monospace;padding:.3rem .4rem;'
+            'border:1px solid rgba(49,51,63,.2);border-radius:.4rem;background:#f7f7f9">'
+            f'<button type="button" data-label="{label}" data-done="{done}" style="'
+            'font-size:.8rem;padding:.3rem .6rem;border:1px solid rgba(49,51,63,.3);'
+            f'border-radius:.4rem;background:#fff;cursor:pointer;white-space:nowrap">{label}'
+            f"</button>{_SHARE_JS}</div>")
 
 
 # -- the view's centre: WGS84 in the URL, the basemap's datum on the map
