@@ -12,7 +12,9 @@ Interactions, ``--repeat`` times each (default 20), on the built-in map, basemap
   (Backspace): each is one measurement;
 * **directive** — a clause chosen in the directive filter (alternating between two clauses);
 * **click** — a click on a feature (alternating between two parks) → its clause in the panel;
-* **present** — a Present step (PageDown / PageUp alternately).
+* **present** — a Present step (PageDown / PageUp alternately);
+* **open** — the Map page's first paint on a warm server (issue 18, Build 4): a new tab (a new
+  session, the browser's cache warm) from navigation to every vector drawn and a frame after.
 
 Contenders run in the same ``make bench`` run: **current** (this checkout) and **baseline** (the
 code before issue 18, a git worktree of ``--baseline``, default :data:`BASELINE`), each on a
@@ -39,7 +41,7 @@ CACHE = ROOT / "bench" / ".cache"
 CHROMIUM = os.environ.get("LIANGHU_CHROMIUM", "/usr/bin/chromium")
 BASELINE = "eeefc55"  # main when issue 18 was taken up (the code users feel as slow)
 LOCAL = ("127.0.0.1", "localhost")
-INTERACTIONS = ("theme", "directive", "click", "present")
+INTERACTIONS = ("theme", "directive", "click", "present", "open")
 
 # the time of the next input event, on the shared clock; armed before each input
 _ARM = """(token) => {
@@ -228,6 +230,23 @@ def _present(page, url: str, repeat: int, start: int) -> list[float]:
     return out
 
 
+def _opens(page, url: str, repeat: int) -> list[float]:
+    """ms from navigation to the built-in map drawn (vectors, labels' layer) and painted."""
+    out = []
+    for _ in range(repeat):
+        tab = page.context.new_page()
+        start = time.perf_counter()
+        tab.goto(url + "/?basemap=none")
+        frame = _frame(tab)
+        frame.wait_for_selector(".lh-label", state="attached", timeout=120_000)
+        tab.evaluate("() => new Promise(r => requestAnimationFrame(() => "
+                     "requestAnimationFrame(r)))")
+        out.append((time.perf_counter() - start) * 1000)
+        _settle(tab)
+        tab.close()
+    return out
+
+
 def _setup() -> dict[str, Any]:
     """What the interactions pick, from the built-in data (the same in both contenders)."""
     import shapely
@@ -263,9 +282,10 @@ def measure(url: str, repeat: int, setup: dict[str, Any],
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.route("**/*", lambda r: r.continue_() if any(
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        context.route("**/*", lambda r: r.continue_() if any(
             h in r.request.url.split("/")[2] for h in LOCAL) else r.abort())
+        page = context.new_page()
         for _ in range(2):  # a first session warms the server up (and remounts once)
             page.goto(url + "/?basemap=none")
             _ready(page)
@@ -274,7 +294,8 @@ def measure(url: str, repeat: int, setup: dict[str, Any],
         runs = {"theme": lambda: _themes(page, url, repeat, setup["theme"]),
                 "directive": lambda: _directives(page, url, repeat, setup["titles"]),
                 "click": lambda: _clicks(page, url, repeat, setup["targets"]),
-                "present": lambda: _present(page, url, repeat, setup["start"])}
+                "present": lambda: _present(page, url, repeat, setup["start"]),
+                "open": lambda: _opens(page, url, repeat)}
         res = {name: run() for name, run in runs.items() if name in only}
         browser.close()
     return res
