@@ -108,6 +108,23 @@ def baseline_tree(rev: str):
                        capture_output=True)
 
 
+@contextmanager
+def offline_page():
+    """A page of headless Chromium at 1440×900 (a context of its own: a test may open more
+    tabs in it) whose every request off this machine is refused."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 900})
+            context.route("**/*", lambda r: r.continue_() if any(
+                h in r.request.url.split("/")[2] for h in LOCAL) else r.abort())
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
 # -- the page -----------------------------------------------------------------------------
 
 def _ready(page) -> None:
@@ -278,14 +295,7 @@ def _setup() -> dict[str, Any]:
 
 def measure(url: str, repeat: int, setup: dict[str, Any],
             only: tuple[str, ...] = INTERACTIONS) -> dict[str, list[float]]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        context.route("**/*", lambda r: r.continue_() if any(
-            h in r.request.url.split("/")[2] for h in LOCAL) else r.abort())
-        page = context.new_page()
+    with offline_page() as page:
         for _ in range(2):  # a first session warms the server up (and remounts once)
             page.goto(url + "/?basemap=none")
             _ready(page)
@@ -296,9 +306,7 @@ def measure(url: str, repeat: int, setup: dict[str, Any],
                 "click": lambda: _clicks(page, url, repeat, setup["targets"]),
                 "present": lambda: _present(page, url, repeat, setup["start"]),
                 "open": lambda: _opens(page, url, repeat)}
-        res = {name: run() for name, run in runs.items() if name in only}
-        browser.close()
-    return res
+        return {name: run() for name, run in runs.items() if name in only}
 
 
 def table(results: dict[str, dict[str, list[float]]], names: list[tuple[str, str]]) -> str:

@@ -27,12 +27,11 @@ from typing import Any
 
 from bench.interaction import (
     CACHE,
-    CHROMIUM,
-    LOCAL,
     ROOT,
     _measure,
     _ready,
     baseline_tree,
+    offline_page,
     serve,
     table,
 )
@@ -135,20 +134,12 @@ def _setup(text: str) -> dict[str, Any]:
 
 
 def measure(url: str, text: str, repeat: int, setup: dict[str, Any]) -> dict[str, list[float]]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.route("**/*", lambda r: r.continue_() if any(
-            h in r.request.url.split("/")[2] for h in LOCAL) else r.abort())
+    with offline_page() as page:
         page.set_default_timeout(120_000)
         page.goto(url + "/reports")
         _idle(page)
         _prepare(page, text)
-        res = {name: fn(page, setup, repeat) for name, _label, fn in INTERACTIONS}
-        browser.close()
-    return res
+        return {name: fn(page, setup, repeat) for name, _label, fn in INTERACTIONS}
 
 
 def report(results: dict[str, dict[str, list[float]]]) -> str:

@@ -177,19 +177,14 @@ def edit_details(store: LayerStore, report_id: str, details: Details, *, user: s
     keeps what the analyst typed); unchanged details write nothing."""
     require_analyst(access)
     details = check_details(details.title, details.date, details.body, details.source_url)
-    current = store.report(report_id)
     try:
+        current = store.report(report_id)
         check_expected(report_id, current, expected_revision)
-    except ReportDeleted:
-        raise
-    except ReportConflict as err:
-        raise _details_conflict(report_id, expected_revision, current) from err
-    old = Details.of(current)
-    changes = details_changes(old, details)
-    if not changes:
-        return current
-    document = with_details(store.get_report(report_id, expected_revision), old, details)
-    try:
+        old = Details.of(current)
+        changes = details_changes(old, details)
+        if not changes:
+            return current
+        document = with_details(store.get_report(report_id, expected_revision), old, details)
         return store.save_report(document, title=details.title, date=details.date,
                                  body=details.body, source_url=details.source_url,
                                  user=access.user or user, report_id=report_id,
@@ -197,7 +192,7 @@ def edit_details(store: LayerStore, report_id: str, details: Details, *, user: s
                                  note="details: " + ", ".join(c[0] for c in changes))
     except ReportDeleted:
         raise
-    except ReportConflict as err:  # another analyst saved between the check and the write
+    except ReportConflict as err:  # changed since the form was opened (or before the write)
         raise _details_conflict(report_id, expected_revision, store.report(report_id)) from err
 
 

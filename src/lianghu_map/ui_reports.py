@@ -94,6 +94,17 @@ def link_label(link: ReportLink, place_names: Mapping[str, str],
     return f"“{display(link.text, lang)}”{arrow}{target}{generic}"
 
 
+def _head(keys: Iterable[str], lang: str, pad: str = "2px 8px") -> str:
+    """A table's header cells: the UI texts ``keys`` in ``lang``, escaped."""
+    return "".join(f"<th style='text-align:left;padding:{pad}'>{html.escape(t(k, lang))}</th>"
+                   for k in keys)
+
+
+def _cells(cells: Iterable[str]) -> str:
+    """A row's cells (each already HTML)."""
+    return "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells)
+
+
 def clause_pages(n: int, size: int = TABLE_ROWS) -> list[range]:
     """The pages of a table of ``n`` clauses (clause indexes from 0), one page when ``n`` is 0."""
     return [range(a, min(a + size, n)) for a in range(0, n, size)] or [range(0)]
@@ -104,9 +115,8 @@ def clause_table_html(report: Report, place_names: Mapping[str, str],
                       rows: range | None = None) -> str:
     """The clauses (``rows``: those of one page, numbered as in the whole report) with their
     themes and links."""
-    head = "".join(f"<th style='text-align:left;padding:2px 6px'>{html.escape(t(k, lang))}</th>"
-                   for k in ("reports.col.n", "reports.col.clause", "reports.col.theme",
-                             "reports.col.links"))
+    head = _head(("reports.col.n", "reports.col.clause", "reports.col.theme",
+                  "reports.col.links"), lang, pad="2px 6px")
     shown = range(len(report.clauses)) if rows is None else rows
     clauses = {report.clauses[i].id for i in shown}
     by_clause: dict[str, list[ReportLink]] = {}
@@ -131,17 +141,15 @@ def clause_table_html(report: Report, place_names: Mapping[str, str],
 
 def report_list_html(records: Iterable, lang: str) -> str:
     """The stored reports (metadata of each record, newest meeting first)."""
-    keys = ("reports.col.date", "reports.col.title", "reports.col.body",
-            "reports.col.revision", "reports.col.updated")
-    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(t(k, lang))}</th>"
-                   for k in keys)
+    head = _head(("reports.col.date", "reports.col.title", "reports.col.body",
+                  "reports.col.revision", "reports.col.updated"), lang)
     rows = []
     for r in sorted(records, key=lambda r: r.date, reverse=True):
         state = t("reports.deleted", lang) if r.deleted else ""
         cells = (html.escape(r.date), _h(r.title, lang) + html.escape(state), _h(r.body, lang),
                  str(r.revision), html.escape(f"{r.updated_by} · {r.updated_at[:16]}"))
         rows.append(f"<tr class='lh-stored-report{' lh-deleted' if r.deleted else ''}'>"
-                    + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells) + "</tr>")
+                    f"{_cells(cells)}</tr>")
     if not rows:
         return f"<p class='lh-no-reports'>{html.escape(t('reports.none', lang))}</p>"
     return f"<table class='lh-report-list'><tr>{head}</tr>{''.join(rows)}</table>"
@@ -150,10 +158,9 @@ def report_list_html(records: Iterable, lang: str) -> str:
 def report_history_html(history: ReportHistory, lang: str) -> str:
     """Every version of a report, newest first: its details, who saved it when, and which
     details changed from the version before (old → new); then the report's audit entries."""
-    keys = ("reports.col.revision", "reports.col.date", "reports.col.title", "reports.col.body",
-            "reports.col.source", "reports.col.updated", "reports.col.changes")
-    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(t(k, lang))}</th>"
-                   for k in keys)
+    head = _head(("reports.col.revision", "reports.col.date", "reports.col.title",
+                  "reports.col.body", "reports.col.source", "reports.col.updated",
+                  "reports.col.changes"), lang)
     rows, previous = [], None
     for v in history.versions:
         changes = () if previous is None else details_changes(Details.of(previous),
@@ -166,8 +173,7 @@ def report_history_html(history: ReportHistory, lang: str) -> str:
         cells = (f"r{v.revision}", html.escape(v.date), _h(v.title, lang), _h(v.body, lang),
                  html.escape(v.source_url), html.escape(f"{v.created_by} · {v.created_at[:16]}"),
                  changed)
-        rows.append(f"<tr class='lh-version' data-revision='{v.revision}'>"
-                    + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells) + "</tr>")
+        rows.append(f"<tr class='lh-version' data-revision='{v.revision}'>{_cells(cells)}</tr>")
         previous = v
     audit = "".join(
         f"<li>{html.escape(f'{a.at[:16]} · {a.user} · ')}"

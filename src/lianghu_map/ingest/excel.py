@@ -111,10 +111,16 @@ def _check_xlsx(data: bytes, options: IngestOptions, rep: Report) -> None:
                 raise rep.refuse("csv_too_many_columns", count=width, limit=options.max_columns)
             if rows * width > MAX_SHEET_CELLS:  # each within bounds, together too many
                 names = _sheet_parts(zf) if names is None else names
-                raise rep.refuse("excel_sheet_too_large", rows=rows, columns=width,
-                                 sheet=names.get(info.filename, info.filename),
-                                 max_rows=options.max_features,
-                                 max_columns=options.max_columns, max_cells=MAX_SHEET_CELLS)
+                raise _too_large(rep, options, names.get(info.filename, info.filename), rows,
+                                 width)
+
+
+def _too_large(rep: Report, options: IngestOptions, sheet: str, rows: int, columns: int):
+    """The refusal of a sheet whose extent (rows × columns to its farthest cell) is over the
+    limits."""
+    return rep.refuse("excel_sheet_too_large", sheet=sheet, rows=rows, columns=columns,
+                      max_rows=options.max_features, max_columns=options.max_columns,
+                      max_cells=MAX_SHEET_CELLS)
 
 
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
@@ -158,9 +164,7 @@ def _check_ole(data: bytes, options: IngestOptions, rep: Report) -> None:
             continue
         if (sheet.rows > limit or sheet.columns > options.max_columns
                 or sheet.rows * sheet.columns > MAX_SHEET_CELLS):
-            raise rep.refuse("excel_sheet_too_large", sheet=sheet.name, rows=sheet.rows,
-                             columns=sheet.columns, max_rows=options.max_features,
-                             max_columns=options.max_columns, max_cells=MAX_SHEET_CELLS)
+            raise _too_large(rep, options, sheet.name, sheet.rows, sheet.columns)
 
 
 def _sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
