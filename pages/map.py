@@ -36,6 +36,7 @@ from lianghu_map.selection import MapFilter, select
 from lianghu_map.ui import (
     FILL_MAP,
     current_lang,
+    deliver,
     download_buttons,
     export_buttons,
     facts_table,
@@ -235,6 +236,30 @@ for title, why in cat.broken_reports.items():
     st.warning(md(t("report.broken", lang, title=title, why=why)))
 
 
+def _feature_panel(selected: str | None) -> None:
+    """The side panel's head: the clicked feature's title, clauses, facts and buttons."""
+    st.markdown(f"#### {t('panel.header', lang)}")
+    if not selected:
+        st.caption(t("panel.hint", lang))
+    elif selected not in features.index:
+        st.warning(t("panel.unknown", lang))
+    else:
+        row = features.loc[selected]
+        show_html(feature_title_html(row, lang))
+        st.markdown(f"**{t('panel.clauses', lang)}**")
+        _feature_clauses(selected)
+        # its properties after its clauses: the first clause is in view without scrolling
+        facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
+        attributes = feature_attributes(cat, selected)
+        if attributes:
+            with st.expander(t("panel.attributes", lang)):
+                facts_table(attributes)
+        if selected in centres and selected != ring:
+            st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
+                      args=(selected,), icon=":material/radio_button_checked:")
+        st.button(t("panel.close", lang), key="close_panel", on_click=_close_panel)
+
+
 @st.fragment
 def _map_and_panel() -> None:
     """The map, its side panel, the analysis panes and the URL: what a click on the map, a pan
@@ -247,6 +272,14 @@ def _map_and_panel() -> None:
     _take_click(st.session_state.get("map"))
     selected = st.session_state.get("selected_feature")
     col_map, col_panel = st.columns([3, 1.25], gap="medium")
+
+    # the clicked feature's details before the map: a click's panel goes to the browser first,
+    # while the map's features are still being built (bench interaction: click)
+    with col_panel:
+        _feature_panel(selected)
+    if st.session_state.get("_panel_of") != selected:  # a click: the panel is what it changed
+        st.session_state["_panel_of"] = selected
+        deliver()
 
     centre, zoom = url_view(basemap)
     with col_map:
@@ -280,27 +313,7 @@ def _map_and_panel() -> None:
     if _take_click(out):  # a value no change callback brought (AppTest): drawn by another run
         st.rerun()
 
-    with col_panel:  # the clicked feature's details first, then the drawing, then the legend
-        st.markdown(f"#### {t('panel.header', lang)}")
-        if not selected:
-            st.caption(t("panel.hint", lang))
-        elif selected not in features.index:
-            st.warning(t("panel.unknown", lang))
-        else:
-            row = features.loc[selected]
-            show_html(feature_title_html(row, lang))
-            st.markdown(f"**{t('panel.clauses', lang)}**")
-            _feature_clauses(selected)
-            # its properties after its clauses: the first clause is in view without scrolling
-            facts_table(feature_facts(row, lang, cat.layer(row["layer_id"])))
-            attributes = feature_attributes(cat, selected)
-            if attributes:
-                with st.expander(t("panel.attributes", lang)):
-                    facts_table(attributes)
-            if selected in centres and selected != ring:
-                st.button(t("rings.use_selected", lang), key="ring_here", on_click=_set_ring,
-                          args=(selected,), icon=":material/radio_button_checked:")
-            st.button(t("panel.close", lang), key="close_panel", on_click=_close_panel)
+    with col_panel:  # after the clicked feature's details: the drawing, then the legend
         drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
         with st.expander(t("legend.header", lang), expanded=True):
             show_html(legend_html(features, selection.drawn, lang, cat.layers))

@@ -48,6 +48,7 @@ from lianghu_map.ui import (
     analyst_access,
     current_basemap,
     current_lang,
+    deliver,
     download_buttons,
     md,
     report_table,
@@ -229,6 +230,7 @@ if allowed:
                 st.error(t("upload.refused", lang, **counts))
             if res.findings:
                 report_table(findings_frame(res.findings, lang), lang)
+            deliver()  # the report to the browser before the links and the preview are made
             # Fixes the analyst can choose, offered only when the report asks for them
             if res.layers:
                 st.selectbox(t("upload.layer", lang), [None, *res.layers], key=f"{key}_layer",

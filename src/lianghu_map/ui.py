@@ -6,6 +6,7 @@ import hashlib
 import html
 import math
 import re
+import time
 from collections.abc import Callable
 from contextlib import suppress
 
@@ -187,6 +188,29 @@ def script_session_id() -> str:
 
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else ""
+
+
+def deliver(timeout: float = 0.1) -> None:
+    """Let the server send what this run has drawn so far before the script goes on.
+
+    Streamlit queues each element the script makes and its event loop sends the queue every few
+    milliseconds — but that loop needs the GIL, and while the script thread computes (building
+    a map's features, linking a file's names) each hand-over waits for Python's switch interval
+    (5 ms), once per message: a report or a panel drawn before heavy work reached the browser
+    40–85 ms after it was made (bench upload, traced).  This sleeps in short steps, the GIL
+    free, until this session's queue is empty (at most ``timeout`` s).  Outside a Streamlit
+    server (AppTest, bare mode) it does nothing."""
+    try:
+        from streamlit.runtime import Runtime
+
+        info = Runtime.instance()._session_mgr.get_active_session_info(script_session_id())
+        queue = info.session._browser_queue
+    except Exception:  # no runtime, no such session, or Streamlit's internals moved
+        return
+    end = time.monotonic() + timeout
+    while not queue.is_empty() and time.monotonic() < end:
+        time.sleep(0.002)
+    time.sleep(0.004)  # the loop sends the messages it took one by one, yielding between them
 
 
 def current_lang() -> str:
