@@ -109,3 +109,17 @@ def test_states_and_styles_reach_the_map():
     opacity = {f["properties"]["feature_id"]: styles[f["properties"]["z"]]["opacity"]
                for styles, data in map_layers(out) for f in data["features"]}
     assert opacity == {"park.xitaihu": 0.95, "water.gehu": 0.35, "hub.changzhou_south": 1.0}
+
+
+def test_the_label_layout_script_is_sent_once_per_map_and_comes_first():
+    """Each layer's labels carried the layout's ~8 KB script; one copy per map now, in the
+    first label element, before any label is made (the built-in map: 200 → 154 KB)."""
+    from lianghu_map.labels import _SHARED_JS
+
+    groups = feature_groups(CAT.features, MapSelection(tuple(CAT.features.index), ()), "zh",
+                            layers=CAT.layers)
+    assert len(groups) > 3
+    html = _render(groups)
+    assert html.count(_SHARED_JS.strip()) == 1
+    assert html.index("window.__lhLayoutLabels = function") < html.index(
+        "window.__lhLabelMarker(it)")

@@ -37,7 +37,7 @@ from .layers import LayerSpec, display_names
 from .style import KIND_STYLE, geometry_family
 
 __all__ = ["BIG_LABEL_MAX", "BIG_LABEL_MIN_PX", "LABEL_CSS", "MAX_BIG_LABELS", "BigLabels",
-           "LabelLayer", "label_items"]
+           "LabelLayer", "label_items", "share_once"]
 
 MAX_BIG_LABELS = 300
 # A label's rank (lower is placed first): its drawing state (the selected and highlighted features
@@ -319,6 +319,18 @@ class BigLabels(MacroElement):
         self.ranks = _STATE_RANK
         self.min_px, self.max = BIG_LABEL_MIN_PX, BIG_LABEL_MAX
         self.shared = _SHARED_JS
+
+
+def share_once(groups) -> None:
+    """Keep the layout's shared script (:data:`_SHARED_JS`, ~8 KB) in the first label element
+    of one map's ``groups`` only, which runs first: every label layer carried a copy, a quarter
+    of the built-in map's update sent to the browser on each filter change."""
+    first = True
+    for group in groups:
+        for child in group._children.values():
+            if isinstance(child, (LabelLayer, BigLabels)):
+                child.shared = _SHARED_JS if first else ""
+                first = False
 
 
 def _pole(poly) -> shapely.Point:

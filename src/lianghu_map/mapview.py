@@ -38,7 +38,7 @@ from .escape import js_text, json_html, map_text
 from .folium_render import install as _fast_render
 from .framecache import per_frame as _per_frame
 from .i18n import DEFAULT_LANG, kind_label, localise, status_label, t
-from .labels import LABEL_CSS, BigLabels, LabelLayer, label_items
+from .labels import LABEL_CSS, BigLabels, LabelLayer, label_items, share_once
 from .layers import (
     LAYERS,
     LayerSpec,
@@ -598,6 +598,7 @@ def feature_groups(
         group.add_child(_vector_layer(_feature_texts(layer, spec, lang), drawn, state_of, spec))
         group.add_child(LabelLayer(label_items(layer, spec, lang, drawn, state_of)))
         groups.append(group)
+    share_once(groups)
     if groups and selection.fit:
         fit = features.loc[[f for f in selection.fit if f in features.index]]
         if not fit.empty:
