@@ -23,6 +23,7 @@ from lianghu_map.panels import (
     step_caption_html,
     theme_label,
 )
+from lianghu_map.stepswitch import StepPage, agenda_groups
 from lianghu_map.ui import (
     FILL_MAP,
     current_basemap,
@@ -68,6 +69,15 @@ def _go(to: str) -> None:
     st.query_params["step"] = str(st.session_state["present_step"] + 1)
 
 
+def _goto() -> None:
+    """The map's own switch showed a step already (lianghu_map.stepswitch) and wrote it in the
+    hidden step box: the page follows (an absolute step: quick presses are not merged)."""
+    asked = str(st.session_state.get("present_goto", "")).strip()
+    if asked.isascii() and asked.isdigit() and len(asked) < 6:
+        st.session_state["present_step"] = min(max(int(asked) - 1, 0), last)
+        st.query_params["step"] = str(st.session_state["present_step"] + 1)
+
+
 def _set_lang(key: str) -> None:
     if st.session_state[key] in LANGS:  # not None: a segmented control can be cleared
         st.session_state["lang"] = st.session_state[key]
@@ -101,6 +111,20 @@ def _set_basemap(key: str) -> None:
         st.query_params["basemap"] = st.session_state["basemap"]
 
 
+def _page_of(k: int, selection) -> StepPage:
+    """Step ``k``'s caption, counter and legend (HTML from escaped pieces): drawn by the page,
+    and carried by the map for the browser's own step switch."""
+    step = agenda[k]
+    where = (f" · {html.escape(theme_label(step.theme, lang, meeting.themes))}" if step.theme
+             else "")
+    count = f"<strong>{html.escape(t('present.step', lang, i=k + 1, n=len(agenda)))}</strong>"
+    caption = step_caption_html(step, meeting, cat.links, lang, len(cat.features))
+    if report and step.kind == "title":
+        caption += report_heading_html(report, lang)
+    return StepPage(caption, count + where, legend_html(cat.features, step_legend_ids(selection),
+                                                        lang, cat.layers))
+
+
 @st.fragment
 def _step() -> None:
     """The bar, the caption, the map and the legend of the current step: a step (a button, a
@@ -108,8 +132,10 @@ def _step() -> None:
     i = st.session_state["present_step"]
     step = agenda[i]
     basemap = current_basemap()
-    selection = step_selection(step, cat.features, cat.links, meeting)
-    legend = legend_html(cat.features, step_legend_ids(selection), lang, cat.layers)
+    selections = [step_selection(s, cat.features, cat.links, meeting) for s in agenda]
+    selection = selections[i]
+    pages = [_page_of(k, sel) for k, sel in enumerate(selections)]
+    legend = pages[i].legend
 
     def _nav(which: str, suffix: str = "") -> None:
         off = i == 0 if which in ("first", "prev") else i == last
@@ -144,16 +170,20 @@ def _step() -> None:
                 "</button>", width="content")
         st.page_link(page_path("map"), label=t("present.exit", lang), icon=":material/close:")
 
-    where = md(theme_label(step.theme, lang, meeting.themes)) if step.theme else ""
     with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
         with st.container(horizontal=True, vertical_alignment="center", width="content", wrap=False,
                           key="present_nav"):
             _nav("first")
             _nav("prev")
-            st.markdown(f"**{t('present.step', lang, i=i + 1, n=len(agenda))}**"
-                        + (f" · {where}" if where else ""), width="content")
+            # data-step: the step the server drew (the map's own switch follows it: stepswitch)
+            st.html(f'<span class="lh-present-count" data-step="{i}">{pages[i].count}</span>',
+                    width="content")
             _nav("next")
             _nav("last")
+            # hidden (ui._PRESENT_CSS); holds the step drawn, so a step the browser asks differs
+            st.session_state["present_goto"] = str(i + 1)
+            st.text_input("step", key="present_goto", on_change=_goto,
+                          label_visibility="collapsed")
         with st.container(horizontal=True, vertical_alignment="center", width="content",
                           key="present_tools"):
             _tools("")
@@ -168,15 +198,15 @@ def _step() -> None:
 
     if (problem := basemap_problem(basemap)) is not None:  # Tianditu without a key
         st.caption(md(problem.message(lang)))
-    show_html(f'<div class="lh-present-caption">'
-              f"{step_caption_html(step, meeting, cat.links, lang, len(cat.features))}"
-              f"{report_heading_html(report, lang) if report and step.kind == 'title' else ''}"
-              "</div>")
+    show_html(f'<div class="lh-present-caption">{pages[i].caption}</div>')
     with st.container(key=FILL_MAP):  # sized to the window (ui.present_chrome)
         st_folium(
             base_map(basemap, keyboard=False, canvas=needs_canvas(cat.features)),
-            feature_group_to_add=feature_groups(cat.features, selection, lang, None, cat.layers,
-                                                basemap=basemap),
+            # the whole agenda, switched in the browser (the same script at every step);
+            # one step at a time if its steps cannot be switched so
+            feature_group_to_add=agenda_groups(cat.features, selections, pages, lang, cat.layers,
+                                               basemap=basemap)
+            or feature_groups(cat.features, selection, lang, None, cat.layers, basemap=basemap),
             key="present_map", height=640, use_container_width=True, returned_objects=[],
             on_change=tile_watch("present_map"),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -24,9 +25,40 @@ def map_feature_ids(at: AppTest) -> set[str]:
 
 
 def map_feature_states(at: AppTest) -> dict[str, str]:
-    """feature id → drawing state (normal, context, focus, selected)."""
+    """feature id → drawing state (normal, context, focus, selected).  On the Present page the
+    map carries every step (lianghu_map.stepswitch): the states of the step the page drew."""
     fg = map_args(at)["feature_group"] or ""
-    return dict(re.findall(r'"feature_id": ?"([^"]+)", ?"state": ?"([a-z]+)"', fg))
+    tables = step_tables(fg)
+    if tables is None:
+        return dict(re.findall(r'"feature_id": ?"([^"]+)", ?"state": ?"([a-z]+)"', fg))
+    step = tables["steps"][present_step(at)]
+    out = {}
+    for lid, (_styles, data) in zip(tables["order"], map_layers(fg), strict=True):
+        kinds = tables["kinds"][lid]
+        for feature, z in zip(data["features"], step["z"][lid], strict=True):
+            out[feature["properties"]["feature_id"]] = kinds[z]
+    return out
+
+
+def step_tables(script: str) -> dict | None:
+    """The per-step tables of a Present map (``stepswitch.StepSwitch``), if it has them."""
+    at = script.find("const T = ")
+    return None if at < 0 else json.JSONDecoder().raw_decode(script[at + 10:])[0]
+
+
+def present_step(at: AppTest) -> int:
+    """The step (0-based) the Present page drew: its counter's ``data-step``."""
+    steps = [int(m.group(1)) for h in at.get("html")
+             if (m := re.search(r'class="lh-present-count" data-step="(\d+)"', h.proto.body))]
+    assert len(steps) == 1, f"expected one step counter, found {len(steps)}"
+    return steps[0]
+
+
+def present_count(at: AppTest) -> str:
+    """The Present page's step counter as read ("第 3 / 33 步 · 生态"): tags stripped."""
+    bodies = [h.proto.body for h in at.get("html") if 'class="lh-present-count"' in h.proto.body]
+    assert len(bodies) == 1, f"expected one step counter, found {len(bodies)}"
+    return html.unescape(re.sub(r"<[^>]+>", "", bodies[0]))
 
 
 def map_layers(script: str) -> list[tuple[list[dict], dict]]:

@@ -2,11 +2,17 @@
 the map exactly its clause's features (highlighted), the rest dimmed."""
 
 import html
-import json
 import re
 
 import pytest
-from apptest_helpers import LANGS, map_args, map_feature_states
+from apptest_helpers import (
+    LANGS,
+    map_args,
+    map_feature_states,
+    present_count,
+    present_step,
+    step_tables,
+)
 
 from lianghu_map.agenda import build_agenda, step_features
 from lianghu_map.assets import assert_local_assets
@@ -37,7 +43,7 @@ def _caption(at) -> str:
 
 
 def _step_label(at) -> str:
-    return next(m.value for m in at.markdown if "/" in m.value or " of " in m.value)
+    return present_count(at)
 
 
 INTERNAL_ID = re.compile(r"[a-z]+\.\d+")  # a directive's id (modern.3): never for an audience
@@ -130,8 +136,8 @@ def test_clause_with_no_feature_shows_the_zone(app):
     assert "whole zone" in _caption(at)
     minx, miny, maxx, maxy = (round(float(v), 5)
                               for v in CAT.features.loc[["zone.lianghu"]].total_bounds)
-    fit = re.search(r"fitBounds\((\[\[.*?\]\])", map_args(at)["feature_group"]).group(1)
-    assert json.loads(fit) == [[miny, minx], [maxy, maxx]]
+    fit = step_tables(map_args(at)["feature_group"])["steps"][present_step(at)]["fit"]
+    assert fit == [[miny, minx], [maxy, maxx]]
 
 
 def test_prev_first_last_and_deep_link(app):
@@ -172,3 +178,25 @@ def test_present_map_is_offline_ready_and_ignores_arrow_keys(app):
     labels = [b.label for b in at.get("download_button")]
     # HTML, PNG, PDF A4, PDF A3, GeoJSON, CSV: in the bar's popover, and in the phone's menu
     assert len(labels) == 12 and len(set(labels)) == 6
+
+
+def test_the_step_box_moves_the_page_to_the_step_the_browser_shows(app):
+    """The map's own switch (lianghu_map.stepswitch) shows a step and writes it in the hidden
+    step box: the page draws that step (absolute: quick presses add up)."""
+    at = _present(app, "zh-Hans", {"step": "4"})
+    at = at.text_input(key="present_goto").input("9").run()
+    assert "9 / 33" in _step_label(at) and present_step(at) == 8
+    assert at.query_params["step"] == "9"
+    assert map_feature_states(at) == _one_step_states(8)
+    at = at.text_input(key="present_goto").input("3").run()  # back: absolute as well
+    assert "3 / 33" in _step_label(at)
+    for bad in ("x", "0", "999", "²", "-1"):
+        at = at.text_input(key="present_goto").input(bad).run()
+        assert not at.exception and re.search(r"\d+ / 33", _step_label(at))
+
+
+def _one_step_states(i: int) -> dict[str, str]:
+    from lianghu_map.agenda import step_selection
+    from lianghu_map.mapview import state_map
+
+    return state_map(step_selection(AGENDA[i], CAT.features, CAT.links, CAT.meeting))

@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 import pytest
-from apptest_helpers import map_args, map_feature_states
+from apptest_helpers import map_args, map_feature_states, present_count
 from conftest import ROOT
 from report_fixtures import (
     SECOND_DATE,
@@ -163,7 +163,7 @@ def test_present_steps_through_the_new_reports_agenda(second):
 
 
 def _step(at) -> str:
-    return next(m.value for m in at.markdown if " / " in m.value)
+    return present_count(at)
 
 
 def _caption(at) -> str:

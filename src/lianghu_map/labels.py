@@ -37,7 +37,7 @@ from .layers import LayerSpec, display_names
 from .style import KIND_STYLE, geometry_family
 
 __all__ = ["BIG_LABEL_MAX", "BIG_LABEL_MIN_PX", "LABEL_CSS", "MAX_BIG_LABELS", "BigLabels",
-           "LabelLayer", "label_items", "share_once"]
+           "LabelLayer", "label_items", "label_states", "share_once"]
 
 MAX_BIG_LABELS = 300
 # A label's rank (lower is placed first): its drawing state (the selected and highlighted features
@@ -227,17 +227,21 @@ class LabelLayer(MacroElement):
           const group = {{ this._parent.get_name() }};
 {{ this.shared }}
           group.on("add", (e) => window.__lhAttachLabels(e.target._map));
-          for (const it of {{ this.items }}) window.__lhLabelMarker(it).addTo(group);
+          const markers = {{ this.items }}.map((it) => window.__lhLabelMarker(it).addTo(group));
+          // found by the map's layer id (stepswitch: Present's steps re-rank these in place)
+          const map = {{ this._parent._parent.get_name() }};
+          (map.__lhLabelSets = map.__lhLabelSets || {})[{{ this.layer_id|tojson }}] = markers;
           if (group._map) window.__lhAttachLabels(group._map);
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, items: str):
+    def __init__(self, items: str, layer_id: str = ""):
         super().__init__()
         self._name = "LabelLayer"
         self.items = items  # a JS array literal, text escaped by js_text
         self.shared = _SHARED_JS
+        self.layer_id = layer_id
 
 
 BIG_LABEL_MAX = 150  # labels a big layer offers at once: its features largest on screen
@@ -433,3 +437,18 @@ def label_items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: list
         parts.append(f'["{g}",{text},"{role}",{rank + _STATE_RANK[state]},{z0},{z1},'
                      f'{nums},{1 if state == "context" else 0},{size},{alts}]')
     return "[" + ",".join(parts) + "]"
+
+
+def label_states(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: list[str],
+                 state_of: dict[str, str]) -> list[list[int]]:
+    """Per label of :func:`label_items` (same features, same order): its rank and whether it is
+    dimmed, for the states ``state_of`` — what a state change alters in a label."""
+    items = per_frame(layer, ("labels", spec.id, spec.version, lang),
+                      lambda: _items(layer, spec, lang))
+    out = []
+    for fid in drawn:
+        it = items.get(fid)
+        if it is not None:
+            state = state_of.get(fid, "normal")
+            out.append([it[3] + _STATE_RANK[state], 1 if state == "context" else 0])
+    return out

@@ -77,6 +77,7 @@ __all__ = [
     "legend_rows",
     "map_text",
     "needs_canvas",
+    "state_map",
     "state_style",
     "tooltip_html",
 ]
@@ -439,8 +440,9 @@ class VectorLayer(MacroElement):
         (function () {
           const styles = {{ this.styles|tojson }};
           const data = {{ this.data }};
+          let band = null;
           if (styles.some((s) => s.band)) {  // schematic lines: a pale band under the line
-            L.geoJSON(data, {
+            band = L.geoJSON(data, {
               interactive: false,
               filter: (f) => !!styles[f.properties.z].band,
               style: (f) => ({color: styles[f.properties.z].color, lineCap: "round",
@@ -448,7 +450,7 @@ class VectorLayer(MacroElement):
                               opacity: styles[f.properties.z].bandOpacity}),
             }).addTo({{ this._parent.get_name() }});
           }
-          L.geoJSON(data, {
+          const main = L.geoJSON(data, {
             style: (f) => styles[f.properties.z],
             pointToLayer: (f, latlng) => L.circleMarker(latlng, styles[f.properties.z]),
             onEachFeature: (f, layer) => {
@@ -457,15 +459,19 @@ class VectorLayer(MacroElement):
               layer.on("mouseout", () => layer.setStyle(styles[f.properties.z]));
             },
           }).addTo({{ this._parent.get_name() }});
+          // found by the map's layer id (stepswitch: Present's steps restyle these in place)
+          const map = {{ this._parent._parent.get_name() }};
+          (map.__lhVec = map.__lhVec || {})[{{ this.layer_id|tojson }}] = {main, band, styles};
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, data: str, styles: list[dict]):
+    def __init__(self, data: str, styles: list[dict], layer_id: str = ""):
         super().__init__()
         self._name = "VectorLayer"
         self.data = data  # JSON text, HTML-safe (see _feature_texts)
         self.styles = styles
+        self.layer_id = layer_id
 
 
 @dataclass(frozen=True)
@@ -532,7 +538,7 @@ def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
                     styles.append(feature_options(spec, kind, status, basis, gt, own, state))
                 items.append(f"{text.head}{state}{text.tail}{index[k]}}}}}")
     data = '{"type":"FeatureCollection","features":[' + ",".join(items) + "]}"
-    return VectorLayer(data, styles)
+    return VectorLayer(data, styles, spec.id)
 
 
 def _split_by_layer(features: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
@@ -545,6 +551,16 @@ def _split_by_layer(features: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
 def needs_canvas(features: gpd.GeoDataFrame) -> bool:
     """Whether some layer of ``features`` is big enough to be drawn on a canvas."""
     return any(len(part) > BIG_LAYER for part in _split_by_layer(features).values())
+
+
+def state_map(selection: MapSelection, selected: str | None = None) -> dict[str, str]:
+    """Each drawn feature's state: dimmed context, normal, focus, and the clicked one."""
+    state_of = dict.fromkeys(selection.context, "context")
+    state_of.update(dict.fromkeys(selection.shown, "normal"))
+    state_of.update(dict.fromkeys(selection.focus, "focus"))
+    if selected in state_of:
+        state_of[selected] = "selected"
+    return state_of
 
 
 def feature_groups(
@@ -571,11 +587,7 @@ def feature_groups(
         datum = overlay_datum(basemap)
         badge = t(f"datum.badge.{datum}", lang)
     features = display_frame(features, datum)
-    state_of = dict.fromkeys(selection.context, "context")
-    state_of.update(dict.fromkeys(selection.shown, "normal"))
-    state_of.update(dict.fromkeys(selection.focus, "focus"))
-    if selected in state_of:
-        state_of[selected] = "selected"
+    state_of = state_map(selection, selected)
     by_layer = _split_by_layer(features)
     groups = []
     for spec in layers:
@@ -596,7 +608,7 @@ def feature_groups(
         if not groups:  # once per map, before anything is drawn: hatched fills
             group.add_child(SymbolSupport())
         group.add_child(_vector_layer(_feature_texts(layer, spec, lang), drawn, state_of, spec))
-        group.add_child(LabelLayer(label_items(layer, spec, lang, drawn, state_of)))
+        group.add_child(LabelLayer(label_items(layer, spec, lang, drawn, state_of), spec.id))
         groups.append(group)
     share_once(groups)
     if groups and selection.fit:

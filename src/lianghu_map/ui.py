@@ -452,8 +452,9 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .lh-present-caption .lh-clause-no { font-size: .8em; color: #555; font-weight: 600; }
 /* the toolbar wraps onto a second row rather than clip; the step's legend sits over the map's
    lower right corner */
-.st-key-present_bar p { white-space: nowrap; }
+.st-key-present_bar p, .lh-present-count { white-space: nowrap; }
 .st-key-present_menu { display: none; }
+.st-key-present_goto { display: none !important; }
 .lh-present-legend { position: fixed; right: 1.8rem; bottom: 2.2rem; z-index: 5;
   max-width: min(42vw, 34rem); max-height: 30vh; overflow: auto; padding: .3rem .6rem;
   background: rgba(255, 255, 255, .92); border-radius: .4rem;
@@ -477,7 +478,8 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   .st-key-present_bar { flex-wrap: nowrap !important; }
   .st-key-present_nav, .st-key-present_nav > .stElementContainer:not([class*="st-key-"]) {
     flex: 1 1 auto !important; min-width: 0; }
-  .st-key-present_nav p { white-space: normal; font-size: .85rem; line-height: 1.25; }
+  .st-key-present_nav p, .lh-present-count { white-space: normal; font-size: .85rem;
+    line-height: 1.25; }
   .st-key-present_prev [data-testid="stMarkdownContainer"],
   .st-key-present_next [data-testid="stMarkdownContainer"],
   .st-key-present_menu button [data-testid="stMarkdownContainer"] { display: none; }
@@ -506,6 +508,37 @@ _PRESENT_KEYS_JS = """<script>
     if (!button.disabled) button.click();
   };
   window.addEventListener("keydown", onKey, true);
+  // a step button (clicked, or by a key above): the map's frame shows the step at once
+  // (lianghu_map.stepswitch), then the click goes on to Streamlit, which draws the same step
+  const steps = () => {
+    const f = document.querySelector(
+      '.st-key-lh_fill_map iframe[title="streamlit_folium.st_folium"]');
+    try { return (f && f.contentWindow && f.contentWindow.__lhSteps) || null; }
+    catch (e) { return null; }
+  };
+  // (the click is kept from Streamlit: the page is told the step itself, in its hidden step
+  // box, so quick presses are never merged into one "next")
+  document.addEventListener("click", (ev) => {
+    const box = ev.target.closest && ev.target.closest('[class*="st-key-present_"]');
+    const move = box && /st-key-present_(first|prev|next|last)(_m)?(\\s|$)/.exec(box.className);
+    const button = move && ev.target.closest("button");
+    const s = button && steps();
+    if (!s) return;  // no switch in the map: Streamlit moves the step
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (button.disabled || !s.go(move[1])) return;
+    const box2 = document.querySelector(".st-key-present_goto input");
+    if (!box2) return;
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set
+      .call(box2, String(s.current + 1));  // as typed (React's own value setter), then Enter
+    box2.dispatchEvent(new Event("input", {bubbles: true}));
+    box2.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true}));
+  }, true);
+  // what the server draws (a step it caught up with, another report, a reload): see sync()
+  new MutationObserver(() => {
+    const s = steps();
+    if (s) s.sync();
+  }).observe(document.body, {subtree: true, childList: true});
   document.addEventListener("click", (ev) => {
     if (!ev.target.closest || !ev.target.closest(".lh-fs")) return;
     if (document.fullscreenElement) document.exitFullscreen();

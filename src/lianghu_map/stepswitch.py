@@ -1,0 +1,254 @@
+"""Present's whole agenda in the browser (issue 18, Build 1): a step is switched at the key
+press, and the server is told afterwards.
+
+Every step of an agenda draws the same features; only their states (dimmed, normal, in focus),
+the labels' ranks, the view and the page's texts change.  So the Present map is drawn once
+for the whole agenda (:func:`agenda_groups`) and carries, per step, what changes
+(:class:`StepSwitch`): each feature's style index, each label's rank and dimming, the bounds
+to fit, and the step's caption, counter and legend (HTML built from escaped pieces only, the
+same builders the page uses).  The groups' script is the same at every step, so the server's
+rerun after a step changes nothing in the map frame (streamlit-folium compares the script and
+does not evaluate it again).
+
+In the browser, ``window.__lhSteps`` (in the map's frame) has ``go(move)``, called by the
+Present page's keys and buttons (:data:`lianghu_map.ui._PRESENT_KEYS_JS`) before the click
+reaches Streamlit, and ``sync()``, called on every change of the page: it keeps the step shown
+while the server catches up with it, then follows the step the server drew (the counter's
+``data-step``) — another report or language, a reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+from branca.element import MacroElement
+from folium import FeatureGroup
+from jinja2 import Template
+
+from .basemaps import overlay_datum
+from .compact import BIG_LAYER
+from .escape import json_html
+from .labels import LabelLayer, label_states
+from .layers import LayerSpec
+from .mapview import (
+    _STATE_ORDER,
+    VectorLayer,
+    _bounds,
+    _feature_texts,
+    _split_by_layer,
+    display_frame,
+    feature_groups,
+    feature_options,
+    state_map,
+)
+from .selection import MapSelection
+
+__all__ = ["StepPage", "StepSwitch", "agenda_groups"]
+
+
+@dataclass(frozen=True)
+class StepPage:
+    """What the page shows of a step beside the map: HTML made from escaped pieces only."""
+
+    caption: str  # the inside of the page's .lh-present-caption
+    count: str  # the inside of .lh-present-count ("Step 3 / 33 · 生态")
+    legend: str  # the inside of .lh-present-legend ("" when the step has none)
+
+
+class StepSwitch(MacroElement):
+    """The agenda's per-step tables and ``window.__lhSteps`` (see the module's text)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          const map = {{ this._parent._parent.get_name() }};
+          const T = {{ this.tables }};
+          const doc = (() => {
+            try { return window.parent.document; } catch (e) { return null; }
+          })();
+          const q = (sel) => doc && doc.querySelector(sel);
+          const self = window.__lhSteps = {n: T.steps.length, current: -1};
+          const restyle = (i) => {
+            const step = T.steps[i];
+            for (const id of T.order) {  // layer by layer, as drawn: bands, then by state
+              const vec = (map.__lhVec || {})[id], z = step.z[id], kinds = T.kinds[id];
+              if (vec && z) {
+                const at = new Map(vec.main.getLayers().map((l, k) => [l.feature, k]));
+                if (vec.band) vec.band.eachLayer((l) => {
+                  const s = vec.styles[z[at.get(l.feature)] ?? 0];
+                  l.setStyle({color: s.color, weight: s.band || 0,
+                              opacity: s.band ? s.bandOpacity : 0});
+                  l.bringToFront();
+                });
+                const layers = vec.main.getLayers();
+                layers.forEach((l, k) => {
+                  const p = l.feature.properties;
+                  p.z = z[k];
+                  p.state = kinds[z[k]];
+                  l.setStyle({dashArray: null, ...vec.styles[z[k]]});
+                });
+                for (const state of T.state_order)
+                  for (const l of layers) {
+                    if (l.feature.properties.state === state) l.bringToFront();
+                  }
+              }
+              const marks = (map.__lhLabelSets || {})[id], lab = step.lab[id];
+              if (marks && lab) marks.forEach((m, k) => {
+                const [rank, dim] = lab[k];
+                m.lhLabel[3] = rank;
+                m.lhLabel[13] = dim;
+                const icon = m.options.icon.options;
+                const base = icon.className.replace(" lh-l-context", "");
+                icon.className = base.replace(" lh-hidden",
+                                              (dim ? " lh-l-context" : "") + " lh-hidden");
+                const el = m.getElement();
+                if (el) el.classList.toggle("lh-l-context", !!dim);
+              });
+            }
+            if (step.fit) {
+              window.__lh_fit_key = "step-" + i;
+              window.__lh_fit_bounds = step.fit;
+              map.fitBounds(step.fit, {maxZoom: 14, padding: [24, 24], animate: false});
+            }
+            if (window.__lhLayoutLabels) window.__lhLayoutLabels(map);
+          };
+          // the page's texts of step i, before the server's rerun brings them; each marked as
+          // ours (data-local), and written once: the server's own come without the mark
+          const page = (i) => {
+            const step = T.steps[i], mark = String(i);
+            for (const [sel, text] of [[".lh-present-count", step.count],
+                                       [".lh-present-caption", step.caption],
+                                       [".lh-present-legend", step.legend]]) {
+              const el = q(sel);
+              if (!el || el.dataset.local === mark) continue;
+              el.innerHTML = text;
+              el.dataset.local = mark;
+              if (sel === ".lh-present-count") el.dataset.step = mark;
+            }
+          };
+          self.show = (i, withPage) => {
+            if (i < 0 || i >= self.n || i === self.current) return false;
+            self.current = i;
+            restyle(i);
+            if (withPage) page(i);
+            return true;
+          };
+          self.asked = null;  // the step the server was told and has not drawn yet
+          self.go = (move) => {
+            const i = self.current < 0 ? 0 : self.current;
+            const to = {first: 0, prev: i - 1, next: i + 1, last: self.n - 1}[move];
+            if (to === undefined || !self.show(Math.min(Math.max(to, 0), self.n - 1), true)) {
+              return false;
+            }
+            self.asked = self.current;
+            self.askedAt = Date.now();
+            return true;
+          };
+          self.drawn = () => {  // the step the server drew (its counter), null: ours is shown
+            const count = q(".lh-present-count");
+            if (!count || count.dataset.local !== undefined) return null;
+            const i = parseInt(count.dataset.step, 10);
+            return Number.isNaN(i) ? null : i;
+          };
+          // after any change of the page: while the server catches up with the step asked (an
+          // earlier step's rerun may come first), the step shown stays, texts too; then the map
+          // follows what the server drew (another report, a reload, a step it refused)
+          self.sync = () => {
+            if (self.asked !== null) {
+              const d = self.drawn();
+              if (d !== self.asked && Date.now() - self.askedAt < 5000) {
+                page(self.current);
+                return false;
+              }
+              self.asked = null;
+            }
+            const d = self.drawn();
+            return d !== null && self.show(d, false);
+          };
+          self.show(self.drawn() ?? 0, false);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, tables: dict):
+        super().__init__()
+        self._name = "StepSwitch"
+        self.tables = json_html(tables)  # HTML-safe JSON: no "</script>" can close the script
+
+
+def agenda_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection],
+                  pages: Sequence[StepPage], lang: str, layers: tuple[LayerSpec, ...], *,
+                  basemap: str) -> list[FeatureGroup] | None:
+    """The map's feature groups for a whole agenda (``selections``: its steps' selections;
+    ``pages``: their texts), the same whatever the current step; None when the steps do not all
+    draw the same features or a layer is drawn from a compact payload (then the page draws one
+    step at a time, as before)."""
+    states = [state_map(s) for s in selections]
+    if not states or len(pages) != len(states) or len({frozenset(s) for s in states}) != 1:
+        return None
+    shown = display_frame(features, overlay_datum(basemap))  # as drawn over the basemap
+    by_layer = _split_by_layer(shown)
+    if any(len(by_layer.get(spec.id, ())) > BIG_LAYER for spec in layers):
+        return None
+    first = selections[0]  # drawn in the first step's states, without its fit (the switch fits)
+    groups = feature_groups(features, MapSelection(first.shown, first.context, first.focus, ()),
+                            lang, None, layers, basemap=basemap)
+    if not groups:
+        return None
+    specs = {spec.id: spec for spec in layers}
+    tables: dict = {"order": [], "kinds": {}, "state_order": list(_STATE_ORDER),
+                    "steps": [{"z": {}, "lab": {}, "fit": None} for _ in selections]}
+    for group in groups:
+        for child in list(group._children.values()):
+            if isinstance(child, VectorLayer) and not _vector_steps(
+                    child, by_layer[child.layer_id], specs[child.layer_id], lang, states, tables):
+                return None
+            if isinstance(child, LabelLayer):
+                layer, spec = by_layer[child.layer_id], specs[child.layer_id]
+                order = [f for f in layer.index if f in states[0]]
+                for step, state_of in zip(tables["steps"], states, strict=True):
+                    step["lab"][child.layer_id] = label_states(layer, spec, lang, order, state_of)
+    for step, sel, pg in zip(tables["steps"], selections, pages, strict=True):
+        fit = shown.loc[[f for f in sel.fit if f in shown.index]]
+        step["fit"] = _bounds(fit) if not fit.empty else None
+        step.update(caption=pg.caption, count=pg.count, legend=pg.legend)
+    groups[-1].add_child(StepSwitch(tables))
+    return groups
+
+
+def _vector_steps(vec: VectorLayer, layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str,
+                  states: list[dict[str, str]], tables: dict) -> bool:
+    """Each step's style index of every feature of ``vec`` (in its data's order: as
+    mapview._vector_layer wrote it for the first step), adding the styles a later step needs.
+    False if the layer's table is not the one this expects (then no switch: safe, slower)."""
+    texts = _feature_texts(layer, spec, lang)
+    drawn = [f for f in layer.index if f in states[0]]
+    index: dict[tuple, int] = {}
+    kinds: list[str] = []
+    order = []
+    for state in _STATE_ORDER:  # the first step's order and style table, as written
+        for fid in drawn:
+            if states[0][fid] != state:
+                continue
+            for text in texts[fid]:
+                if (text.style_key, state) not in index:
+                    index[(text.style_key, state)] = len(kinds)
+                    kinds.append(state)
+                order.append((fid, text.style_key))
+    if len(kinds) != len(vec.styles):
+        return False
+    for step, state_of in zip(tables["steps"], states, strict=True):
+        zs = []
+        for fid, key in order:
+            state = state_of[fid]
+            if (key, state) not in index:
+                index[(key, state)] = len(kinds)
+                kinds.append(state)
+                vec.styles.append(feature_options(spec, *key, state))
+            zs.append(index[(key, state)])
+        step["z"][vec.layer_id] = zs
+    tables["order"].append(vec.layer_id)
+    tables["kinds"][vec.layer_id] = kinds
+    return True
