@@ -2,6 +2,7 @@
 and the analysis panes (attribute table, catchment rings, statistics).  The view lives in the
 URL (see lianghu_map.viewstate)."""
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
@@ -33,6 +34,7 @@ from lianghu_map.panels import (
 )
 from lianghu_map.report_history import feature_history, report_scope
 from lianghu_map.selection import MapFilter, select
+from lianghu_map.stepswitch import choice_groups
 from lianghu_map.ui import (
     FILL_MAP,
     current_lang,
@@ -236,6 +238,15 @@ for title, why in cat.broken_reports.items():
     st.warning(md(t("report.broken", lang, title=title, why=why)))
 
 
+def _directive_groups(selected: str | None) -> list | None:
+    """The map's groups for every choice of the clause box, the other filters as they are."""
+    sels = [select(features, links, meeting, replace(flt, directive=c or None)) for c in choices]
+    labels = [t("filter.directive.none", lang) if not c
+              else directive_title(meeting.get(c), lang, meeting.themes) for c in choices]
+    return choice_groups(features, sels, choices, labels, "directive", "f_directive", lang,
+                         cat.layers, basemap=basemap, selected=selected, draw=lang)
+
+
 def _feature_panel(selected: str | None) -> None:
     """The side panel's head: the clicked feature's title, clauses, facts and buttons."""
     st.markdown(f"#### {t('panel.header', lang)}")
@@ -297,10 +308,13 @@ def _map_and_panel() -> None:
                 st.info(t("map.none", lang))
         rings = catchment_layer(cat, ring, lang, basemap)
         with st.container(key=FILL_MAP):  # sized to the window (ui.map_chrome)
+            # every clause's states in the map, switched when one is clicked in the sidebar's
+            # box (stepswitch); drawn for this selection alone if they cannot be
+            groups = _directive_groups(selected) or feature_groups(
+                features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)
             out = st_folium(
                 base_map(basemap, canvas=needs_canvas(features), draw=True),
-                feature_group_to_add=[*rings, *feature_groups(
-                    features, selection, lang, selected, cat.layers, basemap=basemap, draw=lang)],
+                feature_group_to_add=[*rings, *groups],
                 key="map", height=620, use_container_width=True,
                 on_change=tile_watch("map", page_rerun=True),
                 center=map_centre(centre, basemap), zoom=zoom,

@@ -31,7 +31,7 @@ def map_feature_states(at: AppTest) -> dict[str, str]:
     tables = step_tables(fg)
     if tables is None:
         return dict(re.findall(r'"feature_id": ?"([^"]+)", ?"state": ?"([a-z]+)"', fg))
-    step = tables["steps"][present_step(at)]
+    step = tables["steps"][drawn_choice(at, tables)]
     out = {}
     for lid, (_styles, data) in zip(tables["order"], map_layers(fg), strict=True):
         kinds = tables["kinds"][lid]
@@ -44,6 +44,25 @@ def step_tables(script: str) -> dict | None:
     """The per-step tables of a Present map (``stepswitch.StepSwitch``), if it has them."""
     at = script.find("const T = ")
     return None if at < 0 else json.JSONDecoder().raw_decode(script[at + 10:])[0]
+
+
+def drawn_choice(at: AppTest, tables: dict) -> int:
+    """Which of a switching map's tables the page drew: a filter's choice (its widget's value),
+    else the Present page's step."""
+    choice = tables.get("choice")
+    if choice is None:
+        return present_step(at)
+    return choice["options"].index(at.session_state[choice["widget"]] or "")
+
+
+def map_fit(at: AppTest) -> list | None:
+    """The bounds the map is fitted to in the last run (None: the view stays)."""
+    fg = map_args(at)["feature_group"] or ""
+    tables = step_tables(fg)
+    if tables is not None:
+        return tables["steps"][drawn_choice(at, tables)]["fit"]
+    at_ = fg.find("window.__lh_fit_bounds = ")
+    return None if at_ < 0 else json.JSONDecoder().raw_decode(fg[at_ + 25:])[0]
 
 
 def present_step(at: AppTest) -> int:

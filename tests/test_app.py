@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from apptest_helpers import LANGS, map_args, map_feature_ids, map_feature_states
+from apptest_helpers import LANGS, map_args, map_feature_ids, map_feature_states, map_fit
 
 from lianghu_map.assets import STATIC_DIR, assert_local_assets
 from lianghu_map.catalog import load_catalog
@@ -74,7 +74,7 @@ def test_theme_filter_changes_features(app):
     # context (water, boundaries) stays, dimmed; other layers are gone
     assert {f for f, s in states.items() if s == "context"} >= {"water.gehu", "district.jintan"}
     assert "metro.line1" not in states
-    assert "fitBounds" in map_args(at)["feature_group"]
+    assert map_fit(at) is not None
 
 
 def test_directive_highlights_its_features_and_fits(app):
@@ -86,7 +86,7 @@ def test_directive_highlights_its_features_and_fits(app):
     assert "park.xitaihu" in {f for f, s in states.items() if s == "focus"}
     assert {s for f, s in states.items() if f not in CAT.links.features_of("innovate.2")} == {
         "context"}
-    assert "fitBounds" in map_args(at)["feature_group"]
+    assert map_fit(at) is not None
     assert at.query_params["directive"] in ("innovate.2", ["innovate.2"])
 
 
@@ -179,4 +179,4 @@ def test_clause_without_feature_shows_whole_zone(app):
     at.selectbox(key="f_directive").set_value("vitality.4").run()
     states = map_feature_states(at)
     assert "focus" not in states.values()
-    assert "fitBounds" in map_args(at)["feature_group"]  # fitted to the zone envelope
+    assert map_fit(at) is not None  # fitted to the zone envelope

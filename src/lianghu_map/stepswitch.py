@@ -10,19 +10,29 @@ same builders the page uses).  The groups' script is the same at every step, so 
 rerun after a step changes nothing in the map frame (streamlit-folium compares the script and
 does not evaluate it again).
 
+The Map page's clause box works the same way (:func:`choice_groups`): every clause, the other
+filters as they are, draws the same features (the chosen one's in focus, the rest dimmed), so
+the map carries each choice's states and bounds and switches when a choice is clicked in the
+sidebar; the notes and counts around the map come with the page's rerun.
+
 In the browser, ``window.__lhSteps`` (in the map's frame) has ``go(move)``, called by the
 Present page's keys and buttons (:data:`lianghu_map.ui._PRESENT_KEYS_JS`) before the click
-reaches Streamlit, and ``sync()``, called on every change of the page: it keeps the step shown
-while the server catches up with it, then follows the step the server drew (the counter's
-``data-step``) — another report or language, a reload.
+reaches Streamlit, ``pick(i)`` (a clause clicked: ``ui._MAP_FILL_JS``), and ``sync()``, called
+on every change of the page: it keeps the step shown while the server catches up with it, then
+follows the step the server drew (Present's counter's ``data-step``; the clause in the page's
+URL) — another report or language, a reload.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from branca.element import MacroElement
 from folium import FeatureGroup
 from jinja2 import Template
@@ -30,12 +40,12 @@ from jinja2 import Template
 from .basemaps import overlay_datum
 from .compact import BIG_LAYER
 from .escape import json_html
+from .framecache import per_frame
 from .labels import LabelLayer, label_states
 from .layers import LayerSpec
 from .mapview import (
     _STATE_ORDER,
     VectorLayer,
-    _bounds,
     _feature_texts,
     _split_by_layer,
     display_frame,
@@ -45,7 +55,7 @@ from .mapview import (
 )
 from .selection import MapSelection
 
-__all__ = ["StepPage", "StepSwitch", "agenda_groups"]
+__all__ = ["StepPage", "StepSwitch", "agenda_groups", "choice_groups"]
 
 
 @dataclass(frozen=True)
@@ -107,8 +117,9 @@ class StepSwitch(MacroElement):
                 if (el) el.classList.toggle("lh-l-context", !!dim);
               });
             }
-            if (step.fit) {
-              window.__lh_fit_key = "step-" + i;
+            const key = JSON.stringify(step.fit);  // as FitOnce: a new target only (the
+            if (step.fit && window.__lh_fit_key !== key) {  // view a user moved to stays)
+              window.__lh_fit_key = key;
               window.__lh_fit_bounds = step.fit;
               map.fitBounds(step.fit, {maxZoom: 14, padding: [24, 24], animate: false});
             }
@@ -136,17 +147,29 @@ class StepSwitch(MacroElement):
             return true;
           };
           self.asked = null;  // the step the server was told and has not drawn yet
+          self.pick = (i) => {  // step i shown now; the server is (being) told
+            if (!self.show(i, true)) return false;
+            self.asked = i;
+            self.askedAt = Date.now();
+            // kept in the frame's window: a new script evaluated meanwhile (another state of
+            // the page) carries on from it
+            window.__lhAskedKeep = {sig: T.sig, i, at: self.askedAt};
+            return true;
+          };
           self.go = (move) => {
             const i = self.current < 0 ? 0 : self.current;
             const to = {first: 0, prev: i - 1, next: i + 1, last: self.n - 1}[move];
-            if (to === undefined || !self.show(Math.min(Math.max(to, 0), self.n - 1), true)) {
-              return false;
-            }
-            self.asked = self.current;
-            self.askedAt = Date.now();
-            return true;
+            return to !== undefined && self.pick(Math.min(Math.max(to, 0), self.n - 1));
           };
+          self.choice = T.choice || null;  // {key, widget, options, labels}: a filter's choices
           self.drawn = () => {  // the step the server drew (its counter), null: ours is shown
+            if (T.choice) {  // a filter's choices: the one in the page's URL (the server's)
+              let v = "";
+              try { v = new URLSearchParams(window.parent.location.search).get(T.choice.key); }
+              catch (e) { return null; }
+              const i = T.choice.options.indexOf(v || "");
+              return i < 0 ? null : i;
+            }
             const count = q(".lh-present-count");
             if (!count || count.dataset.local !== undefined) return null;
             const i = parseInt(count.dataset.step, 10);
@@ -167,7 +190,14 @@ class StepSwitch(MacroElement):
             const d = self.drawn();
             return d !== null && self.show(d, false);
           };
-          self.show(self.drawn() ?? 0, false);
+          const kept = window.__lhAskedKeep;
+          if (kept && kept.sig === T.sig && Date.now() - kept.at < 5000) {
+            self.asked = kept.i;
+            self.askedAt = kept.at;
+            self.show(kept.i, false);
+          } else {
+            self.show(self.drawn() ?? 0, false);
+          }
         })();
         {% endmacro %}
     """)
@@ -185,8 +215,35 @@ def agenda_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection]
     ``pages``: their texts), the same whatever the current step; None when the steps do not all
     draw the same features or a layer is drawn from a compact payload (then the page draws one
     step at a time, as before)."""
-    states = [state_map(s) for s in selections]
-    if not states or len(pages) != len(states) or len({frozenset(s) for s in states}) != 1:
+    if len(pages) != len(selections):
+        return None
+    return _switch_groups(features, selections, lang, layers, basemap=basemap, pages=pages)
+
+
+def choice_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection],
+                  options: Sequence[str], labels: Sequence[str], url_key: str, widget: str,
+                  lang: str, layers: tuple[LayerSpec, ...], *, basemap: str,
+                  selected: str | None = None,
+                  draw: str | None = None) -> list[FeatureGroup] | None:
+    """The Map page's feature groups for every choice of one filter (``options``, shown as
+    ``labels`` in the select box keyed ``widget``; the chosen one is in the URL under
+    ``url_key``): the map switches when a choice is clicked, before the page's rerun.  None as
+    for :func:`agenda_groups`."""
+    if not (len(options) == len(labels) == len(selections)):
+        return None
+    return _switch_groups(features, selections, lang, layers, basemap=basemap,
+                          selected=selected, draw=draw,
+                          choice={"key": url_key, "widget": widget, "options": list(options),
+                                  "labels": list(labels)})
+
+
+def _switch_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection], lang: str,
+                   layers: tuple[LayerSpec, ...], *, basemap: str,
+                   pages: Sequence[StepPage] | None = None, selected: str | None = None,
+                   draw: str | None = None, choice: dict | None = None
+                   ) -> list[FeatureGroup] | None:
+    states = [state_map(s, selected) for s in selections]
+    if not states or len({frozenset(s) for s in states}) != 1:
         return None
     shown = display_frame(features, overlay_datum(basemap))  # as drawn over the basemap
     by_layer = _split_by_layer(shown)
@@ -194,7 +251,7 @@ def agenda_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection]
         return None
     first = selections[0]  # drawn in the first step's states, without its fit (the switch fits)
     groups = feature_groups(features, MapSelection(first.shown, first.context, first.focus, ()),
-                            lang, None, layers, basemap=basemap)
+                            lang, selected, layers, basemap=basemap, draw=draw)
     if not groups:
         return None
     specs = {spec.id: spec for spec in layers}
@@ -210,12 +267,37 @@ def agenda_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection]
                 order = [f for f in layer.index if f in states[0]]
                 for step, state_of in zip(tables["steps"], states, strict=True):
                     step["lab"][child.layer_id] = label_states(layer, spec, lang, order, state_of)
-    for step, sel, pg in zip(tables["steps"], selections, pages, strict=True):
-        fit = shown.loc[[f for f in sel.fit if f in shown.index]]
-        step["fit"] = _bounds(fit) if not fit.empty else None
+    bounds = _feature_bounds(shown)
+    for k, (step, sel) in enumerate(zip(tables["steps"], selections, strict=True)):
+        step["fit"] = _fit(bounds, sel.fit)
+        pg = pages[k] if pages else StepPage("", "", "")
         step.update(caption=pg.caption, count=pg.count, legend=pg.legend)
+    if choice is not None:
+        tables["choice"] = choice
+    # what the steps are (not how they are drawn): a step asked of the server carries over to
+    # a new script for the same steps (a click elsewhere), not to other steps (another report)
+    what = choice["options"] if choice is not None else [st["caption"] for st in tables["steps"]]
+    tables["sig"] = hashlib.sha1(json.dumps(what).encode()).hexdigest()[:12]
     groups[-1].add_child(StepSwitch(tables))
     return groups
+
+
+def _feature_bounds(shown: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
+    """Each feature's (minx, miny, maxx, maxy), kept while the frame lives."""
+    return per_frame(shown, ("stepswitch.bounds",), lambda: dict(
+        zip(shown.index, shapely.bounds(shown.geometry.values), strict=True)))
+
+
+def _fit(bounds: dict[str, np.ndarray], fit: Sequence[str]) -> list[list[float]] | None:
+    """mapview._bounds of the ``fit`` features (the one-step drawing's FitOnce), without a
+    GeoDataFrame per step (a .loc each was most of a Map run's cost here)."""
+    rows = [bounds[f] for f in fit if f in bounds]
+    if not rows:
+        return None
+    b = np.array(rows)
+    minx, miny = (round(float(v), 5) for v in np.nanmin(b[:, :2], axis=0))
+    maxx, maxy = (round(float(v), 5) for v in np.nanmax(b[:, 2:], axis=0))
+    return [[miny, minx], [maxy, maxx]]
 
 
 def _vector_steps(vec: VectorLayer, layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str,

@@ -510,12 +510,7 @@ _PRESENT_KEYS_JS = """<script>
   window.addEventListener("keydown", onKey, true);
   // a step button (clicked, or by a key above): the map's frame shows the step at once
   // (lianghu_map.stepswitch), then the click goes on to Streamlit, which draws the same step
-  const steps = () => {
-    const f = document.querySelector(
-      '.st-key-lh_fill_map iframe[title="streamlit_folium.st_folium"]');
-    try { return (f && f.contentWindow && f.contentWindow.__lhSteps) || null; }
-    catch (e) { return null; }
-  };
+  const steps = () => window.__lhSwitch && window.__lhSwitch();
   // (the click is kept from Streamlit: the page is told the step itself, in its hidden step
   // box, so quick presses are never merged into one "next")
   document.addEventListener("click", (ev) => {
@@ -534,11 +529,6 @@ _PRESENT_KEYS_JS = """<script>
     box2.dispatchEvent(new Event("input", {bubbles: true}));
     box2.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true}));
   }, true);
-  // what the server draws (a step it caught up with, another report, a reload): see sync()
-  new MutationObserver(() => {
-    const s = steps();
-    if (s) s.sync();
-  }).observe(document.body, {subtree: true, childList: true});
   document.addEventListener("click", (ev) => {
     if (!ev.target.closest || !ev.target.closest(".lh-fs")) return;
     if (document.fullscreenElement) document.exitFullscreen();
@@ -574,6 +564,28 @@ _MAP_FILL_JS = """<script>
 (() => {
   if (window.__lhMapFill) return;
   window.__lhMapFill = true;
+  // the page's map's own switch (lianghu_map.stepswitch): Present's steps, a filter's choices
+  window.__lhSwitch = () => {
+    const f = document.querySelector(
+      '.st-key-lh_fill_map iframe[title="streamlit_folium.st_folium"]');
+    try { return (f && f.contentWindow && f.contentWindow.__lhSteps) || null; }
+    catch (e) { return null; }
+  };
+  // what the server draws (a step it caught up with, another report, a reload): see sync()
+  new MutationObserver(() => {
+    const s = window.__lhSwitch();
+    if (s) s.sync();
+  }).observe(document.body, {subtree: true, childList: true});
+  // a choice clicked in the filter's select box: the map shows it now, Streamlit's rerun after
+  document.addEventListener("click", (ev) => {
+    const opt = ev.target.closest && ev.target.closest('[role="option"]');
+    const s = opt && window.__lhSwitch();
+    if (!s || !s.choice) return;
+    const box = document.querySelector(".st-key-" + s.choice.widget);
+    if (!box || !box.contains(document.activeElement)) return;
+    const i = s.choice.labels.indexOf(opt.innerText.trim());
+    if (i >= 0) s.pick(i);
+  }, true);
   const fill = () => {
     const css = getComputedStyle(document.documentElement);
     const reserve = parseFloat(css.getPropertyValue("--lh-map-fill"));
