@@ -420,19 +420,25 @@ def _items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str) -> dict[str, tup
     return out
 
 
+def _drawn_items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: list[str],
+                 state_of: dict[str, str]):
+    """(label item, state) of the ``drawn`` features that have a label, in order.  Anchors are
+    kept per layer frame."""
+    items = per_frame(layer, ("labels", spec.id, spec.version, lang),
+                      lambda: _items(layer, spec, lang))
+    for fid in drawn:
+        it = items.get(fid)
+        if it is not None:
+            yield it, state_of.get(fid, "normal")
+
+
 def label_items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: list[str],
                 state_of: dict[str, str]) -> str:
     """The JS array of the labels of ``drawn`` features of ``layer`` (as displayed: already in
-    the basemap's datum), each in its drawing state.  Anchors are kept per layer frame."""
-    items = per_frame(layer, ("labels", spec.id, spec.version, lang),
-                      lambda: _items(layer, spec, lang))
+    the basemap's datum), each in its drawing state."""
     parts = []
-    for fid in drawn:
-        it = items.get(fid)
-        if it is None:
-            continue
+    for it, state in _drawn_items(layer, spec, lang, drawn, state_of):
         (g, text, role, rank, z0, z1, lat, lon, off, y2, x2, y3, x3, size, alts) = it
-        state = state_of.get(fid, "normal")
         nums = ",".join(_number(v) for v in (lat, lon, off, y2, x2, y3, x3))
         parts.append(f'["{g}",{text},"{role}",{rank + _STATE_RANK[state]},{z0},{z1},'
                      f'{nums},{1 if state == "context" else 0},{size},{alts}]')
@@ -443,12 +449,5 @@ def label_states(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: lis
                  state_of: dict[str, str]) -> list[list[int]]:
     """Per label of :func:`label_items` (same features, same order): its rank and whether it is
     dimmed, for the states ``state_of`` — what a state change alters in a label."""
-    items = per_frame(layer, ("labels", spec.id, spec.version, lang),
-                      lambda: _items(layer, spec, lang))
-    out = []
-    for fid in drawn:
-        it = items.get(fid)
-        if it is not None:
-            state = state_of.get(fid, "normal")
-            out.append([it[3] + _STATE_RANK[state], 1 if state == "context" else 0])
-    return out
+    return [[it[3] + _STATE_RANK[state], 1 if state == "context" else 0]
+            for it, state in _drawn_items(layer, spec, lang, drawn, state_of)]

@@ -72,6 +72,7 @@ __all__ = [
     "feature_collection",
     "feature_groups",
     "feature_options",
+    "fit_bounds",
     "js_text",
     "legend_html",
     "legend_rows",
@@ -424,8 +425,18 @@ class DatumBadge(CornerLabel):
                          data={"datum": datum})
 
 
-def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
-    minx, miny, maxx, maxy = (round(float(v), 5) for v in gdf.total_bounds)
+def fit_bounds(features: gpd.GeoDataFrame, ids) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the features ``ids`` (those in ``features``), rounded
+    to 1e-5°; None for none.  From each feature's bounds, kept while the frame lives: the
+    Present and Map switches (stepswitch) ask this for every step."""
+    each = _per_frame(features, ("bounds",), lambda: dict(
+        zip(features.index, shapely.bounds(features.geometry.values), strict=True)))
+    rows = [each[f] for f in ids if f in each]
+    if not rows:
+        return None
+    b = np.array(rows)
+    minx, miny = (round(float(v), 5) for v in np.nanmin(b[:, :2], axis=0))
+    maxx, maxy = (round(float(v), 5) for v in np.nanmax(b[:, 2:], axis=0))
     return [[miny, minx], [maxy, maxx]]
 
 
@@ -466,12 +477,18 @@ class VectorLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, data: str, styles: list[dict], layer_id: str = ""):
+    def __init__(self, data: str, styles: list[dict], layer_id: str = "",
+                 parts: list[tuple[str, tuple]] | None = None,
+                 index: dict[tuple, int] | None = None):
         super().__init__()
         self._name = "VectorLayer"
         self.data = data  # JSON text, HTML-safe (see _feature_texts)
         self.styles = styles
         self.layer_id = layer_id
+        # what stepswitch restyles: each GeoJSON feature's (feature id, style key), in the
+        # data's order, and the style index of each (style key, state) in ``styles``
+        self.parts = parts or []
+        self.index = index or {}
 
 
 @dataclass(frozen=True)
@@ -525,7 +542,7 @@ def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
                   state_of: dict[str, str], spec: LayerSpec) -> VectorLayer:
     styles: list[dict] = []
     index: dict[tuple, int] = {}
-    items = []
+    items, parts = [], []
     for state in _STATE_ORDER:
         for fid in drawn:
             if state_of[fid] != state:
@@ -537,8 +554,9 @@ def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
                     index[k] = len(styles)
                     styles.append(feature_options(spec, kind, status, basis, gt, own, state))
                 items.append(f"{text.head}{state}{text.tail}{index[k]}}}}}")
+                parts.append((fid, text.style_key))
     data = '{"type":"FeatureCollection","features":[' + ",".join(items) + "]}"
-    return VectorLayer(data, styles, spec.id)
+    return VectorLayer(data, styles, spec.id, parts, index)
 
 
 def _split_by_layer(features: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
@@ -612,9 +630,9 @@ def feature_groups(
         groups.append(group)
     share_once(groups)
     if groups and selection.fit:
-        fit = features.loc[[f for f in selection.fit if f in features.index]]
-        if not fit.empty:
-            groups[-1].add_child(FitOnce(_bounds(fit)))
+        fit = fit_bounds(features, selection.fit)
+        if fit is not None:
+            groups[-1].add_child(FitOnce(fit))
     if badge is not None:
         if not groups:
             groups.append(folium.FeatureGroup(name="lh-datum"))

@@ -31,8 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
-import shapely
 from branca.element import MacroElement
 from folium import FeatureGroup
 from jinja2 import Template
@@ -40,17 +38,16 @@ from jinja2 import Template
 from .basemaps import overlay_datum
 from .compact import BIG_LAYER
 from .escape import json_html
-from .framecache import per_frame
 from .labels import LabelLayer, label_states
 from .layers import LayerSpec
 from .mapview import (
     _STATE_ORDER,
     VectorLayer,
-    _feature_texts,
     _split_by_layer,
     display_frame,
     feature_groups,
     feature_options,
+    fit_bounds,
     state_map,
 )
 from .selection import MapSelection
@@ -259,17 +256,15 @@ def _switch_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection
                     "steps": [{"z": {}, "lab": {}, "fit": None} for _ in selections]}
     for group in groups:
         for child in list(group._children.values()):
-            if isinstance(child, VectorLayer) and not _vector_steps(
-                    child, by_layer[child.layer_id], specs[child.layer_id], lang, states, tables):
-                return None
-            if isinstance(child, LabelLayer):
+            if isinstance(child, VectorLayer):
+                _vector_steps(child, specs[child.layer_id], states, tables)
+            elif isinstance(child, LabelLayer):
                 layer, spec = by_layer[child.layer_id], specs[child.layer_id]
                 order = [f for f in layer.index if f in states[0]]
                 for step, state_of in zip(tables["steps"], states, strict=True):
                     step["lab"][child.layer_id] = label_states(layer, spec, lang, order, state_of)
-    bounds = _feature_bounds(shown)
     for k, (step, sel) in enumerate(zip(tables["steps"], selections, strict=True)):
-        step["fit"] = _fit(bounds, sel.fit)
+        step["fit"] = fit_bounds(shown, sel.fit)
         pg = pages[k] if pages else StepPage("", "", "")
         step.update(caption=pg.caption, count=pg.count, legend=pg.legend)
     if choice is not None:
@@ -282,48 +277,15 @@ def _switch_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection
     return groups
 
 
-def _feature_bounds(shown: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
-    """Each feature's (minx, miny, maxx, maxy), kept while the frame lives."""
-    return per_frame(shown, ("stepswitch.bounds",), lambda: dict(
-        zip(shown.index, shapely.bounds(shown.geometry.values), strict=True)))
-
-
-def _fit(bounds: dict[str, np.ndarray], fit: Sequence[str]) -> list[list[float]] | None:
-    """mapview._bounds of the ``fit`` features (the one-step drawing's FitOnce), without a
-    GeoDataFrame per step (a .loc each was most of a Map run's cost here)."""
-    rows = [bounds[f] for f in fit if f in bounds]
-    if not rows:
-        return None
-    b = np.array(rows)
-    minx, miny = (round(float(v), 5) for v in np.nanmin(b[:, :2], axis=0))
-    maxx, maxy = (round(float(v), 5) for v in np.nanmax(b[:, 2:], axis=0))
-    return [[miny, minx], [maxy, maxx]]
-
-
-def _vector_steps(vec: VectorLayer, layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str,
-                  states: list[dict[str, str]], tables: dict) -> bool:
-    """Each step's style index of every feature of ``vec`` (in its data's order: as
-    mapview._vector_layer wrote it for the first step), adding the styles a later step needs.
-    False if the layer's table is not the one this expects (then no switch: safe, slower)."""
-    texts = _feature_texts(layer, spec, lang)
-    drawn = [f for f in layer.index if f in states[0]]
-    index: dict[tuple, int] = {}
-    kinds: list[str] = []
-    order = []
-    for state in _STATE_ORDER:  # the first step's order and style table, as written
-        for fid in drawn:
-            if states[0][fid] != state:
-                continue
-            for text in texts[fid]:
-                if (text.style_key, state) not in index:
-                    index[(text.style_key, state)] = len(kinds)
-                    kinds.append(state)
-                order.append((fid, text.style_key))
-    if len(kinds) != len(vec.styles):
-        return False
+def _vector_steps(vec: VectorLayer, spec: LayerSpec, states: list[dict[str, str]],
+                  tables: dict) -> None:
+    """Each step's style index of every feature of ``vec`` (in its data's order, as
+    mapview._vector_layer wrote it for the first step), adding the styles a later step needs."""
+    index = dict(vec.index)
+    kinds = [state for (_key, state), _z in sorted(index.items(), key=lambda kv: kv[1])]
     for step, state_of in zip(tables["steps"], states, strict=True):
         zs = []
-        for fid, key in order:
+        for fid, key in vec.parts:
             state = state_of[fid]
             if (key, state) not in index:
                 index[(key, state)] = len(kinds)
@@ -333,4 +295,3 @@ def _vector_steps(vec: VectorLayer, layer: gpd.GeoDataFrame, spec: LayerSpec, la
         step["z"][vec.layer_id] = zs
     tables["order"].append(vec.layer_id)
     tables["kinds"][vec.layer_id] = kinds
-    return True

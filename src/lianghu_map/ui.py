@@ -509,10 +509,9 @@ _PRESENT_KEYS_JS = """<script>
   };
   window.addEventListener("keydown", onKey, true);
   // a step button (clicked, or by a key above): the map's frame shows the step at once
-  // (lianghu_map.stepswitch), then the click goes on to Streamlit, which draws the same step
+  // (lianghu_map.stepswitch); the click is kept from Streamlit, and the page is told the step
+  // itself in its hidden step box, so quick presses are never merged into one "next"
   const steps = () => window.__lhSwitch && window.__lhSwitch();
-  // (the click is kept from Streamlit: the page is told the step itself, in its hidden step
-  // box, so quick presses are never merged into one "next")
   document.addEventListener("click", (ev) => {
     const box = ev.target.closest && ev.target.closest('[class*="st-key-present_"]');
     const move = box && /st-key-present_(first|prev|next|last)(_m)?(\\s|$)/.exec(box.className);
