@@ -93,3 +93,12 @@ def checked_radio(page, key: str) -> str | None:
     return page.evaluate("""(k) => {
       const input = document.querySelector(`.st-key-${k} input[type=radio]:checked`);
       return input ? input.closest('label').innerText.trim() : null; }""", key)
+
+
+def wait_for_drawn_step(page, i: int) -> None:
+    """Wait until the Present counter is the server's own for step ``i`` (0-based; not the
+    map's switch's, which shows a step first: lianghu_map.stepswitch) and the app is idle."""
+    page.wait_for_function("(i) => { const c = document.querySelector('.lh-present-count');"
+                           " return c && !('local' in c.dataset) && c.dataset.step === i; }",
+                           arg=str(i))
+    wait_for_app(page)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from browser_helpers import map_frame, save_screenshot, wait_for_app
+from browser_helpers import map_frame, save_screenshot, wait_for_app, wait_for_drawn_step
 
 from lianghu_map.agenda import build_agenda, step_features
 from lianghu_map.catalog import load_catalog
@@ -29,7 +29,7 @@ def _expect_step(page, frame, n: int) -> None:
     """Wait until step ``n`` (1-based) is shown: counter, caption, highlighted features."""
     step = AGENDA[n - 1]
     page.get_by_text(f"第 {n} / {len(AGENDA)} 步").wait_for()
-    wait_for_app(page)
+    wait_for_drawn_step(page, n - 1)
     if step.kind == "clause":
         clause = CAT.meeting.get(step.directive).text("zh-Hans")
         page.wait_for_function("t => document.querySelector('.lh-present-caption')"

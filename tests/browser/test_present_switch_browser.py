@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from browser_helpers import map_frame, save_screenshot, wait_for_app
+from browser_helpers import map_frame, save_screenshot, wait_for_app, wait_for_drawn_step
 
 from lianghu_map.agenda import build_agenda, step_selection
 from lianghu_map.catalog import load_catalog
@@ -40,15 +40,6 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _server_drew(page, i: int) -> None:
-    """Wait until the counter is the server's own (not the switch's: no data-local) for step
-    ``i`` and the app is idle."""
-    page.wait_for_function("(i) => { const c = document.querySelector('.lh-present-count');"
-                           " return c && !('local' in c.dataset) && c.dataset.step === i; }",
-                           arg=str(i))
-    wait_for_app(page)
-
-
 def test_every_step_shows_at_the_key_press_as_the_server_then_draws_it(page, server):
     page.goto(f"{server}/present?basemap=none&step=1")
     wait_for_app(page)
@@ -61,7 +52,7 @@ def test_every_step_shows_at_the_key_press_as_the_server_then_draws_it(page, ser
         assert now["step"] == str(i), AGENDA[i].key
         assert now["states"] == STATES[i], AGENDA[i].key
         assert f"{i + 1} / {len(AGENDA)}" in now["count"]
-        _server_drew(page, i)
+        wait_for_drawn_step(page, i)
         drawn = page.evaluate(_READ, "")
         assert drawn["states"] == STATES[i], AGENDA[i].key  # the server's rerun changed nothing
         assert _norm(drawn["caption"]) == _norm(now["caption"]), AGENDA[i].key
@@ -81,15 +72,15 @@ def test_quick_presses_and_buttons_end_on_the_right_step(page, server):
     page.wait_for_timeout(800)
     for _ in range(3):  # a clicker pressed three times, faster than the server answers
         page.keyboard.press("PageDown")
-    _server_drew(page, 6)  # all three counted (Streamlit merged quick clicks of "next")
+    wait_for_drawn_step(page, 6)  # all three counted (Streamlit merged quick clicks of "next")
     shown = page.evaluate(_READ, "")
     assert shown["step"] == "6" and shown["states"] == STATES[6]
     assert "7 / 33" in shown["count"]
     page.locator(".st-key-present_prev button").first.click()  # a button, with the mouse
-    _server_drew(page, 5)
+    wait_for_drawn_step(page, 5)
     assert page.evaluate(_READ, "")["states"] == STATES[5]
     page.keyboard.press("End")
-    _server_drew(page, len(AGENDA) - 1)
+    wait_for_drawn_step(page, len(AGENDA) - 1)
     assert page.evaluate(_READ, "")["states"] == STATES[-1]
     # another language: the page and the map drawn again, on the same step
     page.locator(".st-key-present_lang button").filter(has_text="English").first.click()
