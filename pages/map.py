@@ -34,7 +34,7 @@ from lianghu_map.panels import (
 )
 from lianghu_map.report_history import feature_history, report_scope
 from lianghu_map.selection import MapFilter, select
-from lianghu_map.stepswitch import choice_groups
+from lianghu_map.stepswitch import ThemeChoices, choice_groups
 from lianghu_map.ui import (
     FILL_MAP,
     current_lang,
@@ -238,13 +238,30 @@ for title, why in cat.broken_reports.items():
     st.warning(md(t("report.broken", lang, title=title, why=why)))
 
 
+def _theme_choices() -> ThemeChoices:
+    """The theme sets one theme away from the chosen ones, and what the page draws for each
+    with no clause chosen (the map switches to them from there; with a clause, the server
+    draws the change): the same whichever clause is chosen, so a clause chosen changes nothing
+    in the map's script."""
+    sets, sels = [], []
+    for theme in theme_keys:
+        other = tuple(k for k in theme_keys if (k in themes) != (k == theme))
+        sets.append(other)
+        sels.append(select(features, links, meeting, replace(flt, themes=other, directive=None)))
+    return ThemeChoices("f_themes", "theme", theme_keys,
+                        [theme_label(th, lang, meeting.themes) for th in theme_keys],
+                        tuple(themes), sets, sels)
+
+
 def _directive_groups(selected: str | None) -> list | None:
-    """The map's groups for every choice of the clause box, the other filters as they are."""
+    """The map's groups for every choice of the clause box and every theme set one theme away,
+    the other filters as they are."""
     sels = [select(features, links, meeting, replace(flt, directive=c or None)) for c in choices]
     labels = [t("filter.directive.none", lang) if not c
               else directive_title(meeting.get(c), lang, meeting.themes) for c in choices]
     return choice_groups(features, sels, choices, labels, "directive", "f_directive", lang,
-                         cat.layers, basemap=basemap, selected=selected, draw=lang)
+                         cat.layers, basemap=basemap, selected=selected, draw=lang,
+                         themes=_theme_choices())
 
 
 def _feature_panel(selected: str | None) -> None:

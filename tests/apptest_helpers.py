@@ -25,8 +25,9 @@ def map_feature_ids(at: AppTest) -> set[str]:
 
 
 def map_feature_states(at: AppTest) -> dict[str, str]:
-    """feature id → drawing state (normal, context, focus, selected).  On the Present page the
-    map carries every step (lianghu_map.stepswitch): the states of the step the page drew."""
+    """feature id → drawing state (normal, context, focus, selected) of the features on the
+    map.  A switching map (lianghu_map.stepswitch: Present's steps, the Map page's choices)
+    carries every step: the states of the step the page drew, its hidden features left out."""
     fg = map_args(at)["feature_group"] or ""
     tables = step_tables(fg)
     if tables is None:
@@ -36,7 +37,8 @@ def map_feature_states(at: AppTest) -> dict[str, str]:
     for lid, (_styles, data) in zip(tables["order"], map_layers(fg), strict=True):
         kinds = tables["kinds"][lid]
         for feature, z in zip(data["features"], step["z"][lid], strict=True):
-            out[feature["properties"]["feature_id"]] = kinds[z]
+            if kinds[z] != "hidden":  # off the map in this step
+                out[feature["properties"]["feature_id"]] = kinds[z]
     return out
 
 

@@ -44,8 +44,15 @@ def _styles_by_part(script: str, zs: dict | None = None, order: list[str] | None
     for n, (styles, data) in enumerate(map_layers(script)):
         for k, f in enumerate(data["features"]):
             z = f["properties"]["z"] if zs is None else zs[order[n]][k]
-            out[(f["properties"]["feature_id"], f["id"])] = styles[z]
+            if not styles[z].get("hidden"):  # a hidden feature is off the map: not drawn
+                out[(f["properties"]["feature_id"], f["id"])] = styles[z]
     return out
+
+
+def _step_labels(tables: dict, i: int) -> list[list[int]]:
+    """[rank, dimmed] of every label step ``i`` places (a hidden feature's, dimmed 2, never)."""
+    return [x for lid in tables["order"] for x in tables["steps"][i]["lab"].get(lid, [])
+            if x[1] != 2]
 
 
 def _labels(groups) -> list[list[int]]:
@@ -78,9 +85,7 @@ def test_every_step_draws_what_the_one_step_drawing_draws(switched):
 def test_every_steps_labels_rank_and_dim_as_the_one_step_drawing(switched):
     tables = switched[1]
     for i, sel in enumerate(SELECTIONS):
-        want = _labels(_one_step(sel))
-        got = [x for lid in tables["order"] for x in tables["steps"][i]["lab"].get(lid, [])]
-        assert got == want, AGENDA[i].key
+        assert _step_labels(tables, i) == _labels(_one_step(sel)), AGENDA[i].key
 
 
 def test_every_step_fits_what_the_one_step_drawing_fits(switched):
@@ -101,10 +106,25 @@ def test_the_map_script_is_the_same_at_every_step(switched):
     assert "fitBounds([[" not in script  # no step's fit in the groups: the switch fits
 
 
-def test_no_switch_when_steps_draw_different_features_or_a_layer_is_big():
+def test_a_feature_one_step_does_not_draw_is_hidden_in_it():
     shown = tuple(CAT.features.index)
-    fewer = [MapSelection(shown, ()), MapSelection(shown[:-1], ())]
-    assert agenda_groups(CAT.features, fewer, PAGES[:2], "en", CAT.layers, basemap="none") is None
+    fewer = [MapSelection(shown[:-1], ()), MapSelection(shown, ())]
+    script = _script(agenda_groups(CAT.features, fewer, PAGES[:2], "en", CAT.layers,
+                                   basemap="none"))
+    tables = step_tables(script)
+    last = shown[-1]
+    for i, sel in enumerate(fewer):
+        want = _styles_by_part(_script(_one_step(sel)))
+        assert _styles_by_part(script, zs=tables["steps"][i]["z"], order=tables["order"]) == want
+    # drawn in the data (the first step's states), hidden there: the browser takes it off
+    states = {f["properties"]["feature_id"]:
+              (styles[f["properties"]["z"]], f["properties"]["state"])
+              for styles, data in map_layers(script) for f in data["features"]}
+    assert states[last][1] == "hidden" and states[last][0]["hidden"] is True
+    assert _step_labels(tables, 0) != _step_labels(tables, 1)
+
+
+def test_no_switch_when_a_layer_is_big():
     big = CAT.layers[0]
     many = CAT.features.loc[[CAT.features.index[0]] * (BIG_LAYER + 1)].copy()
     many.index = [f"big.{i}" for i in range(len(many))]
@@ -121,3 +141,68 @@ def test_the_page_texts_cannot_close_the_script():
     script = _script(groups)
     assert "</script>" not in script and "<img" not in script
     assert step_tables(script)["steps"][0]["caption"] == hostile  # the text itself, intact
+
+
+# -- the Map page: each clause, and each theme set one theme away --------------------------
+
+THEME_KEYS = list(dict.fromkeys(d.theme for d in CAT.meeting.directives))
+
+
+def _map_groups(themes: tuple[str, ...], directive: str | None = None):
+    """choice_groups as the Map page makes them for ``themes`` (and ``directive``)."""
+    from dataclasses import replace
+
+    from lianghu_map.selection import MapFilter, select
+    from lianghu_map.stepswitch import ThemeChoices, choice_groups
+
+    flt = MapFilter(themes=themes, directive=directive)
+    choices = ["", *(d.id for d in CAT.meeting.directives if not themes or d.theme in themes)]
+    sels = [select(CAT.features, CAT.links, CAT.meeting, replace(flt, directive=c or None))
+            for c in choices]
+    sets, tsels = [], []
+    for theme in THEME_KEYS:
+        other = tuple(k for k in THEME_KEYS if (k in themes) != (k == theme))
+        sets.append(other)
+        tsels.append(select(CAT.features, CAT.links, CAT.meeting, replace(flt, themes=other)))
+    themed = ThemeChoices("f_themes", "theme", THEME_KEYS, [f"L{k}" for k in THEME_KEYS],
+                          themes, sets, tsels)
+    groups = choice_groups(CAT.features, sels, choices, choices, "directive", "f_directive",
+                           "zh-Hans", CAT.layers, basemap="none", themes=themed)
+    return groups, sets, tsels
+
+
+@pytest.mark.parametrize("themes", [(), (THEME_KEYS[0],), tuple(THEME_KEYS[:2])])
+def test_every_theme_set_one_away_draws_what_its_own_drawing_draws(themes):
+    groups, sets, sels = _map_groups(themes)
+    script = _script(groups)
+    tables = step_tables(script)
+    th = tables["themes"]
+    assert len(sets) == len(THEME_KEYS) and th["first"] + len(sets) == len(tables["steps"])
+    assert th["current"] == ",".join(str(THEME_KEYS.index(k)) for k in themes)
+    assert th["labels"] == {f"L{k}": k for k in THEME_KEYS}
+    for j, (other, sel) in enumerate(zip(sets, sels, strict=True)):
+        assert abs(len(other) - len(themes)) == 1
+        i = th["first"] + j
+        assert th["sets"][j] == ",".join(str(THEME_KEYS.index(k)) for k in other)
+        want = _styles_by_part(_script(_one_step(sel)))
+        assert _styles_by_part(script, zs=tables["steps"][i]["z"], order=tables["order"]) == want
+        assert _step_labels(tables, i) == _labels(_one_step(sel)), other
+        one = _script(_one_step(sel))
+        at = one.find("window.__lh_fit_bounds = ")
+        fit = None if at < 0 else json.JSONDecoder().raw_decode(one[at + 25:])[0]
+        assert tables["steps"][i]["fit"] == fit, other
+    # a theme narrows the map: some feature is hidden in some step, none in the unfiltered one
+    hidden = [i for i, step in enumerate(tables["steps"])
+              if any(tables["kinds"][lid][z] == "hidden" for lid, zs in step["z"].items()
+                     for z in zs)]
+    assert hidden
+    if len(themes) == 1:
+        assert th["first"] + sets.index(()) not in hidden
+
+
+def test_the_theme_tables_name_the_url_slugs():
+    from lianghu_map.meeting.directives import THEMES
+
+    th = step_tables(_script(_map_groups(())[0]))["themes"]
+    assert th["url"] == "theme" and th["widget"] == "f_themes"
+    assert {th["slugs"][t.slug] for t in THEMES if t.key in THEME_KEYS} <= set(THEME_KEYS)

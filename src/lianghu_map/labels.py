@@ -43,7 +43,11 @@ MAX_BIG_LABELS = 300
 # A label's rank (lower is placed first): its drawing state (the selected and highlighted features
 # are named first, a dimmed one gives way to every other), then its role's priority, then its size
 # within the role (larger areas and lines first, then points).
-_STATE_RANK = {"selected": -20_000, "focus": -10_000, "normal": 0, "context": 10_000}
+_STATE_RANK = {"selected": -20_000, "focus": -10_000, "normal": 0, "context": 10_000,
+               "hidden": 20_000}
+# a label's dimming (its item's [13]): 1 dimmed with its context feature, 2 never placed (its
+# feature is hidden: a switching map's, see stepswitch)
+_STATE_DIM = {"context": 1, "hidden": 2}
 
 # Label type styles (in the map's CSS: mapview.BACKGROUND_CSS).  The halo is a white text-shadow
 # ring, legible on any basemap; districts are lighter and larger, lakes italic blue.
@@ -98,7 +102,7 @@ _SHARED_JS = """
               });
               for (const l of labels) {  // point symbols are never covered
                 const it = l.lhLabel;
-                if (it[0] !== "p" || z < it[4] || z > it[5]) continue;
+                if (it[0] !== "p" || it[13] === 2 || z < it[4] || z > it[5]) continue;
                 const c = map.latLngToContainerPoint([it[6], it[7]]), r = it[8] - 2;
                 taken.push({left: box.left + c.x - r, right: box.left + c.x + r,
                             top: box.top + c.y - r, bottom: box.top + c.y + r});
@@ -113,7 +117,7 @@ _SHARED_JS = """
               labels.forEach((l, i) => {
                 const it = l.lhLabel, el = l.getElement(), [w, h] = sizes[i];
                 let ok = false;
-                if (z >= it[4] && z <= it[5]) {
+                if (z >= it[4] && z <= it[5] && it[13] !== 2) {
                   let deg = 0;
                   if (it[0] === "l") {  // along the line, upright
                     const a = map.latLngToContainerPoint([it[9], it[10]]);
@@ -441,13 +445,14 @@ def label_items(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: list
         (g, text, role, rank, z0, z1, lat, lon, off, y2, x2, y3, x3, size, alts) = it
         nums = ",".join(_number(v) for v in (lat, lon, off, y2, x2, y3, x3))
         parts.append(f'["{g}",{text},"{role}",{rank + _STATE_RANK[state]},{z0},{z1},'
-                     f'{nums},{1 if state == "context" else 0},{size},{alts}]')
+                     f'{nums},{_STATE_DIM.get(state, 0)},{size},{alts}]')
     return "[" + ",".join(parts) + "]"
 
 
 def label_states(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, drawn: list[str],
                  state_of: dict[str, str]) -> list[list[int]]:
     """Per label of :func:`label_items` (same features, same order): its rank and whether it is
-    dimmed, for the states ``state_of`` — what a state change alters in a label."""
-    return [[it[3] + _STATE_RANK[state], 1 if state == "context" else 0]
+    dimmed (1; 2: hidden), for the states ``state_of`` — what a state change alters in a
+    label."""
+    return [[it[3] + _STATE_RANK[state], _STATE_DIM.get(state, 0)]
             for it, state in _drawn_items(layer, spec, lang, drawn, state_of)]

@@ -79,6 +79,7 @@ __all__ = [
     "map_text",
     "needs_canvas",
     "state_map",
+    "state_options",
     "state_style",
     "tooltip_html",
 ]
@@ -470,9 +471,14 @@ class VectorLayer(MacroElement):
               layer.on("mouseout", () => layer.setStyle(styles[f.properties.z]));
             },
           }).addTo({{ this._parent.get_name() }});
+          // in the data's order, the hidden ones too, which are taken off the map
+          const all = main.getLayers(), bands = band ? band.getLayers() : [];
+          for (const [group, ls] of [[main, all], [band, bands]])
+            for (const l of ls) if (styles[l.feature.properties.z].hidden) group.removeLayer(l);
           // found by the map's layer id (stepswitch: Present's steps restyle these in place)
           const map = {{ this._parent._parent.get_name() }};
-          (map.__lhVec = map.__lhVec || {})[{{ this.layer_id|tojson }}] = {main, band, styles};
+          (map.__lhVec = map.__lhVec || {})[{{ this.layer_id|tojson }}] = {main, band, styles,
+                                                                         all, bands};
         })();
         {% endmacro %}
     """)
@@ -535,7 +541,18 @@ def _feature_texts(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str
     return _per_frame(layer, ("texts", spec.id, spec.version, lang), make)
 
 
-_STATE_ORDER = ("context", "normal", "focus", "selected")  # drawn in this order: focus on top
+# drawn in this order: focus on top.  "hidden": drawn but off the map (no paint, no events),
+# for a map that switches to a state showing it (stepswitch: a theme added in the browser)
+_STATE_ORDER = ("hidden", "context", "normal", "focus", "selected")
+
+
+def state_options(spec: LayerSpec, style_key: tuple, state: str) -> dict:
+    """A feature's Leaflet options in ``state`` (``style_key``: kind, status, basis, geometry
+    type, own style); a hidden one keeps its normal style, marked ``hidden`` (VectorLayer takes
+    it off the map)."""
+    if state == "hidden":
+        return {**feature_options(spec, *style_key, "normal"), "hidden": True}
+    return feature_options(spec, *style_key, state)
 
 
 def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
@@ -550,9 +567,8 @@ def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
             for text in texts[fid]:
                 k = (text.style_key, state)
                 if k not in index:
-                    kind, status, basis, gt, own = text.style_key
                     index[k] = len(styles)
-                    styles.append(feature_options(spec, kind, status, basis, gt, own, state))
+                    styles.append(state_options(spec, text.style_key, state))
                 items.append(f"{text.head}{state}{text.tail}{index[k]}}}}}")
                 parts.append((fid, text.style_key))
     data = '{"type":"FeatureCollection","features":[' + ",".join(items) + "]}"
@@ -593,6 +609,7 @@ def feature_groups(
     badge: str | None = None,
     basemap: str | None = None,
     draw: str | None = None,
+    states: dict[str, str] | None = None,
 ) -> list[folium.FeatureGroup]:
     """One FeatureGroup per layer with drawn features; states give each feature its style.
     A layer of more than ``compact.BIG_LAYER`` features is drawn from a compact payload on a
@@ -600,12 +617,14 @@ def feature_groups(
     must work on its own).  ``datum``: the datum overlays are drawn in (the basemap's, see
     :func:`basemaps.overlay_datum`); ``badge``: the text of the map's datum badge (None: no
     badge), shown in the map's corner and updated with the groups.  ``basemap``: both from the
-    basemap the groups are drawn over (its datum, and the badge in ``lang``)."""
+    basemap the groups are drawn over (its datum, and the badge in ``lang``).  ``states``: each
+    drawn feature's state, instead of :func:`state_map` of ``selection`` and ``selected`` (a
+    switching map's, with its hidden features: stepswitch)."""
     if basemap is not None:
         datum = overlay_datum(basemap)
         badge = t(f"datum.badge.{datum}", lang)
     features = display_frame(features, datum)
-    state_of = state_map(selection, selected)
+    state_of = state_map(selection, selected) if states is None else states
     by_layer = _split_by_layer(features)
     groups = []
     for spec in layers:

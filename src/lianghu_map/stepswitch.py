@@ -10,15 +10,18 @@ same builders the page uses).  The groups' script is the same at every step, so 
 rerun after a step changes nothing in the map frame (streamlit-folium compares the script and
 does not evaluate it again).
 
-The Map page's clause box works the same way (:func:`choice_groups`): every clause, the other
-filters as they are, draws the same features (the chosen one's in focus, the rest dimmed), so
-the map carries each choice's states and bounds and switches when a choice is clicked in the
-sidebar; the notes and counts around the map come with the page's rerun.
+The Map page's clause box works the same way (:func:`choice_groups`): the map carries each
+clause's states and bounds, the other filters as they are, and switches when a choice is
+clicked in the sidebar; and each theme set one theme away from the chosen themes
+(:class:`ThemeChoices`), switched when the theme box's tags change.  A feature some step does
+not draw is drawn in the state "hidden" (taken off the map) in that step.  The notes, counts and
+clause choices around the map come with the page's rerun.
 
 In the browser, ``window.__lhSteps`` (in the map's frame) has ``go(move)``, called by the
 Present page's keys and buttons (:data:`lianghu_map.ui._PRESENT_KEYS_JS`) before the click
-reaches Streamlit, ``pick(i)`` (a clause clicked: ``ui._MAP_FILL_JS``), and ``sync()``, called
-on every change of the page: it keeps the step shown while the server catches up with it, then
+reaches Streamlit, ``pick(i)`` (a clause clicked: ``ui._MAP_FILL_JS``), ``themes()`` (the
+theme box's tags read on every change of the page) and ``sync()``, called on every change of the
+page: it keeps the step shown while the server catches up with it, then
 follows the step the server drew (Present's counter's ``data-step``; the clause in the page's
 URL) — another report or language, a reload.
 """
@@ -46,13 +49,14 @@ from .mapview import (
     _split_by_layer,
     display_frame,
     feature_groups,
-    feature_options,
     fit_bounds,
     state_map,
+    state_options,
 )
+from .meeting.directives import THEMES
 from .selection import MapSelection
 
-__all__ = ["StepPage", "StepSwitch", "agenda_groups", "choice_groups"]
+__all__ = ["StepPage", "StepSwitch", "ThemeChoices", "agenda_groups", "choice_groups"]
 
 
 @dataclass(frozen=True)
@@ -82,23 +86,34 @@ class StepSwitch(MacroElement):
             for (const id of T.order) {  // layer by layer, as drawn: bands, then by state
               const vec = (map.__lhVec || {})[id], z = step.z[id], kinds = T.kinds[id];
               if (vec && z) {
-                const at = new Map(vec.main.getLayers().map((l, k) => [l.feature, k]));
-                if (vec.band) vec.band.eachLayer((l) => {
+                const layers = vec.all || vec.main.getLayers();  // the hidden ones too
+                const at = new Map(layers.map((l, k) => [l.feature, k]));
+                if (vec.band) for (const l of vec.bands || vec.band.getLayers()) {
                   const s = vec.styles[z[at.get(l.feature)] ?? 0];
+                  if (s.hidden) {  // off the map with its line
+                    if (vec.band.hasLayer(l)) vec.band.removeLayer(l);
+                    continue;
+                  }
+                  if (!vec.band.hasLayer(l)) vec.band.addLayer(l);
                   l.setStyle({color: s.color, weight: s.band || 0,
                               opacity: s.band ? s.bandOpacity : 0});
                   l.bringToFront();
-                });
-                const layers = vec.main.getLayers();
+                }
                 layers.forEach((l, k) => {
-                  const p = l.feature.properties;
+                  const p = l.feature.properties, s = vec.styles[z[k]];
                   p.z = z[k];
                   p.state = kinds[z[k]];
-                  l.setStyle({dashArray: null, ...vec.styles[z[k]]});
+                  if (s.hidden) {  // off the map: no paint, no tooltip, no click
+                    if (vec.main.hasLayer(l)) vec.main.removeLayer(l);
+                    return;
+                  }
+                  if (!vec.main.hasLayer(l)) vec.main.addLayer(l);
+                  l.setStyle({dashArray: null, ...s});
                 });
                 for (const state of T.state_order)
                   for (const l of layers) {
-                    if (l.feature.properties.state === state) l.bringToFront();
+                    if (l.feature.properties.state === state && vec.main.hasLayer(l))
+                      l.bringToFront();
                   }
               }
               const marks = (map.__lhLabelSets || {})[id], lab = step.lab[id];
@@ -159,12 +174,23 @@ class StepSwitch(MacroElement):
             return to !== undefined && self.pick(Math.min(Math.max(to, 0), self.n - 1));
           };
           self.choice = T.choice || null;  // {key, widget, options, labels}: a filter's choices
+          const th = T.themes;  // the theme filter's sets one theme away (see ThemeChoices)
+          const setOf = (keys) => (keys.some((k) => !th.keys.includes(k)) ? null
+            : keys.map((k) => th.keys.indexOf(k)).sort((a, b) => a - b).join(","));
           self.drawn = () => {  // the step the server drew (its counter), null: ours is shown
             if (T.choice) {  // a filter's choices: the one in the page's URL (the server's)
-              let v = "";
-              try { v = new URLSearchParams(window.parent.location.search).get(T.choice.key); }
+              let params;
+              try { params = new URLSearchParams(window.parent.location.search); }
               catch (e) { return null; }
-              const i = T.choice.options.indexOf(v || "");
+              if (th) {  // the URL's themes, when they are not the ones these tables are for
+                const now = setOf((params.get(th.url) || "").split(",").filter(Boolean)
+                                  .map((v) => th.slugs[v] ?? v));
+                if (now !== th.current) {
+                  const j = th.sets.indexOf(now);
+                  return j < 0 ? null : th.first + j;
+                }
+              }
+              const i = T.choice.options.indexOf(params.get(T.choice.key) || "");
               return i < 0 ? null : i;
             }
             const count = q(".lh-present-count");
@@ -186,6 +212,34 @@ class StepSwitch(MacroElement):
             }
             const d = self.drawn();
             return d !== null && self.show(d, false);
+          };
+          // the theme box's chosen themes (its tags), changed by a user: the map shows the
+          // new set now, when it is one the tables carry (one theme added or taken away)
+          const chips = () => {
+            const box = q(".st-key-" + th.widget);
+            if (!box) return null;
+            const keys = [];
+            const tags = box.querySelectorAll(
+              '[data-testid="stMultiSelectTagsContainer"] [data-tag]');
+            for (const tag of tags) {  // each tag names its theme (aria-label: the label)
+              const k = th.labels[(tag.getAttribute("aria-label") || "").trim()];
+              if (k === undefined) return null;
+              keys.push(k);
+            }
+            return setOf(keys);
+          };
+          self.themesSeen = th ? chips() : null;
+          self.themes = () => {
+            if (!th) return false;
+            const now = chips();
+            if (now === null || now === self.themesSeen) return false;
+            self.themesSeen = now;
+            // from "every clause" (step 0) or a theme set shown here: a clause is not in the
+            // theme steps (the server draws a theme change made with one)
+            if (self.current > 0 && self.current < th.first) return false;
+            if (now === th.current) return self.pick(0);
+            const j = th.sets.indexOf(now);
+            return j >= 0 && self.pick(th.first + j);
           };
           const kept = window.__lhAskedKeep;
           if (kept && kept.sig === T.sig && Date.now() - kept.at < 5000) {
@@ -209,46 +263,82 @@ def agenda_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection]
                   pages: Sequence[StepPage], lang: str, layers: tuple[LayerSpec, ...], *,
                   basemap: str) -> list[FeatureGroup] | None:
     """The map's feature groups for a whole agenda (``selections``: its steps' selections;
-    ``pages``: their texts), the same whatever the current step; None when the steps do not all
-    draw the same features or a layer is drawn from a compact payload (then the page draws one
-    step at a time, as before)."""
+    ``pages``: their texts), the same whatever the current step; a feature some step does not
+    draw is drawn hidden (off the map) in that step.  None when a layer is drawn from a compact
+    payload (then the page draws one step at a time, as before)."""
     if len(pages) != len(selections):
         return None
     return _switch_groups(features, selections, lang, layers, basemap=basemap, pages=pages)
 
 
+@dataclass(frozen=True)
+class ThemeChoices:
+    """The theme filter's next states, for :func:`choice_groups`: the theme sets one theme away
+    from ``current`` (one added or taken away) and what the page draws for each with no clause
+    chosen.  The browser switches to them from the choice "every clause" (or from one of them:
+    back to ``current``); with a clause chosen, the server draws a theme change."""
+
+    widget: str  # the multiselect's key
+    url_key: str  # its URL parameter (theme keys or their slugs, comma-separated)
+    keys: Sequence[str]  # every theme, as the box offers them
+    labels: Sequence[str]  # … and shows them (its tags' text)
+    current: Sequence[str]  # the themes chosen now
+    sets: Sequence[Sequence[str]]  # the theme sets the map can switch to
+    selections: Sequence[MapSelection]  # … and what each draws, with no clause chosen
+
+    def table(self, first: int) -> dict:
+        order = {k: i for i, k in enumerate(self.keys)}
+
+        def key(keys: Sequence[str]) -> str:  # as the browser's setOf: indexes, sorted
+            return ",".join(str(i) for i in sorted(order[k] for k in keys))
+
+        slugs = {th.slug: th.key for th in THEMES if th.key in order}
+        return {"widget": self.widget, "url": self.url_key, "keys": list(self.keys),
+                "labels": dict(zip(self.labels, self.keys, strict=True)), "slugs": slugs,
+                "current": key(self.current), "sets": [key(s) for s in self.sets],
+                "first": first}
+
+
 def choice_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection],
                   options: Sequence[str], labels: Sequence[str], url_key: str, widget: str,
                   lang: str, layers: tuple[LayerSpec, ...], *, basemap: str,
-                  selected: str | None = None,
-                  draw: str | None = None) -> list[FeatureGroup] | None:
+                  selected: str | None = None, draw: str | None = None,
+                  themes: ThemeChoices | None = None) -> list[FeatureGroup] | None:
     """The Map page's feature groups for every choice of one filter (``options``, shown as
     ``labels`` in the select box keyed ``widget``; the chosen one is in the URL under
-    ``url_key``): the map switches when a choice is clicked, before the page's rerun.  None as
-    for :func:`agenda_groups`."""
+    ``url_key``): the map switches when a choice is clicked, before the page's rerun.  With
+    ``themes``, also for each theme set one theme away, switched when the theme box's tags
+    change.  None as for :func:`agenda_groups`."""
     if not (len(options) == len(labels) == len(selections)):
         return None
-    return _switch_groups(features, selections, lang, layers, basemap=basemap,
+    if themes is not None and len(themes.sets) != len(themes.selections):
+        return None
+    extra = list(themes.selections) if themes is not None else []
+    return _switch_groups(features, [*selections, *extra], lang, layers, basemap=basemap,
                           selected=selected, draw=draw,
                           choice={"key": url_key, "widget": widget, "options": list(options),
-                                  "labels": list(labels)})
+                                  "labels": list(labels)},
+                          themes=themes.table(len(selections)) if themes is not None else None)
 
 
 def _switch_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection], lang: str,
                    layers: tuple[LayerSpec, ...], *, basemap: str,
                    pages: Sequence[StepPage] | None = None, selected: str | None = None,
-                   draw: str | None = None, choice: dict | None = None
-                   ) -> list[FeatureGroup] | None:
+                   draw: str | None = None, choice: dict | None = None,
+                   themes: dict | None = None) -> list[FeatureGroup] | None:
     states = [state_map(s, selected) for s in selections]
-    if not states or len({frozenset(s) for s in states}) != 1:
+    # every feature some step draws is drawn, hidden in the steps that do not draw it
+    every = set().union(*states)
+    if not every:
         return None
+    states = [{**dict.fromkeys(every - s.keys(), "hidden"), **s} for s in states]
     shown = display_frame(features, overlay_datum(basemap))  # as drawn over the basemap
     by_layer = _split_by_layer(shown)
     if any(len(by_layer.get(spec.id, ())) > BIG_LAYER for spec in layers):
         return None
     first = selections[0]  # drawn in the first step's states, without its fit (the switch fits)
     groups = feature_groups(features, MapSelection(first.shown, first.context, first.focus, ()),
-                            lang, selected, layers, basemap=basemap, draw=draw)
+                            lang, selected, layers, basemap=basemap, draw=draw, states=states[0])
     if not groups:
         return None
     specs = {spec.id: spec for spec in layers}
@@ -269,9 +359,12 @@ def _switch_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection
         step.update(caption=pg.caption, count=pg.count, legend=pg.legend)
     if choice is not None:
         tables["choice"] = choice
+    if themes is not None:
+        tables["themes"] = themes
     # what the steps are (not how they are drawn): a step asked of the server carries over to
     # a new script for the same steps (a click elsewhere), not to other steps (another report)
-    what = choice["options"] if choice is not None else [st["caption"] for st in tables["steps"]]
+    what = ([choice["options"], themes and themes["current"]] if choice is not None
+            else [st["caption"] for st in tables["steps"]])
     tables["sig"] = hashlib.sha1(json.dumps(what).encode()).hexdigest()[:12]
     groups[-1].add_child(StepSwitch(tables))
     return groups
@@ -290,7 +383,7 @@ def _vector_steps(vec: VectorLayer, spec: LayerSpec, states: list[dict[str, str]
             if (key, state) not in index:
                 index[(key, state)] = len(kinds)
                 kinds.append(state)
-                vec.styles.append(feature_options(spec, *key, state))
+                vec.styles.append(state_options(spec, key, state))
             zs.append(index[(key, state)])
         step["z"][vec.layer_id] = zs
     tables["order"].append(vec.layer_id)

@@ -571,9 +571,10 @@ _MAP_FILL_JS = """<script>
     catch (e) { return null; }
   };
   // what the server draws (a step it caught up with, another report, a reload): see sync()
+  // and a theme added or taken away in the theme box (its tags changed): shown now
   new MutationObserver(() => {
     const s = window.__lhSwitch();
-    if (s) s.sync();
+    if (s && !(s.themes && s.themes())) s.sync();
   }).observe(document.body, {subtree: true, childList: true});
   // a choice clicked in the filter's select box: the map shows it now, Streamlit's rerun after
   document.addEventListener("click", (ev) => {

@@ -1,6 +1,22 @@
 """Helpers for the browser tests."""
 
-from contextlib import suppress
+import os
+import signal
+from contextlib import contextmanager, suppress
+
+SERVER_PIDS: dict[str, int] = {}  # base URL → its server's pid (conftest; see server_paused)
+
+
+@contextmanager
+def server_paused(url: str):
+    """The server at ``url`` stopped (SIGSTOP) while the block runs: what the page shows then
+    is the browser's own doing, before any answer could come."""
+    pid = SERVER_PIDS[url]
+    os.killpg(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.killpg(pid, signal.SIGCONT)
 
 
 def wait_for_app(page) -> None:

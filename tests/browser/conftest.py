@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser_helpers import SERVER_PIDS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("LIANGHU_CHROMIUM", "/usr/bin/chromium")
@@ -67,7 +68,9 @@ def _serve(tmp_path_factory, **env: str):
             proc.kill()
             raise RuntimeError(f"streamlit did not start; see {log.name}")
         time.sleep(0.2)
+    SERVER_PIDS[url] = proc.pid
     yield url
+    SERVER_PIDS.pop(url, None)
     proc.terminate()
     try:
         proc.wait(10)

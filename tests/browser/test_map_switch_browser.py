@@ -8,7 +8,7 @@ The truth for each choice: ``select`` with that clause and the other filters as 
 from __future__ import annotations
 
 import pytest
-from browser_helpers import map_frame, pick_option, wait_for_app
+from browser_helpers import map_frame, pick_option, server_paused, wait_for_app
 
 from lianghu_map.catalog import load_catalog
 from lianghu_map.mapview import state_map
@@ -93,3 +93,87 @@ def test_with_a_theme_filter_the_clauses_switch_too(page, server):
     page.wait_for_function(f"location.search.includes('directive={ecology.id}')")
     wait_for_app(page)
     assert page.evaluate(_READ) == _truth(ecology.id, ("生態",))
+
+
+# -- themes: one added or taken away in the theme box shows before the server answers --------
+
+def _theme_box(page):
+    box = page.locator(".st-key-f_themes input[role=combobox]")
+    box.scroll_into_view_if_needed()
+    wait_for_app(page)
+    return box
+
+
+def _add_theme(page, server, label: str) -> dict[str, str]:
+    """Type ``label`` in the theme box and commit it (Enter) while the server is stopped: the
+    map's states then are the browser's own doing."""
+    box = _theme_box(page)
+    box.click()
+    box.fill(label)
+    page.locator("[role='option']").filter(has_text=label).first.wait_for()
+    with server_paused(server):
+        box.press("Enter")
+        now = page.evaluate(_READ)
+        page.keyboard.press("Escape")
+    return now
+
+
+def _remove_last_theme(page, server) -> dict[str, str]:
+    box = _theme_box(page)
+    box.click()
+    with server_paused(server):
+        box.press("Backspace")
+        now = page.evaluate(_READ)
+        page.keyboard.press("Escape")
+    return now
+
+
+def _settled(page, test: str) -> dict[str, str]:
+    page.wait_for_function(test)
+    wait_for_app(page)
+    page.wait_for_timeout(300)
+    return page.evaluate(_READ)
+
+
+def test_a_theme_shows_at_the_key_press_and_the_rerun_draws_the_same(page, server):
+    page.goto(f"{server}/?basemap=none")
+    wait_for_app(page)
+    map_frame(page)
+    page.wait_for_timeout(800)
+    every = _truth(None)
+    assert page.evaluate(_READ) == every
+    ecology = _truth(None, ("生態",))
+    assert set(ecology) < set(every)  # the theme takes features off the map
+    assert _add_theme(page, server, "生态") == ecology  # before the server heard of it
+    assert _settled(page, "location.search.includes('theme=')") == ecology
+    # a second theme, from a map the server drew for the first
+    both = _truth(None, ("生態", "宜居"))
+    assert _add_theme(page, server, "宜居") == both
+    assert _settled(page, "location.search.includes('%2C') || location.search.includes(',')") \
+        == both
+    # taken away again, one by one
+    assert _remove_last_theme(page, server) == ecology
+    assert _settled(page, "!location.search.includes(',') && !location.search.includes('%2C')"
+                    ) == ecology
+    assert _remove_last_theme(page, server) == every
+    assert _settled(page, "!location.search.includes('theme=')") == every
+    # a hidden feature is off the map: nothing of it to hover or click
+    hidden = sorted(set(every) - set(ecology))
+    assert hidden
+    assert page.offline.external == []
+
+
+def test_with_a_clause_chosen_a_theme_waits_for_the_server(page, server):
+    """The theme steps are drawn with no clause chosen (a clause chosen leaves the map's script
+    as it is): with one, the map keeps its states until the server draws the new themes."""
+    ecology = next(d for d in CAT.meeting.directives if d.theme == "生態"
+                   and CAT.links.features_of(d.id))
+    page.goto(f"{server}/?basemap=none&directive={ecology.id}")
+    wait_for_app(page)
+    map_frame(page)
+    page.wait_for_timeout(800)
+    assert page.evaluate(_READ) == _truth(ecology.id)
+    assert _add_theme(page, server, "生态") == _truth(ecology.id)  # as it was
+    assert _settled(page, "location.search.includes('theme=')") == \
+        _truth(ecology.id, ("生態",))
+    assert f"directive={ecology.id}" in page.url
