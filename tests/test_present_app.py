@@ -140,6 +140,21 @@ def test_clause_with_no_feature_shows_the_zone(app):
     assert fit == [[miny, minx], [maxy, maxx]]
 
 
+def test_the_title_and_overview_fit_the_zone_and_every_planning_feature():
+    """Not the zone alone (on a phone, portrait, that left the metro stations east of it out
+    of view), nor the districts and lakes around it (all of Changzhou)."""
+    from lianghu_map.agenda import step_selection
+    from lianghu_map.layers import LAYERS
+
+    base = {spec.id for spec in LAYERS if spec.base}
+    for kind in ("title", "overview"):
+        step = next(s for s in AGENDA if s.kind == kind)
+        fit = set(step_selection(step, CAT.features, CAT.links, CAT.meeting).fit)
+        planned = set(CAT.features.index[~CAT.features["layer_id"].isin(base)])
+        assert fit == planned | {"zone.lianghu"}, kind
+        assert "station.nanxiashu" in fit and "district.liyang" not in fit
+
+
 def test_prev_first_last_and_deep_link(app):
     at = _present(app, "zh-Hans", {"step": "5"})
     assert "5 / 33" in _step_label(at)

@@ -3,7 +3,8 @@
 Pure functions: :func:`build_agenda` lists the steps of a meeting; :func:`step_selection` is
 what the map shows at a step — the step's features highlighted (focus), everything else dimmed
 (context), the view fitted to the highlighted features, or to the whole zone when a clause has no
-mapped feature.  The page only keeps the step number.
+mapped feature (the title and overview: the zone and every planning feature).  The page only
+keeps the step number.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
+from .layers import LAYERS
 from .meeting.directives import Meeting, theme_info
 from .meeting.links import LinkTable
 from .selection import ZONE_FEATURE, MapFilter, MapSelection, select
@@ -86,7 +88,12 @@ def step_selection(step: Step, features: gpd.GeoDataFrame, links: LinkTable, mee
         focus = [f for f in order if f in wanted]
         context = [f for f in order if f not in wanted]
         return MapSelection((), tuple(context), tuple(focus), tuple(focus or zone))
-    return MapSelection(tuple(order), (), (), tuple(zone or order))
+    # the title and the overview: everything drawn, the view on the zone and every planning
+    # feature (not the districts and lakes around them): on a tall phone screen the zone alone
+    # left the stations east of it out of view
+    base = {spec.id for spec in LAYERS if spec.base}
+    planned = [f for f, lid in zip(order, in_layers["layer_id"], strict=True) if lid not in base]
+    return MapSelection(tuple(order), (), (), tuple(dict.fromkeys(zone + planned)) or tuple(order))
 
 
 def step_legend_ids(selection: MapSelection) -> tuple[str, ...]:
