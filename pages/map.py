@@ -255,7 +255,10 @@ def _theme_choices() -> ThemeChoices:
 
 def _directive_groups(selected: str | None) -> list | None:
     """The map's groups for every choice of the clause box and every theme set one theme away,
-    the other filters as they are."""
+    the other filters as they are; None with a big layer (drawn from its payload, one state a
+    run: the choices' selections over every feature would cost seconds)."""
+    if needs_canvas(features):
+        return None
     sels = [select(features, links, meeting, replace(flt, directive=c or None)) for c in choices]
     labels = [t("filter.directive.none", lang) if not c
               else directive_title(meeting.get(c), lang, meeting.themes) for c in choices]

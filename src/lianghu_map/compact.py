@@ -15,9 +15,13 @@ prepared once per layer version (:func:`layer_payload`, cached) and written unde
 ``static/cache/`` with a content-addressed name, so the browser fetches it once and keeps it
 (HTTP cache, plus decoded layers kept in the frame).  What changes between reruns — each
 feature's drawing state, the styles — is a few bytes per feature in the map's script
-(:class:`BigLayer`).  Leaflet draws the parts with one shared canvas renderer; one tooltip is
-bound to the group and a click reaches streamlit-folium through the group (``e.layer.feature``
-carries the feature id), so tooltips and click → clauses work as for small layers.
+(:class:`BigLayer`).  The browser decodes the payload once into typed arrays and draws every
+part on a canvas of its own, from the arrays (no Leaflet layer per feature: creating and
+projecting 100,000 Leaflet polygons was most of a big layer's time to drawn), one path per
+style; hover and click are hit-tested through a grid of what was drawn, one tooltip follows
+the mouse, and a click reaches streamlit-folium through the group (``e.layer.feature`` carries
+the feature id), so tooltips and click → clauses work as for small layers
+(:mod:`bigcanvas`).
 
 Only the app's own escaped strings reach HTML: names go through :func:`escape.map_text`.
 """
@@ -37,6 +41,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from .bigcanvas import BIG_CANVAS_JS
 from .escape import map_text
 from .i18n import kind_label, status_label, t, zh
 
@@ -282,76 +287,30 @@ def _rle(values: np.ndarray) -> list[int]:
 
 class BigLayer(MacroElement):
     """A big layer inside its FeatureGroup: fetch (or take inline) the payload, decode it once
-    per frame, add each part with its style; hidden features (style -1) are not added.  The
-    parts use the map's renderer: make the map with ``prefer_canvas`` (mapview.needs_canvas)."""
+    per frame into typed arrays, and draw it on a canvas of its own (``__lhBigCanvas``: no
+    Leaflet layer per feature, one path per style, parts under a pixel drawn as a dot).
+    Hidden features (style -1) are not drawn.  Hover and click are hit-tested through a grid
+    of what was drawn: one tooltip, the part under the mouse outlined, and a click reaches
+    streamlit-folium through the group (``e.layer.feature`` carries the feature id)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
           const group = {{ this._parent.get_name() }};
           const spec = {{ this.spec|tojson }};
-          const styles = spec.styles, runs = spec.style_runs;
+{{ this.shared }}
           const cache = window.__lhBig = window.__lhBig || {};
-          const build = (d) => {
-            const q = {{ this.quantum }}, c = d.c, k = d.k, n = d.n;
-            const f = d.f || null, r = d.r || null, parts = [];
-            let ci = 0, ni = 0, ri = 0, x = 0, y = 0;
-            const path = () => {
-              const m = n[ni++], out = new Array(m);
-              for (let j = 0; j < m; j++) { x += c[ci++]; y += c[ci++]; out[j] = [y * q, x * q]; }
-              return out;
-            };
-            for (let p = 0; p < k.length; p++) {
-              const kind = k.charCodeAt(p) - 48, fi = f ? f[p] : p;
-              let layer;
-              if (kind === 0) layer = L.circleMarker(path()[0], {});
-              else if (kind === 1) layer = L.polyline(path(), {});
-              else {
-                const rings = [], nr = r ? r[ri++] : 1;
-                for (let j = 0; j < nr; j++) rings.push(path());
-                layer = L.polygon(rings, {});
-              }
-              layer.feature = {type: "Feature",
-                               properties: {feature_id: d.prefix + d.ids[fi]}};
-              layer._lhTip = d.tips[fi] + d.metas[d.m ? d.m[fi] : 0];
-              layer._lhName = d.names ? d.names[fi] : "";  // its label: plain text
-              layer._lhF = fi;
-              parts.push(layer);
-            }
-            return parts;
-          };
-          const show = (parts) => {
-            const of = new Int32Array(spec.count).fill(-1);
-            for (let i = 0, at = 0; i < runs.length; i += 2) {
-              of.fill(runs[i], at, at + runs[i + 1]); at += runs[i + 1];
-            }
-            for (const layer of parts) {
-              const s = of[layer._lhF];
-              if (s < 0) continue;
-              layer.setStyle(styles[s]);
-              layer._lhStyle = styles[s];
-              layer.feature.properties.state = spec.states[s];
-              group.addLayer(layer);
-            }
-            // reported once painted (benchmarks, tests); the group's labels are not features
-            const n = group.getLayers().filter((l) => l.feature).length;
-            requestAnimationFrame(() => { window.__lhBigDrawn = Object.assign(
-              window.__lhBigDrawn || {}, {[spec.layer]: n}); });
-            group.__lhParts = parts;  // for its labels (labels.BigLabels)
-            group.fire("lh:parts", {parts});
-          };
           let ready = cache[spec.key];
           if (!ready) {
             const data = spec.data ? Promise.resolve(spec.data)
                                    : fetch(spec.url).then((res) => res.json());
-            ready = cache[spec.key] = data.then(build);
+            ready = cache[spec.key] = data.then((d) => window.__lhBigDecode(d, {{ this.quantum }}));
           }
-          ready.then(show);
-          group.bindTooltip((layer) => '<div class="lh-tip">' + layer._lhTip + "</div>",
-                            {sticky: true});
-          group.on("mouseover", (e) => e.layer.setStyle &&
-                   e.layer.setStyle({weight: (e.layer._lhStyle.weight || 1) + 3}));
-          group.on("mouseout", (e) => e.layer.setStyle && e.layer.setStyle(e.layer._lhStyle));
+          // on the map now (streamlit-folium hooks clicks to the map's layers after this
+          // script), drawn when the payload is decoded
+          const canvas = new window.__lhBigCanvas(spec, group);
+          group.addLayer(canvas);
+          ready.then((d) => canvas.setData(d));
         })();
         {% endmacro %}
     """)
@@ -361,6 +320,7 @@ class BigLayer(MacroElement):
         super().__init__()
         self._name = "BigLayer"
         self.quantum = QUANTUM
+        self.shared = BIG_CANVAS_JS
         self.spec = {
             "layer": layer_id, "key": payload.key, "count": len(payload.ids),
             "styles": styles, "states": states, "style_runs": _rle(style_index),

@@ -266,36 +266,22 @@ class BigLabels(MacroElement):
           const group = {{ this._parent.get_name() }};
 {{ this.shared }}
           const rule = {{ this.rule|tojson }}, ranks = {{ this.ranks|tojson }};
-          let parts = group.__lhParts || [], shown = [], map = null;
+          let shown = [], map = null;
           const refresh = () => {
             for (const m of shown) group.removeLayer(m);
             shown = [];
-            if (!map || !group._map) return;
+            const src = group.__lhBig;  // the layer's canvas (compact.BigLayer)
+            if (!map || !group._map || !src) return;
             const z = map.getZoom();
             if (z >= rule.min_zoom && z <= rule.max_zoom) {
-              const view = map.getBounds(), picks = [];
-              for (const p of parts) {
-                if (!p._map || !p._lhName) continue;
-                let size = 0;
-                if (p.getBounds) {
-                  const b = p.getBounds();
-                  if (!view.intersects(b)) continue;
-                  const a = map.latLngToContainerPoint(b.getNorthWest());
-                  const c = map.latLngToContainerPoint(b.getSouthEast());
-                  size = Math.max(c.x - a.x, c.y - a.y);
-                  if (size < {{ this.min_px }}) continue;
-                } else if (!view.contains(p.getLatLng())) continue;
-                picks.push([size, p]);
-              }
-              picks.sort((a, b) => b[0] - a[0]);
-              picks.slice(0, {{ this.max }}).forEach(([size, p], i) => {
-                const point = !p.getBounds, at = point ? p.getLatLng() : p.getCenter();
-                const state = p.feature.properties.state || "normal";
-                const it = [point ? "p" : "a", p._lhName, rule.role,
-                            rule.rank + (point ? 50 : i) + (ranks[state] || 0),
-                            rule.min_zoom, rule.max_zoom, at.lat, at.lng,
-                            point ? (p.options.radius || 6) + 4 : 0, 0, 0, 0, 0,
-                            state === "context" ? 1 : 0, rule.size, []];
+              const picks = src.labelCandidates({{ this.min_px }});
+              picks.sort((a, b) => b.size - a.size);
+              picks.slice(0, {{ this.max }}).forEach((c, i) => {
+                const it = [c.point ? "p" : "a", c.name, rule.role,
+                            rule.rank + (c.point ? 50 : i) + (ranks[c.state] || 0),
+                            rule.min_zoom, rule.max_zoom, c.lat, c.lng,
+                            c.point ? c.radius + 4 : 0, 0, 0, 0, 0,
+                            c.state === "context" ? 1 : 0, rule.size, []];
                 const m = window.__lhLabelMarker(it);
                 group.addLayer(m);
                 shown.push(m);
@@ -310,7 +296,7 @@ class BigLabels(MacroElement):
             m.on("moveend zoomend", refresh);
             refresh();
           };
-          group.on("lh:parts", (e) => { parts = e.parts; refresh(); });
+          group.on("lh:parts", refresh);
           group.on("add", (e) => attach(e.target._map));
           group.on("remove", () => { if (map) map.off("moveend zoomend", refresh); map = null; });
           if (group._map) attach(group._map);

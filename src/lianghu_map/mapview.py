@@ -323,6 +323,8 @@ class SymbolSupport(MacroElement):
             g.moveTo(-2, 2); g.lineTo(2, -2); g.stroke();
             return cv;
           };
+          // a hatch pattern for a canvas (compact.BigLayer draws its own paths)
+          window.__lhHatch = (ctx, c) => ctx.createPattern(tile(colour(c)), "repeat");
           const fillStroke = L.Canvas.prototype._fillStroke;
           L.Canvas.prototype._fillStroke = function (ctx, layer) {
             const o = layer.options;

@@ -326,16 +326,16 @@ def _switch_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection
                    pages: Sequence[StepPage] | None = None, selected: str | None = None,
                    draw: str | None = None, choice: dict | None = None,
                    themes: dict | None = None) -> list[FeatureGroup] | None:
+    shown = display_frame(features, overlay_datum(basemap))  # as drawn over the basemap
+    by_layer = _split_by_layer(shown)
+    if any(len(by_layer.get(spec.id, ())) > BIG_LAYER for spec in layers):
+        return None
     states = [state_map(s, selected) for s in selections]
     # every feature some step draws is drawn, hidden in the steps that do not draw it
     every = set().union(*states)
     if not every:
         return None
     states = [{**dict.fromkeys(every - s.keys(), "hidden"), **s} for s in states]
-    shown = display_frame(features, overlay_datum(basemap))  # as drawn over the basemap
-    by_layer = _split_by_layer(shown)
-    if any(len(by_layer.get(spec.id, ())) > BIG_LAYER for spec in layers):
-        return None
     first = selections[0]  # drawn in the first step's states, without its fit (the switch fits)
     groups = feature_groups(features, MapSelection(first.shown, first.context, first.focus, ()),
                             lang, selected, layers, basemap=basemap, draw=draw, states=states[0])

@@ -58,6 +58,22 @@ def _point(page, frame, lat, lng):
     return box["x"] + x, box["y"] + y
 
 
+def _alpha(frame, lat, lng) -> float:
+    """The big layer's canvas at a place: the mean alpha of the 16 × 16 pixels around it (0:
+    nothing drawn; a hatched fill leaves single pixels empty)."""
+    return frame.evaluate(f"""() => {{
+        const big = document.querySelector('.lh-big-canvas'), map = window.map;
+        const layer = Object.values(map._layers).find((l) => l._container === big);
+        const p = map.latLngToLayerPoint([{lat}, {lng}]), b = layer._bounds;
+        const m = big.width / (b.max.x - b.min.x);
+        const px = layer._ctx.getImageData(Math.round((p.x - b.min.x) * m) - 8,
+                                           Math.round((p.y - b.min.y) * m) - 8, 16, 16).data;
+        let sum = 0;
+        for (let i = 3; i < px.length; i += 4) sum += px[i];
+        return sum / 256;
+    }}""")
+
+
 # the labels shown (not hidden by the layout), once no two of them overlap
 _SHOWN = """() => [...document.querySelectorAll('.lh-label:not(.lh-hidden) span')]
     .map((s) => s.textContent)"""
@@ -80,14 +96,18 @@ def test_big_layer_tooltips_and_clicks(page, big_server):
     wait_for_app(page)
     frame = _frame(page)
     _drawn(frame, layer_id)
-    # one canvas for everything (no SVG that a canvas would cover), no GeoJSON per parcel
-    assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane canvas').length") == 1
+    # the parcels on a canvas of their own, under the one the built-in features share (no SVG
+    # that a canvas would cover), no Leaflet layer per parcel
+    assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane canvas').length") == 2
     assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane svg').length") == 0
+    assert frame.evaluate("document.querySelectorAll('.lh-big-canvas').length") == 1
+    assert frame.evaluate("Object.values(window.map._layers).filter((l) => l.feature"
+                          " && String(l.feature.properties.feature_id).includes('/')).length") == 0
 
     lng = 119.55 + (LINKED % COLS) * 0.0015 + 0.0005
     lat = 31.45 + (LINKED // COLS) * 0.0015 + 0.0005
     assert _shown_labels(frame) == []  # the whole grid in view: no parcel is named
-    frame.evaluate(f"window.map.setView([{lat}, {lng}], 17)")
+    frame.evaluate(f"void window.map.setView([{lat}, {lng}], 17)")
     page.wait_for_timeout(600)
     # zoomed in, the parcels in view are named (what fits), this one too, none overlapping;
     # the label sits on the parcel's middle, where the click below goes: it takes no click
@@ -95,6 +115,9 @@ def test_big_layer_tooltips_and_clicks(page, big_server):
     names = _shown_labels(frame)
     assert 4 <= len(names) <= 150 and all(n.startswith("地块") for n in names), names
     save_screenshot(page, "big-layer-labels-zoom17")
+    # painted where the parcel is, not in the 0.0005° gap beside it (the grid's own geometry)
+    assert _alpha(frame, lat, lng) > 0
+    assert _alpha(frame, lat, lng + 0.00075) == 0
     x, y = _point(page, frame, lat, lng)
     page.mouse.move(x - 3, y - 3)
     page.mouse.move(x, y)
@@ -121,7 +144,7 @@ def test_builtin_features_keep_their_tooltips_beside_a_big_layer(page, big_serve
     lat, lng = frame.evaluate("""() => { for (const l of Object.values(window.map._layers)) {
         if (l.feature && l.feature.properties.feature_id === 'hub.changzhou_south')
           { const p = l.getLatLng(); return [p.lat, p.lng]; } } }""")
-    frame.evaluate(f"window.map.setView([{lat}, {lng}], 15)")
+    frame.evaluate(f"void window.map.setView([{lat}, {lng}], 15)")
     page.wait_for_timeout(600)
     x, y = _point(page, frame, lat, lng)
     page.mouse.move(x - 2, y - 2)
@@ -129,3 +152,24 @@ def test_builtin_features_keep_their_tooltips_beside_a_big_layer(page, big_serve
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert "常州南站" in tooltip.inner_text()
+
+
+def test_a_clause_dims_the_parcels_it_does_not_name(page, big_server):
+    """The clause linked to one parcel: that parcel in focus, the others dimmed (drawn paler),
+    on the big layer's canvas as for small layers."""
+    url, layer_id = big_server
+    page.goto(url + "/?basemap=none&directive=innovate.2")
+    wait_for_app(page)
+    frame = _frame(page)
+    _drawn(frame, layer_id)
+    lng = 119.55 + (LINKED % COLS) * 0.0015 + 0.0005
+    lat = 31.45 + (LINKED // COLS) * 0.0015 + 0.0005
+    frame.evaluate(f"void window.map.setView([{lat}, {lng}], 17)")
+    page.wait_for_timeout(800)
+    states = frame.evaluate("""([a, b]) => { const big = Object.values(window.map._layers)
+        .find((l) => l._container && l._container.classList.contains('lh-big-canvas'));
+        return [big._spec.states[big._of[a]], big._spec.states[big._of[b]]]; }""",
+                            [LINKED, LINKED + 1])
+    assert states == ["focus", "context"]
+    focus, other = _alpha(frame, lat, lng), _alpha(frame, lat, lng + 0.0015)
+    assert 0 < other < focus
