@@ -18,7 +18,7 @@ assets: $(STAMP)
 	$(PY) -m lianghu_map.assets
 
 run: assets
-	$(if $(LOCAL),LIANGHU_LOCAL_MODE=1 )$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(if $(LOCAL),LIANGHU_LOCAL_MODE=1 )$(PY) -m lianghu_map.serve app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

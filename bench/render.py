@@ -193,11 +193,17 @@ def serve(app: str, info: dict[str, Any], env: dict[str, str] | None = None):
 @contextmanager
 def streamlit_server(script: str, cwd: Path, env: dict[str, str], log_path: Path, name: str,
                      *extra: str):
-    """``streamlit run script`` on 127.0.0.1:<free port> until healthy; yields (url, pid)."""
+    """``streamlit run script`` on 127.0.0.1:<free port> until healthy; yields (url, pid).
+    A checkout's app is started as ``make run`` starts it (``lianghu_map.serve``: warmed
+    first) when the checkout has that launcher; anything else (explore, an older baseline)
+    with plain ``streamlit run``."""
     port = _free_port()
     log = log_path.open("w")
+    warmed = (Path(script).name == "app.py"
+              and (Path(script).parent / "src" / "lianghu_map" / "serve.py").is_file())
+    launch = ["-m", "lianghu_map.serve", script] if warmed else ["-m", "streamlit", "run", script]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+        [sys.executable, *launch, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -51,7 +51,7 @@ def _serve(tmp_path_factory, **env: str):
     home = tmp_path_factory.mktemp("home")
     log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        [sys.executable, "-m", "lianghu_map.serve", str(ROOT / "app.py"),  # as `make run`
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"],
