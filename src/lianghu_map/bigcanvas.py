@@ -61,7 +61,10 @@ BIG_CANVAS_JS = """
                 box.set([a, b, e, g], 4 * p);
               }
               return {kind, feat, partRing, ringStart, uv, box, P, ids: d.ids, prefix: d.prefix,
-                      tips: d.tips, metas: d.metas, m: d.m || null, names: d.names || null};
+                      tips: d.tips, metas: d.metas, m: d.m || null,
+                      // a null name is its tooltip's first line (compact.build_payload)
+                      names: d.names ? d.names.map((n, i) => (n !== null ? n
+                        : d.tips[i].slice(3, d.tips[i].indexOf("</b>")))) : null};
             };
             const RANK = {context: 0, normal: 1, focus: 2, selected: 3};
             const dash = (s) => (s ? String(s).split(/[ ,]+/).map(Number).filter((x) => x >= 0)

@@ -12,17 +12,15 @@ does for small layers).  Instead:
 * **ids** — feature ids without the layer prefix they all share;
 
 prepared once per layer version (:func:`layer_payload`, cached) and written under
-``static/cache/`` with a content-addressed name, plain and gzipped (a browser with
-``DecompressionStream`` fetches the gzipped file and unpacks it: static files are served as they
-are), so the browser fetches it once and keeps it (HTTP cache, plus decoded layers kept in the
-frame).  What changes between reruns — each
-feature's drawing state, the styles — is a few bytes per feature in the map's script
-(:class:`BigLayer`).  The browser decodes the payload once into typed arrays and draws every
-part on a canvas of its own, from the arrays (no Leaflet layer per feature: creating and
-projecting 100,000 Leaflet polygons was most of a big layer's time to drawn), one path per
-style; hover and click are hit-tested through a grid of what was drawn, one tooltip follows
-the mouse, and a click reaches streamlit-folium through the group (``e.layer.feature`` carries
-the feature id), so tooltips and click → clauses work as for small layers
+``static/cache/`` with a content-addressed name (Streamlit gzips it on the wire), so the browser
+fetches it once and keeps it (HTTP cache, plus decoded layers kept in the frame). What changes
+between reruns — each feature's drawing state, the styles — is a few bytes per feature in the
+map's script (:class:`BigLayer`). The browser decodes the payload once into typed arrays and
+draws every part on a canvas of its own, from the arrays (no Leaflet layer per feature: creating
+and projecting 100,000 Leaflet polygons was most of a big layer's time to drawn), each part on
+its own path; hover and click are hit-tested through a grid of what was drawn, one tooltip
+follows the mouse, and a click reaches streamlit-folium through the group (``e.layer.feature``
+carries the feature id), so tooltips and click → clauses work as for small layers
 (:mod:`bigcanvas`).
 
 Only the app's own escaped strings reach HTML: names go through :func:`escape.map_text`.
@@ -30,7 +28,6 @@ Only the app's own escaped strings reach HTML: names go through :func:`escape.ma
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
@@ -222,7 +219,11 @@ def build_payload(layer: gpd.GeoDataFrame, layer_id: str, lang: str,
     if len(metas) > 1:
         doc["m"] = meta_index
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-    text = text[:-1] + ',"names":' + _plain_json(names) + "}"
+    # a label's name is most often its tooltip's first line, with nothing escaped in it: null
+    # says so (the browser takes it from between the tooltip's <b> and </b>)
+    same = [None if tip.startswith(f"<b>{name}</b>") and map_text(name) == name else name
+            for name, tip in zip(names, tips, strict=True)]
+    text = text[:-1] + ',"names":' + _plain_json(same) + "}"
     return LayerPayload(payload_key(text), text, tuple(layer.index))
 
 
@@ -268,19 +269,15 @@ def _write_static(payload: LayerPayload) -> None:
 
     folder = STATIC_DIR / "cache"
     target = folder / f"{payload.key}.json"
-    packed = folder / f"{payload.key}.json.gz"  # what a browser with DecompressionStream gets
-    if target.exists() and packed.exists():
+    if target.exists():
         return
     folder.mkdir(parents=True, exist_ok=True)
-    text = payload.text.encode("utf-8")
-    for path, data in ((packed, gzip.compress(text, compresslevel=6, mtime=0)), (target, text)):
-        tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    for pattern in ("*.json", "*.json.gz"):
-        files = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in files[_KEEP_FILES:]:
-            old.unlink(missing_ok=True)
+    tmp = folder / f".{payload.key}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp.write_text(payload.text, encoding="utf-8")
+    tmp.replace(target)
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[_KEEP_FILES:]:
+        old.unlink(missing_ok=True)
 
 
 def _rle(values: np.ndarray) -> list[int]:
@@ -309,15 +306,8 @@ class BigLayer(MacroElement):
           const cache = window.__lhBig = window.__lhBig || {};
           let ready = cache[spec.key];
           if (!ready) {
-            // gzipped on the wire where the browser can unpack it itself (static files are
-            // served as they are), else the plain file
-            const plain = () => fetch(spec.url).then((res) => res.json());
-            const packed = () => fetch(spec.url + ".gz").then((res) => {
-              if (!res.ok) throw new Error(String(res.status));
-              return new Response(res.body.pipeThrough(new DecompressionStream("gzip"))).json();
-            }).catch(plain);
             const data = spec.data ? Promise.resolve(spec.data)
-                                   : window.DecompressionStream ? packed() : plain();
+                                   : fetch(spec.url).then((res) => res.json());
             ready = cache[spec.key] = data.then((d) => window.__lhBigDecode(d, {{ this.quantum }}));
           }
           // on the map now (streamlit-folium hooks clicks to the map's layers after this

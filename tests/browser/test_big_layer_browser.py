@@ -104,10 +104,6 @@ def test_big_layer_tooltips_and_clicks(page, big_server):
     assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane canvas').length") == 2
     assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane svg').length") == 0
     assert frame.evaluate("document.querySelectorAll('.lh-big-canvas').length") == 1
-    # the payload came gzipped (unpacked by the browser), the plain file not fetched
-    fetched = frame.evaluate("performance.getEntriesByType('resource').map((e) => e.name)"
-                             ".filter((n) => n.includes('/static/cache/'))")
-    assert fetched and all(n.endswith(".json.gz") for n in fetched), fetched
     assert frame.evaluate("Object.values(window.map._layers).filter((l) => l.feature"
                           " && String(l.feature.properties.feature_id).includes('/')).length") == 0
 
