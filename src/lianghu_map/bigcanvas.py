@@ -103,6 +103,13 @@ BIG_CANVAS_JS = """
                 else if (e.type === "mousemove") under._onMouseMove(e);
                 else if (e.type === "mouseout") under._handleMouseOut(e);
                 else under._onClick(e);
+                this._pointer();
+              },
+              // the pointer over a part, ours or the canvas's under it (the mouse is over ours)
+              _pointer() {
+                const under = this._under();
+                if (this._container) this._container.classList.toggle("leaflet-interactive",
+                  this._hover >= 0 || !!(under && under._hoveredLayer));
               },
               onAdd(map) {
                 L.Canvas.prototype.onAdd.call(this, map);
@@ -110,7 +117,6 @@ BIG_CANVAS_JS = """
               },
               onRemove(map) {
                 if (this._tip) map.closeTooltip(this._tip);
-                map.getContainer().style.cursor = "";
                 L.Canvas.prototype.onRemove.call(this, map);
               },
               setData(d) {
@@ -310,7 +316,7 @@ BIG_CANVAS_JS = """
                 this._hover = p;
                 const map = this._map;
                 if (!map) return;
-                map.getContainer().style.cursor = p >= 0 ? "pointer" : "";
+                this._pointer();
                 if (p < 0) map.closeTooltip(this._tip);
                 this._redrawSoon();
               },

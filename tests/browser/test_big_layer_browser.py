@@ -128,6 +128,8 @@ def test_big_layer_tooltips_and_clicks(page, big_server):
     tooltip.wait_for()
     assert f"地块{LINKED:05d}" in tooltip.inner_text()
     assert "规划" in tooltip.inner_text()  # the layer's kind · status line
+    assert frame.evaluate("document.querySelector('.lh-big-canvas').classList"
+                          ".contains('leaflet-interactive')")  # a pointer over the parcel
 
     page.mouse.click(x, y)
     page.locator("[data-testid='stMain']").get_by_text(f"地块{LINKED:05d}").first.wait_for()
@@ -155,6 +157,9 @@ def test_builtin_features_keep_their_tooltips_beside_a_big_layer(page, big_serve
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert "常州南站" in tooltip.inner_text()
+    # the mouse is over the parcels' canvas: it shows the pointer for the feature under it
+    assert frame.evaluate("document.querySelector('.lh-big-canvas').classList"
+                          ".contains('leaflet-interactive')")
 
 
 def test_a_clause_dims_the_parcels_it_does_not_name(page, big_server):
