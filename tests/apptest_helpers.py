@@ -20,8 +20,9 @@ def map_args(at: AppTest) -> dict:
 
 
 def map_feature_ids(at: AppTest) -> set[str]:
-    """Feature ids handed to the map (the dynamic feature groups' GeoJSON)."""
-    return set(re.findall(r'"feature_id": ?"([^"]+)"', map_args(at)["feature_group"] or ""))
+    """Feature ids on the map (the dynamic feature groups' GeoJSON; of a switching map, those
+    of the step the page drew: not its hidden ones)."""
+    return set(map_feature_states(at))
 
 
 def map_feature_states(at: AppTest) -> dict[str, str]:
