@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from .layers import LAYERS
+from .layers import BASE_LAYER_IDS
 from .meeting.directives import Meeting, theme_info
 from .meeting.links import LinkTable
 from .selection import ZONE_FEATURE, MapFilter, MapSelection, select
@@ -91,8 +91,8 @@ def step_selection(step: Step, features: gpd.GeoDataFrame, links: LinkTable, mee
     # the title and the overview: everything drawn, the view on the zone and every planning
     # feature (not the districts and lakes around them): on a tall phone screen the zone alone
     # left the stations east of it out of view
-    base = {spec.id for spec in LAYERS if spec.base}
-    planned = [f for f, lid in zip(order, in_layers["layer_id"], strict=True) if lid not in base]
+    planned = [f for f, lid in zip(order, in_layers["layer_id"], strict=True)
+               if lid not in BASE_LAYER_IDS]
     return MapSelection(tuple(order), (), (), tuple(dict.fromkeys(zone + planned)) or tuple(order))
 
 

@@ -75,8 +75,8 @@ BIG_CANVAS_JS = """
             // seconds at 100,000 parts)
             const SMALL = 4;
             // every part of a big layer on a canvas of its own, drawn from the typed arrays
-            // (no Leaflet layer per feature), one path per style; events come from the map
-            // (the canvas takes none), hit-tested through a grid of what was drawn
+            // (no Leaflet layer per feature), each part its own path; the mouse hit-tested
+            // through a grid of what was drawn
             window.__lhBigCanvas = L.Canvas.extend({
               initialize(spec, group) {
                 L.Canvas.prototype.initialize.call(this, {padding: 0.1});
@@ -150,6 +150,16 @@ BIG_CANVAS_JS = """
                 const map = this._map;
                 return [256 * Math.pow(2, map.getZoom()), map.getPixelOrigin()];
               },
+              _point(p, S, o) {  // a point part's position, in layer pixels
+                const d = this._d, i = d.ringStart[d.partRing[p]];
+                return [d.uv[2 * i] * S - o.x, d.uv[2 * i + 1] * S - o.y];
+              },
+              _shape(ctx, p, st, S, o) {  // part p as the current path: a point's circle
+                ctx.beginPath();
+                if (this._d.kind[p] !== 0) return this._path(ctx, p, S, o);
+                const [x, y] = this._point(p, S, o);
+                ctx.arc(x, y, st.radius ?? 10, 0, TAU);
+              },
               _path(ctx, p, S, o) {
                 const d = this._d, uv = d.uv;
                 for (let ring = d.partRing[p]; ring < d.partRing[p + 1]; ring++) {
@@ -197,12 +207,12 @@ BIG_CANVAS_JS = """
                 const ctx = this._ctx, b = this._bounds, [S, o] = this._frame();
                 const u0 = (b.min.x + o.x) / S, u1 = (b.max.x + o.x) / S;
                 const v0 = (b.min.y + o.y) / S, v1 = (b.max.y + o.y) / S;
-                const box = d.box, uv = d.uv, grid = this._grid = new Map();
+                const box = d.box, grid = this._grid = new Map();
                 const index = (p, x0, y0, x1, y1) => {
                   const a = Math.floor(x0 / CELL), e = Math.floor(x1 / CELL);
                   const g = Math.floor(y0 / CELL), h = Math.floor(y1 / CELL);
                   if ((e - a + 1) * (h - g + 1) > 64) {  // a big part: listed once, tested always
-                    (this._wide = this._wide || []).push(p);
+                    this._wide.push(p);
                     return;
                   }
                   for (let i = a; i <= e; i++) for (let j = g; j <= h; j++) {
@@ -232,13 +242,7 @@ BIG_CANVAS_JS = """
                       continue;
                     }
                     how = how || this._style(ctx, st, kind);
-                    ctx.beginPath();
-                    if (kind === 0) {
-                      const r = st.radius ?? 10, i = d.ringStart[d.partRing[p]];
-                      ctx.arc(uv[2 * i] * S - o.x, uv[2 * i + 1] * S - o.y, r, 0, TAU);
-                    } else {
-                      this._path(ctx, p, S, o);
-                    }
+                    this._shape(ctx, p, st, S, o);
                     this._paint(ctx, how);
                   }
                   if (dots.length) {
@@ -253,15 +257,10 @@ BIG_CANVAS_JS = """
                 if (this._hover >= 0) {  // the feature under the mouse, thicker, on top
                   const p = this._hover, st = this._spec.styles[this._of[d.feat[p]]];
                   if (st) {
-                    ctx.beginPath();
-                    if (d.kind[p] === 0) {
-                      const r = st.radius ?? 10, i = d.ringStart[d.partRing[p]];
-                      const x = uv[2 * i] * S - o.x, y = uv[2 * i + 1] * S - o.y;
-                      ctx.moveTo(x + r, y);
-                      ctx.arc(x, y, r, 0, TAU);
-                    } else this._path(ctx, p, S, o);
-                    this._paint(ctx, this._style(ctx, {...st, weight: (st.weight || 1) + 3},
-                                                 d.kind[p]));
+                    const wide = {...st, weight: (st.weight || 1) + 3};
+                    const how = this._style(ctx, wide, d.kind[p]);
+                    this._shape(ctx, p, wide, S, o);
+                    this._paint(ctx, how);
                   }
                 }
                 ctx.restore();
@@ -282,8 +281,7 @@ BIG_CANVAS_JS = """
                   if (rank < bestRank) continue;
                   let hit = false;
                   if (d.kind[p] === 0) {
-                    const i = d.ringStart[d.partRing[p]];
-                    const dx = uv[2 * i] * S - o.x - pt.x, dy = uv[2 * i + 1] * S - o.y - pt.y;
+                    const [x, y] = this._point(p, S, o), dx = x - pt.x, dy = y - pt.y;
                     const r = (st.radius ?? 10) + (st.weight ?? 3) / 2 + 1;
                     hit = dx * dx + dy * dy <= r * r;
                   } else {

@@ -20,7 +20,7 @@ from shapely.geometry import mapping, shape
 
 from .basemaps import to_data
 from .errors import LianghuError
-from .layers import LAYERS
+from .layers import BASE_LAYER_IDS
 from .meeting.directives import Meeting
 from .meeting.links import LinkTable
 
@@ -104,8 +104,7 @@ def query_drawing(features: gpd.GeoDataFrame, area, candidates: Iterable[str]) -
     geoms = features.loc[ids].geometry.values
     hit = shapely.intersects(geoms, area)
     inside = shapely.covered_by(geoms, area)
-    base = {spec.id for spec in LAYERS if spec.base}
-    in_base = features.loc[ids, "layer_id"].isin(base).to_numpy()
+    in_base = features.loc[ids, "layer_id"].isin(BASE_LAYER_IDS).to_numpy()
     surrounds = shapely.covers(geoms, area)
     keep = hit & ~(in_base & surrounds & ~inside)
     rows = sorted(((f, bool(i)) for f, i, k in zip(ids, inside, keep, strict=True) if k),

@@ -23,6 +23,7 @@ from .style import Style, feature_style, layer_style
 
 __all__ = [
     "BASES",
+    "BASE_LAYER_IDS",
     "CANONICAL_COLUMNS",
     "LABEL_COLUMN",
     "LAYERS",
@@ -81,6 +82,7 @@ LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec("stations"),
 )
 LAYER_BY_ID = {spec.id: spec for spec in LAYERS}
+BASE_LAYER_IDS = frozenset(spec.id for spec in LAYERS if spec.base)  # drawn under, as context
 
 
 # What an uploaded feature may say about its own look: these keys, these value shapes only.

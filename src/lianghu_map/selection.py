@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from .framecache import per_frame
-from .layers import LAYERS
+from .layers import BASE_LAYER_IDS, LAYERS
 from .meeting.directives import Meeting
 from .meeting.gazetteer import normalise
 from .meeting.links import LinkTable
@@ -78,8 +78,7 @@ def _select(
         candidates &= set(in_layers.index[in_layers["status"].isin(flt.statuses)])
     if flt.name.strip():
         candidates &= _name_matches(in_layers, flt.name)
-    base_layers = {spec.id for spec in LAYERS if spec.base}
-    base = set(in_layers.index[in_layers["layer_id"].isin(base_layers)])
+    base = set(in_layers.index[in_layers["layer_id"].isin(BASE_LAYER_IDS)])
     scope = None if flt.scope is None else set(flt.scope)
     if flt.themes or scope is not None:
         themed = {

@@ -39,7 +39,6 @@ from folium import FeatureGroup
 from jinja2 import Template
 
 from .basemaps import overlay_datum
-from .compact import BIG_LAYER
 from .escape import json_html
 from .labels import LabelLayer, label_states
 from .layers import LayerSpec
@@ -50,11 +49,12 @@ from .mapview import (
     display_frame,
     feature_groups,
     fit_bounds,
+    needs_canvas,
     state_map,
     state_options,
 )
-from .meeting.directives import THEMES
 from .selection import MapSelection
+from .viewstate import _SLUG_KEY
 
 __all__ = ["StepPage", "StepSwitch", "ThemeChoices", "agenda_groups", "choice_groups"]
 
@@ -86,9 +86,9 @@ class StepSwitch(MacroElement):
             for (const id of T.order) {  // layer by layer, as drawn: bands, then by state
               const vec = (map.__lhVec || {})[id], z = step.z[id], kinds = T.kinds[id];
               if (vec && z) {
-                const layers = vec.all || vec.main.getLayers();  // the hidden ones too
+                const layers = vec.all;  // the hidden ones too
                 const at = new Map(layers.map((l, k) => [l.feature, k]));
-                if (vec.band) for (const l of vec.bands || vec.band.getLayers()) {
+                if (vec.band) for (const l of vec.bands) {
                   const s = vec.styles[z[at.get(l.feature)] ?? 0];
                   if (s.hidden) {  // off the map with its line
                     if (vec.band.hasLayer(l)) vec.band.removeLayer(l);
@@ -292,7 +292,7 @@ class ThemeChoices:
         def key(keys: Sequence[str]) -> str:  # as the browser's setOf: indexes, sorted
             return ",".join(str(i) for i in sorted(order[k] for k in keys))
 
-        slugs = {th.slug: th.key for th in THEMES if th.key in order}
+        slugs = {slug: k for slug, k in _SLUG_KEY.items() if k in order}
         return {"widget": self.widget, "url": self.url_key, "keys": list(self.keys),
                 "labels": dict(zip(self.labels, self.keys, strict=True)), "slugs": slugs,
                 "current": key(self.current), "sets": [key(s) for s in self.sets],
@@ -326,10 +326,10 @@ def _switch_groups(features: gpd.GeoDataFrame, selections: Sequence[MapSelection
                    pages: Sequence[StepPage] | None = None, selected: str | None = None,
                    draw: str | None = None, choice: dict | None = None,
                    themes: dict | None = None) -> list[FeatureGroup] | None:
+    if needs_canvas(features):  # a big layer is drawn from its payload, one state a run
+        return None
     shown = display_frame(features, overlay_datum(basemap))  # as drawn over the basemap
     by_layer = _split_by_layer(shown)
-    if any(len(by_layer.get(spec.id, ())) > BIG_LAYER for spec in layers):
-        return None
     states = [state_map(s, selected) for s in selections]
     # every feature some step draws is drawn, hidden in the steps that do not draw it
     every = set().union(*states)
