@@ -65,8 +65,9 @@ def prepare(kind: str, n: int) -> dict[str, Any]:
     import geopandas as gpd
 
     from bench.data import parcels
+    from bench.run import options_for
     from lianghu_map.catalog import builtin_catalog
-    from lianghu_map.ingest import IngestOptions, ingest_file
+    from lianghu_map.ingest import ingest_file
     from lianghu_map.store.gpkg import GpkgStore
 
     name = "builtin" if kind == "builtin" else f"{kind}-{n}"
@@ -85,8 +86,7 @@ def prepare(kind: str, n: int) -> dict[str, Any]:
         gdf.explode(index_parts=False).to_file(info["gpkg"], driver="GPKG")
     else:
         src = parcels(max(n, 2_000))
-        res = ingest_file(src.path.name, src.path.read_bytes(),
-                          IngestOptions(max_bytes=2**31, max_features=10**6))
+        res = ingest_file(src.path.name, src.path.read_bytes(), options_for(src))
         assert res.ok, [f.message("en") for f in res.findings][:5]
         gdf = res.gdf.iloc[:n].copy()
         if kind == "points":

@@ -45,7 +45,7 @@ import pyproj
 import shapely
 
 from bench.data import CACHE_DIR, DEFAULT_FEATURES, Dataset, parcels
-from lianghu_map.ingest import IngestResult, ingest_file
+from lianghu_map.ingest import IngestOptions, IngestResult, ingest_file
 
 TARGET = 1.5
 STAGES = ("read", "validate", "convert", "repair", "done")
@@ -97,7 +97,24 @@ def time_baseline(path: Path, use_arrow: bool | None = None) -> tuple[float, int
     return elapsed, len(df)
 
 
-def time_ingest(path: Path) -> tuple[float, dict[str, float], IngestResult]:
+def options_for(ds: Dataset) -> IngestOptions:
+    """The upload limits a deployment that takes this file is configured with
+    (``LIANGHU_MAX_UPLOAD_MB``, ``LIANGHU_MAX_FEATURES``, ``LIANGHU_MAX_VERTICES``): the
+    defaults, raised to fit it (the defaults refuse the million-parcel file)."""
+    base = IngestOptions()
+    return IngestOptions(max_bytes=max(base.max_bytes, ds.size_bytes),
+                         max_features=max(base.max_features, ds.features),
+                         max_vertices=max(base.max_vertices, _round_up(2 * ds.vertices)))
+
+
+def _round_up(n: int) -> int:
+    """``n`` rounded up to a round setting (one significant digit): 19,801,320 → 20,000,000."""
+    step = 10 ** (len(str(n)) - 1)
+    return -(-n // step) * step
+
+
+def time_ingest(path: Path, options: IngestOptions | None = None
+                ) -> tuple[float, dict[str, float], IngestResult]:
     """Seconds for reading the file's bytes and ingesting them; the time spent in each stage."""
     marks: list[tuple[str, float]] = []
 
@@ -108,7 +125,7 @@ def time_ingest(path: Path) -> tuple[float, dict[str, float], IngestResult]:
     t0 = time.perf_counter()
     data = path.read_bytes()
     t1 = time.perf_counter()
-    result = ingest_file(path.name, data, progress=progress)
+    result = ingest_file(path.name, data, options, progress=progress)
     t2 = time.perf_counter()
     stages = {"file read (read_bytes)": t1 - t0}
     prev_name, prev_t = "start (sha256, limits)", t1
@@ -155,12 +172,12 @@ def check_result(result: IngestResult, ds: Dataset) -> list[str]:
     return problems
 
 
-def profile_ingest(path: Path, top: int = 15) -> str:
+def profile_ingest(path: Path, top: int = 15, options: IngestOptions | None = None) -> str:
     data = path.read_bytes()
     prof = cProfile.Profile()
     gc.collect()
     prof.enable()
-    ingest_file(path.name, data)
+    ingest_file(path.name, data, options)
     prof.disable()
     out = io.StringIO()
     pstats.Stats(prof, stream=out).strip_dirs().sort_stats("cumulative").print_stats(top)
@@ -188,7 +205,8 @@ def run(features: int, repeat: int, arrow_context: bool, profile: bool,
     _, rows = time_baseline(path)
     if arrow_context:
         time_baseline(path, use_arrow=True)
-    _, _, result = time_ingest(path)
+    options = options_for(ds)
+    _, _, result = time_ingest(path, options)
     problems = check_result(result, ds)
     if rows != ds.features:
         problems.append(f"baseline read {rows} rows, expected {ds.features}")
@@ -202,7 +220,7 @@ def run(features: int, repeat: int, arrow_context: bool, profile: bool,
     stage_samples: dict[str, list[float]] = {}
 
     def ingest_once() -> float:
-        seconds, stages, _ = time_ingest(path)
+        seconds, stages, _ = time_ingest(path, options)
         for k, v in stages.items():
             stage_samples.setdefault(k, []).append(v)
         return seconds
@@ -217,7 +235,7 @@ def run(features: int, repeat: int, arrow_context: bool, profile: bool,
 
     med = {k: _median(v) for k, v in samples.items()}
     ratio = med["ingest"] / med["baseline"]
-    met = ratio <= TARGET
+    met = ratio <= TARGET and not problems  # a refused or wrong ingest meets nothing
     stage_med = {k: _median(v) for k, v in stage_samples.items()}
 
     log("")
@@ -236,14 +254,15 @@ def run(features: int, repeat: int, arrow_context: bool, profile: bool,
     if arrow_context:
         log(f"ingest / baseline(use_arrow=True): {med['ingest'] / med['baseline_arrow']:.2f}×")
     verdict = (f"TARGET MET (ratio {ratio:.2f}× ≤ {TARGET}×)" if met
-               else f"TARGET MISSED (≤{TARGET}×): ratio {ratio:.2f}×")
+               else f"TARGET MISSED (≤{TARGET}×): ratio {ratio:.2f}×"
+               + (f"; ingest did not do its job: {problems}" if problems else ""))
     log(verdict)
 
     prof_text = None
     if profile or not met:
         log("")
         log("cProfile of one ingest call, top 15 by cumulative time:")
-        prof_text = profile_ingest(path)
+        prof_text = profile_ingest(path, options=options)
         log(prof_text)
 
     info["loadavg_end"] = [round(v, 2) for v in os.getloadavg()]

@@ -60,11 +60,69 @@ BIG_CANVAS_JS = """
                 }
                 box.set([a, b, e, g], 4 * p);
               }
-              return {kind, feat, partRing, ringStart, uv, box, P, ids: d.ids, prefix: d.prefix,
-                      tips: d.tips, metas: d.metas, m: d.m || null,
+              // loc: per part, its feature's index into the texts (ids, tips, names, m);
+              // feat: into the layer's states (the same here; not in a tile: __lhBigMerge)
+              return {kind, feat, loc: feat, partRing, ringStart, uv, box, P, ids: d.ids,
+                      prefix: d.prefix, tips: d.tips, metas: d.metas, m: d.m || null,
                       // a null name is its tooltip's first line (compact.build_payload)
                       names: d.names ? d.names.map((n, i) => (n !== null ? n
                         : d.tips[i].slice(3, d.tips[i].indexOf("</b>")))) : null};
+            };
+            // decoded tiles (compact.BigLayer with tiles: lianghu_map.tiles) → one decoded
+            // set: feat is each part's feature in the layer (its state), loc its texts' index
+            window.__lhBigMerge = (list) => {
+              let P = 0, R = 0, V = 0;
+              for (const t of list) { P += t.P; R += t.ringStart.length - 1; V += t.uv.length / 2; }
+              const kind = new Uint8Array(P), feat = new Int32Array(P), loc = new Int32Array(P);
+              const partRing = new Int32Array(P + 1), ringStart = new Int32Array(R + 1);
+              const uv = new Float64Array(2 * V), box = new Float64Array(4 * P);
+              const ids = [], tips = [], names = [], m = [];
+              let p0 = 0, r0 = 0, v0 = 0, f0 = 0, metas = [], hasM = false, prefix = "";
+              for (const t of list) {
+                kind.set(t.kind, p0); box.set(t.box, 4 * p0); uv.set(t.uv, 2 * v0);
+                for (let p = 0; p < t.P; p++) {
+                  feat[p0 + p] = t.i[t.feat[p]];
+                  loc[p0 + p] = f0 + t.feat[p];
+                  partRing[p0 + p] = t.partRing[p] + r0;
+                }
+                const nr = t.ringStart.length - 1;
+                for (let r = 0; r < nr; r++) ringStart[r0 + r] = t.ringStart[r] + v0;
+                for (let k = 0; k < t.ids.length; k++) {
+                  ids.push(t.ids[k]); tips.push(t.tips[k]);
+                  names.push(t.names ? t.names[k] : null); m.push(t.m ? t.m[k] : 0);
+                }
+                hasM = hasM || !!t.m; metas = t.metas; prefix = t.prefix;
+                p0 += t.P; r0 += nr; v0 += t.uv.length / 2; f0 += t.ids.length;
+              }
+              partRing[P] = r0; ringStart[R] = v0;
+              return {kind, feat, loc, partRing, ringStart, uv, box, P, ids, prefix, tips, metas,
+                      m: hasM ? m : null, names};
+            };
+            // a tile's files (geometry, texts in the map's language) fetched and decoded once
+            // per page; the newest 400 kept
+            const TILES = window.__lhTiles = window.__lhTiles || new Map();
+            const tile = (T, lv, name) => {
+              const key = `${T.url}/${lv.z}/${name}.${T.lang}`;
+              let job = TILES.get(key);
+              if (!job) {
+                const get = (path) => fetch(path).then((res) => {
+                  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+                  return res.json();
+                });
+                job = Promise.all([get(`${T.url}/${lv.z}/${name}.json`),
+                                   get(`${T.url}/${lv.z}/${name}.${T.lang}.json`)])
+                  .then(([geo, text]) => {
+                    const d = window.__lhBigDecode(
+                      Object.assign(geo, text, {prefix: T.prefix}), lv.q);
+                    d.i = Int32Array.from(geo.i);
+                    job.done = d;
+                    return d;
+                  });
+                job.catch(() => TILES.delete(key));  // asked again next time
+                TILES.set(key, job);
+                while (TILES.size > 400) TILES.delete(TILES.keys().next().value);
+              }
+              return job;
             };
             const RANK = {context: 0, normal: 1, focus: 2, selected: 3};
             const dash = (s) => (s ? String(s).split(/[ ,]+/).map(Number).filter((x) => x >= 0)
@@ -114,17 +172,66 @@ BIG_CANVAS_JS = """
               onAdd(map) {
                 L.Canvas.prototype.onAdd.call(this, map);
                 this._tip = L.tooltip({sticky: true});
+                map.on("moveend", this._want, this);
+                this._want();
               },
               onRemove(map) {
+                map.off("moveend", this._want, this);
+                this._wantKey = null;
                 if (this._tip) map.closeTooltip(this._tip);
                 L.Canvas.prototype.onRemove.call(this, map);
               },
-              setData(d) {
-                const spec = this._spec, of = new Int32Array(spec.count).fill(-1);
+              // a tiled layer (lianghu_map.tiles): after each move, the tiles of the level for
+              // the zoom that the view (padded by half a tile) touches; drawn when they are all
+              // in, or as they come after 300 ms; tiles[layer] says what is drawn (tests)
+              setTiles(T) {
+                this._tiles = T;
+                if (this._map) this._want();
+              },
+              _want() {
+                const T = this._tiles, map = this._map;
+                if (!T || !map) return;
+                const zoom = map.getZoom();
+                let lv = T.levels[0];
+                for (const l of T.levels) if (l.z <= zoom) lv = l;
+                const n = Math.pow(2, lv.z), S = 256 * Math.pow(2, zoom), b = map.getPixelBounds();
+                const x0 = Math.floor(b.min.x / S * n - 0.5);
+                const x1 = Math.floor(b.max.x / S * n + 0.5);
+                const y0 = Math.floor(b.min.y / S * n - 0.5);
+                const y1 = Math.floor(b.max.y / S * n + 0.5);
+                const want = lv.tiles.filter(([x, y]) => x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                  .map(([x, y]) => `${x}-${y}`);
+                if (lv.wide) want.push("w");
+                const key = `${lv.z}:${want.join(",")}`;
+                if (key === this._wantKey) return;
+                this._wantKey = key;
+                const jobs = want.map((name) => tile(T, lv, name)), asked = performance.now();
+                const show = (all) => {
+                  if (this._wantKey !== key) return;
+                  const list = jobs.map((j) => j.done).filter(Boolean);
+                  if (!all && list.length < jobs.length && performance.now() - asked < 300) return;
+                  this.setData(window.__lhBigMerge(list));
+                  if (all) requestAnimationFrame(() => { window.__lhBigTiles = Object.assign(
+                    window.__lhBigTiles || {}, {[this._spec.layer]: {z: lv.z, tiles: want}}); });
+                };
+                if (jobs.every((j) => j.done)) return show(true);
+                jobs.forEach((j) => j.then(() => show(false), () => {}));
+                Promise.allSettled(jobs).then(() => show(true));
+                setTimeout(() => show(false), 310);
+              },
+              _states() {  // per feature of the layer, its style (-1: not drawn); made once
+                const spec = this._spec;
+                if (this._of) return this._of;
+                const of = this._of = new Int32Array(spec.count).fill(-1);
                 for (let i = 0, at = 0; i < spec.style_runs.length; i += 2) {
                   of.fill(spec.style_runs[i], at, at + spec.style_runs[i + 1]);
                   at += spec.style_runs[i + 1];
                 }
+                return of;
+              },
+              setData(d) {
+                const spec = this._spec, of = this._states();
+                this._hover = -1;
                 const by = spec.styles.map(() => []);
                 let drawn = 0;
                 for (let p = 0; p < d.P; p++) {
@@ -132,7 +239,6 @@ BIG_CANVAS_JS = """
                   if (s >= 0) { by[s].push(p); drawn++; }
                 }
                 this._d = d;
-                this._of = of;
                 this._by = by.map((a) => Int32Array.from(a));
                 this._order = spec.styles.map((_, s) => s).sort(
                   (a, b) => (RANK[spec.states[a]] ?? 1) - (RANK[spec.states[b]] ?? 1));
@@ -335,7 +441,7 @@ BIG_CANVAS_JS = """
                 }
                 const under = this._under();
                 if (under) under._handleMouseOut(e);  // a built-in feature under it gives way
-                const d = this._d, fi = d.feat[p], at = map.mouseEventToLatLng(e);
+                const d = this._d, fi = d.loc[p], at = map.mouseEventToLatLng(e);
                 this._tip.setContent('<div class="lh-tip">' + d.tips[fi]
                                      + d.metas[d.m ? d.m[fi] : 0] + "</div>");
                 if (this._tip._map) this._tip.setLatLng(at);
@@ -356,7 +462,7 @@ BIG_CANVAS_JS = """
                 }
                 const d = this._d, fi = d.feat[p];
                 const feature = {type: "Feature", geometry: null,
-                                 properties: {feature_id: d.prefix + d.ids[fi],
+                                 properties: {feature_id: d.prefix + d.ids[d.loc[p]],
                                               state: this._spec.states[this._of[fi]]}};
                 // to streamlit-folium through the group, as a clicked layer of it would; then
                 // the map's own click
@@ -381,7 +487,7 @@ BIG_CANVAS_JS = """
                     const at = 4 * p, box = d.box;
                     if (box[at] > u1 || box[at + 2] < u0 || box[at + 1] > v1 || box[at + 3] < v0)
                       continue;
-                    const fi = d.feat[p], name = d.names[fi];
+                    const fi = d.feat[p], name = d.names[d.loc[p]];
                     if (!name) continue;
                     const point = d.kind[p] === 0;
                     const px = point ? 0

@@ -200,7 +200,7 @@ def _tip_lines(layer: gpd.GeoDataFrame, lang: str
 _JSON_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&{}"})
 
 
-def _plain_json(texts: list[str]) -> str:
+def plain_json(texts: list) -> str:
     """A JSON list of plain texts with no markup or template characters in its source
     (``\\u003c`` for ``<`` …): the same strings once parsed."""
     return json.dumps(texts, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
@@ -213,18 +213,30 @@ def build_payload(layer: gpd.GeoDataFrame, layer_id: str, lang: str,
     if geometry is None:
         geometry = encode_geometry(layer.geometry.values)
     prefix = f"{layer_id}/"
-    ids = [fid[len(prefix):] if fid.startswith(prefix) else fid for fid in layer.index]
-    tips, metas, meta_index, names = _tip_lines(layer, lang)
-    doc = {"prefix": prefix, "ids": ids, "tips": tips, "metas": metas, **geometry}
+    tips, metas, meta_index, names = payload_texts(layer, lang)
+    doc = {"prefix": prefix, "ids": short_ids(layer.index, prefix), "tips": tips,
+           "metas": metas, **geometry}
     if len(metas) > 1:
         doc["m"] = meta_index
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-    # a label's name is most often its tooltip's first line, with nothing escaped in it: null
-    # says so (the browser takes it from between the tooltip's <b> and </b>)
+    text = text[:-1] + ',"names":' + plain_json(names) + "}"
+    return LayerPayload(payload_key(text), text, tuple(layer.index))
+
+
+def short_ids(ids, prefix: str) -> list[str]:
+    """Feature ids without the layer prefix they share."""
+    return [fid[len(prefix):] if fid.startswith(prefix) else fid for fid in ids]
+
+
+def payload_texts(layer: gpd.GeoDataFrame, lang: str
+                  ) -> tuple[list[str], list[str], list[int], list[str | None]]:
+    """Per feature its escaped tooltip lines; the distinct kind · status lines and each
+    feature's index into them; its label name, None when it is the tooltip's first line with
+    nothing escaped in it (the browser takes it from between the tooltip's <b> and </b>)."""
+    tips, metas, meta_index, names = _tip_lines(layer, lang)
     same = [None if tip.startswith(f"<b>{name}</b>") and map_text(name) == name else name
             for name, tip in zip(names, tips, strict=True)]
-    text = text[:-1] + ',"names":' + _plain_json(same) + "}"
-    return LayerPayload(payload_key(text), text, tuple(layer.index))
+    return tips, metas, meta_index, same
 
 
 def payload_key(text: str) -> str:
@@ -303,6 +315,12 @@ class BigLayer(MacroElement):
           const group = {{ this._parent.get_name() }};
           const spec = {{ this.spec|tojson }};
 {{ this.shared }}
+          if (spec.tiles) {  // a tiled layer (lianghu_map.tiles): tiles fetched per view
+            const canvas = new window.__lhBigCanvas(spec, group);
+            group.addLayer(canvas);
+            canvas.setTiles(spec.tiles);
+            return;
+          }
           const cache = window.__lhBig = window.__lhBig || {};
           let ready = cache[spec.key];
           if (!ready) {
@@ -319,15 +337,21 @@ class BigLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, payload: LayerPayload, layer_id: str, style_index: np.ndarray,
-                 styles: list[dict], states: list[str], *, inline: bool = False):
+    def __init__(self, payload: LayerPayload | None, layer_id: str, style_index: np.ndarray,
+                 styles: list[dict], states: list[str], *, inline: bool = False,
+                 tiles: tuple[str, dict] | None = None):
+        """``tiles``: a tiled layer's key and tile spec (:meth:`tiles.TileSet.spec`), instead
+        of a payload."""
         super().__init__()
         self._name = "BigLayer"
         self.quantum = QUANTUM
         self.shared = BIG_CANVAS_JS
-        self.spec = {
-            "layer": layer_id, "key": payload.key, "count": len(payload.ids),
-            "styles": styles, "states": states, "style_runs": _rle(style_index),
-            **({"data": json.loads(payload.text)} if inline else {"url": payload.url}),
-        }
+        if tiles is not None:
+            where = {"key": tiles[0], "tiles": tiles[1]}
+        elif inline:
+            where = {"key": payload.key, "data": json.loads(payload.text)}
+        else:
+            where = {"key": payload.key, "url": payload.url}
+        self.spec = {"layer": layer_id, "count": len(style_index), "styles": styles,
+                     "states": states, "style_runs": _rle(style_index), **where}
 

@@ -685,10 +685,15 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
                             + "\n".join(layer.index).encode()).hexdigest())
     if datum != "wgs84":  # the shifted coordinates are another payload
         version = f"{version}@{datum}"
-    payload = layer_payload(layer, spec.id, version, lang, publish=not inline,
-                            **_prepared_hooks(layer, spec, lang, datum))
+    tileset = _tileset(layer, spec, datum) if not inline else None
     group.add_child(SymbolSupport())
-    group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
+    if tileset is not None:  # a million polygons: tiles fetched per view (lianghu_map.tiles)
+        group.add_child(BigLayer(None, spec.id, index, styles, states,
+                                 tiles=(tileset.key, tileset.spec(lang))))
+    else:
+        payload = layer_payload(layer, spec.id, version, lang, publish=not inline,
+                                **_prepared_hooks(layer, spec, lang, datum))
+        group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
     # its labels: what fits at the current zoom, worked out in the browser from the payload
     group.add_child(BigLabels(spec, str(layer["kind"].iloc[0])))
     return group
@@ -713,6 +718,31 @@ def _prepared_hooks(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, datum: 
             prepared.keep_payload(open_store(), spec.id, spec.version, lang, payload)
 
     return {"stored": stored, "keep": keep}
+
+
+def _tileset(layer: gpd.GeoDataFrame, spec: LayerSpec, datum: str):
+    """A stored version's tile set (:mod:`lianghu_map.tiles`) when the layer is above
+    :data:`tiles.TILED_LAYER` features: as prepared at its save, else made now and kept.
+    None for a smaller layer, a draft (an upload's preview) or a shifted (GCJ-02) drawing:
+    those are drawn from one payload."""
+    from . import prepared, tiles
+    from .store import open_store
+
+    if len(layer) <= tiles.TILED_LAYER or not (spec.stored and spec.version) \
+            or datum != "wgs84":
+        return None
+    try:
+        store = open_store()
+        found = prepared.stored_tiles(store, spec.id, spec.version, layer)
+    except LianghuError:
+        store, found = None, None
+    if found is not None:
+        return found
+    made = tiles.build_tileset(layer, spec.id)
+    tiles.publish(made)
+    if store is not None:
+        prepared.keep_tiles(store, spec.id, spec.version, made, layer.index)
+    return tiles.TileSet(made.key, made.index)  # its files are on disk: not kept in memory
 
 
 def _big_styling(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str]

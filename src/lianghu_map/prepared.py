@@ -23,13 +23,14 @@ import contextlib
 import hashlib
 import json
 import threading
+import zipfile
 import zlib
 from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
 
-from . import compact
+from . import compact, tiles
 from .errors import LianghuError
 from .i18n import LANGS
 from .layers import LayerSpec, canonical_features
@@ -47,7 +48,7 @@ def recipe() -> str:
     from . import escape, i18n, layers, style
 
     digest = hashlib.sha256(str(_FORMAT).encode())
-    for module in (compact, escape, i18n, layers, style):
+    for module in (compact, escape, i18n, layers, style, tiles):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -92,6 +93,65 @@ def stored_payload(store: LayerStore, layer_id: str, version: int, lang: str,
     return compact.LayerPayload(head["key"], text, tuple(layer.index.tolist()))
 
 
+TILES_BLOB = "tiles"
+
+
+def _names(count: int) -> list[str]:
+    """The artefacts a version of ``count`` features is prepared with: a tile set above
+    :data:`tiles.TILED_LAYER`, else a payload per UI language."""
+    return [TILES_BLOB] if count > tiles.TILED_LAYER else [blob_name(lang) for lang in LANGS]
+
+
+def _tiles_blob(tileset: tiles.TileSet, ids) -> bytes:
+    ids = list(ids)
+    head = {"recipe": recipe(), "ids": _ids_hash(ids), "count": len(ids), "key": tileset.key}
+    return json.dumps(head).encode() + b"\n" + tiles.archive(tileset)
+
+
+_published: dict[tuple, tiles.TileSet] = {}
+
+
+def stored_tiles(store: LayerStore, layer_id: str, version: int,
+                 layer: gpd.GeoDataFrame) -> tiles.TileSet | None:
+    """The tile set kept with that version for exactly these features, made by this code,
+    unpacked under ``static/`` for the browser; None if there is none (it is made anew).
+    Kept in this process per version after the first look (the archive is read once)."""
+    key = (_key(store, layer_id, version), len(layer))
+    hit = _published.get(key)
+    if hit is not None and tiles.touch(hit):  # else unpacked again from the archive
+        return hit
+    try:
+        blob = store.load_prepared(layer_id, version, TILES_BLOB)
+    except LianghuError:
+        return None
+    if not blob:
+        return None
+    head_raw, _, body = blob.partition(b"\n")
+    try:
+        head = json.loads(head_raw)
+        if head.get("recipe") != recipe() or head.get("count") != len(layer) \
+                or head.get("ids") != _ids_hash(layer.index.tolist()):
+            return None
+        tileset = tiles.read_archive(body)
+        tiles.publish(tileset, body)
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile, zlib.error):
+        return None
+    _published[key] = tileset
+    return tileset
+
+
+def keep_tiles(store: LayerStore, layer_id: str, version: int, tileset: tiles.TileSet,
+               ids) -> None:
+    """Keep a tile set made on a view, in the background (see :func:`keep_payload`)."""
+    blob = _tiles_blob(tileset, ids)
+
+    def run() -> None:
+        with contextlib.suppress(LianghuError):
+            store.save_prepared(layer_id, version, TILES_BLOB, blob)
+
+    threading.Thread(target=run, name=f"keep-tiles-{layer_id}", daemon=True).start()
+
+
 def keep_payload(store: LayerStore, layer_id: str, version: int, lang: str,
                  payload: compact.LayerPayload) -> None:
     """Keep a payload made on a view (a layer saved before payloads were prepared), in the
@@ -106,8 +166,9 @@ def keep_payload(store: LayerStore, layer_id: str, version: int, lang: str,
 
 def prepare_version(store: LayerStore, layer_id: str, version: int, report=None) -> int:
     """Make and keep the payloads of a stored version in every UI language, read back from
-    the store exactly as the map reads it; a layer that is not big gets none.  ``report``
-    (fraction done) is told as it goes.  Returns how many payloads were kept."""
+    the store exactly as the map reads it (a tiled layer: its tile set, :mod:`tiles`); a layer
+    that is not big gets none.  ``report`` (fraction done) is told as it goes.  Returns how many
+    artefacts were kept."""
     rec = store.get(layer_id)
     info = rec.version(version)
     if info.feature_count <= compact.BIG_LAYER:
@@ -115,13 +176,21 @@ def prepare_version(store: LayerStore, layer_id: str, version: int, report=None)
     if _copy_same_data(store, rec, version):  # a revert, a link edit: the same data file
         if report:
             report(1.0)
-        return len(LANGS)
+        return len(_names(info.feature_count))
     gdf = store.read(layer_id, version)
     spec = LayerSpec(rec.layer_id, title_zh=rec.title_zh, title_en=rec.title_en, stored=True,
                      version=version, color=rec.color)
     feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
     if report:
         report(0.2)
+    if len(feats) > tiles.TILED_LAYER:  # a tile set, the texts in every language
+        tileset = tiles.build_tileset(
+            feats, layer_id, report=(lambda f: report(0.2 + 0.7 * f)) if report else None)
+        store.save_prepared(layer_id, version, TILES_BLOB, _tiles_blob(tileset, feats.index))
+        tiles.publish(tileset)
+        if report:
+            report(1.0)
+        return 1
     geometry = compact.encode_geometry(feats.geometry.values)
     for i, lang in enumerate(LANGS):
         if report:
@@ -140,19 +209,20 @@ def _copy_same_data(store: LayerStore, rec, version: int) -> bool:
     for other in rec.versions:
         if other.version == version or other.file != info.file:
             continue
-        blobs = [store.load_prepared(rec.layer_id, other.version, blob_name(lang))
-                 for lang in LANGS]
+        names = _names(info.feature_count)
+        blobs = [store.load_prepared(rec.layer_id, other.version, name) for name in names]
         if all(b and _recipe_of(b) == recipe() for b in blobs):
-            for lang, blob in zip(LANGS, blobs, strict=True):
-                store.save_prepared(rec.layer_id, version, blob_name(lang), blob)
+            for name, blob in zip(names, blobs, strict=True):
+                store.save_prepared(rec.layer_id, version, name, blob)
             return True
     return False
 
 
 def is_prepared(store: LayerStore, layer_id: str, version: int) -> bool:
     """Whether that version has its payloads in every language, made by this code."""
-    return all(_recipe_of(store.load_prepared(layer_id, version, blob_name(lang)) or b"")
-               == recipe() for lang in LANGS)
+    count = store.get(layer_id).version(version).feature_count
+    return all(_recipe_of(store.load_prepared(layer_id, version, name) or b"") == recipe()
+               for name in _names(count))
 
 
 def _recipe_of(blob: bytes) -> str | None:

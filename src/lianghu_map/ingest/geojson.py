@@ -38,7 +38,9 @@ def read_geojson(data: bytes, options: IngestOptions, rep: Report, _res: IngestR
         raise rep.refuse("empty_file")
     if not looks_like("geojson", data):
         raise rep.refuse("format_mismatch", format="GeoJSON")
-    vertices = geojson_vertices(data)  # (from the bytes: a heavy file is not parsed at all)
+    # from the bytes: a heavy file is not parsed at all; counted exactly only when the
+    # brackets (at least one per position, 0.4 s for 800 MB) could be too many
+    vertices = 0 if data.count(b"[") <= options.max_vertices else geojson_vertices(data)
     if vertices > options.max_vertices:
         raise rep.refuse("too_many_vertices", count=vertices, limit=options.max_vertices)
     data = _as_utf8(data, rep)
