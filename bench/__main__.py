@@ -17,7 +17,7 @@ import sys
 
 BENCHES = {"render": "bench.render", "ingest": "bench.run", "upload": "bench.upload",
            "meeting": "bench.meeting", "interaction": "bench.interaction",
-           "review": "bench.review"}
+           "review": "bench.review", "million": "bench.million"}
 
 args = sys.argv[1:]
 which = args.pop(0) if args and args[0] in BENCHES else None

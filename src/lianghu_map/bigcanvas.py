@@ -206,18 +206,27 @@ BIG_CANVAS_JS = """
                 if (key === this._wantKey) return;
                 this._wantKey = key;
                 const jobs = want.map((name) => tile(T, lv, name)), asked = performance.now();
+                // what has come is drawn at most every 300 ms while the rest is on its way
+                // (drawing at each tile's arrival drew the view's parts tile count times over)
+                let shown = asked, later = null;
                 const show = (all) => {
                   if (this._wantKey !== key) return;
                   const list = jobs.map((j) => j.done).filter(Boolean);
-                  if (!all && list.length < jobs.length && performance.now() - asked < 300) return;
+                  if (!all && list.length < jobs.length) {
+                    const wait = shown + 300 - performance.now();
+                    if (wait > 0) {
+                      if (!later) later = setTimeout(() => { later = null; show(false); }, wait);
+                      return;
+                    }
+                  }
+                  shown = performance.now();
                   this.setData(window.__lhBigMerge(list));
                   if (all) requestAnimationFrame(() => { window.__lhBigTiles = Object.assign(
                     window.__lhBigTiles || {}, {[this._spec.layer]: {z: lv.z, tiles: want}}); });
                 };
                 if (jobs.every((j) => j.done)) return show(true);
                 jobs.forEach((j) => j.then(() => show(false), () => {}));
-                Promise.allSettled(jobs).then(() => show(true));
-                setTimeout(() => show(false), 310);
+                Promise.allSettled(jobs).then(() => { clearTimeout(later); show(true); });
               },
               _states() {  // per feature of the layer, its style (-1: not drawn); made once
                 const spec = this._spec;
