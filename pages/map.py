@@ -33,7 +33,7 @@ from lianghu_map.panels import (
     theme_label,
 )
 from lianghu_map.report_history import feature_history, report_scope
-from lianghu_map.selection import MapFilter, select
+from lianghu_map.selection import MapFilter, feature_id_set, select
 from lianghu_map.stepswitch import ThemeChoices, choice_groups
 from lianghu_map.ui import (
     FILL_MAP,
@@ -76,7 +76,7 @@ centres = ring_centres(features)
 theme_keys = list(dict.fromkeys(d.theme for d in meeting.directives))
 problems = restore_view(basemaps=BASEMAPS, themes=theme_keys, directives=directive_ids,
                         statuses=STATUS_KEYS, layers=[spec.id for spec in cat.layers],
-                        features=features.index, points=centres,
+                        features=feature_id_set(features), points=centres,
                         reports=[r.id for r in cat.reports])
 
 
@@ -350,7 +350,7 @@ def _map_and_panel() -> None:
     with col_panel:  # after the clicked feature's details: the drawing, then the legend
         drawing_panel(cat, (out or {}).get("all_drawings"), selection, basemap, lang)
         with st.expander(t("legend.header", lang), expanded=True):
-            show_html(legend_html(features, selection.drawn, lang, cat.layers))
+            show_html(legend_html(features, selection.drawn_set, lang, cat.layers))
 
     pane = st.segmented_control(t("pane.label", lang), ["table", "rings", "stats"], key="pane",
                                 default=None, format_func=lambda p: t(f"pane.{p}", lang))

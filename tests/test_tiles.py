@@ -243,3 +243,26 @@ def test_static_keeps_the_newest_tile_sets(tmp_path, monkeypatch):
     tiles.publish(made[-1])
     kept = {p.name for p in (tmp_path / "static" / "cache" / "tiles").iterdir()}
     assert kept == {ts.key for ts in made[-tiles.KEEP_SETS:]}
+
+
+def test_a_view_while_the_tiles_are_being_made_waits_for_them(store, monkeypatch, tmp_path):
+    monkeypatch.setattr("lianghu_map.assets.STATIC_DIR", tmp_path / "static")
+    monkeypatch.setattr(tiles, "TILED_LAYER", N - 10)
+    rec = _save(store, _geojson())
+    _fresh(monkeypatch, store)
+    prepared._published.clear()
+    real, looks, waited = prepared.stored_tiles, [], []
+
+    def stored(*args):  # the first look comes while the save's preparation still runs
+        looks.append(args[1])
+        return None if len(looks) == 1 else real(*args)
+
+    def refuse(*_a, **_k):
+        raise AssertionError("made a second time on view")
+
+    monkeypatch.setattr(prepared, "stored_tiles", stored)
+    monkeypatch.setattr(prepared, "progress", lambda *_a: 0.5)
+    monkeypatch.setattr(prepared, "wait", lambda *a, **_k: waited.append(a[1]))
+    monkeypatch.setattr(tiles, "build_tileset", refuse)
+    spec = _tile_spec(store, rec.layer_id)
+    assert waited == [rec.layer_id] and len(looks) == 2 and spec["tiles"]["levels"]

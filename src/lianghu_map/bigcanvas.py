@@ -206,21 +206,24 @@ BIG_CANVAS_JS = """
                 if (key === this._wantKey) return;
                 this._wantKey = key;
                 const jobs = want.map((name) => tile(T, lv, name)), asked = performance.now();
-                // what has come is drawn at most every 300 ms while the rest is on its way
-                // (drawing at each tile's arrival drew the view's parts tile count times over)
+                // drawn once when all are in; while the rest is on its way, what has come is
+                // drawn 1 s after the ask, then at most once a second after each such drawing
+                // ends (a drawing of 50,000 parts takes 0.5–1 s here: drawing at each tile's
+                // arrival delayed the others' decoding and drew the view 15 times, 12 s)
                 let shown = asked, later = null;
                 const show = (all) => {
                   if (this._wantKey !== key) return;
                   const list = jobs.map((j) => j.done).filter(Boolean);
-                  if (!all && list.length < jobs.length) {
-                    const wait = shown + 300 - performance.now();
+                  if (!all && list.length === jobs.length) return;  // all in: drawn once below
+                  if (!all) {
+                    const wait = shown + 1000 - performance.now();
                     if (wait > 0) {
                       if (!later) later = setTimeout(() => { later = null; show(false); }, wait);
                       return;
                     }
                   }
-                  shown = performance.now();
                   this.setData(window.__lhBigMerge(list));
+                  shown = performance.now();
                   if (all) requestAnimationFrame(() => { window.__lhBigTiles = Object.assign(
                     window.__lhBigTiles || {}, {[this._spec.layer]: {z: lv.z, tiles: want}}); });
                 };

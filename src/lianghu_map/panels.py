@@ -159,12 +159,12 @@ def report_heading_html(report, lang: str) -> str:
 def map_count_text(selection: MapSelection, total: int, filtered: bool, lang: str) -> str:
     """The caption under the map: how many features are drawn and, of those, how many a clause
     highlights or a filter matches (the rest dimmed for context)."""
-    parts = [t("map.count", lang, shown=len(set(selection.drawn)), total=total)]
+    n = selection.counts
+    parts = [t("map.count", lang, shown=n["drawn"], total=total)]
     if selection.focus:
-        parts.append(t("map.count.focus", lang, n=len(set(selection.focus))))
+        parts.append(t("map.count.focus", lang, n=n["focus"]))
     elif filtered and selection.context:
-        parts.append(t("map.count.match", lang, n=len(set(selection.shown)),
-                       c=len(set(selection.context))))
+        parts.append(t("map.count.match", lang, n=n["shown"], c=n["context"]))
     return (", " if lang == "en" else "，").join(parts)
 
 

@@ -53,7 +53,7 @@ __all__ = ["BUDGET", "CELL", "LEVELS", "TILED_LAYER", "TileSet", "build_tileset"
 TILED_LAYER = 150_000  # features in one layer above which it is delivered in tiles
 LEVELS = (8, 10, 12, 14)  # zooms of the tile grids; the last is the detail level
 CELL = 4  # px: an overview keeps the largest small feature per cell of this size
-BUDGET = 2_048  # features at most in one overview tile (the largest kept)
+BUDGET = 1_024  # features at most in one overview tile (the largest kept)
 TILE_URL = f"{CACHE_URL}/tiles"
 _FORMAT = 1
 

@@ -128,6 +128,12 @@ def test_zoom_fetches_detail_tiles_and_a_small_parcel_answers(page, tiled_server
     main = page.locator("[data-testid='stMain']")
     main.get_by_text(f"宗地{LINKED:06d}").first.wait_for()
     assert "西太湖科技产业园" in main.inner_text()  # the clause that names it
+    # named once they are big enough on screen (37 px at z18), from the tiles' names
+    frame.evaluate(f"void window.map.setView([{lat}, {lng}], 18)")
+    _view(frame, layer_id)
+    frame.wait_for_function("""() => [...document.querySelectorAll(
+        '.lh-label:not(.lh-hidden) span')].some((s) => s.textContent.startsWith('宗地'))""",
+                            timeout=15_000)
     assert page.offline.external == []
 
 
