@@ -128,3 +128,36 @@ def test_a_failing_make_caches_nothing(what):
         per_frame(frame, what, boom)
     assert (id(frame), *what) not in framecache._frame_cache
     assert per_frame(frame, what, lambda: 42) == 42
+
+
+def test_recent_keeps_the_last_used_and_drops_the_oldest():
+    from lianghu_map import framecache
+
+    made = []
+
+    class Obj:
+        pass
+
+    objs = [Obj() for _ in range(framecache.RECENT + 1)]
+    for o in objs:
+        framecache.recent(o, ("x",), lambda o=o: made.append(o) or len(made))
+    assert len(made) == framecache.RECENT + 1
+    last = objs[-1]
+    assert framecache.recent(last, ("x",), lambda: 0) == framecache.RECENT + 1  # kept
+    assert framecache.recent(objs[0], ("x",), lambda: -1) == -1  # the oldest was dropped
+    assert framecache.recent(last, ("y",), lambda: "other") == "other"  # per what
+
+
+def test_selection_states_counts_and_sets_are_kept():
+    from lianghu_map.mapview import state_map
+    from lianghu_map.panels import map_count_text
+    from lianghu_map.selection import MapSelection, feature_id_set
+
+    sel = MapSelection(("a", "b", "b"), ("c",), ("d",))
+    assert state_map(sel, "a") is state_map(sel, "a")
+    assert state_map(sel, "a")["a"] == "selected" and state_map(sel)["a"] == "normal"
+    assert sel.counts == {"drawn": 4, "shown": 2, "context": 1, "focus": 1}
+    assert sel.drawn_set == frozenset("abcd") and sel.drawn is sel.drawn
+    assert "4" in map_count_text(sel, 9, False, "en")
+    frame = gpd.GeoDataFrame({"x": [1, 2]}, geometry=[None, None], index=["p", "q"])
+    assert feature_id_set(frame) == {"p", "q"} and feature_id_set(frame) is feature_id_set(frame)

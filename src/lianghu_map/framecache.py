@@ -9,10 +9,12 @@ identity, entries dropped once their frame is gone.
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
+from threading import Lock
 from typing import Any, TypeVar
 
-__all__ = ["per_frame"]
+__all__ = ["per_frame", "recent"]
 
 T = TypeVar("T")
 
@@ -29,4 +31,28 @@ def per_frame(frame: Any, what: tuple, make: Callable[[], T]) -> T:
     for k in [k for k, (ref, _) in _frame_cache.items() if ref() is None]:
         del _frame_cache[k]
     _frame_cache[key] = (weakref.ref(frame), value)
+    return value
+
+
+_recent: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
+_recent_lock = Lock()
+RECENT = 6  # derived values kept by :func:`recent`
+
+
+def recent(obj: Any, what: tuple, make: Callable[[], T]) -> T:
+    """``make()`` kept for ``obj`` (by identity) and ``what`` among the :data:`RECENT` last
+    used: for what is large and derived from short-lived objects a page uses run after run
+    (a million features' states per selection), where keeping one per object ever made would
+    grow without bound."""
+    key = (id(obj), *what)
+    with _recent_lock:
+        hit = _recent.get(key)
+        if hit is not None and hit[0] is obj:
+            _recent.move_to_end(key)
+            return hit[1]
+    value = make()
+    with _recent_lock:
+        _recent[key] = (obj, value)  # obj held: its id stays its own while kept
+        while len(_recent) > RECENT:
+            _recent.popitem(last=False)
     return value

@@ -37,6 +37,7 @@ from .errors import LianghuError
 from .escape import js_text, json_html, map_text
 from .folium_render import install as _fast_render
 from .framecache import per_frame as _per_frame
+from .framecache import recent
 from .i18n import DEFAULT_LANG, kind_label, localise, status_label, t
 from .labels import LABEL_CSS, BigLabels, LabelLayer, label_items, share_once
 from .layers import (
@@ -591,8 +592,8 @@ def needs_canvas(features: gpd.GeoDataFrame) -> bool:
 
 def state_map(selection: MapSelection, selected: str | None = None) -> dict[str, str]:
     """Each drawn feature's state: dimmed context, normal, focus, and the clicked one.  Kept
-    while the selection lives (selections are kept per catalogue frame and filter): 0.3 s per
-    rerun with a million features.  Read-only for callers."""
+    for the last selections used (:func:`framecache.recent`): 0.3 s per rerun with a million
+    features.  Read-only for callers."""
 
     def make() -> dict[str, str]:
         state_of = dict.fromkeys(selection.context, "context")
@@ -602,7 +603,7 @@ def state_map(selection: MapSelection, selected: str | None = None) -> dict[str,
             state_of[selected] = "selected"
         return state_of
 
-    return _per_frame(selection, ("states", selected), make)
+    return recent(selection, ("states", selected), make)
 
 
 def feature_groups(

@@ -11,7 +11,7 @@ from functools import cached_property
 
 import geopandas as gpd
 
-from .framecache import per_frame
+from .framecache import per_frame, recent
 from .layers import BASE_LAYER_IDS, LAYERS
 from .meeting.directives import Meeting
 from .meeting.gazetteer import normalise
@@ -61,9 +61,10 @@ class MapSelection:
         return {"drawn": len(set(self.drawn)), "shown": len(set(self.shown)),
                 "context": len(set(self.context)), "focus": len(set(self.focus))}
 
-    @cached_property
+    @property
     def drawn_set(self) -> frozenset[str]:
-        return frozenset(self.drawn)
+        """``drawn`` as a set, kept for the last selections used (not with each one)."""
+        return recent(self, ("drawn_set",), lambda: frozenset(self.drawn))
 
 
 def feature_id_set(features) -> frozenset[str]:
