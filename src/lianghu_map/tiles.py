@@ -37,6 +37,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import zipfile
 from dataclasses import dataclass
 
@@ -243,6 +244,7 @@ def publish(tiles: TileSet, data: bytes | None = None) -> None:
 
 
 KEEP_SETS = 6  # tile sets kept under static/ (the newest used); the store keeps them all
+IN_USE_S = 3600  # a set used (a page drew it) within this many seconds is never pruned
 
 
 def touch(tiles: TileSet) -> bool:
@@ -259,8 +261,10 @@ def touch(tiles: TileSet) -> bool:
 def _prune(root) -> None:
     sets = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
                   key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in sets[KEEP_SETS:]:
-        shutil.rmtree(old, ignore_errors=True)  # a view of it unpacks it again
+    now = time.time()
+    for old in sets[KEEP_SETS:]:  # a view of it unpacks it again; an open page may still use
+        if now - old.stat().st_mtime > IN_USE_S:  # one drawn within the hour: kept till later
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _safe(name: str) -> bool:
