@@ -71,12 +71,12 @@ def _blob(payload: compact.LayerPayload) -> bytes:
     return json.dumps(head).encode() + b"\n" + zlib.compress(payload.text.encode("utf-8"), 1)
 
 
-def stored_payload(store: LayerStore, layer_id: str, version: int, lang: str,
-                   layer: gpd.GeoDataFrame) -> compact.LayerPayload | None:
-    """The payload kept with that version for exactly these features (``layer``: as drawn),
-    made by this code; None if there is none (or it cannot be read: it is made anew)."""
+def _kept(store: LayerStore, layer_id: str, version: int, name: str,
+          layer: gpd.GeoDataFrame) -> tuple[dict, bytes] | None:
+    """The header and body of the artefact ``name`` kept with that version, if it was made by
+    this code for exactly these features; None otherwise (or unreadable: it is made anew)."""
     try:
-        blob = store.load_prepared(layer_id, version, blob_name(lang))
+        blob = store.load_prepared(layer_id, version, name)
     except LianghuError:
         return None
     if not blob:
@@ -84,9 +84,24 @@ def stored_payload(store: LayerStore, layer_id: str, version: int, lang: str,
     head_raw, _, body = blob.partition(b"\n")
     try:
         head = json.loads(head_raw)
-        if head.get("recipe") != recipe() or head.get("count") != len(layer) \
-                or head.get("ids") != _ids_hash(layer.index.tolist()):
-            return None
+    except ValueError:
+        return None
+    if not isinstance(head, dict) or head.get("recipe") != recipe() \
+            or head.get("count") != len(layer) \
+            or head.get("ids") != _ids_hash(layer.index.tolist()):
+        return None
+    return head, body
+
+
+def stored_payload(store: LayerStore, layer_id: str, version: int, lang: str,
+                   layer: gpd.GeoDataFrame) -> compact.LayerPayload | None:
+    """The payload kept with that version for exactly these features (``layer``: as drawn),
+    made by this code; None if there is none (or it cannot be read: it is made anew)."""
+    found = _kept(store, layer_id, version, blob_name(lang), layer)
+    if found is None:
+        return None
+    head, body = found
+    try:
         text = zlib.decompress(body).decode("utf-8")  # damaged: zlib's checksum fails
     except (ValueError, zlib.error):
         return None
@@ -120,18 +135,11 @@ def stored_tiles(store: LayerStore, layer_id: str, version: int,
     hit = _published.get(key)
     if hit is not None and tiles.touch(hit):  # else unpacked again from the archive
         return hit
-    try:
-        blob = store.load_prepared(layer_id, version, TILES_BLOB)
-    except LianghuError:
+    found = _kept(store, layer_id, version, TILES_BLOB, layer)
+    if found is None:
         return None
-    if not blob:
-        return None
-    head_raw, _, body = blob.partition(b"\n")
+    body = found[1]
     try:
-        head = json.loads(head_raw)
-        if head.get("recipe") != recipe() or head.get("count") != len(layer) \
-                or head.get("ids") != _ids_hash(layer.index.tolist()):
-            return None
         tileset = tiles.read_archive(body)
         tiles.publish(tileset, body)
     except (ValueError, KeyError, OSError, zipfile.BadZipFile, zlib.error):
