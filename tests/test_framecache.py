@@ -154,10 +154,54 @@ def test_selection_states_counts_and_sets_are_kept():
     from lianghu_map.selection import MapSelection, feature_id_set
 
     sel = MapSelection(("a", "b", "b"), ("c",), ("d",))
-    assert state_map(sel, "a") is state_map(sel, "a")
+    assert state_map(sel) is state_map(sel)
+    # a click lays the clicked feature over the selection's kept states, it copies nothing
+    assert state_map(sel, "a").maps[1] is state_map(sel) and state_map(sel, "x") is state_map(sel)
     assert state_map(sel, "a")["a"] == "selected" and state_map(sel)["a"] == "normal"
     assert sel.counts == {"drawn": 4, "shown": 2, "context": 1, "focus": 1}
     assert sel.drawn_set == frozenset("abcd") and sel.drawn is sel.drawn
     assert "4" in map_count_text(sel, 9, False, "en")
     frame = gpd.GeoDataFrame({"x": [1, 2]}, geometry=[None, None], index=["p", "q"])
     assert feature_id_set(frame) == {"p", "q"} and feature_id_set(frame) is feature_id_set(frame)
+
+
+def test_keep_holds_only_the_last_used_values_per_frame_and_kind():
+    """A value keyed by a selection or a click is kept for the last few used, not for every
+    one ever made (a million features' styling each)."""
+    frame, other, tag = Frame(), Frame(), f"keep-{next(_unique)}"
+    made = []
+
+    def get(f, n):
+        return per_frame(f, (tag, n), lambda: made.append(n) or n, keep=2)
+
+    get(frame, 1), get(frame, 2), get(other, 1)
+    get(frame, 1)  # used again: now the last used
+    get(frame, 3)  # 2 goes, 1 stays; the other frame's is its own
+    assert made == [1, 2, 1, 3]
+    get(frame, 1), get(other, 1)
+    assert made == [1, 2, 1, 3]
+    get(frame, 2)
+    assert made == [1, 2, 1, 3, 2]
+
+
+def test_names_match_across_the_chunks_they_are_normalised_in(monkeypatch):
+    from lianghu_map import selection
+
+    names = ["湖塘公園", "Lake park", "滆湖", "长荡湖", "湖塘公园北"] * 3
+    frame = gpd.GeoDataFrame({"name_zh": names, "name_en": ["x"] * len(names)},
+                             geometry=[Point(0, 0)] * len(names),
+                             index=[f"f{i}" for i in range(len(names))])
+    whole = selection._name_matches(frame, "湖塘公园")
+    monkeypatch.setattr(selection, "_NAME_CHUNK", 4)
+    assert selection._name_matches(frame, "湖塘公园") == whole
+    assert whole == {f"f{i}" for i in range(len(names)) if names[i].startswith("湖塘")}
+
+
+def test_fit_bounds_of_some_features_of_a_frame():
+    from lianghu_map.mapview import fit_bounds
+
+    frame = gpd.GeoDataFrame(geometry=[Point(119.5, 31.5), Point(119.9, 31.7), Point(0, 0)],
+                             index=["a", "b", "c"])
+    assert fit_bounds(frame, ("a", "b", "zz")) == [[31.5, 119.5], [31.7, 119.9]]
+    assert fit_bounds(frame, {"a"}) == [[31.5, 119.5], [31.5, 119.5]]
+    assert fit_bounds(frame, ["zz"]) is None and fit_bounds(frame, []) is None

@@ -239,3 +239,25 @@ def test_strings_exist_in_three_languages():
         assert len(set(texts.values())) == 3 or key == "badge.official", texts
         for lang in ("zh-Hans", "zh-Hant"):
             assert not re.search(r"[\u4e00-\u9fff][,:]", texts[lang]), texts[lang]
+
+
+def test_a_clicked_uploaded_feature_shows_its_own_attributes_whatever_its_id(gpkg_store):
+    """The side panel's attributes are found from the feature's key: a plain id names the row,
+    an id that is not plain (markup, spaces) is keyed by position (layers.feature_key)."""
+    rec = _saved(gpkg_store, _doc(("p1", {"name": "甲"}, Point(119.7, 31.6)),
+                                  ("<b>x</b>", {"name": "乙"}, Point(119.71, 31.6)),
+                                  ("7", {"name": "丙"}, Point(119.72, 31.6)),
+                                  ("a b", {"name": "丁"}, Point(119.73, 31.6))), {})
+    cat = load_catalog(gpkg_store)
+    ids = [fid for fid in cat.features.index if fid.startswith(rec.layer_id + "/")]
+    assert sorted(ids) == sorted(f"{rec.layer_id}/{k}" for k in ("p1", "#1", "7", "#3"))
+    names = {fid.partition("/")[2]: dict(feature_attributes(cat, fid, gpkg_store))["name"]
+             for fid in ids}
+    assert names == {"p1": "甲", "#1": "乙", "7": "丙", "#3": "丁"}
+    assert feature_attributes(cat, f"{rec.layer_id}/#9", gpkg_store) == []
+    # the catalogue holds each id once, as a Python string the index and the column share
+    # (arrow strings made a new object per id each time they were read)
+    index = cat.features.index
+    assert index.dtype == "str" and cat.features["feature_id"].dtype == "str"
+    assert all(a is b and a is c
+               for a, b, c in zip(index, index, cat.features["feature_id"], strict=True))

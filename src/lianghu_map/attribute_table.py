@@ -13,7 +13,7 @@ import unicodedata
 import geopandas as gpd
 import pandas as pd
 
-from .framecache import per_frame
+from .framecache import RECENT, per_frame
 from .i18n import kind_label, status_label, t, zh
 from .layers import LayerSpec, order_names
 from .meeting.gazetteer import normalise
@@ -58,7 +58,7 @@ def visible_table(
     key = ("table", lang, selection, id(links), id(measures),
            tuple((spec.id, spec.label(lang)) for spec in layers))
     return per_frame(features, key, lambda: _table(features, selection, links, measures, lang,
-                                                   layers))
+                                                   layers), keep=RECENT)
 
 
 def _table(features, selection, links, measures, lang, layers) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from functools import cache
 from threading import Lock
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .errors import LianghuError
@@ -276,7 +277,7 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
     builtins, remaining, superseded, moved = apply_supersessions(base.features, loaded)
     frames = [builtins, *remaining.values()]
     features = (base.features if not loaded else
-                gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326))
+                _shared_ids(gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)))
     # the reports' links: gazetteer places reach the built-in features (as they always did),
     # an analyst's link may name any feature on the map
     kinds = dict(zip(base.features.index, base.features["kind"], strict=True))
@@ -309,6 +310,19 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
                    reports=views, broken_reports=broken_reports)
 
 
+def _shared_ids(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``features`` (a new frame: changed in place) with its ids held as Python strings, one
+    object per id for the index and the ``feature_id`` column alike.  Arrow-backed strings (the
+    default) make a new string object for each id every time they are read, and the Map page
+    reads them into sets, tuples and dicts: with a million parcels, 80 MB per copy, so a few
+    selections added a gigabyte to the server."""
+    ids = np.asarray(features.index, dtype=object)
+    held = pd.StringDtype("python", na_value=np.nan)  # still the "str" dtype
+    features.index = pd.Index(ids, dtype=held, name=features.index.name)
+    features["feature_id"] = pd.array(ids, dtype=held)
+    return features
+
+
 def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None
                    ) -> gpd.GeoDataFrame:
     """A layer for export: an uploaded layer as stored (every original attribute), a built-in
@@ -331,10 +345,13 @@ def feature_attributes(cat: Catalog, feature_id: str, store: LayerStore | None =
     gdf = read_layer(store or open_store(), layer_id, rec.current_version)
     if sup:
         rows = gdf[gdf["source_id"].astype(str).isin(sup.source_ids)]
-    else:
-        keys = [feature_key(layer_id, sid, idx)
-                for sid, idx in zip(gdf["source_id"], gdf["source_index"], strict=True)]
-        rows = gdf[[k == feature_id for k in keys]]
+    else:  # the feature's key names its source id, or its position (see layers.feature_key)
+        own = feature_id[len(layer_id) + 1:]
+        at = own[1:] if own.startswith("#") else ""
+        rows = (gdf[gdf["source_index"] == int(at)] if at.isdigit() else
+                gdf[gdf["source_id"].astype(str) == own])
+        rows = rows[[feature_key(layer_id, sid, idx) == feature_id for sid, idx in
+                     zip(rows["source_id"], rows["source_index"], strict=True)]]
     if rows.empty:
         return []
     row = rows.iloc[0]

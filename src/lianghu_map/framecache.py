@@ -19,18 +19,29 @@ __all__ = ["per_frame", "recent"]
 T = TypeVar("T")
 
 _frame_cache: dict[tuple, tuple[weakref.ref, Any]] = {}
+_frame_lock = Lock()
 
 
-def per_frame(frame: Any, what: tuple, make: Callable[[], T]) -> T:
-    """``make()`` once per live ``frame`` (by identity) and ``what``."""
+def per_frame(frame: Any, what: tuple, make: Callable[[], T], keep: int | None = None) -> T:
+    """``make()`` once per live ``frame`` (by identity) and ``what``.  ``keep``: at most that
+    many values per frame and ``what[0]``, the last used (for what is keyed by a selection or
+    a click, which a page makes without end: a million features' styling each)."""
     key = (id(frame), *what)
-    hit = _frame_cache.get(key)
-    if hit is not None and hit[0]() is frame:
-        return hit[1]
+    with _frame_lock:
+        hit = _frame_cache.get(key)
+        if hit is not None and hit[0]() is frame:
+            if keep is not None:  # now the last used, for the count below
+                _frame_cache[key] = _frame_cache.pop(key)
+            return hit[1]
     value = make()
-    for k in [k for k, (ref, _) in _frame_cache.items() if ref() is None]:
-        del _frame_cache[k]
-    _frame_cache[key] = (weakref.ref(frame), value)
+    with _frame_lock:
+        for k in [k for k, (ref, _) in _frame_cache.items() if ref() is None]:
+            del _frame_cache[k]
+        _frame_cache[key] = (weakref.ref(frame), value)
+        if keep is not None:
+            same = [k for k in _frame_cache if k[:2] == key[:2]]
+            for k in same[:-keep]:
+                del _frame_cache[k]
     return value
 
 

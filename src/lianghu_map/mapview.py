@@ -16,6 +16,8 @@ import contextlib
 import hashlib
 import html
 import json
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import folium
@@ -36,8 +38,8 @@ from .crs import from_wgs84
 from .errors import LianghuError
 from .escape import js_text, json_html, map_text
 from .folium_render import install as _fast_render
+from .framecache import RECENT, recent
 from .framecache import per_frame as _per_frame
-from .framecache import recent
 from .i18n import DEFAULT_LANG, kind_label, localise, status_label, t
 from .labels import LABEL_CSS, BigLabels, LabelLayer, label_items, share_once
 from .layers import (
@@ -432,13 +434,12 @@ class DatumBadge(CornerLabel):
 def fit_bounds(features: gpd.GeoDataFrame, ids) -> list[list[float]] | None:
     """[[south, west], [north, east]] of the features ``ids`` (those in ``features``), rounded
     to 1e-5°; None for none.  From each feature's bounds, kept while the frame lives: the
-    Present and Map switches (stepswitch) ask this for every step."""
-    each = _per_frame(features, ("bounds",), lambda: dict(
-        zip(features.index, shapely.bounds(features.geometry.values), strict=True)))
-    rows = [each[f] for f in ids if f in each]
-    if not rows:
+    Present and Map switches (stepswitch) ask this for every step.  (An array: a million
+    features' bounds as a dictionary of tuples took 170 MB.)"""
+    each = _per_frame(features, ("bounds",), lambda: shapely.bounds(features.geometry.values))
+    b = each[features.index.isin(ids if isinstance(ids, (set, frozenset)) else list(ids))]
+    if not len(b):
         return None
-    b = np.array(rows)
     minx, miny = (round(float(v), 5) for v in np.nanmin(b[:, :2], axis=0))
     maxx, maxy = (round(float(v), 5) for v in np.nanmax(b[:, 2:], axis=0))
     return [[miny, minx], [maxy, maxx]]
@@ -559,7 +560,7 @@ def state_options(spec: LayerSpec, style_key: tuple, state: str) -> dict:
 
 
 def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
-                  state_of: dict[str, str], spec: LayerSpec) -> VectorLayer:
+                  state_of: Mapping[str, str], spec: LayerSpec) -> VectorLayer:
     styles: list[dict] = []
     index: dict[tuple, int] = {}
     items, parts = [], []
@@ -581,8 +582,20 @@ def _vector_layer(texts: dict[str, list[_FeatureText]], drawn: list[str],
 def _split_by_layer(features: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
     """``features`` per layer, kept while the frame lives (splitting 100,000 rows on every
     rerun would cost more than drawing the map)."""
-    return _per_frame(features, ("split",), lambda: {
-        str(lid): part for lid, part in features.groupby("layer_id", sort=False)})
+    return _per_frame(features, ("split",), lambda: _split(features))
+
+
+def _split(features: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """A layer whose rows are together in ``features`` (the catalogue's are: layer by layer)
+    is a slice of it, which shares its columns; the rows of any other layer are copied."""
+    codes, uniques = pd.factorize(features["layer_id"].to_numpy(dtype=object))
+    out = {}
+    for code, lid in enumerate(uniques):
+        rows = np.flatnonzero(codes == code)
+        together = rows[-1] - rows[0] + 1 == len(rows)
+        out[str(lid)] = (features.iloc[rows[0]:rows[-1] + 1] if together
+                         else features.iloc[rows])
+    return out
 
 
 def needs_canvas(features: gpd.GeoDataFrame) -> bool:
@@ -590,20 +603,20 @@ def needs_canvas(features: gpd.GeoDataFrame) -> bool:
     return any(len(part) > BIG_LAYER for part in _split_by_layer(features).values())
 
 
-def state_map(selection: MapSelection, selected: str | None = None) -> dict[str, str]:
-    """Each drawn feature's state: dimmed context, normal, focus, and the clicked one.  Kept
-    for the last selections used (:func:`framecache.recent`): 0.3 s per rerun with a million
-    features.  Read-only for callers."""
+def state_map(selection: MapSelection, selected: str | None = None) -> Mapping[str, str]:
+    """Each drawn feature's state: dimmed context, normal, focus, and the clicked one.  The
+    selection's states are kept for the last selections used (:func:`framecache.recent`): 0.3 s
+    per rerun with a million features; a click only lays the clicked feature over them (a new
+    million-entry map per click cost 40 MB).  Read-only for callers."""
 
     def make() -> dict[str, str]:
         state_of = dict.fromkeys(selection.context, "context")
         state_of.update(dict.fromkeys(selection.shown, "normal"))
         state_of.update(dict.fromkeys(selection.focus, "focus"))
-        if selected in state_of:
-            state_of[selected] = "selected"
         return state_of
 
-    return recent(selection, ("states", selected), make)
+    state_of = recent(selection, ("states",), make)
+    return ChainMap({selected: "selected"}, state_of) if selected in state_of else state_of
 
 
 def feature_groups(
@@ -618,7 +631,7 @@ def feature_groups(
     badge: str | None = None,
     basemap: str | None = None,
     draw: str | None = None,
-    states: dict[str, str] | None = None,
+    states: Mapping[str, str] | None = None,
 ) -> list[folium.FeatureGroup]:
     """One FeatureGroup per layer with drawn features; states give each feature its style.
     A layer of more than ``compact.BIG_LAYER`` features is drawn from a compact payload on a
@@ -673,7 +686,7 @@ def feature_groups(
     return groups
 
 
-def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str], lang: str,
+def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: Mapping[str, str], lang: str,
                inline: bool, datum: str = "wgs84", drawing: tuple = ()
                ) -> folium.FeatureGroup | None:
     """A big layer's group: the payload (cached per layer version) and, per feature, an index
@@ -681,7 +694,7 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str
     styling is kept per layer frame and ``drawing`` (what ``state_of`` was made from: the
     selection and the selected feature), so a rerun that changes neither costs nothing."""
     styling = _per_frame(layer, ("big_styles", spec.id, spec.version, spec.color, drawing),
-                        lambda: _big_styling(layer, spec, state_of))
+                        lambda: _big_styling(layer, spec, state_of), keep=RECENT)
     if styling is None:
         return None
     index, styles, states = styling
@@ -755,19 +768,26 @@ def _tileset(layer: gpd.GeoDataFrame, spec: LayerSpec, datum: str):
     return tiles.TileSet(made.key, made.index)  # its files are on disk: not kept in memory
 
 
-def _big_styling(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: dict[str, str]
+def _big_styling(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: Mapping[str, str]
                  ) -> tuple[np.ndarray, list[dict], list[str]] | None:
     """Per feature of a big layer, its index into the styles; the styles; their states."""
-    state = pd.Series(layer.index.map(state_of), index=layer.index)
-    if state.isna().all():
+    get = state_of.get
+    state = np.fromiter((get(fid) for fid in layer.index), dtype=object, count=len(layer))
+    drawn = np.flatnonzero(pd.notna(state))
+    if not len(drawn):
         return None
     own = layer["style"].fillna("").astype(str) if "style" in layer else pd.Series("", layer.index)
-    keys = pd.DataFrame({"kind": layer["kind"], "status": layer["status"],
-                         "basis": layer["basis"], "gt": layer.geom_type.fillna(""),
-                         "own": own, "state": state})
-    codes, combos = pd.MultiIndex.from_frame(keys[state.notna()]).factorize()
+    # one code per (kind, status, basis, geometry type, own style, state): each column's codes
+    # combined in one integer (a million rows made into tuples cost 0.2 GB)
+    columns = [pd.factorize(column, use_na_sentinel=False) for column in (
+        layer["kind"], layer["status"], layer["basis"], layer.geom_type.fillna(""), own, state)]
+    codes = np.zeros(len(drawn), dtype=np.int64)
+    for here, uniques in columns:
+        codes = pd.factorize(codes * len(uniques) + here[drawn])[0]  # first appearance first
+    first_row = drawn[np.unique(codes, return_index=True)[1]]  # each combination's first row
+    combos = [tuple(uniques[here[r]] for here, uniques in columns) for r in first_row]
     index = np.full(len(layer), -1, dtype=np.int64)
-    index[state.notna().to_numpy()] = codes
+    index[drawn] = codes
     styles = [feature_options(spec, kind, status, basis, gt, own_, st)
               for kind, status, basis, gt, own_, st in combos]
     return index, styles, [c[-1] for c in combos]

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import geopandas as gpd
+import numpy as np
 
-from .framecache import per_frame, recent
+from .framecache import RECENT, per_frame, recent
 from .layers import BASE_LAYER_IDS, LAYERS
 from .meeting.directives import Meeting
 from .meeting.gazetteer import normalise
@@ -73,10 +74,17 @@ def feature_id_set(features) -> frozenset[str]:
     return per_frame(features, ("id_set",), lambda: frozenset(features.index))
 
 
+_NAME_CHUNK = 50_000  # names normalised at a time (a million at once took 0.27 GB)
+
+
 def _name_matches(features: gpd.GeoDataFrame, query: str) -> set[str]:
     q = normalise(query.strip())
-    hay = (features["name_zh"] + "\n" + features["name_en"]).map(normalise)
-    return set(features.index[hay.str.contains(q, regex=False)])
+    found = np.zeros(len(features), dtype=bool)
+    for start in range(0, len(features), _NAME_CHUNK):
+        part = features.iloc[start:start + _NAME_CHUNK]
+        hay = (part["name_zh"] + "\n" + part["name_en"]).map(normalise)
+        found[start:start + len(part)] = hay.str.contains(q, regex=False).to_numpy(dtype=bool)
+    return set(features.index[found])
 
 
 def select(
@@ -84,9 +92,10 @@ def select(
 ) -> MapSelection:
     """Apply ``flt``.  Order: layers → status and name → report scope and theme → directive.
     Kept per frame and filter (a rerun that changes neither, a click or a pan, costs nothing
-    here)."""
+    here), for the last :data:`framecache.RECENT` filters used: a million features' selection
+    each."""
     return per_frame(features, ("select", flt, id(links), id(meeting)),
-                     lambda: _select(features, links, meeting, flt))
+                     lambda: _select(features, links, meeting, flt), keep=RECENT)
 
 
 def _select(
