@@ -205,3 +205,19 @@ def test_fit_bounds_of_some_features_of_a_frame():
     assert fit_bounds(frame, ("a", "b", "zz")) == [[31.5, 119.5], [31.7, 119.9]]
     assert fit_bounds(frame, {"a"}) == [[31.5, 119.5], [31.5, 119.5]]
     assert fit_bounds(frame, ["zz"]) is None and fit_bounds(frame, []) is None
+
+
+def test_a_big_layers_styling_with_a_clicked_feature_and_a_selections_hash_kept():
+    from lianghu_map.layers import LAYERS
+    from lianghu_map.mapview import _big_styling, state_map
+    from lianghu_map.selection import MapSelection
+
+    ids = [f"L/{i}" for i in range(6)]
+    frame = gpd.GeoDataFrame({"kind": ["park"] * 6, "status": ["planned"] * 6,
+                              "basis": ["uploaded"] * 6},
+                             geometry=[Point(i, 0) for i in range(6)], index=ids)
+    sel = MapSelection(tuple(ids[:4]), (ids[4],))
+    index, _styles, states = _big_styling(frame, LAYERS[0], state_map(sel, ids[2]))
+    assert [states[i] if i >= 0 else None for i in index] == [
+        "normal", "normal", "selected", "normal", "context", None]
+    assert hash(sel) == hash(MapSelection(tuple(ids[:4]), (ids[4],))) and sel._hash == hash(sel)

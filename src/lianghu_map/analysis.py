@@ -287,10 +287,11 @@ def ring_centres(features: gpd.GeoDataFrame, max_layer: int = 2_000) -> list[str
     """Point features that can centre catchment rings (layers of at most ``max_layer``
     features: a list to pick from, not a 100,000-point upload)."""
 
-    def make() -> list[str]:
-        points = features.geom_type.isin(_POINT_TYPES)
-        sizes = features["layer_id"].map(features["layer_id"].value_counts())
-        return list(features.index[points & (sizes <= max_layer)])
+    def make() -> list[str]:  # the small layers' rows first: a million types cost 0.2 GB
+        sizes = features["layer_id"].value_counts()
+        rows = np.flatnonzero(features["layer_id"].isin(sizes.index[sizes <= max_layer]))
+        points = features.geometry.iloc[rows].geom_type.isin(_POINT_TYPES).to_numpy()
+        return list(features.index[rows[points]])
 
     return per_frame(features, ("ring_centres", max_layer), make)
 

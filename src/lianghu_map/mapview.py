@@ -771,8 +771,14 @@ def _tileset(layer: gpd.GeoDataFrame, spec: LayerSpec, datum: str):
 def _big_styling(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: Mapping[str, str]
                  ) -> tuple[np.ndarray, list[dict], list[str]] | None:
     """Per feature of a big layer, its index into the styles; the styles; their states."""
-    get = state_of.get
+    # a click's states are a ChainMap over the selection's (state_map): read the selection's
+    # as a dict (a ChainMap lookup costs ten times as much), then lay the click's over them
+    maps = state_of.maps if isinstance(state_of, ChainMap) else [state_of]
+    get = maps[-1].get
     state = np.fromiter((get(fid) for fid in layer.index), dtype=object, count=len(layer))
+    for over in reversed(maps[:-1]):
+        for fid, value in over.items():
+            state[layer.index == fid] = value
     drawn = np.flatnonzero(pd.notna(state))
     if not len(drawn):
         return None

@@ -46,6 +46,14 @@ class MapSelection:
     fit: tuple[str, ...] = ()  # fit the view to these (empty: leave the view alone)
 
     @cached_property
+    def _hash(self) -> int:
+        return hash((self.shown, self.context, self.focus, self.fit))
+
+    def __hash__(self) -> int:
+        """Hashed once (a selection keys the caches of every run: a million ids each time)."""
+        return self._hash
+
+    @cached_property
     def drawn(self) -> tuple[str, ...]:
         return self.context + self.shown + self.focus
 
