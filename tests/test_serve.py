@@ -41,3 +41,28 @@ def test_warming_that_fails_still_starts_the_server(monkeypatch, capsys):
     assert started == [True]
     assert "warming failed (RuntimeError: store unreachable); starting cold" in \
         capsys.readouterr().out
+
+
+def test_the_server_holds_its_memory_down_where_the_c_library_is_glibc(monkeypatch):
+    import threading
+
+    trimmed = threading.Event()
+
+    class Libc:
+        def mallopt(self, param, value):
+            self.arenas = (param, value)
+
+        def malloc_trim(self, pad):
+            trimmed.set()
+            threading.Event().wait()  # once is enough: the thread (a daemon) waits from here
+
+    libc = Libc()
+    monkeypatch.setattr(serve.ctypes, "CDLL", lambda name: libc)
+    assert serve.hold_memory_down(every=0.01)
+    assert libc.arenas == (-8, serve.ARENAS) and trimmed.wait(5)
+
+    def missing(name):
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(serve.ctypes, "CDLL", missing)
+    assert serve.hold_memory_down() is False
