@@ -52,16 +52,16 @@ def test_the_server_holds_its_memory_down_where_the_c_library_is_glibc(monkeypat
         def mallopt(self, param, value):
             self.arenas = (param, value)
 
-        def malloc_trim(self, pad):
+        def malloc_trim(self, _pad):
             trimmed.set()
             threading.Event().wait()  # once is enough: the thread (a daemon) waits from here
 
     libc = Libc()
-    monkeypatch.setattr(serve.ctypes, "CDLL", lambda name: libc)
+    monkeypatch.setattr(serve.ctypes, "CDLL", lambda _name: libc)
     assert serve.hold_memory_down(every=0.01)
     assert libc.arenas == (-8, serve.ARENAS) and trimmed.wait(5)
 
-    def missing(name):
+    def missing(_name):
         raise OSError("no C library here")
 
     monkeypatch.setattr(serve.ctypes, "CDLL", missing)
