@@ -202,6 +202,23 @@ def test_prepared_names_and_versions_are_checked(store):
     assert store.load_prepared(rec.layer_id, 1, "payload.en") == b"two"
 
 
+def test_a_temporary_file_a_killed_write_left_is_removed_by_the_next_write(gpkg_store):
+    import os
+    import time
+
+    rec = _save(gpkg_store, _geojson(20))
+    gpkg_store.save_prepared(rec.layer_id, 1, "payload.en", b"one")
+    folder = gpkg_store.root / "layers" / rec.layer_id / "prepared"
+    stale, fresh = folder / ".killed.tmp", folder / ".writing.tmp"
+    stale.write_bytes(b"x" * 100)
+    fresh.write_bytes(b"y")  # another process's write in progress
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    gpkg_store.save_prepared(rec.layer_id, 1, "tiles", b"two")
+    assert not stale.exists() and fresh.exists()
+    assert gpkg_store.load_prepared(rec.layer_id, 1, "payload.en") == b"one"
+
+
 def test_postgis_an_older_schema_gains_the_prepared_table(postgis_server, monkeypatch,
                                                           tmp_path):
     import psycopg

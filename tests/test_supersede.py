@@ -261,3 +261,9 @@ def test_a_clicked_uploaded_feature_shows_its_own_attributes_whatever_its_id(gpk
     assert index.dtype == "str" and cat.features["feature_id"].dtype == "str"
     assert all(a is b and a is c
                for a, b, c in zip(index, index, cat.features["feature_id"], strict=True))
+    # and what a layer's features share (its id, kind, status, source) once per value
+    mine = cat.features[cat.features["layer_id"] == rec.layer_id]
+    for col in ("layer_id", "kind", "status", "source", "basis"):
+        values = list(mine[col])  # kept alive: a freed string's id may come back
+        assert all(v is values[0] for v in values), col
+    assert cat.features.loc[ids[0], "source"] == "官方来源"

@@ -25,7 +25,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import LianghuError
-from .layers import LAYERS, LayerSpec, canonical_features, feature_key, load_builtin_features
+from .layers import (
+    LAYERS,
+    LayerSpec,
+    canonical_features,
+    feature_key,
+    held_text,
+    load_builtin_features,
+)
 from .meeting.directives import THEME_BY_KEY, Meeting, load_meeting
 from .meeting.gazetteer import Gazetteer, load_gazetteer
 from .meeting.links import Evidence, Link, LinkTable, build_links
@@ -275,7 +282,8 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
         loaded.append((rec, gdf, feats))
     # official data in place of indicative built-in shapes (see lianghu_map.supersede)
     builtins, remaining, superseded, moved = apply_supersessions(base.features, loaded)
-    frames = [builtins, *remaining.values()]
+    # held as the uploaded layers' texts are (layers.held_text), so joining copies no text
+    frames = [held_text(builtins.copy()), *(held_text(f) for f in remaining.values())]
     features = (base.features if not loaded else
                 _shared_ids(gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)))
     # the reports' links: gazetteer places reach the built-in features (as they always did),
@@ -316,8 +324,10 @@ def _shared_ids(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     default) make a new string object for each id every time they are read, and the Map page
     reads them into sets, tuples and dicts: with a million parcels, 80 MB per copy, so a few
     selections added a gigabyte to the server."""
-    ids = np.asarray(features.index, dtype=object)
     held = pd.StringDtype("python", na_value=np.nan)  # still the "str" dtype
+    if features.index.dtype == held and features["feature_id"].dtype == held:
+        return features  # as its layers were held (layers.held_text): nothing to do
+    ids = np.asarray(features.index, dtype=object)
     features.index = pd.Index(ids, dtype=held, name=features.index.name)
     features["feature_id"] = pd.array(ids, dtype=held)
     return features

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -25,6 +26,7 @@ __all__ = [
     "BASES",
     "BASE_LAYER_IDS",
     "CANONICAL_COLUMNS",
+    "HELD_COLUMNS",
     "LABEL_COLUMN",
     "LAYERS",
     "LAYER_BY_ID",
@@ -48,6 +50,10 @@ CANONICAL_COLUMNS = (
     "feature_id", "layer_id", "name_zh", "name_en", "kind", "status", "source", "accuracy_m",
     "basis", "note_zh", "note_en", "style",  # style: an uploaded feature's whitelisted style
 )
+# Held as Python strings, one object per value (see held_text): a feature's id, and what a
+# layer's features mostly share
+HELD_COLUMNS = ("feature_id", "layer_id", "kind", "status", "source", "basis", "style")
+_HELD = pd.StringDtype("python", na_value=np.nan)  # still the "str" dtype
 STATUSES = ("existing", "under_construction", "planned", "indicative")
 # How a feature's geometry was obtained (``official``: an upload superseded the built-in shape)
 BASES = ("sourced", "derived", "estimate", "uploaded", "official")
@@ -218,6 +224,24 @@ def feature_key(layer_id: str, source_id: object, source_index: int) -> str:
     return f"{layer_id}/{sid}" if _SAFE_ID.match(sid) else f"{layer_id}/#{int(source_index)}"
 
 
+def held_text(frame: pd.DataFrame, columns: tuple[str, ...] = HELD_COLUMNS) -> pd.DataFrame:
+    """``frame`` (changed in place) with its text ``columns`` held as Python strings, one
+    object per distinct value, and, with a ``feature_id`` column, its index the same objects.
+    Arrow-backed strings (the default) make a new string object for each value every time they
+    are read, and the Map page reads ids into sets, tuples and dicts: with a million parcels,
+    80 MB per copy (a few selections added a gigabyte to the server); and they hold a repeated
+    value again for each feature (a layer's source a million times: 36 MB, not 8).  Frames held
+    so are joined without copying their text (pd.concat keeps the storage)."""
+    for col in columns:
+        if col not in frame or frame[col].dtype != "str" or frame[col].dtype == _HELD:
+            continue
+        codes, values = pd.factorize(frame[col], use_na_sentinel=False)
+        frame[col] = pd.array(np.asarray(values, dtype=object)[codes], dtype=_HELD)
+    if "feature_id" in frame and frame.index.dtype != _HELD and frame["feature_id"].dtype == _HELD:
+        frame.index = pd.Index(frame["feature_id"].array, name=frame.index.name)
+    return frame
+
+
 def canonical_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, *, kind: str, status: str,
                        source: str) -> gpd.GeoDataFrame:
     """An uploaded layer (as stored: original attributes + ``source_id``) in the canonical
@@ -240,6 +264,6 @@ def canonical_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, *, kind: str, sta
     out["basis"] = "uploaded"
     out["note_zh"], out["note_en"] = "", ""
     out["style"] = gdf["style"].fillna("").astype(str) if "style" in gdf else ""
-    res = gpd.GeoDataFrame(out[list(CANONICAL_COLUMNS)], geometry=gdf.geometry.values,
+    res = gpd.GeoDataFrame(held_text(out[list(CANONICAL_COLUMNS)]), geometry=gdf.geometry.values,
                            crs=4326)
     return res.set_index("feature_id", drop=False)

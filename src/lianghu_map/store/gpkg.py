@@ -148,6 +148,19 @@ class _Manifest:
     reports: dict[str, ReportRecord] = field(default_factory=dict)  # likewise
 
 
+STALE_TMP_S = 3600.0  # a prepared file's temporary copy older than this was left by a crash
+
+
+def _drop_stale_tmp(folder: Path) -> None:
+    """Remove the temporary files (``.*.tmp``) in ``folder`` older than :data:`STALE_TMP_S`:
+    a write in progress is younger (the largest, a million parcels' tiles, takes seconds)."""
+    now = time.time()
+    for tmp in folder.glob(".*.tmp"):
+        with suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE_TMP_S:
+                tmp.unlink()
+
+
 class GpkgStore:
     """:class:`~lianghu_map.store.LayerStore` on a directory of GeoPackages."""
 
@@ -317,10 +330,12 @@ class GpkgStore:
 
     def save_prepared(self, layer_id: str, version: int, name: str, data: bytes) -> None:
         """Written to a temporary name and ``os.replace``'d: a reader sees the old file or
-        the new one, never a part."""
+        the new one, never a part.  A temporary file a killed process left behind (older
+        than :data:`STALE_TMP_S`) is removed on the way."""
         path = self._prepared_path(layer_id, version, name)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _drop_stale_tmp(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as fh:
