@@ -282,10 +282,11 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
         loaded.append((rec, gdf, feats))
     # official data in place of indicative built-in shapes (see lianghu_map.supersede)
     builtins, remaining, superseded, moved = apply_supersessions(base.features, loaded)
-    # held as the uploaded layers' texts are (layers.held_text), so joining copies no text
+    # held as the uploaded layers' texts are (layers.held_text), so joining copies no text;
+    # held_text again on the whole: the index takes the feature_id column's objects
     frames = [held_text(builtins.copy()), *(held_text(f) for f in remaining.values())]
     features = (base.features if not loaded else
-                _shared_ids(gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)))
+                held_text(gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)))
     # the reports' links: gazetteer places reach the built-in features (as they always did),
     # an analyst's link may name any feature on the map
     kinds = dict(zip(base.features.index, base.features["kind"], strict=True))
@@ -316,21 +317,6 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
     return Catalog(meeting, base.gazetteer, features, LinkTable(links, unlocated),
                    (*LAYERS, *drawn), live, broken=broken, superseded=superseded,
                    reports=views, broken_reports=broken_reports)
-
-
-def _shared_ids(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``features`` (a new frame: changed in place) with its ids held as Python strings, one
-    object per id for the index and the ``feature_id`` column alike.  Arrow-backed strings (the
-    default) make a new string object for each id every time they are read, and the Map page
-    reads them into sets, tuples and dicts: with a million parcels, 80 MB per copy, so a few
-    selections added a gigabyte to the server."""
-    held = pd.StringDtype("python", na_value=np.nan)  # still the "str" dtype
-    if features.index.dtype == held and features["feature_id"].dtype == held:
-        return features  # as its layers were held (layers.held_text): nothing to do
-    ids = np.asarray(features.index, dtype=object)
-    features.index = pd.Index(ids, dtype=held, name=features.index.name)
-    features["feature_id"] = pd.array(ids, dtype=held)
-    return features
 
 
 def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None
@@ -366,8 +352,8 @@ def feature_attributes(cat: Catalog, feature_id: str, store: LayerStore | None =
         return []
     # one value per column, not a row taken from the frame: a take from a stored layer's
     # columns (arrow, in chunks as read) copied them whole, 0.2 GB with a million parcels
-    at, skip = found[0], {gdf.geometry.name, "source_index", "source_id"}
-    values = [(str(col), gdf[col].iloc[at]) for col in gdf.columns if col not in skip]
+    row, skip = found[0], {gdf.geometry.name, "source_index", "source_id"}
+    values = [(str(col), gdf[col].iloc[row]) for col in gdf.columns if col not in skip]
     return [(col, "" if _missing(v) else str(v)) for col, v in values
             if not isinstance(v, list | dict)]
 
