@@ -416,6 +416,36 @@ def test_refuses_frames_it_cannot_store(store: LayerStore, parks: gpd.GeoDataFra
 # -- attribute and geometry round trips
 
 
+def test_read_rows_is_those_rows_of_read(store: LayerStore, roads: gpd.GeoDataFrame) -> None:
+    """A click on one of a million parcels reads its row alone (catalog.feature_attributes):
+    the rows are the ones :meth:`read` has at those positions, in every version, also after a
+    revert, and with the reserved and Chinese column names the store renames."""
+    many = gpd.GeoDataFrame(
+        {"fid": [f"f{i}" for i in range(12)], "名称": [f"地块{i}" for i in range(12)],
+         "面积": [i / 4 for i in range(12)], "maybe": [None if i % 3 else i for i in range(12)]},
+        geometry=[Point(119.9 + i / 1000, 31.6) for i in range(12)], crs="EPSG:4326")
+    layer_id = create(store, many).layer_id
+    replace(store, layer_id, roads)
+    store.revert(layer_id, 1, user="carol")
+    for version, frame in ((1, many), (2, roads), (3, many)):
+        whole = store.read(layer_id, version)
+        for rows in ([0], [len(frame) - 1], [7, 2, 7, 11][: len(frame)] if len(frame) > 11
+                     else [1, 0]):
+            got = store.read_rows(layer_id, version, rows)
+            want = whole.iloc[sorted(set(rows))]
+            assert list(got.index) == sorted(set(rows))
+            assert list(got.columns) == list(whole.columns)
+            pd.testing.assert_frame_equal(pd.DataFrame(got.drop(columns="geometry")),
+                                          pd.DataFrame(want.drop(columns="geometry")))
+            assert all(a.equals_exact(b, 1e-9) for a, b in zip(got.geometry, want.geometry,
+                                                               strict=True))
+    for bad in ([12], [-1]):
+        with pytest.raises(StoreError, match=f"{layer_id} v1.*holds 12"):
+            store.read_rows(layer_id, 1, bad)
+    with pytest.raises(LayerNotFound):
+        store.read_rows(layer_id, 9, [0])
+
+
 def test_fid_and_chinese_columns_round_trip(store: LayerStore) -> None:
     gdf = gpd.GeoDataFrame(
         {"fid": ["a-1", "a-2"], "FID": [10, 20], "名称": ["滆湖", "西太湖"],

@@ -11,6 +11,7 @@ import pytest
 from shapely import affinity
 from shapely.geometry import LineString, Point, box, mapping
 
+from lianghu_map import catalog
 from lianghu_map.auth import Access, Role
 from lianghu_map.catalog import builtin_catalog, feature_attributes, load_catalog
 from lianghu_map.errors import SupersedeMismatch, SupersedeUnknown, WriteDenied
@@ -227,6 +228,39 @@ def test_versions_audit_and_release_on_either_backend(store):
     assert release_supersessions(store, rec.layer_id, "甲", ANALYST).current_version == 2
     store.revert(rec.layer_id, 1, user="甲")
     assert load_catalog(store).features.at["park.wujin_hitech", "basis"] == "official"
+
+
+def test_a_tiled_layers_clicked_feature_is_read_from_the_store_by_row(store, monkeypatch):
+    """A layer delivered in tiles is not kept as stored (its attributes were 0.27 GB with a
+    million parcels): a click reads the feature's row alone, found from its row in the
+    catalogue, also behind another stored layer and with a row moved to the built-ins."""
+    monkeypatch.setattr(catalog, "TILED_LAYER", 2)
+    small = _saved(store, _doc(("s1", {"name": "小"}, Point(119.6, 31.6))), {})
+    names = ["甲", "乙", "丙", "丁", "戊"]
+    big = _saved(store, _doc(*((f"p{i}", {"name": n}, Point(119.7 + i / 100, 31.6))
+                               for i, n in enumerate(names[:2])),
+                             ("b1", {"name": "高新区"}, HITECH),
+                             *((f"p{i}", {"name": n}, Point(119.7 + i / 100, 31.6))
+                               for i, n in enumerate(names[2:], 2))),
+                 {"b1": "park.wujin_hitech"})
+    catalog._stored_cache.clear()
+    cat = load_catalog(store)
+    assert cat.stored_rows[big.layer_id][1].tolist() == [0, 1, 3, 4, 5]  # b1 is drawn as built-in
+    root = str(getattr(store, "root", ""))
+    assert (root, small.layer_id, 1) in catalog._stored_cache
+    assert (root, big.layer_id, 1) not in catalog._stored_cache
+
+    def no_whole_read(*_a, **_k):
+        raise AssertionError("the whole layer was read for one feature")
+
+    monkeypatch.setattr(store, "read", no_whole_read)
+    got = {i: dict(feature_attributes(cat, f"{big.layer_id}/p{i}", store))["name"]
+           for i in range(5)}
+    assert got == dict(enumerate(names))
+    assert dict(feature_attributes(cat, f"{small.layer_id}/s1", store))["name"] == "小"
+    assert feature_attributes(cat, f"{big.layer_id}/p9", store) == []
+    monkeypatch.undo()  # the superseded feature's upload is read whole, as before
+    assert ("name", "高新区") in feature_attributes(cat, "park.wujin_hitech", store)
 
 
 def test_strings_exist_in_three_languages():

@@ -49,7 +49,8 @@ from .reports_store import (
     ensure_builtin_report,
 )
 from .store import LayerRecord, LayerStore, ReportRecord, open_store
-from .supersede import Supersession, apply_supersessions
+from .supersede import Supersession, apply_supersessions, supersedes_of
+from .tiles import TILED_LAYER
 
 __all__ = [
     "Catalog",
@@ -135,6 +136,10 @@ class Catalog:
     superseded: dict[str, Supersession] = field(default_factory=dict)  # built-in id → by what
     reports: tuple[ReportView, ...] = ()  # newest first
     broken_reports: dict[str, str] = field(default_factory=dict)  # report title → why skipped
+    # stored layer id → (its first row in ``features``, each of its rows' position as stored,
+    # or None where they are the stored rows in order): a clicked feature's attributes are read
+    # from the store by position (see :func:`feature_attributes`)
+    stored_rows: dict[str, tuple[int, np.ndarray | None]] = field(default_factory=dict)
 
     def layer(self, layer_id: str) -> LayerSpec | None:
         return next((spec for spec in self.layers if spec.id == layer_id), None)
@@ -175,11 +180,15 @@ def _remember(cache: OrderedDict, key: tuple, value):
 
 
 def read_layer(store: LayerStore, layer_id: str, version: int) -> gpd.GeoDataFrame:
-    """A stored layer version as stored (original attributes), cached; treat as read-only."""
+    """A stored layer version as stored (original attributes); treat as read-only.  Cached,
+    except a layer delivered in tiles: its attributes as stored were 0.27 GB of the server's
+    memory with a million parcels, and the map reads a clicked parcel's from the store."""
     key = (str(getattr(store, "root", "")), layer_id, version)
     hit = _stored_cache.get(key)
-    return hit if hit is not None else _remember(_stored_cache, key,
-                                                 store.read(layer_id, version))
+    if hit is not None:
+        return hit
+    gdf = store.read(layer_id, version)
+    return gdf if len(gdf) > TILED_LAYER else _remember(_stored_cache, key, gdf)
 
 
 def _root(store: LayerStore) -> str:
@@ -267,26 +276,34 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
                          key=_newest_first, reverse=True))
     meeting = combined_meeting(views)
     records = {r.layer_id: r for r in store.list_layers()}
-    specs, loaded, links = [], [], []
+    specs, loaded, linked, links = [], [], {}, []
     broken: dict[str, str] = {}
     for rec in records.values():
         spec = LayerSpec(rec.layer_id, title_zh=rec.title_zh, title_en=rec.title_en, stored=True,
                          version=rec.current_version, color=rec.color)
         try:
-            gdf = read_layer(store, rec.layer_id, rec.current.version)
+            merge, feats, linked[rec.layer_id] = _load_layer(store, rec, spec)
         except LianghuError as err:  # one broken layer must not take the others down
             broken[f"{rec.title_zh or rec.title_en} ({rec.layer_id})"] = err.detail or str(err)
             continue
-        feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
         specs.append(spec)
-        loaded.append((rec, gdf, feats))
+        loaded.append((rec, merge, feats))
+    merge = feats = None  # held in ``loaded`` alone: freed once the layers are joined
     # official data in place of indicative built-in shapes (see lianghu_map.supersede)
     builtins, remaining, superseded, moved = apply_supersessions(base.features, loaded)
     # held as the uploaded layers' texts are (layers.held_text), so joining copies no text;
     # held_text again on the whole: the index takes the feature_id column's objects
     frames = [held_text(builtins.copy()), *(held_text(f) for f in remaining.values())]
+    stored_rows, start, canonical = {}, len(builtins), {r.layer_id: f for r, _, f in loaded}
+    for lid, kept in remaining.items():  # in the order of ``frames``
+        every = canonical[lid]
+        stored_rows[lid] = (start, None if len(kept) == len(every) else
+                            np.flatnonzero(every.index.isin(kept.index)))
+        start += len(kept)
     features = (base.features if not loaded else
                 held_text(gpd.GeoDataFrame(pd.concat(frames), geometry="geometry", crs=4326)))
+    drawn = tuple(s for s in specs if not remaining[s.id].empty)  # all superseding: not drawn
+    del frames, canonical, remaining, loaded  # the layers' own frames, now joined in features
     # the reports' links: gazetteer places reach the built-in features (as they always did),
     # an analyst's link may name any feature on the map
     kinds = dict(zip(base.features.index, base.features["kind"], strict=True))
@@ -295,13 +312,12 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
     if builtin_unstored:  # never stored (the store cannot be written): today's links
         links, unlocated = list(base.links.links), list(base.links.unlocated)
     for _, report, ids in stored_reports:
-        table = report_links(report, finder, ids, kinds, geometries, set(features.index))
+        table = report_links(report, finder, ids, kinds, geometries, features.index)
         links += table.links
         unlocated += table.unlocated
     have = {(lk.feature_id, lk.directive_id) for lk in links}
-    for rec, gdf, feats in loaded:
-        key_of = dict(zip(gdf["source_id"].astype(str), feats.index, strict=True))
-        for lk in rec.current.links:
+    for lid, key_of in linked.items():
+        for lk in records[lid].current.links:
             fid = key_of.get(lk.feature_id)
             fid = moved.get(fid, fid)
             d = meeting.get(lk.directive_id)
@@ -312,11 +328,33 @@ def _with_stored(base: Catalog, store: LayerStore) -> Catalog:
             span = (start, start + len(lk.evidence)) if start >= 0 else (0, 0)
             links.append(Link(fid, d.id, (Evidence(lk.evidence if start >= 0 else "", *span,
                                                    f"upload:{lk.origin}"),)))
-    drawn = tuple(s for s in specs if not remaining[s.id].empty)  # all superseding: not drawn
     live = {lid: rec for lid, rec in records.items() if any(s.id == lid for s in specs)}
     return Catalog(meeting, base.gazetteer, features, LinkTable(links, unlocated),
                    (*LAYERS, *drawn), live, broken=broken, superseded=superseded,
-                   reports=views, broken_reports=broken_reports)
+                   reports=views, broken_reports=broken_reports, stored_rows=stored_rows)
+
+
+def _load_layer(store: LayerStore, rec: LayerRecord, spec: LayerSpec
+                ) -> tuple[pd.DataFrame, gpd.GeoDataFrame, dict[str, str]]:
+    """A stored layer's data for the merge (the data as stored where it supersedes built-in
+    features, else only its source ids), its canonical features, and the catalogue id of each
+    feature its links name.  A layer delivered in tiles is not kept as stored (see
+    :func:`read_layer`): its attributes are freed here, before the layers are joined."""
+    gdf = read_layer(store, rec.layer_id, rec.current.version)
+    feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
+    merge = gdf if supersedes_of(gdf) else gdf[["source_id"]]
+    return merge, feats, _linked_keys(gdf, feats, rec.current.links)
+
+
+def _linked_keys(gdf: gpd.GeoDataFrame, feats: gpd.GeoDataFrame, links) -> dict[str, str]:
+    """Source id → catalogue id of the features ``links`` name (a map of every feature was a
+    million new strings, 0.2 GB at the catalogue's load with a million parcels)."""
+    named = {lk.feature_id for lk in links}
+    if not named:
+        return {}
+    sids = gdf["source_id"].astype(str)
+    rows = np.flatnonzero(sids.isin(named).to_numpy())
+    return {sids.iat[i]: feats.index[i] for i in rows}
 
 
 def layer_features(cat: Catalog, layer_id: str, store: LayerStore | None = None
@@ -338,21 +376,45 @@ def feature_attributes(cat: Catalog, feature_id: str, store: LayerStore | None =
     rec = cat.records.get(layer_id)
     if rec is None or feature_id not in cat.features.index:
         return []
-    gdf = read_layer(store or open_store(), layer_id, rec.current_version)
+    store = store or open_store()
     if sup:
+        gdf = read_layer(store, layer_id, rec.current_version)
         found = np.flatnonzero(gdf["source_id"].astype(str).isin(sup.source_ids).to_numpy())
-    else:  # the feature's key names its source id, or its position (see layers.feature_key)
-        own = feature_id[len(layer_id) + 1:]
-        at = own[1:] if own.startswith("#") else ""
-        found = np.flatnonzero((gdf["source_index"] == int(at)) if at.isdigit() else
-                               (gdf["source_id"].astype(str) == own).to_numpy())
-        found = [i for i in found if feature_key(layer_id, gdf["source_id"].iloc[i],
-                                                 gdf["source_index"].iloc[i]) == feature_id]
-    if not len(found):
-        return []
+        return _row_attributes(gdf, found[0]) if len(found) else []
+    row = _stored_row(cat, layer_id, feature_id)
+    if row is not None:  # one row read from the store, checked to be the feature's
+        one = store.read_rows(layer_id, rec.current_version, [row])
+        if _key_of(layer_id, one, 0) == feature_id:
+            return _row_attributes(one, 0)
+    gdf = read_layer(store, layer_id, rec.current_version)
+    # the feature's key names its source id, or its position (see layers.feature_key)
+    own = feature_id[len(layer_id) + 1:]
+    at = own[1:] if own.startswith("#") else ""
+    found = np.flatnonzero((gdf["source_index"] == int(at)) if at.isdigit() else
+                           (gdf["source_id"].astype(str) == own).to_numpy())
+    found = [i for i in found if _key_of(layer_id, gdf, i) == feature_id]
+    return _row_attributes(gdf, found[0]) if found else []
+
+
+def _stored_row(cat: Catalog, layer_id: str, feature_id: str) -> int | None:
+    """The feature's position in its layer as stored, from its row in the catalogue."""
+    start, rows = cat.stored_rows.get(layer_id, (None, None))
+    at = cat.features.index.get_loc(feature_id) if start is not None else None
+    if not isinstance(at, int | np.integer):  # no layer rows known, or ids not unique
+        return None
+    at -= start
+    count = len(rows) if rows is not None else cat.records[layer_id].current.feature_count
+    return None if not 0 <= at < count else int(rows[at]) if rows is not None else int(at)
+
+
+def _key_of(layer_id: str, gdf: gpd.GeoDataFrame, row: int) -> str:
+    return feature_key(layer_id, gdf["source_id"].iloc[row], gdf["source_index"].iloc[row])
+
+
+def _row_attributes(gdf: gpd.GeoDataFrame, row: int) -> list[tuple[str, str]]:
     # one value per column, not a row taken from the frame: a take from a stored layer's
     # columns (arrow, in chunks as read) copied them whole, 0.2 GB with a million parcels
-    row, skip = found[0], {gdf.geometry.name, "source_index", "source_id"}
+    skip = {gdf.geometry.name, "source_index", "source_id"}
     values = [(str(col), gdf[col].iloc[row]) for col in gdf.columns if col not in skip]
     return [(col, "" if _missing(v) else str(v)) for col, v in values
             if not isinstance(v, list | dict)]

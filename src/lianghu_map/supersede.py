@@ -278,12 +278,13 @@ def _accuracy(rows: gpd.GeoDataFrame) -> int:
 
 def apply_supersessions(
     builtins: gpd.GeoDataFrame,
-    stored: Iterable[tuple[LayerRecord, gpd.GeoDataFrame, gpd.GeoDataFrame]],
+    stored: Iterable[tuple[LayerRecord, pd.DataFrame, gpd.GeoDataFrame]],
 ) -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame], dict[str, Supersession],
            dict[str, str]]:
     """Merge stored layers' supersessions into the built-in features.
 
-    ``stored``: per live layer (record, data as stored, canonical features in the same order).
+    ``stored``: per live layer (record, data as stored — or only its ``source_id`` column where
+    it supersedes nothing — and canonical features in the same order).
     Returns (built-in features with the superseded rows replaced, each layer's canonical features
     without the rows now drawn as built-ins, supersessions by built-in id, stored feature key →
     built-in id).  Where two layers supersede one feature the most recently saved wins; the other

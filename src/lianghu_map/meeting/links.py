@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,16 +169,18 @@ def _locate(d: Directive, entry: dict) -> tuple[int, int]:
 
 
 def place_features(place: Place, feature_kinds: Mapping[str, str],
-                   geometries: Mapping[str, object] | None = None) -> dict[str, str]:
-    """The features a mention of ``place`` links: feature id → "named" (its own features) or
-    "generic" (features of its kinds, within its ``within`` feature if it has one)."""
-    missing = [f for f in place.features if f not in feature_kinds]
+                   geometries: Mapping[str, object] | None = None,
+                   known: Container[str] = frozenset()) -> dict[str, str]:
+    """The features a mention of ``place`` links: feature id → "named" (its own features, of
+    ``feature_kinds`` or ``known``) or "generic" (features of its kinds in ``feature_kinds``,
+    within its ``within`` feature if it has one)."""
+    missing = [f for f in place.features if f not in feature_kinds and f not in known]
     if missing:
         raise ValueError(f"gazetteer place {place.id} names unknown features {missing}")
     mentions = dict.fromkeys(place.features, "named")
     fids = [f for kind in place.kinds for f, k in feature_kinds.items() if k == kind]
     if place.within:
-        if place.within not in feature_kinds:
+        if place.within not in feature_kinds and place.within not in known:
             raise ValueError(f"gazetteer place {place.id} is within unknown feature "
                              f"{place.within!r}")
         if geometries is None:

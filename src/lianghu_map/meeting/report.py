@@ -44,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -248,8 +248,11 @@ class Report:
 
     # -- features
     def link_table(self, gazetteer_finder: PlaceFinder, feature_kinds: Mapping[str, str],
-                   geometries: Mapping[str, object] | None = None) -> LinkTable:
-        """The report's links as feature ↔ clause links (``directive_id`` = clause id)."""
+                   geometries: Mapping[str, object] | None = None,
+                   known: Container[str] = frozenset()) -> LinkTable:
+        """The report's links as feature ↔ clause links (``directive_id`` = clause id).
+        ``feature_kinds``: the features a gazetteer place may reach (by name or kind);
+        ``known``: other features a link may name by id."""
         gaz = gazetteer_finder.gazetteer
         links, unlocated = [], []
         for lk in self.links:
@@ -257,7 +260,7 @@ class Report:
             rel = (lk.start - c.start, lk.end - c.start)
             if lk.place_id:
                 place = gaz.places[lk.place_id]
-                mentions = place_features(place, feature_kinds, geometries)
+                mentions = place_features(place, feature_kinds, geometries, known)
                 for fid, mention in mentions.items():
                     links.append(Link(fid, c.id, (Evidence(
                         lk.text, *rel, "gazetteer" if lk.origin == "gazetteer" else "curated",
@@ -266,7 +269,7 @@ class Report:
                     unlocated.append(Unlocated(c.id, place.id, lk.text, *rel,
                                                place.unlocated_zh, place.unlocated_en))
             for fid in lk.feature_ids:
-                if fid not in feature_kinds:
+                if fid not in feature_kinds and fid not in known:
                     raise ValueError(f"link {lk.id} names unknown feature {fid!r}")
                 links.append(Link(fid, c.id, (Evidence(lk.text, *rel, "curated",
                                                        mention=lk.mention, note_zh=lk.note_zh,

@@ -15,7 +15,7 @@ analyst's translation where given (``annotations[clause]["en"]``), else "".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -134,16 +134,15 @@ def meeting_view(report: Report, ids: Mapping[str, str]) -> Meeting:
 
 def report_links(report: Report, finder: PlaceFinder, ids: Mapping[str, str],
                  feature_kinds: Mapping[str, str], geometries: Mapping[str, object],
-                 known: frozenset[str] | set[str] = frozenset()) -> LinkTable:
+                 known: Container[str] = frozenset()) -> LinkTable:
     """The report's links, feature ↔ catalogue clause id.  ``feature_kinds``: the features a
     gazetteer place may reach (by name or kind); ``known``: other features an analyst link may
-    name (uploaded ones).  A link to a place or feature no longer known is left out."""
-    reachable = {**dict.fromkeys(known, ""), **feature_kinds}
+    name (uploaded ones; the catalogue's index: not a copy of a million ids per report).  A link
+    to a place or feature no longer known is left out."""
     kept = tuple(lk for lk in report.links
                  if (not lk.place_id or lk.place_id in finder.gazetteer.places)
-                 and all(f in reachable for f in lk.feature_ids))
-    table = replace(report, links=kept).link_table(finder, reachable,
-                                                   geometries)
+                 and all(f in feature_kinds or f in known for f in lk.feature_ids))
+    table = replace(report, links=kept).link_table(finder, feature_kinds, geometries, known)
     links = [replace(lk, directive_id=ids[lk.directive_id]) for lk in table.links]
     unlocated = [replace(u, directive_id=ids[u.directive_id]) for u in table.unlocated]
     return LinkTable(links, unlocated)

@@ -265,6 +265,12 @@ class LayerStore(Protocol):
         """EPSG:4326, the original columns in their order, index 0..n-1."""
         ...
 
+    def read_rows(self, layer_id: str, version: int, rows: Sequence[int]) -> gpd.GeoDataFrame:
+        """Rows ``rows`` (positions in :meth:`read`'s frame) of a version, as
+        :meth:`read` gives them, indexed by position; without reading the others (a click on
+        one of a million parcels reads one).  A position out of range is a :class:`StoreError`."""
+        ...
+
     def create(
         self,
         gdf: gpd.GeoDataFrame,

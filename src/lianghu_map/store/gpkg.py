@@ -199,6 +199,26 @@ class GpkgStore:
             raise StoreError(f"layer {layer_id} v{info.version}: cannot read {path}: "
                              f"{type(exc).__name__}: {exc}") from exc
 
+    def read_rows(self, layer_id: str, version: int, rows: Sequence[int]) -> gpd.GeoDataFrame:
+        """By feature id: the store writes each data file once, in order, so row ``i`` is
+        fid ``i + 1``; a file where that does not hold is a :class:`StoreError`."""
+        info = self.get(layer_id).version(version)
+        path, want = self.root / info.file, sorted({int(r) for r in rows})
+        try:
+            if any(not 0 <= r < info.feature_count for r in want):
+                raise ValueError(f"rows {want}: the version holds {info.feature_count}")
+            frame = pyogrio.read_dataframe(path, layer=DATA_LAYER, fids=[r + 1 for r in want],
+                                           fid_as_index=True)
+            if list(frame.index) != [r + 1 for r in want]:
+                raise ValueError(f"feature ids {list(frame.index)} for rows {want}")
+            meta = pyogrio.read_info(path, layer=DATA_LAYER).get("layer_metadata") or {}
+            out = _decode(frame, meta.get(SCHEMA_KEY))
+            out.index = pd.Index(want)
+            return out
+        except Exception as exc:
+            raise StoreError(f"layer {layer_id} v{info.version}: cannot read rows of {path}: "
+                             f"{type(exc).__name__}: {exc}") from exc
+
     def check(self, layer_id: str | None = None) -> dict[str, str]:
         """``{layer_id: problem}`` for the live layers (or ``layer_id``) whose current data file
         is missing or cannot be opened, or does not hold the features the manifest says.

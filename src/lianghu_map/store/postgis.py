@@ -369,6 +369,33 @@ class PostgisStore:
             raise StoreError(f"layer {layer_id} v{info.version}: cannot read {info.file}: "
                              f"{type(exc).__name__}: {exc}") from exc
 
+    def read_rows(self, layer_id: str, version: int, rows: Sequence[int]) -> gpd.GeoDataFrame:
+        info = self.get(layer_id).version(version)
+        want = sorted({int(r) for r in rows})
+
+        def load(conn: psycopg.Connection) -> tuple[Any, list[tuple[Any, Any]]]:
+            with conn.transaction():
+                row = conn.execute(f"SELECT schema FROM {self._q}.data WHERE file = %s",
+                                   (info.file,)).fetchone()
+                found = conn.execute(
+                    f"SELECT ST_AsEWKB(geom), props FROM {self._q}.features "
+                    "WHERE file = %s AND fid = ANY(%s) ORDER BY fid", (info.file, want)).fetchall()
+            return row, found
+
+        row, found = self._run(load)
+        try:
+            if row is None:
+                raise ValueError("the data set is missing")
+            if len(found) != len(want) or any(not 0 <= r < info.feature_count
+                                                   for r in want):
+                raise ValueError(f"rows {want}: the version holds {info.feature_count}")
+            out = _decode(row[0], found)
+            out.index = pd.Index(want)
+            return out
+        except Exception as exc:
+            raise StoreError(f"layer {layer_id} v{info.version}: cannot read rows of "
+                             f"{info.file}: {type(exc).__name__}: {exc}") from exc
+
     def check(self, layer_id: str | None = None) -> dict[str, str]:
         """``{layer_id: problem}`` for the live layers (or ``layer_id``) whose current data set
         is missing or does not hold the features its version says (counts only, no reading)."""
