@@ -446,6 +446,24 @@ def test_read_rows_is_those_rows_of_read(store: LayerStore, roads: gpd.GeoDataFr
         store.read_rows(layer_id, 9, [0])
 
 
+def test_read_columns_is_those_columns_of_read(store: LayerStore) -> None:
+    """The catalogue reads a big layer's names, not every attribute: the columns asked for
+    that the layer has (reserved and Chinese names too), in the layer's order, and its
+    geometry; names it does not have are no error."""
+    gdf = gpd.GeoDataFrame(
+        {"fid": ["a-1", "a-2"], "名称": ["滆湖", "西太湖"], "note": ["长", None],
+         "面积（公顷）": [1.5, 2.0], "n": pd.array([1, None], dtype="Int64")},
+        geometry=[Point(119.9, 31.6), Point(119.8, 31.5)], crs="EPSG:4326")
+    layer_id = create(store, gdf).layer_id
+    whole = store.read(layer_id)
+    for columns in (["名称", "fid"], ["n", "nowhere", "面积（公顷）"], [], ["nowhere"]):
+        got = store.read(layer_id, columns=columns)
+        keep = [c for c in whole.columns if c in columns or c == "geometry"]
+        assert list(got.columns) == keep, columns
+        assert_same(got, whole[keep])
+    assert_same(store.read(layer_id, 1, columns=list(whole.columns)), whole)
+
+
 def test_fid_and_chinese_columns_round_trip(store: LayerStore) -> None:
     gdf = gpd.GeoDataFrame(
         {"fid": ["a-1", "a-2"], "FID": [10, 20], "名称": ["滆湖", "西太湖"],

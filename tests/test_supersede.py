@@ -244,7 +244,14 @@ def test_a_tiled_layers_clicked_feature_is_read_from_the_store_by_row(store, mon
                                for i, n in enumerate(names[2:], 2))),
                  {"b1": "park.wujin_hitech"})
     catalog._stored_cache.clear()
+    reads, read = [], store.read
+    monkeypatch.setattr(store, "read", lambda lid, v=None, columns=None: (
+        reads.append((lid, columns)), read(lid, v, columns))[1])
     cat = load_catalog(store)
+    # the big layer's names, ids and supersessions are read, not its other attributes
+    wanted = dict(reads)[big.layer_id]
+    assert {"source_id", "name", "supersedes"} <= set(wanted)
+    assert dict(reads)[small.layer_id] is None  # read whole, and kept
     assert cat.stored_rows[big.layer_id][1].tolist() == [0, 1, 3, 4, 5]  # b1 is drawn as built-in
     root = str(getattr(store, "root", ""))
     assert (root, small.layer_id, 1) in catalog._stored_cache

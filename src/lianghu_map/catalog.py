@@ -27,6 +27,7 @@ import pandas as pd
 from .errors import LianghuError
 from .layers import (
     LAYERS,
+    SOURCE_COLUMNS,
     LayerSpec,
     canonical_features,
     feature_key,
@@ -49,7 +50,7 @@ from .reports_store import (
     ensure_builtin_report,
 )
 from .store import LayerRecord, LayerStore, ReportRecord, open_store
-from .supersede import Supersession, apply_supersessions, supersedes_of
+from .supersede import MERGE_COLUMNS, Supersession, apply_supersessions, supersedes_of
 from .tiles import TILED_LAYER
 
 __all__ = [
@@ -340,7 +341,9 @@ def _load_layer(store: LayerStore, rec: LayerRecord, spec: LayerSpec
     features, else only its source ids), its canonical features, and the catalogue id of each
     feature its links name.  A layer delivered in tiles is not kept as stored (see
     :func:`read_layer`): its attributes are freed here, before the layers are joined."""
-    gdf = read_layer(store, rec.layer_id, rec.current.version)
+    gdf = (read_layer(store, rec.layer_id, rec.current.version)
+           if rec.current.feature_count <= TILED_LAYER else  # the columns it needs, no more
+           store.read(rec.layer_id, rec.current.version, (*SOURCE_COLUMNS, *MERGE_COLUMNS)))
     feats = canonical_features(gdf, spec, kind=rec.kind, status=rec.status, source=rec.source)
     merge = gdf if supersedes_of(gdf) else gdf[["source_id"]]
     return merge, feats, _linked_keys(gdf, feats, rec.current.links)

@@ -197,6 +197,11 @@ NAME_EN_COLUMNS = ("name_en", "name_eng", "english", "English", "NAME_EN", "Name
 LABEL_COLUMN = "map_label"
 
 
+# what canonical_features reads of a layer as stored
+SOURCE_COLUMNS = ("source_id", "source_index", LABEL_COLUMN, *NAME_ZH_COLUMNS, *NAME_EN_COLUMNS,
+                  "style")
+
+
 def name_column(columns) -> str | None:
     """The detected name column of an uploaded layer: the analyst's label column if the data
     has one, else the first Chinese, else the first English name column."""

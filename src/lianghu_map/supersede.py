@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 SUPERSEDES_COLUMN = "supersedes"  # per stored feature: the built-in feature id it replaces
+MERGE_COLUMNS = ("source_id", SUPERSEDES_COLUMN, "accuracy_m")  # what the merge reads, and geometry
 OFFICIAL = "official"  # the basis of a built-in feature whose geometry came from an upload
 SUPERSEDE_LIMIT = 200  # uploaded features ranked (whole networks are tens, not thousands)
 MIN_SCORE = 0.2  # candidates below this are not suggested
@@ -269,7 +270,7 @@ def _official_row(row: pd.Series, sup: Supersession, status: str, accuracy: int,
 
 
 def _accuracy(rows: gpd.GeoDataFrame) -> int:
-    if "accuracy_m" not in rows.columns:
+    if "accuracy_m" not in rows.columns:  # see MERGE_COLUMNS
         return 0
     values = pd.to_numeric(rows["accuracy_m"], errors="coerce").dropna()
     values = values[values > 0]

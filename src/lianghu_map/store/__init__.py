@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -261,8 +261,11 @@ class LayerStore(Protocol):
         """Also for a deleted layer; :class:`LayerNotFound` if there is none."""
         ...
 
-    def read(self, layer_id: str, version: int | None = None) -> gpd.GeoDataFrame:
-        """EPSG:4326, the original columns in their order, index 0..n-1."""
+    def read(self, layer_id: str, version: int | None = None,
+             columns: Collection[str] | None = None) -> gpd.GeoDataFrame:
+        """EPSG:4326, the original columns in their order, index 0..n-1.  ``columns``: only
+        those of them the layer has, and its geometry (the catalogue reads a million parcels'
+        names, not every attribute)."""
         ...
 
     def read_rows(self, layer_id: str, version: int, rows: Sequence[int]) -> gpd.GeoDataFrame:

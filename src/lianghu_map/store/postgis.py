@@ -71,7 +71,7 @@ import re
 import select
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from dataclasses import replace as evolve
@@ -344,18 +344,26 @@ class PostgisStore:
             raise LayerNotFound(layer_id)
         return record
 
-    def read(self, layer_id: str, version: int | None = None) -> gpd.GeoDataFrame:
+    def read(self, layer_id: str, version: int | None = None,
+             columns: Collection[str] | None = None) -> gpd.GeoDataFrame:
         """A data set that is not what its version says is a :class:`StoreError` naming the
-        layer and the data set."""
+        layer and the data set.  With ``columns``, only their properties leave the database."""
         record = self.get(layer_id)
         info = record.current if version is None else record.version(version)
+        # the properties named, of each row (jsonb_each of no match: NULL, so coalesce)
+        props = ("props" if columns is None else
+                 "coalesce((SELECT jsonb_object_agg(k, v) FROM jsonb_each(props) AS e(k, v) "
+                 "WHERE k = ANY(%s)), '{}'::jsonb)")
 
         def load(conn: psycopg.Connection) -> tuple[Any, list[tuple[Any, Any]]]:
             with conn.transaction():
                 row = conn.execute(f"SELECT schema FROM {self._q}.data WHERE file = %s",
                                    (info.file,)).fetchone()
-                rows = conn.execute(f"SELECT ST_AsEWKB(geom), props FROM {self._q}.features "
-                                    "WHERE file = %s ORDER BY fid", (info.file,)).fetchall()
+                keys = ([] if columns is None or row is None else
+                        [[c["stored"] for c in row[0]["columns"]
+                          if not c.get("geometry") and c["name"] in columns]])
+                rows = conn.execute(f"SELECT ST_AsEWKB(geom), {props} FROM {self._q}.features "
+                                    "WHERE file = %s ORDER BY fid", (*keys, info.file)).fetchall()
             return row, rows
 
         row, rows = self._run(load)
@@ -364,7 +372,7 @@ class PostgisStore:
                 raise ValueError("the data set is missing")
             if len(rows) != info.feature_count:
                 raise ValueError(f"{len(rows)} features, the store says {info.feature_count}")
-            return _decode(row[0], rows)
+            return _decode(row[0], rows, columns)
         except Exception as exc:
             raise StoreError(f"layer {layer_id} v{info.version}: cannot read {info.file}: "
                              f"{type(exc).__name__}: {exc}") from exc
@@ -1211,8 +1219,10 @@ def _column(values: list[Any], written: str) -> pd.Series:
         return raw
 
 
-def _decode(schema: dict[str, Any], rows: list[tuple[Any, Any]]) -> gpd.GeoDataFrame:
-    """The frame as it was given to :func:`_encode`: names, order and dtypes restored."""
+def _decode(schema: dict[str, Any], rows: list[tuple[Any, Any]],
+            wanted: Collection[str] | None = None) -> gpd.GeoDataFrame:
+    """The frame as it was given to :func:`_encode`: names, order and dtypes restored (of the
+    ``wanted`` columns only, if given)."""
     geoms = shapely.from_wkb(np.array([r[0] for r in rows], dtype=object))
     props = [r[1] for r in rows]
     data: dict[Any, Any] = {}
@@ -1221,6 +1231,8 @@ def _decode(schema: dict[str, Any], rows: list[tuple[Any, Any]]) -> gpd.GeoDataF
         if col.get("geometry"):
             geometry_name = col["name"]
             data[geometry_name] = geoms
+        elif wanted is not None and col["name"] not in wanted:
+            continue
         else:
             key = col["stored"]
             series = _column([p.get(key) for p in props], col["written"])
