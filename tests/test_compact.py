@@ -91,3 +91,29 @@ def test_payload_escapes_names_and_is_rewritten_if_removed(tmp_path, monkeypatch
     file.unlink()
     again = layer_payload(feats, spec.id, "v-test-1", "zh-Hans")  # from the memory cache
     assert again is payload and file.exists()
+
+
+def test_a_big_layers_failure_notice_names_it_in_the_ui_language_as_text_only():
+    """The notice shown when a big layer's data does not load carries the analyst's title: in
+    the map's script it is JSON (no markup can close the script), and the browser sets it as
+    text (bigcanvas ``_failed``: textContent, never innerHTML)."""
+    import folium
+
+    from lianghu_map.bigcanvas import BIG_CANVAS_JS
+    from lianghu_map.compact import BigLayer, failed_notice
+
+    hostile = '</script><img src=x onerror="alert(1)">{total}'
+    for lang, words in (("zh-Hans", "未能从服务器载入"), ("zh-Hant", "未能從服務器載入"),
+                        ("en", "did not load from the server")):
+        notice = failed_notice(hostile, lang)
+        assert words in notice["failed"] and hostile in notice["failed_all"]
+        assert "{failed}" in notice["failed"]
+    m = folium.Map()
+    group = folium.FeatureGroup(name="g").add_to(m)
+    group.add_child(BigLayer(None, "up-x", np.zeros(3, dtype=int), [{}], ["normal"],
+                             tiles=("k", {"url": "/t", "lang": "en", "prefix": "up-x/",
+                                          "levels": []}), title=hostile, lang="en"))
+    html = m.get_root().render()
+    assert "</script><img" not in html
+    assert "\\u003c/script\\u003e\\u003cimg" in html
+    assert "textContent" in BIG_CANVAS_JS and "innerHTML" not in BIG_CANVAS_JS

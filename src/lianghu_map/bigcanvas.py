@@ -178,12 +178,49 @@ BIG_CANVAS_JS = """
               onRemove(map) {
                 map.off("moveend", this._want, this);
                 this._wantKey = null;
+                if (this._notice) { this._notice.remove(); this._notice = null; }
                 if (this._tip) map.closeTooltip(this._tip);
                 L.Canvas.prototype.onRemove.call(this, map);
               },
               // a tiled layer (lianghu_map.tiles): after each move, the tiles of the level for
               // the zoom that the view (padded by half a tile) touches; drawn when they are all
               // in, or as they come after 300 ms; tiles[layer] says what is drawn (tests)
+              // ``n`` of the view's ``total`` tiles did not load (total 0: the layer's payload
+              // did not): a notice on the map, with a retry, until what is asked for loads;
+              // the texts go in as text (the layer's title is an analyst's)
+              _failed(n, total) {
+                const T = this._spec.notice, map = this._map;
+                window.__lhBigFailed = Object.assign(window.__lhBigFailed || {},
+                                                     {[this._spec.layer]: n});
+                if (!n || !map || !T) {
+                  if (this._notice) { this._notice.remove(); this._notice = null; }
+                  return;
+                }
+                if (!this._notice) {
+                  const box = this._notice = L.DomUtil.create("div", "lh-big-failed",
+                                                              map.getContainer());
+                  box.style.cssText = T.css;
+                  box.setAttribute("role", "alert");
+                  L.DomUtil.create("span", "", box);
+                  const retry = L.DomUtil.create("button", "", box);
+                  retry.type = "button";
+                  retry.style.cssText = T.button_css;
+                  retry.textContent = T.retry;
+                  L.DomEvent.disableClickPropagation(box);
+                  L.DomEvent.on(retry, "click", () => this._retry());
+                }
+                this._notice.firstChild.textContent = total
+                  ? T.failed.replace("{failed}", n).replace("{total}", total) : T.failed_all;
+                // above what the bottom corners hold (scale, datum, attribution)
+                const c = map._controlCorners || {};
+                const under = Math.max(...["bottomleft", "bottomright"].map(
+                  (k) => (c[k] ? c[k].getBoundingClientRect().height : 0)));
+                this._notice.style.bottom = `${Math.round(under) + 8}px`;
+              },
+              _retry() {  // a tiled layer: the view's tiles asked again (failed ones were let go)
+                this._wantKey = null;
+                this._want();
+              },
               setTiles(T) {
                 this._tiles = T;
                 if (this._map) this._want();
@@ -227,9 +264,14 @@ BIG_CANVAS_JS = """
                   if (all) requestAnimationFrame(() => { window.__lhBigTiles = Object.assign(
                     window.__lhBigTiles || {}, {[this._spec.layer]: {z: lv.z, tiles: want}}); });
                 };
-                if (jobs.every((j) => j.done)) return show(true);
+                if (jobs.every((j) => j.done)) { this._failed(0, jobs.length); return show(true); }
                 jobs.forEach((j) => j.then(() => show(false), () => {}));
-                Promise.allSettled(jobs).then(() => { clearTimeout(later); show(true); });
+                Promise.allSettled(jobs).then((out) => {
+                  if (this._wantKey !== key) return;
+                  clearTimeout(later);
+                  this._failed(out.filter((o) => o.status === "rejected").length, jobs.length);
+                  show(true);
+                });
               },
               _states() {  // per feature of the layer, its style (-1: not drawn); made once
                 const spec = this._spec;

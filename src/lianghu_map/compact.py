@@ -43,7 +43,8 @@ from jinja2 import Template
 
 from .bigcanvas import BIG_CANVAS_JS
 from .escape import map_text
-from .i18n import kind_label, status_label, t, zh
+from .i18n import DEFAULT_LANG, kind_label, status_label, t, zh
+from .tilewatch import BUTTON_CSS, NOTICE_CSS
 
 __all__ = [
     "BIG_LAYER",
@@ -301,6 +302,14 @@ def _rle(values: np.ndarray) -> list[int]:
     return np.column_stack([values[starts], counts]).ravel().tolist()
 
 
+def failed_notice(title: str, lang: str) -> dict:
+    """The texts and look of the notice a big layer shows on the map when its data (a tile, or
+    its payload) does not load: the browser puts them in as text, never as markup."""
+    return {"failed": t("big.failed", lang, name=title, failed="{failed}", total="{total}"),
+            "failed_all": t("big.failed_all", lang, name=title), "retry": t("big.retry", lang),
+            "css": NOTICE_CSS.format(edge="bottom:30px"), "button_css": BUTTON_CSS}
+
+
 class BigLayer(MacroElement):
     """A big layer inside its FeatureGroup: fetch (or take inline) the payload, decode it once
     per frame into typed arrays, and draw it on a canvas of its own (``__lhBigCanvas``: no
@@ -322,26 +331,38 @@ class BigLayer(MacroElement):
             return;
           }
           const cache = window.__lhBig = window.__lhBig || {};
-          let ready = cache[spec.key];
-          if (!ready) {
-            const data = spec.data ? Promise.resolve(spec.data)
-                                   : fetch(spec.url).then((res) => res.json());
-            ready = cache[spec.key] = data.then((d) => window.__lhBigDecode(d, {{ this.quantum }}));
-          }
           // on the map now (streamlit-folium hooks clicks to the map's layers after this
-          // script), drawn when the payload is decoded
+          // script), drawn when the payload is decoded; a payload that does not come is said
+          // on the map, with a retry (canvas._failed)
           const canvas = new window.__lhBigCanvas(spec, group);
           group.addLayer(canvas);
-          ready.then((d) => canvas.setData(d));
+          canvas._retry = () => {
+            let ready = cache[spec.key];
+            if (!ready) {
+              const data = spec.data ? Promise.resolve(spec.data)
+                : fetch(spec.url).then((res) => {
+                  if (!res.ok) throw new Error(`${spec.url}: HTTP ${res.status}`);
+                  return res.json();
+                });
+              ready = cache[spec.key] = data.then(
+                (d) => window.__lhBigDecode(d, {{ this.quantum }}));
+              ready.catch(() => { delete cache[spec.key]; });  // asked again on a retry
+            }
+            ready.then((d) => { canvas._failed(0, 0); canvas.setData(d); },
+                       () => canvas._failed(1, 0));
+          };
+          canvas._retry();
         })();
         {% endmacro %}
     """)
 
     def __init__(self, payload: LayerPayload | None, layer_id: str, style_index: np.ndarray,
                  styles: list[dict], states: list[str], *, inline: bool = False,
-                 tiles: tuple[str, dict] | None = None):
+                 tiles: tuple[str, dict] | None = None, title: str = "",
+                 lang: str = DEFAULT_LANG):
         """``tiles``: a tiled layer's key and tile spec (:meth:`tiles.TileSet.spec`), instead
-        of a payload."""
+        of a payload.  ``title``: the layer's name in ``lang``, for the notice shown when its
+        data does not load."""
         super().__init__()
         self._name = "BigLayer"
         self.quantum = QUANTUM
@@ -353,5 +374,6 @@ class BigLayer(MacroElement):
         else:
             where = {"key": payload.key, "url": payload.url}
         self.spec = {"layer": layer_id, "count": len(style_index), "styles": styles,
-                     "states": states, "style_runs": _rle(style_index), **where}
+                     "states": states, "style_runs": _rle(style_index), **where,
+                     "notice": failed_notice(title or layer_id, lang)}
 

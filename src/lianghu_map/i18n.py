@@ -536,6 +536,12 @@ _STRINGS: dict[str, tuple[str, ...]] = {
                      "The basemap tiles do not load (no internet, a blocked host or a missing "
                      "key): only the features are shown."),
     "tiles.none": ("改用无底图", "Use no basemap"),
+    "big.failed": ("图层“{name}”有 {failed}/{total} 个分块未能从服务器载入，这些地方在图上是空的。",
+                   "{failed} of {total} tiles of the layer “{name}” did not load from the "
+                   "server: those places are blank on the map."),
+    "big.failed_all": ("图层“{name}”未能从服务器载入，图上没有画出它。",
+                       "The layer “{name}” did not load from the server: it is not drawn."),
+    "big.retry": ("重试", "Retry"),
     "tiles.fallback": ("底图瓦片无法加载，本次会话已改用无底图；可在“底图”中重新选择。",
                        "The basemap tiles did not load: this session now uses no basemap "
                        "(choose another under Basemap to try again)."),

@@ -709,11 +709,13 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: Mapping[str, 
     group.add_child(SymbolSupport())
     if tileset is not None:  # a million polygons: tiles fetched per view (lianghu_map.tiles)
         group.add_child(BigLayer(None, spec.id, index, styles, states,
-                                 tiles=(tileset.key, tileset.spec(lang))))
+                                 tiles=(tileset.key, tileset.spec(lang)),
+                                 title=spec.label(lang), lang=lang))
     else:
         payload = layer_payload(layer, spec.id, version, lang, publish=not inline,
                                 **_prepared_hooks(layer, spec, lang, datum))
-        group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline))
+        group.add_child(BigLayer(payload, spec.id, index, styles, states, inline=inline,
+                                 title=spec.label(lang), lang=lang))
     # its labels: what fits at the current zoom, worked out in the browser from the payload
     group.add_child(BigLabels(spec, str(layer["kind"].iloc[0])))
     return group

@@ -25,18 +25,21 @@ from jinja2 import Template
 
 from .i18n import DEFAULT_LANG, LANGS, t
 
-__all__ = ["SETTLE_MS", "SILENT_MS", "TILE_REPORT", "MetricScale", "TileLang", "TileWatch"]
+__all__ = ["BUTTON_CSS", "NOTICE_CSS", "SETTLE_MS", "SILENT_MS", "TILE_REPORT", "MetricScale",
+           "TileLang", "TileWatch"]
 
 SETTLE_MS = 1500  # after the first failed tile, how long other tiles have to load
 SILENT_MS = 10000  # no tile loaded (nor failed) after this long: the host does not answer
 TILE_REPORT = "lh_tiles"  # the key of the map's report in st_folium's value (as in the JS)
 
-_NOTICE_CSS = ("position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1000;"
-               "max-width:80%;background:#fff4e0;color:#5c3200;border:1px solid #e0a040;"
-               "border-radius:4px;padding:6px 10px;font-size:13px;line-height:1.4;"
-               "box-shadow:0 1px 4px rgba(0,0,0,.2);display:flex;gap:10px;align-items:center")
-_BUTTON_CSS = ("font:inherit;padding:2px 10px;border:1px solid #b06a00;border-radius:3px;"
-               "background:#fff;color:#5c3200;cursor:pointer;white-space:nowrap")
+# a notice on the map (this one at the top; a big layer's failed tiles, compact.BigLayer, at the
+# bottom): NOTICE_CSS with the edge it keeps to
+NOTICE_CSS = ("position:absolute;{edge};left:50%;transform:translateX(-50%);z-index:1000;"
+              "max-width:80%;background:#fff4e0;color:#5c3200;border:1px solid #e0a040;"
+              "border-radius:4px;padding:6px 10px;font-size:13px;line-height:1.4;"
+              "box-shadow:0 1px 4px rgba(0,0,0,.2);display:flex;gap:10px;align-items:center")
+BUTTON_CSS = ("font:inherit;padding:2px 10px;border:1px solid #b06a00;border-radius:3px;"
+              "background:#fff;color:#5c3200;cursor:pointer;white-space:nowrap")
 
 
 class TileWatch(MacroElement):
@@ -135,7 +138,7 @@ class TileWatch(MacroElement):
         self.lang = lang if lang in LANGS else DEFAULT_LANG
         self.texts = {code: {"failed": t("tiles.failed", code), "none": t("tiles.none", code)}
                       for code in LANGS}
-        self.css, self.button_css = _NOTICE_CSS, _BUTTON_CSS
+        self.css, self.button_css = NOTICE_CSS.format(edge="top:10px"), BUTTON_CSS
         self.settle, self.silent = SETTLE_MS, SILENT_MS
 
 

@@ -118,3 +118,18 @@ def wait_for_drawn_step(page, i: int) -> None:
                            " return c && !('local' in c.dataset) && c.dataset.step === i; }",
                            arg=str(i))
     wait_for_app(page)
+
+
+def server_down(page, glob: str, only: str = "") -> dict:
+    """Requests matching ``glob`` (and containing ``only``) answered 503 while the returned
+    switch's ``"on"`` is true; the others, and all once it is false, go on as usual."""
+    down = {"on": True}
+
+    def route(r):
+        if down["on"] and only in r.request.url:
+            r.fulfill(status=503, body="busy")
+        else:
+            r.fallback()
+
+    page.route(glob, route)
+    return down

@@ -5,7 +5,7 @@ built-in features keep theirs on the same canvas."""
 import numpy as np
 import pytest
 import shapely
-from browser_helpers import save_screenshot, wait_for_app
+from browser_helpers import save_screenshot, server_down, wait_for_app
 
 from lianghu_map.store import LinkRecord
 from lianghu_map.store.gpkg import GpkgStore
@@ -188,3 +188,34 @@ def test_a_clause_dims_the_parcels_it_does_not_name(page, big_server):
     frame.wait_for_function(f"() => {{ const a = {_ALPHA};"
                             f" const f = a({lat}, {lng}), o = a({lat}, {lng + 0.0015});"
                             " return o > 0 && f > 1.5 * o; }", timeout=15_000)
+
+
+def test_a_payload_that_does_not_load_is_said_on_the_map_and_a_retry_draws_it(page, big_server):
+    """Non-negotiable 4 for our own data: a big layer's payload that the server does not give
+    is said on the map (in the UI language, the layer named), not a silently empty map; the
+    retry draws it once the server answers."""
+    url, layer_id = big_server
+    down = server_down(page, "**/app/static/cache/*.json")
+    page.goto(url + "/?basemap=none&lang=en")
+    wait_for_app(page)
+    frame = _frame(page)
+    notice = frame.locator(".lh-big-failed")
+    notice.wait_for()
+    assert notice.get_attribute("role") == "alert"
+    assert "“Planned parcels” did not load from the server" in notice.inner_text()
+    # the whole notice on the map, clear of the scale, the datum badge and the attribution
+    box, area = notice.bounding_box(), frame.locator("#map_div").bounding_box()
+    assert area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"]
+    assert area["y"] <= box["y"] and box["y"] + box["height"] <= area["y"] + area["height"]
+    corners = frame.locator(".leaflet-bottom .leaflet-control")
+    assert corners.count() >= 3
+    for i in range(corners.count()):
+        other = corners.nth(i).bounding_box()
+        assert (box["y"] + box["height"] <= other["y"] or other["x"] + other["width"] <= box["x"]
+                or box["x"] + box["width"] <= other["x"]), (box, other)
+    save_screenshot(page, "big-layer-payload-failed-en")
+    down["on"] = False
+    notice.get_by_role("button", name="Retry").click()
+    _drawn(frame, layer_id)
+    notice.wait_for(state="detached")
+    assert page.offline.external == []

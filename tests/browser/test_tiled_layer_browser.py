@@ -12,7 +12,7 @@ import numpy as np
 import psycopg
 import pytest
 import shapely
-from browser_helpers import save_screenshot, wait_for_app
+from browser_helpers import save_screenshot, server_down, wait_for_app
 
 from lianghu_map import prepared, tiles
 from lianghu_map.store import LinkRecord
@@ -164,3 +164,31 @@ def test_a_clause_dims_the_other_parcels_of_a_tiled_layer(page, tiled_server):
           let s = 0; for (let i = 3; i < px.length; i += 4) s += px[i]; return s / 64; };
         const f = alpha(lat, lng), o = alpha(lat, lng + step);
         return o > 0 && f > 1.5 * o; }""", arg=[lat, lng, STEP], timeout=15_000)
+
+
+def test_tiles_that_do_not_load_are_said_on_the_map_and_a_retry_draws_them(page, tiled_server):
+    """A detail tile the server does not give: the map says how many of the view's tiles are
+    missing (in the UI language, the layer named) instead of leaving blank places unexplained;
+    the retry asks for them again and the notice goes once they are drawn."""
+    url, layer_id = tiled_server
+    down = server_down(page, "**/cache/tiles/**", only=f"/{tiles.LEVELS[-1]}/")
+    page.goto(url + "/?basemap=none")
+    wait_for_app(page)
+    frame = _frame(page)
+    _view(frame, layer_id)
+    notice = frame.locator(".lh-big-failed")
+    assert notice.count() == 0  # the overview's tiles came
+    lat, lng = _centre(LINKED)
+    frame.evaluate(f"void window.map.setView([{lat}, {lng}], 17)")
+    view = _view(frame, layer_id, tiles.LEVELS[-1])
+    notice.wait_for()
+    text = notice.inner_text()
+    assert f"图层“宗地”有 {len(view['tiles'])}/{len(view['tiles'])} 个分块未能从服务器载入" in text
+    assert frame.evaluate(f"window.__lhBigFailed[{layer_id!r}]") == len(view["tiles"])
+    save_screenshot(page, "tiled-layer-tiles-failed")
+    down["on"] = False
+    notice.get_by_role("button", name="重试").click()
+    notice.wait_for(state="detached")
+    frame.wait_for_function(f"window.__lhBigFailed[{layer_id!r}] === 0")
+    assert frame.evaluate(f"window.__lhBigDrawn[{layer_id!r}]") > 0
+    assert page.offline.external == []
