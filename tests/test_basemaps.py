@@ -325,6 +325,41 @@ def test_display_frame_is_cached_and_identity_for_wgs84(cat):
     assert (hub.x, hub.y) == pytest.approx(_gcj(119.885, 31.712), abs=1e-12)
 
 
+def test_a_tiled_layer_keeps_its_wgs84_shapes_and_its_tiles_are_shifted_in_the_browser(
+        cat, monkeypatch):
+    """Over Gaode, a layer delivered in tiles is not copied shifted on the server (a million
+    parcels: 0.6 GB and a minute): the displayed frame shares its shapes (bigcanvas shifts its
+    tiles' vertices with the formulas of crs; tests/browser/test_tiled_layer_browser.py); the
+    other layers are shifted as before, and so is a big layer drawn from one payload (a draft,
+    which has no tile set)."""
+    import geopandas as gpd
+
+    from lianghu_map.compact import QUANTUM, decode_payload
+
+    features = cat.features.copy()  # a frame of its own: display frames are kept per frame
+    counts = features["layer_id"].value_counts()
+    biggest = counts.index[0]
+    assert counts.iloc[0] > counts.iloc[1]
+    monkeypatch.setattr(mapview, "TILED_LAYER", int(counts.iloc[1]))  # only the biggest
+    shown = mapview.display_frame(features, "gcj02")
+    for fid, layer in features["layer_id"].items():
+        assert (shown.geometry[fid] is features.geometry[fid]) == (layer == biggest), fid
+    assert features.at["water.gehu", "layer_id"] != biggest
+    lake = shapely.get_coordinates(features.geometry["water.gehu"])
+    np.testing.assert_allclose(shapely.get_coordinates(shown.geometry["water.gehu"]),
+                               wgs84_to_gcj02(lake), atol=1e-12)
+    layer = gpd.GeoDataFrame(shown[shown["layer_id"] == biggest])
+    everything = select(features, cat.links, cat.meeting, MapFilter())
+    group = mapview._big_group(layer, cat.layer(biggest), mapview.state_map(everything), "en",
+                               True, "gcj02")
+    big = next(c for c in group._children.values() if type(c).__name__ == "BigLayer")
+    assert "tiles" not in big.spec  # a draft: one payload, shifted on the server
+    first = np.array(decode_payload(big.spec["data"])[0][2][0][0])
+    wgs = shapely.get_coordinates(features.geometry[layer.index[0]])[0]
+    assert np.allclose(first, _gcj(*wgs), atol=2 * QUANTUM)
+    assert not np.allclose(first, wgs, atol=1e-4)  # ~500 m: the shift is there
+
+
 def test_fit_bounds_follow_the_displayed_datum(cat):
     sel = MapSelection((HUB,), (), (), (HUB,))
     wgs = _render(*mapview.feature_groups(cat.features, sel, "en", datum="wgs84"))

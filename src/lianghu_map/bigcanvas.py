@@ -30,10 +30,38 @@ __all__ = ["BIG_CANVAS_JS"]
 BIG_CANVAS_JS = """
           if (!window.__lhBigCanvas) {
             const TAU = 2 * Math.PI;
+            // WGS84 → GCJ-02 (lon, lat in degrees; into out), the formulas of
+            // lianghu_map.crs.wgs84_to_gcj02, outside China unchanged: a tiled layer over a
+            // GCJ-02 basemap (Gaode) is shifted here, its tiles being WGS84
+            const GA = 6378245.0, GE = 0.00669342162296594323, PI = Math.PI;
+            window.__lhGcj = (lon, lat, out) => {
+              if (!(lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271)) {
+                out[0] = lon; out[1] = lat; return out;
+              }
+              const x = lon - 105.0, y = lat - 35.0;
+              let dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y
+                + 0.2 * Math.sqrt(Math.abs(x));
+              dlat += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+              dlat += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+              dlat += (160.0 * Math.sin(y / 12.0 * PI) + 320.0 * Math.sin(y * PI / 30.0))
+                * 2.0 / 3.0;
+              let dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y
+                + 0.1 * Math.sqrt(Math.abs(x));
+              dlon += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+              dlon += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+              dlon += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI))
+                * 2.0 / 3.0;
+              const radlat = lat / 180.0 * PI, s = Math.sin(radlat);
+              const magic = 1.0 - GE * s * s, sqrtmagic = Math.sqrt(magic);
+              out[0] = lon + (dlon * 180.0) / (GA / sqrtmagic * Math.cos(radlat) * PI);
+              out[1] = lat + (dlat * 180.0) / ((GA * (1.0 - GE)) / (magic * sqrtmagic) * PI);
+              return out;
+            };
             // payload → typed arrays: per part its kind, feature and rings; per ring its first
             // vertex; every vertex in Leaflet's unit square (EPSG:3857: a pixel at zoom z is
-            // 256 · 2^z times it); per part its box there (umin, vmin, umax, vmax)
-            window.__lhBigDecode = (d, q) => {
+            // 256 · 2^z times it), shifted to GCJ-02 if ``gcj``; per part its box there
+            // (umin, vmin, umax, vmax)
+            window.__lhBigDecode = (d, q, gcj = false) => {
               const c = d.c, k = d.k, n = d.n, f = d.f || null, r = d.r || null, P = k.length;
               const kind = new Uint8Array(P), feat = new Int32Array(P);
               const partRing = new Int32Array(P + 1), ringStart = new Int32Array(n.length + 1);
@@ -45,11 +73,13 @@ BIG_CANVAS_JS = """
                 ri += kind[p] === 2 ? (r ? r[pr++] : 1) : 1;
                 partRing[p + 1] = ri;
               }
-              const V = c.length / 2, uv = new Float64Array(2 * V);
+              const V = c.length / 2, uv = new Float64Array(2 * V), ll = new Float64Array(2);
               for (let i = 0, x = 0, y = 0; i < V; i++) {
                 x += c[2 * i]; y += c[2 * i + 1];
-                uv[2 * i] = x * q / 360 + 0.5;
-                uv[2 * i + 1] = 0.5 - Math.log(Math.tan(Math.PI / 4 + y * q * Math.PI / 360)) / TAU;
+                ll[0] = x * q; ll[1] = y * q;
+                if (gcj) window.__lhGcj(ll[0], ll[1], ll);
+                uv[2 * i] = ll[0] / 360 + 0.5;
+                uv[2 * i + 1] = 0.5 - Math.log(Math.tan(Math.PI / 4 + ll[1] * Math.PI / 360)) / TAU;
               }
               const box = new Float64Array(4 * P);
               for (let p = 0; p < P; p++) {
@@ -102,7 +132,8 @@ BIG_CANVAS_JS = """
             // per page; the newest 400 kept
             const TILES = window.__lhTiles = window.__lhTiles || new Map();
             const tile = (T, lv, name) => {
-              const key = `${T.url}/${lv.z}/${name}.${T.lang}`;
+              const gcj = T.datum === "gcj02";
+              const key = `${T.url}/${lv.z}/${name}.${T.lang}${gcj ? "@gcj02" : ""}`;
               let job = TILES.get(key);
               if (!job) {
                 const get = (path) => fetch(path).then((res) => {
@@ -113,7 +144,7 @@ BIG_CANVAS_JS = """
                                    get(`${T.url}/${lv.z}/${name}.${T.lang}.json`)])
                   .then(([geo, text]) => {
                     const d = window.__lhBigDecode(
-                      Object.assign(geo, text, {prefix: T.prefix}), lv.q);
+                      Object.assign(geo, text, {prefix: T.prefix}), lv.q, gcj);
                     d.i = Int32Array.from(geo.i);
                     job.done = d;
                     return d;

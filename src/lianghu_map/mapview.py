@@ -53,6 +53,7 @@ from .layers import (
 )
 from .selection import MapSelection
 from .style import DRAW_COLOR, geometry_family, is_schematic
+from .tiles import TILED_LAYER
 from .tilewatch import MetricScale, TileLang, TileWatch
 
 _fast_render()  # folium's rendered output not compiled again as templates (folium_render)
@@ -516,10 +517,25 @@ _json = json_html
 def display_frame(features: gpd.GeoDataFrame, datum: str = "wgs84") -> gpd.GeoDataFrame:
     """``features`` as drawn: shifted to GCJ-02 over a GCJ-02 basemap (Gaode), for display
     only; the same frame for WGS84.  Kept while the source frame lives, so the caches keyed on
-    the displayed frame keep working across reruns."""
+    the displayed frame keep working across reruns.  A layer of more than
+    :data:`tiles.TILED_LAYER` features keeps its WGS84 shapes here: its tiles are shifted in
+    the browser (``bigcanvas``; a copy of a million shifted parcels was 0.6 GB and a minute),
+    and :func:`_big_group` shifts such a layer itself if it is drawn from one payload."""
     if datum == "wgs84":
         return features
-    return _per_frame(features, ("display", datum), lambda: from_wgs84(features, datum))
+    return _per_frame(features, ("display", datum), lambda: _shifted(features, datum))
+
+
+def _shifted(features: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
+    counts = features["layer_id"].value_counts()
+    tiled = features["layer_id"].isin(counts.index[counts > TILED_LAYER]).to_numpy()
+    if not tiled.any():
+        return from_wgs84(features, datum)
+    geoms = features.geometry.to_numpy().copy()  # the tiled layers' shapes shared, not copied
+    geoms[~tiled] = from_wgs84(geoms[~tiled], datum)
+    out = features.copy(deep=False)
+    out[features.geometry.name] = gpd.GeoSeries(geoms, index=features.index, crs=features.crs)
+    return out
 
 
 def _feature_texts(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str
@@ -705,11 +721,13 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: Mapping[str, 
                             + "\n".join(layer.index).encode()).hexdigest())
     if datum != "wgs84":  # the shifted coordinates are another payload
         version = f"{version}@{datum}"
-    tileset = _tileset(layer, spec, datum) if not inline else None
+    tileset = _tileset(layer, spec) if not inline else None
+    if tileset is None and datum != "wgs84" and len(layer) > TILED_LAYER:  # see display_frame
+        layer = _per_frame(layer, ("display", datum), lambda: from_wgs84(layer, datum))
     group.add_child(SymbolSupport())
     if tileset is not None:  # a million polygons: tiles fetched per view (lianghu_map.tiles)
         group.add_child(BigLayer(None, spec.id, index, styles, states,
-                                 tiles=(tileset.key, tileset.spec(lang)),
+                                 tiles=(tileset.key, {**tileset.spec(lang), "datum": datum}),
                                  title=spec.label(lang), lang=lang))
     else:
         payload = layer_payload(layer, spec.id, version, lang, publish=not inline,
@@ -742,16 +760,15 @@ def _prepared_hooks(layer: gpd.GeoDataFrame, spec: LayerSpec, lang: str, datum: 
     return {"stored": stored, "keep": keep}
 
 
-def _tileset(layer: gpd.GeoDataFrame, spec: LayerSpec, datum: str):
+def _tileset(layer: gpd.GeoDataFrame, spec: LayerSpec):
     """A stored version's tile set (:mod:`lianghu_map.tiles`) when the layer is above
     :data:`tiles.TILED_LAYER` features: as prepared at its save, else made now and kept.
-    None for a smaller layer, a draft (an upload's preview) or a shifted (GCJ-02) drawing:
-    those are drawn from one payload."""
+    None for a smaller layer or a draft (an upload's preview): those are drawn from one
+    payload.  The tiles are in WGS84; over a GCJ-02 basemap the browser shifts them."""
     from . import prepared, tiles
     from .store import open_store
 
-    if len(layer) <= tiles.TILED_LAYER or not (spec.stored and spec.version) \
-            or datum != "wgs84":
+    if len(layer) <= tiles.TILED_LAYER or not (spec.stored and spec.version):
         return None
     try:
         store = open_store()

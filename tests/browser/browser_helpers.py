@@ -133,3 +133,13 @@ def server_down(page, glob: str, only: str = "") -> dict:
 
     page.route(glob, route)
     return down
+
+
+def hover_tip(page, frame, x: float, y: float) -> str:
+    """The text of the map's tooltip once the mouse comes to (x, y) (page pixels) from just
+    beside it (a hover needs a move)."""
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    return tooltip.inner_text()

@@ -5,7 +5,7 @@ built-in features keep theirs on the same canvas."""
 import numpy as np
 import pytest
 import shapely
-from browser_helpers import save_screenshot, server_down, wait_for_app
+from browser_helpers import hover_tip, save_screenshot, server_down, wait_for_app
 
 from lianghu_map.store import LinkRecord
 from lianghu_map.store.gpkg import GpkgStore
@@ -122,12 +122,9 @@ def test_big_layer_tooltips_and_clicks(page, big_server):
     assert _alpha(frame, lat, lng) > 0
     assert _alpha(frame, lat, lng + 0.00075) == 0
     x, y = _point(page, frame, lat, lng)
-    page.mouse.move(x - 3, y - 3)
-    page.mouse.move(x, y)
-    tooltip = frame.locator(".leaflet-tooltip")
-    tooltip.wait_for()
-    assert f"地块{LINKED:05d}" in tooltip.inner_text()
-    assert "规划" in tooltip.inner_text()  # the layer's kind · status line
+    tip = hover_tip(page, frame, x, y)
+    assert f"地块{LINKED:05d}" in tip
+    assert "规划" in tip  # the layer's kind · status line
     assert frame.evaluate("document.querySelector('.lh-big-canvas').classList"
                           ".contains('leaflet-interactive')")  # a pointer over the parcel
 

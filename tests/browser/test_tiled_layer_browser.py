@@ -12,7 +12,7 @@ import numpy as np
 import psycopg
 import pytest
 import shapely
-from browser_helpers import save_screenshot, server_down, wait_for_app
+from browser_helpers import hover_tip, save_screenshot, server_down, wait_for_app
 
 from lianghu_map import prepared, tiles
 from lianghu_map.store import LinkRecord
@@ -119,11 +119,7 @@ def test_zoom_fetches_detail_tiles_and_a_small_parcel_answers(page, tiled_server
     save_screenshot(page, "tiled-layer-zoom17")
 
     x, y = _point(page, frame, lat, lng)
-    page.mouse.move(x - 3, y - 3)
-    page.mouse.move(x, y)
-    tooltip = frame.locator(".leaflet-tooltip")
-    tooltip.wait_for()
-    assert f"宗地{LINKED:06d}" in tooltip.inner_text()
+    assert f"宗地{LINKED:06d}" in hover_tip(page, frame, x, y)
     page.mouse.click(x, y)
     main = page.locator("[data-testid='stMain']")
     main.get_by_text(f"宗地{LINKED:06d}").first.wait_for()
@@ -192,3 +188,28 @@ def test_tiles_that_do_not_load_are_said_on_the_map_and_a_retry_draws_them(page,
     frame.wait_for_function(f"window.__lhBigFailed[{layer_id!r}] === 0")
     assert frame.evaluate(f"window.__lhBigDrawn[{layer_id!r}]") > 0
     assert page.offline.external == []
+
+
+def test_over_gaode_the_tiles_are_shifted_to_gcj02_in_the_browser(page, tiled_server):
+    """Over a GCJ-02 basemap the server sends the same WGS84 tiles and the browser shifts each
+    vertex (bigcanvas ``__lhGcj``, the formulas of crs.wgs84_to_gcj02: equal here to 1e-9°):
+    a parcel answers at its GCJ-02 place, ~500 m from its WGS84 one (parcels are 40 m apart,
+    so an unshifted drawing would name another or none)."""
+    from lianghu_map.crs import wgs84_to_gcj02
+
+    url, layer_id = tiled_server
+    page.goto(url + "/?basemap=gaode")  # its tiles cannot load here: the notice says so
+    wait_for_app(page)
+    frame = _frame(page)
+    _view(frame, layer_id)
+    points = [[119.6, 31.5], [119.8, 31.55], [120.1, 31.9], [100.0, 10.0], [10.0, 50.0]]
+    js = frame.evaluate("(pts) => pts.map(([x, y]) => Array.from("
+                        "window.__lhGcj(x, y, new Float64Array(2))))", points)
+    np.testing.assert_allclose(js, wgs84_to_gcj02(np.array(points)), atol=1e-9)
+    lat, lng = _centre(LINKED)
+    glng, glat = wgs84_to_gcj02(np.array([[lng, lat]]))[0]
+    frame.evaluate(f"void window.map.setView([{glat}, {glng}], 17)")
+    _view(frame, layer_id, tiles.LEVELS[-1])
+    x, y = _point(page, frame, glat, glng)
+    assert f"宗地{LINKED:06d}" in hover_tip(page, frame, x, y)
+    save_screenshot(page, "tiled-layer-gaode-gcj02")
