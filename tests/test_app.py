@@ -180,3 +180,23 @@ def test_clause_without_feature_shows_whole_zone(app):
     states = map_feature_states(at)
     assert "focus" not in states.values()
     assert map_fit(at) is not None  # fitted to the zone envelope
+
+
+def test_a_view_too_big_to_export_says_so_and_offers_no_export(app, monkeypatch):
+    """An export of the view is made whole on the server (a million parcels' offline page or
+    PDF would take minutes and gigabytes): above the limit the export section says how many
+    features the map draws and what to do instead; a filter under it brings the exports back."""
+    from lianghu_map import ui
+
+    at = app.run()
+    assert any("HTML" in b.proto.label for b in at.get("download_button"))
+    drawn = len(map_feature_states(at))
+    monkeypatch.setattr(ui, "EXPORT_LIMIT", drawn - 1)
+    at.run()
+    assert not any("HTML" in b.proto.label for b in at.get("download_button"))
+    note = " ".join(i.value for i in at.info)
+    assert f"地图上画出 {drawn:,} 个要素，超过导出上限 {drawn - 1:,} 个" in note
+    assert "下载图层" in note
+    at.multiselect(key="f_statuses").set_value(["planned"]).run()  # fewer: exports again
+    assert any("HTML" in b.proto.label for b in at.get("download_button"))
+    assert not any("超过导出上限" in i.value for i in at.info)

@@ -342,6 +342,13 @@ _STRINGS: dict[str, tuple[str, ...]] = {
     "present.fullscreen": ("全屏", "Full screen"),
     "present.export": ("导出", "Export"),
     "export.header": ("导出当前视图", "Export this view"),
+    "export.too_many": ("地图上画出 {count} 个要素，超过导出上限 {limit} 个：离线网页、图片、"
+                        "PDF 和数据文件都要在服务器上整份生成。请先缩小筛选再导出；"
+                        "整个图层的数据可在“下载图层”中下载。",
+                        "The map draws {count} features, more than an export takes ({limit}): the "
+                        "offline page, image, PDF and data files are each made whole on the "
+                        "server. Narrow the filter first; a whole layer's data is under "
+                        "“Download a layer”."),
     "export.html": ("离线网页（HTML）", "Offline web page (HTML)"),
     "export.png": ("图片（PNG）", "Image (PNG)"),
     "export.pdf": ("会议材料 PDF（{paper} 横向）", "Meeting pack PDF ({paper} landscape)"),

@@ -24,6 +24,7 @@ from .mapview import BASEMAPS
 from .panels import facts_html
 from .selection import MapSelection
 from .store import open_store
+from .tiles import TILED_LAYER
 from .tilewatch import TILE_REPORT
 from .viewstate import safe_query
 
@@ -61,6 +62,10 @@ PAGES = {
 }
 
 
+# an export of the map's view (offline page, PNG, PDF, GeoJSON / CSV) is made whole on the
+# server and in the file: above this many drawn features (the size from which a layer is sent
+# in tiles) it is not offered, and the page says why
+EXPORT_LIMIT = TILED_LAYER
 _SHELL_KEY = "_lh_shell"
 _DROPPED_KEY = "_lh_dropped_query"  # query keys enter_app_shell took out of the URL
 
@@ -395,6 +400,10 @@ def export_buttons(cat, selection: MapSelection, lang: str, *, title: str, name:
     exports)."""
     feats, layers = cat.features, cat.layers
     stamp = f"lianghu-{name}"
+    if len(selection.drawn) > EXPORT_LIMIT:  # a million parcels' page or PDF: said, not tried
+        st.info(t("export.too_many", lang, count=f"{len(selection.drawn):,}",
+                  limit=f"{EXPORT_LIMIT:,}"), icon=":material/filter_alt:")
+        return
 
     def html_file() -> bytes:
         from .report_history import offline_reports
