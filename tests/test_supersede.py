@@ -14,7 +14,7 @@ from shapely.geometry import LineString, Point, box, mapping
 from lianghu_map import catalog
 from lianghu_map.auth import Access, Role
 from lianghu_map.catalog import builtin_catalog, feature_attributes, load_catalog
-from lianghu_map.errors import SupersedeMismatch, SupersedeUnknown, WriteDenied
+from lianghu_map.errors import StoreError, SupersedeMismatch, SupersedeUnknown, WriteDenied
 from lianghu_map.i18n import LANGS, t
 from lianghu_map.ingest import IngestOptions
 from lianghu_map.layers import is_indicative
@@ -268,6 +268,12 @@ def test_a_tiled_layers_clicked_feature_is_read_from_the_store_by_row(store, mon
     assert feature_attributes(cat, f"{big.layer_id}/p9", store) == []
     monkeypatch.undo()  # the superseded feature's upload is read whole, as before
     assert ("name", "高新区") in feature_attributes(cat, "park.wujin_hitech", store)
+
+    def broken_rows(*_a, **_k):
+        raise StoreError("rows not where they were written")
+
+    monkeypatch.setattr(store, "read_rows", broken_rows)  # a row read that fails: read whole
+    assert dict(feature_attributes(cat, f"{big.layer_id}/p3", store))["name"] == "丁"
 
 
 def test_strings_exist_in_three_languages():

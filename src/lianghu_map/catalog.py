@@ -386,8 +386,11 @@ def feature_attributes(cat: Catalog, feature_id: str, store: LayerStore | None =
         return _row_attributes(gdf, found[0]) if len(found) else []
     row = _stored_row(cat, layer_id, feature_id)
     if row is not None:  # one row read from the store, checked to be the feature's
-        one = store.read_rows(layer_id, rec.current_version, [row])
-        if _key_of(layer_id, one, 0) == feature_id:
+        try:
+            one = store.read_rows(layer_id, rec.current_version, [row])
+        except LianghuError:  # a file not written in order, say: read whole below
+            one = None
+        if one is not None and _key_of(layer_id, one, 0) == feature_id:
             return _row_attributes(one, 0)
     gdf = read_layer(store, layer_id, rec.current_version)
     # the feature's key names its source id, or its position (see layers.feature_key)

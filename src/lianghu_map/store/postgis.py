@@ -359,9 +359,9 @@ class PostgisStore:
             with conn.transaction():
                 row = conn.execute(f"SELECT schema FROM {self._q}.data WHERE file = %s",
                                    (info.file,)).fetchone()
-                keys = ([] if columns is None or row is None else
-                        [[c["stored"] for c in row[0]["columns"]
-                          if not c.get("geometry") and c["name"] in columns]])
+                keys = [] if columns is None else [[
+                    c["stored"] for c in (row[0]["columns"] if row else ())
+                    if not c.get("geometry") and c["name"] in columns]]
                 rows = conn.execute(f"SELECT ST_AsEWKB(geom), {props} FROM {self._q}.features "
                                     "WHERE file = %s ORDER BY fid", (*keys, info.file)).fetchall()
             return row, rows
