@@ -727,7 +727,7 @@ def _big_group(layer: gpd.GeoDataFrame, spec: LayerSpec, state_of: Mapping[str, 
     group.add_child(SymbolSupport())
     if tileset is not None:  # a million polygons: tiles fetched per view (lianghu_map.tiles)
         group.add_child(BigLayer(None, spec.id, index, styles, states,
-                                 tiles=(tileset.key, {**tileset.spec(lang), "datum": datum}),
+                                 tiles=(tileset.key, tileset.spec(lang, datum)),
                                  title=spec.label(lang), lang=lang))
     else:
         payload = layer_payload(layer, spec.id, version, lang, publish=not inline,

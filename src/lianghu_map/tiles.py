@@ -72,10 +72,11 @@ class TileSet:
     def url(self) -> str:
         return f"{TILE_URL}/{self.key}"
 
-    def spec(self, lang: str) -> dict:
-        """What :class:`compact.BigLayer` sends the browser."""
+    def spec(self, lang: str, datum: str = "wgs84") -> dict:
+        """What :class:`compact.BigLayer` sends the browser (``datum``: the one to draw in; the
+        tiles are WGS84, shifted in the browser over a GCJ-02 basemap)."""
         return {"url": self.url, "lang": lang, "prefix": self.index["prefix"],
-                "levels": self.index["levels"]}
+                "levels": self.index["levels"], "datum": datum}
 
 
 def level_for(zoom: float) -> int:

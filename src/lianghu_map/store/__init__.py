@@ -66,6 +66,7 @@ __all__ = [
     "new_layer_id",
     "open_store",
     "record_from_dict",
+    "row_positions",
     "utc_now",
     "validate_layer_id",
     "validate_prepared_name",
@@ -215,6 +216,15 @@ def validate_prepared_name(name: object) -> str:
     if not isinstance(name, str) or not PREPARED_NAME_RE.fullmatch(name):
         raise StoreError(f"invalid prepared artefact name {name!r}")
     return name
+
+
+def row_positions(rows: Sequence[int], count: int) -> list[int]:
+    """``rows`` (for :meth:`LayerStore.read_rows`) as sorted distinct positions; a
+    :class:`ValueError` for one outside a version of ``count`` features."""
+    want = sorted({int(r) for r in rows})
+    if any(not 0 <= r < count for r in want):
+        raise ValueError(f"rows {want}: the version holds {count}")
+    return want
 
 
 def utc_now() -> str:

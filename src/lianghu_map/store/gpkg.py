@@ -95,6 +95,7 @@ from . import (
     check_root,
     new_layer_id,
     record_from_dict,
+    row_positions,
     utc_now,
     validate_layer_id,
     validate_prepared_name,
@@ -212,10 +213,9 @@ class GpkgStore:
         """By feature id: the store writes each data file once, in order, so row ``i`` is
         fid ``i + 1``; a file where that does not hold is a :class:`StoreError`."""
         info = self.get(layer_id).version(version)
-        path, want = self.root / info.file, sorted({int(r) for r in rows})
+        path = self.root / info.file
         try:
-            if any(not 0 <= r < info.feature_count for r in want):
-                raise ValueError(f"rows {want}: the version holds {info.feature_count}")
+            want = row_positions(rows, info.feature_count)
             frame = pyogrio.read_dataframe(path, layer=DATA_LAYER, fids=[r + 1 for r in want],
                                            fid_as_index=True)
             if list(frame.index) != [r + 1 for r in want]:

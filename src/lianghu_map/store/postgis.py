@@ -96,6 +96,7 @@ from . import (
     LinkRecord,
     VersionInfo,
     new_layer_id,
+    row_positions,
     utc_now,
     validate_layer_id,
     validate_prepared_name,
@@ -394,9 +395,9 @@ class PostgisStore:
         try:
             if row is None:
                 raise ValueError("the data set is missing")
-            if len(found) != len(want) or any(not 0 <= r < info.feature_count
-                                                   for r in want):
-                raise ValueError(f"rows {want}: the version holds {info.feature_count}")
+            row_positions(want, info.feature_count)
+            if len(found) != len(want):
+                raise ValueError(f"{len(found)} of rows {want} found")
             out = _decode(row[0], found)
             out.index = pd.Index(want)
             return out
