@@ -13,6 +13,11 @@ The budgets scale with the upload's size and are capped: by default 30 s + 1 s p
 300 s) and 1,024 MB + 16 MB per MB of upload (at most 4,096 MB), above what the worker holds
 when it starts.  ``LIANGHU_INGEST_SECONDS`` and ``LIANGHU_INGEST_MEMORY_MB`` set the bases;
 ``LIANGHU_INGEST_WORKERS`` (default 2) how many files are read at once per app process.
+
+The fixed cost of a read is kept small (docs/PERFORMANCE.md, "Upload page"): one *spare* worker
+waits, forked and warmed up (its first read's page copies and heap growth done), for the next
+file, and a new one is forked after each read; the result comes back through a file in memory
+(``/dev/shm``) the parent reads at once, not through the pipe in 64 KB turns.
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import multiprocessing as mp
+import os
+import pickle
 import resource
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -63,7 +71,8 @@ _slots = threading.BoundedSemaphore(max(_int("LIANGHU_INGEST_WORKERS", 2), 1))
 _ctx: Any = None
 
 
-_WORKER = "lianghu-ingest"  # the workers' process name
+_WORKER = "lianghu-ingest"  # the workers' process name (a spare's starts with it too)
+_SPARE = _WORKER + "-spare"
 
 
 def _context() -> Any:
@@ -92,7 +101,7 @@ def _preparation_data(name: str) -> dict[str, Any]:
     of a 3 MB upload's report (docs/PERFORMANCE.md).  A worker needs only what it unpickles:
     :func:`_work` and the ingest function, importable by name."""
     data = _own_preparation[0](name)
-    if name == _WORKER:
+    if name.startswith(_WORKER):
         data.pop("init_main_from_path", None)
         data.pop("init_main_from_name", None)
     return data
@@ -109,11 +118,102 @@ def warm_workers() -> None:
     _context()
     from multiprocessing import forkserver
 
-    threading.Thread(target=forkserver.ensure_running, daemon=True,
-                     name="lianghu-forkserver").start()
+    def start() -> None:
+        forkserver.ensure_running()
+        _refill()
+
+    threading.Thread(target=start, daemon=True, name="lianghu-forkserver").start()
 
 
 _warming = False
+
+
+@dataclass
+class _Spare:
+    """A worker forked ahead of the next file: it waits on ``jobs`` for one."""
+    proc: Any
+    jobs: Connection  # the parent's end: one job is sent, then it is closed
+    receive: Connection  # the worker's progress and outcome
+
+
+_spare: _Spare | None = None
+
+
+def _refill() -> None:
+    """Fork a spare worker if there is none (its warm-up runs in it, not here)."""
+    global _spare
+    ctx = _context()
+    with _lock:
+        if _spare is not None and _spare.proc.is_alive():
+            return
+        _spare = None
+    receive, send = ctx.Pipe(duplex=False)
+    take, give = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_serve, args=(take, send), daemon=True, name=_SPARE)
+    try:
+        proc.start()
+    except Exception:  # (a spare only saves time: the next read forks its own)
+        for conn in (receive, send, take, give):
+            conn.close()
+        return
+    send.close()
+    take.close()
+    with _lock:
+        old, _spare = _spare, _Spare(proc, give, receive)
+    if old is not None:  # (two refills raced: one spare is kept)
+        _retire(old)
+
+
+def _retire(spare: _Spare) -> None:
+    with contextlib.suppress(Exception):
+        spare.jobs.close()  # (the worker's recv ends: it exits)
+        spare.receive.close()
+        spare.proc.join(0)
+
+
+def _take_spare() -> _Spare | None:
+    global _spare
+    with _lock:
+        spare, _spare = _spare, None
+    if spare is not None and not spare.proc.is_alive():
+        _retire(spare)
+        return None
+    return spare
+
+
+def _serve(jobs: Connection, conn: Connection) -> None:
+    """A spare worker: warm up, then wait for one job and do it as :func:`_work`."""
+    from lianghu_map.sandbox_fork import warm_up
+
+    warm_up()
+    try:
+        job = jobs.recv()
+    except (EOFError, OSError):  # retired unused
+        return
+    finally:
+        jobs.close()
+    _work(conn, *job)
+
+
+def _scratch(suffix: str, data: bytes = b"") -> str:
+    """A new file holding ``data``, in memory where the system has one (``/dev/shm``)."""
+    shm = "/dev/shm"
+    where = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+    fd, path = tempfile.mkstemp(prefix="lianghu-ingest-", suffix=suffix, dir=where)
+    try:
+        with open(fd, "wb") as f:
+            f.write(data)
+    except OSError:
+        os.unlink(path)
+        raise
+    return path
+
+
+def _unlink(*paths: Any) -> None:
+    for path in paths:
+        if isinstance(path, str):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def _status_mb(pid: int | str, key: str) -> float:
@@ -128,10 +228,14 @@ def _status_mb(pid: int | str, key: str) -> float:
     return 0.0
 
 
-def _work(conn: Connection, name: str, data: bytes, options: IngestOptions,
-          memory_mb: int, target: Any) -> None:
-    """The worker: cap the address space, ingest, send the result back."""
+def _work(conn: Connection, name: str, data: bytes | str, options: IngestOptions,
+          memory_mb: int, target: Any, out: str) -> None:
+    """The worker: cap the address space, ingest (``data``: the file's bytes, or the path of a
+    scratch file holding them), write the result to ``out`` and say so."""
     try:
+        if isinstance(data, str):
+            with open(data, "rb") as f:
+                data = f.read()
         import pyarrow as pa
 
         # Arrow's own allocator reserves address space far beyond what it uses: the system
@@ -141,7 +245,13 @@ def _work(conn: Connection, name: str, data: bytes, options: IngestOptions,
             limit = int((_status_mb("self", "VmSize") + memory_mb) * 2**20)
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         result = target(name, data, options, lambda f, stage: conn.send(("progress", f, stage)))
-        conn.send(("result", result, _status_mb("self", "VmHWM")))
+        try:
+            with open(out, "wb") as f:
+                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            sent = None
+        except OSError:  # (no room in /dev/shm, say: the pipe takes it)
+            sent = result
+        conn.send(("result", sent, _status_mb("self", "VmHWM")))
     except MemoryError:  # (ingest reports its own; this is pickling the result)
         with contextlib.suppress(Exception):  # else the parent sees the pipe close
             conn.send(("memory", None, _status_mb("self", "VmHWM")))
@@ -153,28 +263,33 @@ def run_ingest(name: str, data: bytes, options: IngestOptions | None = None,
                progress: Progress | None = None, budget: Budget | None = None,
                target: Any = ingest_file) -> IngestResult:
     """:func:`ingest_file` in a worker process within ``budget``; never raises for bad input.
-    ``result.usage`` holds the worker's wall time (s), peak resident memory (MB) and outcome.
+    ``result.usage`` holds the worker's wall time (s), peak resident memory (MB), outcome, and
+    whether the spare worker read it.
     ``target`` (tests): another function with ingest_file's signature, importable by name."""
     budget = budget or Budget.from_env()
     seconds, memory_mb = budget.seconds_for(len(data)), budget.memory_mb_for(len(data))
     options = replace(options or IngestOptions(), memory_mb=memory_mb)
     ctx = _context()
     with _slots:
-        receive, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_work, args=(send, name, data, options, memory_mb, target),
-                           daemon=True, name=_WORKER)
+        out = _scratch(".result")
+        try:  # (one write, where the pipe took it in 64 KB turns)
+            source: bytes | str = _scratch(".upload", data)
+        except OSError:  # (no room in /dev/shm, say)
+            source = data
+        job = (name, source, options, memory_mb, target, out)
         start = time.monotonic()
-        proc.start()
-        send.close()
+        proc, receive, spare = _start(ctx, job)
         peak = 0.0
         try:  # (Streamlit may stop the script inside progress(): the worker goes too)
-            outcome, result, peak = _wait(proc, receive, start + seconds, progress)
+            outcome, result, peak = _wait(proc, receive, start + seconds, progress, out)
         finally:
             if proc.is_alive():
                 peak = max(peak, _status_mb(proc.pid, "VmHWM"))
                 proc.kill()
             proc.join(10)
             receive.close()
+            _unlink(out, source)
+            threading.Thread(target=_refill, daemon=True, name="lianghu-spare").start()
     elapsed = time.monotonic() - start
     if result is None:
         code, params = (("ingest_timeout", {"seconds": round(seconds)}) if outcome == "timeout"
@@ -184,12 +299,33 @@ def run_ingest(name: str, data: bytes, options: IngestOptions | None = None,
                               [Finding(code, Severity.ERROR, file, params=params)])
         result.sha256 = hashlib.sha256(data).hexdigest()
     result.usage = {"seconds": round(elapsed, 3), "peak_mb": round(peak, 1),
-                    "outcome": outcome}
+                    "outcome": outcome, "spare": spare}
     return result
 
 
-def _wait(proc: Any, receive: Connection, deadline: float, progress: Progress | None
-          ) -> tuple[str, IngestResult | None, float]:
+def _start(ctx: Any, job: tuple) -> tuple[Any, Connection, bool]:
+    """The worker for ``job``, the end its messages come to, and whether it was the spare (else
+    a new fork)."""
+    spare = _take_spare()
+    if spare is not None:
+        try:
+            spare.jobs.send(job)
+            spare.jobs.close()
+            spare.proc.name = _WORKER  # (the process object's name, for active_children())
+            return spare.proc, spare.receive, True
+        except (OSError, ValueError):  # it died meanwhile
+            if spare.proc.is_alive():
+                spare.proc.kill()
+            _retire(spare)
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_work, args=(send, *job), daemon=True, name=_WORKER)
+    proc.start()
+    send.close()
+    return proc, receive, False
+
+
+def _wait(proc: Any, receive: Connection, deadline: float, progress: Progress | None,
+          out: str) -> tuple[str, IngestResult | None, float]:
     """Relay progress until the result comes, the worker dies or the deadline passes."""
     peak = 0.0
     while True:
@@ -206,6 +342,9 @@ def _wait(proc: Any, receive: Connection, deadline: float, progress: Progress | 
                     progress(value, extra)
                 continue
             if kind == "result":
+                if value is None:
+                    with open(out, "rb") as f:
+                        value = pickle.loads(f.read())
                 return "done", value, max(peak, extra)
             return "memory", None, max(peak, extra)
         peak = max(peak, _status_mb(proc.pid, "VmHWM"))

@@ -12,11 +12,19 @@ import gc
 
 from lianghu_map.ingest import datum_hint, ingest_file
 
-# (the forkserver survives only an ImportError in a preload: nothing else may escape)
-with contextlib.suppress(Exception):
-    ingest_file("warm-up.geojson",
-                b'{"type": "FeatureCollection", "features": [{"type": "Feature", '
-                b'"properties": {"name": "x"}, "geometry": {"type": "Polygon", "coordinates": '
-                b'[[[119.8, 31.6], [119.81, 31.6], [119.81, 31.61], [119.8, 31.6]]]}}]}')
-    datum_hint._boundaries()  # the district outlines the datum test compares with (~70 ms)
+_WARM_UP = (b'{"type": "FeatureCollection", "features": [{"type": "Feature", '
+            b'"properties": {"name": "x"}, "geometry": {"type": "Polygon", "coordinates": '
+            b'[[[119.8, 31.6], [119.81, 31.6], [119.81, 31.61], [119.8, 31.6]]]}}]}')
+
+
+def warm_up() -> None:
+    """Read one tiny file (never raises: the forkserver survives only an ImportError in a
+    preload).  A spare worker (:func:`lianghu_map.sandbox._serve`) calls it again after its
+    fork: the pages its first read writes are copied then, not during an analyst's file."""
+    with contextlib.suppress(Exception):
+        ingest_file("warm-up.geojson", _WARM_UP)
+        datum_hint._boundaries()  # the district outlines the datum test compares with (~70 ms)
+
+
+warm_up()
 gc.freeze()
