@@ -144,6 +144,131 @@ def _write(path: Path, n: int) -> Dataset:
     return Dataset(path, n, path.stat().st_size, int(invalid.sum()), int(null.sum()), vertices)
 
 
+def _cached(name: str, write) -> Dataset:
+    """``bench/.cache/<name>``, written by ``write(path) -> Dataset`` when missing."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path = CACHE_DIR / name
+    meta = _meta_path(path)
+    if path.exists() and meta.exists():
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        if info.get("size_bytes") == path.stat().st_size:
+            return Dataset(path, info["features"], info["size_bytes"], info["invalid"],
+                           info["null"], info["vertices"])
+    ds = write(path)
+    meta.write_text(json.dumps(ds.describe(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return ds
+
+
+DISTRICT_CODES = {"wujin": (320412, "武进区"), "jintan": (320413, "金坛区"),
+                  "zhonglou": (320404, "钟楼区"), "tianning": (320402, "天宁区"),
+                  "xinbei": (320411, "新北区"), "liyang": (320481, "溧阳市")}
+
+
+def official_boundaries(target_bytes: int = 3_000_000) -> Dataset:
+    """Changzhou's districts as an official boundary layer exported by QGIS to GeoJSON
+    (``行政区划.geojson``: CGCS2000 ≈ WGS84 degrees, the legacy ``crs`` member QGIS writes for
+    CRS84, 15 significant digits, the 第三次国土调查 field names ``XZQDM``/``XZQMC``, one
+    MultiPolygon each) — the app's own district outlines, densified (a little jitter, seeded)
+    until the file is about ``target_bytes``."""
+    return _cached(f"official-v{VERSION}-districts-{target_bytes}.geojson",
+                   lambda path: _write_boundaries(path, target_bytes, datav=False))
+
+
+def boundaries(target_bytes: int = 3_000_000) -> Dataset:
+    """Changzhou's districts as 阿里云 DataV.GeoAtlas serves them (``320400_full.json``):
+    GCJ-02 coordinates with 6 decimals, compact JSON, ``adcode``/``center``/``centroid``/
+    ``parent``/``acroutes`` properties, one MultiPolygon each.  The outlines are the app's own
+    district boundaries, shifted to GCJ-02 and densified (a little jitter, seeded) until the
+    file is about ``target_bytes`` — the vertex density of a real boundary export."""
+    return _cached(f"datav-v{VERSION}-320400_full-{target_bytes}.json",
+                   lambda path: _write_boundaries(path, target_bytes, datav=True))
+
+
+def _write_boundaries(path: Path, target_bytes: int, datav: bool) -> Dataset:
+    import pyogrio
+    import shapely
+
+    from lianghu_map.crs import wgs84_to_gcj02
+    from lianghu_map.paths import GEO_DIR
+
+    gdf = pyogrio.read_dataframe(GEO_DIR / "boundaries.geojson")
+    gdf = gdf[gdf["feature_id"].str.startswith("district.")]
+    rng = np.random.default_rng(SEED)
+    length = float(shapely.length(gdf.geometry.to_numpy()).sum())
+    step = length / (target_bytes / (23 if datav else 40))  # bytes a vertex as written below
+    feats, vertices = [], 0
+    for i, (fid, geom) in enumerate(zip(gdf["feature_id"], gdf.geometry, strict=True)):
+        code, name = DISTRICT_CODES[fid.split(".", 1)[1]]
+        polys = []
+        for part in shapely.get_parts(shapely.segmentize(geom, step)):
+            rings = []
+            for ring in (part.exterior, *part.interiors):
+                xy = shapely.get_coordinates(ring)[:-1]
+                xy = xy + rng.normal(0, 2e-6, xy.shape)
+                xy = wgs84_to_gcj02(xy).round(6) if datav else xy.round(13)
+                rings.append([*xy.tolist(), xy[0].tolist()])
+                vertices += len(xy) + 1
+            polys.append(rings)
+        c = geom.centroid
+        center = [round(v, 6) for v in wgs84_to_gcj02(np.array([[c.x, c.y]]))[0].tolist()]
+        props = ({"adcode": code, "name": name, "center": center, "centroid": center,
+                  "childrenNum": 0, "level": "district", "parent": {"adcode": 320400},
+                  "subFeatureIndex": i, "acroutes": [100000, 320000, 320400]} if datav else
+                 {"XZQDM": f"{code}000000", "XZQMC": name, "MJ": round(geom.area * 1e4, 4)})
+        feats.append({"type": "Feature", "properties": props,
+                      "geometry": {"type": "MultiPolygon", "coordinates": polys}})
+    layer: dict = {"type": "FeatureCollection", "features": feats}
+    if not datav:  # as QGIS writes a layer in EPSG:4326
+        layer = {"type": "FeatureCollection", "name": "行政区划", "crs": {
+            "type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+                 "features": feats}
+    text = json.dumps(layer, ensure_ascii=False, separators=(",", ":") if datav else None)
+    path.write_text(text, encoding="utf-8")
+    return Dataset(path, len(feats), path.stat().st_size, 0, 0, vertices)
+
+
+POINT_KINDS = ("公园绿地", "科创载体", "轨道站点", "学校", "医院", "文化设施")
+
+
+def points_xlsx(target_bytes: int = 3_000_000) -> Dataset:
+    """A point list as Excel on a Chinese Windows saves it (``重点项目点位表.xlsx``: shared
+    strings, one sheet): 序号, 名称, 经度, 纬度 (decimal degrees, WGS84), 类型, 所在镇街,
+    备注 — rows until the file is about ``target_bytes``."""
+    return _cached(f"points-v{VERSION}-{target_bytes}.xlsx",
+                   lambda path: _write_points(path, target_bytes))
+
+
+def _write_points(path: Path, target_bytes: int) -> Dataset:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "corpus" / "upload"))
+    from make_formats_corpus import xlsx  # the test corpus's Excel-shaped writer
+
+    rng = np.random.default_rng(SEED)
+    towns = ("湖塘镇", "牛塘镇", "礼嘉镇", "前黄镇", "嘉泽镇", "雪堰镇", "西太湖街道")
+
+    def rows(n: int) -> list[list[object]]:
+        lon = rng.uniform(*LON, n).round(6).tolist()
+        lat = rng.uniform(*LAT, n).round(6).tolist()
+        kind = rng.integers(0, len(POINT_KINDS), n).tolist()
+        town = rng.integers(0, len(towns), n).tolist()
+        words = rng.integers(0, len(NOTE_WORDS), (n, 4)).tolist()
+        return [[i + 1, f"点位{i + 1:06d}", lon[i], lat[i], POINT_KINDS[kind[i]], towns[town[i]],
+                 "".join(NOTE_WORDS[k] for k in words[i])] for i in range(n)]
+
+    head = ["序号", "名称", "经度", "纬度", "类型", "所在镇街", "备注"]
+    n = 1000
+    per_row = len(xlsx({"Sheet1": [head, *rows(n)]})) / n
+    n = int(target_bytes / per_row)
+    data = b""
+    for _ in range(2):  # (the first file's size corrects the row count)
+        rng = np.random.default_rng(SEED)
+        data, written = xlsx({"重点项目点位表": [head, *rows(n)]}), n
+        n = round(n * target_bytes / len(data))
+    path.write_bytes(data)
+    return Dataset(path, written, path.stat().st_size, 0, 0, written)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.data", description=__doc__.split("\n")[0])
     ap.add_argument("--features", type=int, default=DEFAULT_FEATURES)
