@@ -90,6 +90,12 @@ def candidate_label(fid: str | None, score: dict[str, float]) -> str:
     return t("upload.supersede.other", lang, name=builtin_name(fid), id=fid)
 
 
+def hinted_datum(res) -> str | None:
+    """The datum ingest found the file likely in (GCJ-02, BD-09), if it did."""
+    found = next((f for f in res.findings if f.code == "datum_likely"), None)
+    return None if found is None else found.params["datum_code"]
+
+
 def datum_hint(res, key: str) -> tuple[str, str] | None:
     """(datum, reason) when ingest found the file likely GCJ-02/BD-09; kept per file, as the
     finding is only made while the file is read as WGS84."""
@@ -167,7 +173,7 @@ if allowed:
     def read_options(datum: str = "wgs84", layer=None, assume=None, swap=False,
                      ignore_crs=False) -> IngestOptions:
         return IngestOptions(datum=datum, layer=layer, assume_crs=assume, swap_xy=swap,
-                             ignore_declared_crs=ignore_crs,
+                             ignore_declared_crs=ignore_crs, follow_hint=True,
                              max_bytes=settings.max_upload_mb * 2**20,
                              max_features=settings.max_features,
                              max_vertices=settings.max_vertices)
@@ -210,6 +216,14 @@ if allowed:
                         ingest=partial(prefetcher().ingest, session_id, up.file_id),
                         links=False)  # the report first; suggestions below it
                     bar.empty()
+                    hinted = drafts[cache_key].result.hinted
+                    if hinted is not None:  # the same read in the datum its hint names: the
+                        # draft the page asks for next (datum_hint below), not read again
+                        again = read_options(hinted_datum(drafts[cache_key].result), layer,
+                                             assume, swap, ignore_crs)
+                        hinted.usage = drafts[cache_key].result.usage
+                        drafts.setdefault((up.file_id, again), prepare(
+                            up.name, b"", again, cat, ingest=lambda *_a: hinted, links=False))
                 return drafts[cache_key]
 
             if st.session_state.get(f"{key}_file") != up.file_id:  # another file in this slot

@@ -49,6 +49,30 @@ def test_likely_gcj02_file_is_asked_about_with_gcj02_preselected(path):
     assert any("Ready to save" in s.value for s in at.success)
 
 
+@pytest.mark.parametrize("path", [DATAV, FITS_AFTER_SHIFT], ids=["datav", "fits-after-shift"])
+def test_a_hinted_file_is_read_once(path, monkeypatch):
+    """The report in the hinted datum comes from the first read (``follow_hint``), not from a
+    second read of the file; choosing WGS84 afterwards reads nothing either (the first read was
+    WGS84), and another datum is a read of its own."""
+    import lianghu_map.prefetch as prefetch
+    from lianghu_map.ingest import ingest_file
+
+    reads = []
+
+    def counted(name, data, options, progress=None):
+        reads.append(options.datum)
+        return ingest_file(name, data, options, progress)
+
+    monkeypatch.setattr(prefetch, "_SHARED", prefetch.Prefetcher(counted))
+    at = _page_with(path)
+    assert at.radio(key="f0_datum").value == "gcj02" and "converted to WGS84" in _report(at)
+    assert reads == ["wgs84"]
+    at.radio(key="f0_datum").set_value("wgs84").run()
+    assert "likely in GCJ-02" in _report(at) and reads == ["wgs84"]
+    at.radio(key="f0_datum").set_value("bd09").run()
+    assert "BD-09 (Baidu) coordinates converted" in _report(at) and reads == ["wgs84", "bd09"]
+
+
 def test_datum_is_chosen_per_file():
     at = _page_with(DATAV, PLAIN)
     assert at.radio(key="f0_datum").value == "gcj02"

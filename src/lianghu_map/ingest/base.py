@@ -78,6 +78,7 @@ class IngestOptions:
     max_columns: int = 1_000  # CSV header columns, checked before any CSV parser runs
     max_line_bytes: int = 2**20  # longest CSV line
     memory_mb: int | None = None  # the worker's memory budget (sandbox.py), for the message
+    follow_hint: bool = False  # read as WGS84 but looks GCJ-02/BD-09: also check it in that datum
 
 
 @dataclass
@@ -94,6 +95,7 @@ class IngestResult:
     total: int | None = None  # features (data rows) the file holds, before any is left out
     dropped: tuple[int, ...] = ()  # source indexes left out, each named by a DROP_CODES finding
     crs_member: str | None = None  # GeoJSON: the member that declares the CRS (crs|coordRefSys)
+    hinted: IngestResult | None = None  # follow_hint: the same read, checked in the hinted datum
 
     @property
     def ok(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -41,7 +42,12 @@ from .tables import read_csv
 
 def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
                 progress: Progress | None = None) -> IngestResult:
-    """Read, validate and convert one uploaded file. Never raises for bad input."""
+    """Read, validate and convert one uploaded file. Never raises for bad input.
+
+    With ``options.follow_hint`` a file read as WGS84 that looks GCJ-02 or BD-09 (a
+    ``datum_likely`` finding) is also checked in that datum, from the same read: the result's
+    ``hinted`` is what ``ingest_file`` with ``datum=<that datum>`` returns (the Upload page asks
+    for it next, and no longer reads the file twice)."""
     options = options or IngestOptions()
     _no_network()
     name = clean_name(name)
@@ -50,8 +56,10 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
     result = IngestResult(name, fmt, None, rep.findings, conversions=rep.conversions,
                           sha256=hashlib.sha256(data).hexdigest())
     tell = progress or (lambda _f, _s: None)
-    gdf = None
-    try:
+    read = None
+
+    def read_it() -> None:
+        nonlocal read, declared
         if not fmt:
             raise rep.refuse("unsupported_format", ext=PurePosixPath(name).suffix or name)
         if not data:
@@ -61,26 +69,56 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
                              limit_mb=round(options.max_bytes / 2**20, 1))
         rep.stop(check_remote(fmt, data))
         tell(0.05, "read")
-        gdf, declared, layers = READERS[fmt](data, options, rep, result)
-        result.layers = layers
+        read, declared, result.layers = READERS[fmt](data, options, rep, result)
+
+    declared = False
+    if _guarded(read_it, rep, result, options, fmt):
+        follow = options.follow_hint and options.datum == "wgs84"
+        before = copy.deepcopy((rep, result)) if follow else None
         tell(0.6, "validate")
-        result.gdf = check(gdf, declared, fmt, options, rep, result, tell)
-        tell(1.0, "done")
+        checked = read.copy() if follow else read
+
+        def check_it(opts: IngestOptions = options, rep: Report = rep,
+                     res: IngestResult = result, tell: Progress = tell) -> None:
+            res.gdf = check(checked if res is result else read, declared, fmt, opts, rep, res,
+                            tell)
+            tell(1.0, "done")
+
+        _guarded(check_it, rep, result, options, fmt)
+        hint = next((f for f in rep.findings if f.code == "datum_likely"), None)
+        if before is not None and hint is not None:
+            rep2, res2 = before
+            opts2 = replace(options, datum=hint.params["datum_code"])
+            _guarded(lambda: check_it(opts2, rep2, res2, lambda _f, _s: None), rep2, res2,
+                     opts2, fmt)
+            _finish(rep2, res2, read)
+            result.hinted = res2
+    _finish(rep, result, read)
+    return result
+
+
+def _guarded(step: Callable[[], None], rep: Report, result: IngestResult,
+             options: IngestOptions, fmt: str) -> bool:
+    """Run a step of ingest; False (and no frame) when it refused the file or failed."""
+    try:
+        step()
+        return True
     except Refused:
-        result.gdf = None
+        pass
     except MemoryError:  # the worker's memory budget (sandbox.py) ran out
         rep.add("ingest_memory", Severity.ERROR, limit_mb=options.memory_mb or "?")
-        result.gdf = None
     except RecursionError:  # nesting too deep for a parser
         rep.add("too_complex", Severity.ERROR)
-        result.gdf = None
     except Exception as exc:  # a reader or GDAL failed in a way not foreseen: report, don't crash
         add_unreadable(rep, exc, fmt)
-        result.gdf = None
+    result.gdf = None
+    return False
+
+
+def _finish(rep: Report, result: IngestResult, read: gpd.GeoDataFrame | None) -> None:
     rep.close()
-    _name_findings(rep, gdf)
+    _name_findings(rep, read)
     result.dropped = tuple(sorted(rep.dropped))
-    return result
 
 
 def _name_findings(rep: Report, read: gpd.GeoDataFrame | None) -> None:
