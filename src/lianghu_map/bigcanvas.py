@@ -209,7 +209,7 @@ BIG_CANVAS_JS = """
               onRemove(map) {
                 map.off("moveend", this._want, this);
                 this._wantKey = null;
-                if (this._notice) { this._notice.remove(); this._notice = null; }
+                this._dropNotice();
                 if (this._tip) map.closeTooltip(this._tip);
                 L.Canvas.prototype.onRemove.call(this, map);
               },
@@ -223,10 +223,7 @@ BIG_CANVAS_JS = """
                 const T = this._spec.notice, map = this._map;
                 window.__lhBigFailed = Object.assign(window.__lhBigFailed || {},
                                                      {[this._spec.layer]: n});
-                if (!n || !map || !T) {
-                  if (this._notice) { this._notice.remove(); this._notice = null; }
-                  return;
-                }
+                if (!n || !map || !T) return this._dropNotice();
                 if (!this._notice) {
                   const box = this._notice = L.DomUtil.create("div", "lh-big-failed",
                                                               map.getContainer());
@@ -239,11 +236,26 @@ BIG_CANVAS_JS = """
                   retry.textContent = T.retry;
                   L.DomEvent.disableClickPropagation(box);
                   L.DomEvent.on(retry, "click", () => this._retry());
+                  // kept above the bottom corners as they change (a badge drawn later, a
+                  // longer attribution, a narrower map)
+                  this._noticeWatch = new ResizeObserver(() => this._placeNotice());
+                  const c = map._controlCorners || {};
+                  ["bottomleft", "bottomright"].forEach(
+                    (k) => c[k] && this._noticeWatch.observe(c[k]));
                 }
                 this._notice.firstChild.textContent = total
                   ? T.failed.replace("{failed}", n).replace("{total}", total) : T.failed_all;
-                // above what the bottom corners hold (scale, datum, attribution)
-                const c = map._controlCorners || {};
+                this._placeNotice();
+              },
+              _dropNotice() {
+                if (!this._notice) return;
+                this._notice.remove();
+                this._notice = null;
+                this._noticeWatch.disconnect();
+              },
+              _placeNotice() {  // above what the bottom corners hold (scale, datum, attribution)
+                if (!this._notice || !this._map) return;
+                const c = this._map._controlCorners || {};
                 const under = Math.max(...["bottomleft", "bottomright"].map(
                   (k) => (c[k] ? c[k].getBoundingClientRect().height : 0)));
                 this._notice.style.bottom = `${Math.round(under) + 8}px`;

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import time
 from contextlib import contextmanager, suppress
 
 SERVER_PIDS: dict[str, int] = {}  # base URL → its server's pid (conftest; see server_paused)
@@ -143,3 +144,26 @@ def hover_tip(page, frame, x: float, y: float) -> str:
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
     return tooltip.inner_text()
+
+
+def notice_in_place(frame, notice, settle_s: float = 3.0) -> None:
+    """The whole notice on the map, clear of the scale, the datum badge and the attribution —
+    once the bottom corners have settled (a badge drawn after the notice moves it up)."""
+    end = time.monotonic() + settle_s
+    while True:
+        box, area = notice.bounding_box(), frame.locator("#map_div").bounding_box()
+        corners = frame.locator(".leaflet-bottom .leaflet-control")
+        others = [corners.nth(i).bounding_box() for i in range(corners.count())]
+        problems = [] if len(others) >= 3 else [f"{len(others)} bottom controls"]
+        if not (area["x"] <= box["x"] and box["x"] + box["width"] <= area["x"] + area["width"]
+                and area["y"] <= box["y"]
+                and box["y"] + box["height"] <= area["y"] + area["height"]):
+            problems.append(("off the map", box, area))
+        problems += [("overlaps", box, other) for other in others
+                     if not (box["y"] + box["height"] <= other["y"]
+                             or other["x"] + other["width"] <= box["x"]
+                             or box["x"] + box["width"] <= other["x"])]
+        if not problems:
+            return
+        assert time.monotonic() < end, problems
+        time.sleep(0.1)

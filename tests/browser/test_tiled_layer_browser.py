@@ -12,7 +12,13 @@ import numpy as np
 import psycopg
 import pytest
 import shapely
-from browser_helpers import hover_tip, save_screenshot, server_down, wait_for_app
+from browser_helpers import (
+    hover_tip,
+    notice_in_place,
+    save_screenshot,
+    server_down,
+    wait_for_app,
+)
 
 from lianghu_map import prepared, tiles
 from lianghu_map.store import LinkRecord
@@ -181,6 +187,7 @@ def test_tiles_that_do_not_load_are_said_on_the_map_and_a_retry_draws_them(page,
     text = notice.inner_text()
     assert f"图层“宗地”有 {len(view['tiles'])}/{len(view['tiles'])} 个分块未能从服务器载入" in text
     assert frame.evaluate(f"window.__lhBigFailed[{layer_id!r}]") == len(view["tiles"])
+    notice_in_place(frame, notice)
     save_screenshot(page, "tiled-layer-tiles-failed")
     down["on"] = False
     notice.get_by_role("button", name="重试").click()
