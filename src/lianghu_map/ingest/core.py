@@ -76,7 +76,7 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
         follow = options.follow_hint and options.datum == "wgs84"
         before = copy.deepcopy((rep, result)) if follow else None
         tell(0.6, "validate")
-        checked = read.copy() if follow else read
+        checked = read.copy(deep=False) if follow else read  # (pandas copy-on-write)
 
         def check_it(opts: IngestOptions = options, rep: Report = rep,
                      res: IngestResult = result, tell: Progress = tell) -> None:
