@@ -38,6 +38,32 @@ def test_big_valid_file_is_not_parsed_in_python(big):
     assert big == [], "a valid file (explicit null geometries only) stays on GDAL's fast path"
 
 
+QGIS_CRS = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
+
+
+def _qgis(features: list) -> bytes:
+    """As QGIS exports a layer in EPSG:4326: a name and the legacy crs member before the
+    features (its "properties" key is not a feature's)."""
+    return json.dumps({"type": "FeatureCollection", "name": "图层", "crs": QGIS_CRS,
+                       "features": features}, ensure_ascii=False, indent=1).encode()
+
+
+def test_big_valid_qgis_export_is_not_parsed_in_python(big):
+    res = ingest_file("qgis.geojson", _qgis([_pt(119.8 + k / 1000, 31.6, name=f"{k}")
+                                             for k in range(20)]))
+    assert res.ok and len(res.gdf) == 20 and res.crs_member == "crs"
+    assert big == [], "the crs member's properties are not a feature GDAL skipped"
+
+
+def test_big_qgis_export_with_a_skipped_feature_is_checked(big):
+    feats = [_pt(119.8, 31.6, name="a"),
+             {"type": "Featre", "properties": {"name": "b"},
+              "geometry": {"type": "Point", "coordinates": [119.8, 31.6]}}]
+    res = ingest_file("qgis.geojson", _qgis(feats))
+    assert big and (1, "feature_type_unknown") in {(f.index, f.code) for f in res.findings}
+    assert list(res.gdf["name"]) == ["a"]
+
+
 def test_big_file_with_trouble_is_checked_and_each_feature_named(big):
     feats = [_pt(119.8, 31.6, name="a"),
              {"type": "Feature", "properties": {"name": "b"},

@@ -88,7 +88,7 @@ def _lint(data: bytes, gdf: gpd.GeoDataFrame, warns: list[str]) -> Lint | None:
     nulls = int(gdf.geometry.isna().sum())
     suspicious = (len(data) <= LINT_BYTES or bool(warns)
                   or (nulls > 0 and nulls != _explicit_nulls(data))
-                  or data.count(b'"properties"') != len(gdf))
+                  or data.count(b'"properties"') - _crs_properties(data) != len(gdf))
     if not suspicious:
         return None
     try:
@@ -127,6 +127,16 @@ def _apply_lint(gdf: gpd.GeoDataFrame, checked: Lint, rep: Report,
 def _explicit_nulls(data: bytes) -> int:
     """``"geometry": null`` members, counted at C speed (GDAL's nulls, when all are these)."""
     return sum(data.count(b'"geometry"' + gap + b"null") for gap in (b": ", b":", b" : "))
+
+
+_CRS_PROPERTIES = re.compile(rb'"crs"\s*:\s*\{[^{}]*"properties"\s*:')
+
+
+def _crs_properties(data: bytes) -> int:
+    """1 if a legacy ``crs`` member (first or last, as QGIS and GDAL write it: ``{"type":
+    "name", "properties": {…}}``) holds a ``"properties"`` key — not a feature's, so not to be
+    counted against GDAL's features — else 0."""
+    return int(any(_CRS_PROPERTIES.search(part) for part in (data[:65536], data[-65536:])))
 
 
 def _crs_member(data: bytes) -> str | None:
