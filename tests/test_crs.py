@@ -330,7 +330,46 @@ def test_guess_nonsense_returns_empty(xy):
 def test_public_api():
     assert set(crs.__all__) == {
         "DATUMS", "DATUM_LABELS", "METRIC_CRS", "bd09_to_gcj02", "bd09_to_wgs84", "crs_label",
-        "from_wgs84", "gcj02_to_bd09", "gcj02_to_wgs84", "guess_projected_crs", "shift_m",
-        "to_wgs84", "wgs84_to_bd09", "wgs84_to_gcj02",
+        "from_wgs84", "gcj02_to_bd09", "gcj02_to_wgs84", "guess_projected_crs", "project",
+        "shift_m", "to_wgs84", "transform_xy", "wgs84_to_bd09", "wgs84_to_gcj02",
     }
     assert all(hasattr(crs, name) for name in crs.__all__)
+
+
+def test_project_is_geopandas_to_crs_and_makes_one_transformer_per_process(monkeypatch):
+    """``crs.project`` gives exactly ``GeoSeries.to_crs`` (independent: geopandas' own
+    transformer), keeps index, name and Z; and a new thread (Streamlit runs each rerun on one)
+    makes no PROJ transformer of its own — pyproj's per-thread ones cost 80–150 ms each."""
+    import threading
+
+    import geopandas as gpd
+    import pyproj
+    from shapely.geometry import LineString, Point, Polygon
+
+    g = gpd.GeoSeries([Polygon([(119.8, 31.6), (119.9, 31.6), (119.9, 31.7)]),
+                       LineString([(119.7, 31.5), (120.0, 31.8)]), Point(119.9, 31.7, 5.0)],
+                      crs=4326, index=["a", "b", "c"], name="shape")
+    for target in (crs.METRIC_CRS, "EPSG:3857"):
+        ours, theirs = crs.project(g, target), g.to_crs(target)
+        assert ours.geom_equals_exact(theirs, tolerance=0).all()
+        assert ours.crs.equals(theirs.crs) and list(ours.index) == ["a", "b", "c"]
+        assert ours.name == "shape" and ours.iloc[2].z == 5.0
+    back = crs.project(crs.project(g, crs.METRIC_CRS), 4326)
+    assert back.geom_equals_exact(g, tolerance=1e-9).all()
+    x, y = crs.transform_xy(4326, crs.METRIC_CRS, [120.0], [31.7])
+    fx, fy = pyproj.Transformer.from_crs(4326, crs.METRIC_CRS, always_xy=True).transform(
+        [120.0], [31.7])
+    assert (list(x), list(y)) == (list(fx), list(fy))
+    made = []  # PROJ transformers made (pyproj makes one per thread that uses a Transformer)
+    real = pyproj.transformer.TransformerFromCRS.__call__
+    monkeypatch.setattr(pyproj.transformer.TransformerFromCRS, "__call__",
+                        lambda self: made.append(self) or real(self))
+    out = []
+    threads = [threading.Thread(target=lambda: out.append(crs.project(g, crs.METRIC_CRS)))
+               for _ in range(3)]
+    for th in threads:
+        th.start()
+        th.join()
+    assert len(out) == 3 and made == []
+    with pytest.raises(ValueError, match="naive"):
+        crs.project(gpd.GeoSeries([Point(120, 31)]), crs.METRIC_CRS)

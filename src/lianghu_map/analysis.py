@@ -32,7 +32,7 @@ from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from .crs import METRIC_CRS
+from .crs import METRIC_CRS, project
 from .errors import LianghuError
 from .framecache import per_frame
 from .i18n import localise
@@ -161,7 +161,7 @@ def _metric(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     """``geoms`` in METRIC_CRS (a series without CRS is taken as WGS84 lon/lat)."""
     if geoms.crs is None:
         geoms = geoms.set_crs(4326)
-    return geoms.to_crs(METRIC_CRS)
+    return project(geoms, METRIC_CRS)
 
 
 def _part_measures(metric: gpd.GeoSeries) -> pd.DataFrame:
@@ -312,14 +312,14 @@ def catchment_centre(features: gpd.GeoDataFrame, feature_id: str) -> tuple[float
         raise AnalysisError("not_a_point", feature_id=_show(feature_id), geom_type=shape.geom_type)
     if shape.geom_type == "Point":
         if geom.crs is not None and not geom.crs.equals(pyproj.CRS.from_epsg(4326)):
-            shape = geom.to_crs(4326).iloc[0]
+            shape = project(geom, 4326).iloc[0]
         return float(shape.x), float(shape.y)
-    centroid = _metric(geom).centroid.to_crs(4326).iloc[0]
+    centroid = project(_metric(geom).centroid, 4326).iloc[0]
     return float(centroid.x), float(centroid.y)
 
 
 def _ring_table(centre: tuple[float, float], radii: tuple[float, ...]) -> gpd.GeoDataFrame:
-    metric_centre = gpd.GeoSeries([Point(centre)], crs=4326).to_crs(METRIC_CRS).iloc[0]
+    metric_centre = project(gpd.GeoSeries([Point(centre)], crs=4326), METRIC_CRS).iloc[0]
     discs = [metric_centre.buffer(r * 1000.0, quad_segs=_QUAD_SEGS) for r in radii]
     # RFC 7946 winding (exterior counter-clockwise, hole clockwise): geodesic area tools and
     # some renderers add a hole wound like its exterior instead of subtracting it
@@ -335,7 +335,7 @@ def _ring_table(centre: tuple[float, float], radii: tuple[float, ...]) -> gpd.Ge
             "outer_km": list(radii),
             "area_km2": metric.area.to_numpy() / 1e6,
         },
-        geometry=metric.to_crs(4326).values,
+        geometry=project(metric, 4326).values,
         crs=4326,
     )
 
@@ -372,7 +372,7 @@ def catchment(
         skip.add(centre_id)
     candidates = features.geometry[~features.index.isin(list(skip))]
     metric = _metric(candidates)
-    origin = gpd.GeoSeries([Point(lonlat)], crs=4326).to_crs(METRIC_CRS).iloc[0]
+    origin = project(gpd.GeoSeries([Point(lonlat)], crs=4326), METRIC_CRS).iloc[0]
     distance_km = pd.Series(metric.distance(origin).to_numpy() / 1000.0, index=candidates.index)
     distance_km = distance_km[distance_km.notna() & (distance_km <= radii[-1])]
     radii_arr = np.asarray(radii)

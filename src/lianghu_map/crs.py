@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any, TypeVar
 
@@ -45,8 +46,10 @@ __all__ = [
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "guess_projected_crs",
+    "project",
     "shift_m",
     "to_wgs84",
+    "transform_xy",
     "wgs84_to_bd09",
     "wgs84_to_gcj02",
 ]
@@ -337,3 +340,49 @@ def guess_projected_crs(x: float, y: float) -> list[str]:
 def crs_label(code: str) -> str:
     """``"EPSG:4549 CGCS2000 / 3-degree Gauss-Kruger CM 120E"``: the code plus PROJ's name."""
     return f"{code} {pyproj.CRS.from_user_input(code).name}"
+
+
+# ------------------------------------------------------------------ projections between CRSs
+# pyproj keeps a Transformer's PROJ objects per thread, and making them costs 80–150 ms here
+# (EPSG:4326 → EPSG:4549: PROJ searches its database for the operation).  Streamlit runs every
+# rerun of a page on a new thread, so each rerun that measured or ranked anything in metres
+# paid that again.  Projections run instead on one long-lived thread that keeps them.
+_PROJ_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lianghu-proj")
+
+
+@cache
+def _proj_transformer(src: str, dst: str) -> pyproj.Transformer:  # (used on _PROJ_THREAD only)
+    return pyproj.Transformer.from_crs(src, dst, always_xy=True)
+
+
+def transform_xy(src: Any, dst: Any, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``pyproj.Transformer.from_crs(src, dst, always_xy=True).transform(x, y)``, the
+    transformer made once per process (see above)."""
+    key = (pyproj.CRS.from_user_input(src).to_wkt(), pyproj.CRS.from_user_input(dst).to_wkt())
+    return _PROJ_THREAD.submit(lambda: _proj_transformer(*key).transform(x, y)).result()
+
+
+def project(geoms: Any, crs: Any) -> Any:
+    """``geoms.to_crs(crs)`` for a GeoSeries with a CRS — the same coordinates (the same
+    transformation, lon/lat order), the index, name and Z kept — with PROJ's transformer made
+    once per process, not once per thread (see above)."""
+    import geopandas as gpd
+
+    if geoms.crs is None:
+        raise ValueError("Cannot transform naive geometries. Please set a crs first.")
+    src, dst = geoms.crs, pyproj.CRS.from_user_input(crs)
+    if src.equals(dst):
+        return geoms.copy()
+    key = (src.to_wkt(), dst.to_wkt())
+
+    def work() -> np.ndarray:
+        fwd = _proj_transformer(*key)
+
+        def convert(xy: np.ndarray) -> np.ndarray:
+            x, y = fwd.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+        return _transform(np.asarray(geoms.values, dtype=object), convert)
+
+    return gpd.GeoSeries(_PROJ_THREAD.submit(work).result(), index=geoms.index, crs=dst,
+                         name=geoms.name)

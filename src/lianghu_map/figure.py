@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import io
 import math
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
 import numpy as np
-import pyproj
-import shapely
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -42,7 +39,7 @@ from shapely.geometry import box
 from shapely.geometry.polygon import orient
 
 from . import style as _style
-from .crs import METRIC_CRS
+from .crs import METRIC_CRS, project, transform_xy
 from .fonts import cjk_font_path, printable
 from .i18n import t
 from .layers import LAYER_BY_ID, LAYERS, LayerSpec, Style, display_names
@@ -73,30 +70,11 @@ MUTED = "#6b665e"
 _STATE_ORDER = ("context", "normal", "focus")
 _MARGIN = 0.06  # of the fitted extent, each side
 _MIN_HALF_M = 2500.0  # a single point is shown with at least 5 km around it
-_local = threading.local()  # pyproj transformers, one pair per thread
-
-
-def _transformers() -> tuple[pyproj.Transformer, pyproj.Transformer]:
-    """(lon/lat → metric, metric → lon/lat) for this thread."""
-    pair = getattr(_local, "pair", None)
-    if pair is None:
-        pair = _local.pair = (
-            pyproj.Transformer.from_crs(4326, METRIC_CRS, always_xy=True),
-            pyproj.Transformer.from_crs(METRIC_CRS, 4326, always_xy=True),
-        )
-    return pair
 
 
 def _to_metric(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     """WGS84 geometries in EPSG:4549 (one vectorised transform, no new Transformer)."""
-    fwd = _transformers()[0]
-
-    def project(xy: np.ndarray) -> np.ndarray:
-        x, y = fwd.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    arr = shapely.transform(np.asarray(geoms.values, dtype=object), project)
-    return gpd.GeoSeries(arr, index=geoms.index, crs=METRIC_CRS)
+    return project(geoms if geoms.crs is not None else geoms.set_crs(4326), METRIC_CRS)
 
 
 def _font(size: float) -> FontProperties:
@@ -193,9 +171,8 @@ def draw_scale_bar(ax: Axes, lang: str, font_pt: float) -> ScaleBar:
 
 def _convergence_deg(x: float, y: float) -> float:
     """Angle of true north from grid north (degrees, clockwise) at metric point (x, y)."""
-    fwd, back = _transformers()
-    lon, lat = back.transform(x, y)
-    nx, ny = fwd.transform(lon, min(lat + 0.01, 89.99))
+    lon, lat = transform_xy(METRIC_CRS, 4326, x, y)
+    nx, ny = transform_xy(4326, METRIC_CRS, lon, min(lat + 0.01, 89.99))
     return math.degrees(math.atan2(nx - x, ny - y))
 
 
@@ -244,7 +221,7 @@ def _metric_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]
                           maxx - (maxx - minx) * u, np.full(17, minx)])
     lat = np.concatenate([np.full(17, miny), miny + (maxy - miny) * u, np.full(17, maxy),
                           maxy - (maxy - miny) * u])
-    xs, ys = _transformers()[0].transform(lon, lat)
+    xs, ys = transform_xy(4326, METRIC_CRS, lon, lat)
     return float(np.min(xs)), float(np.min(ys)), float(np.max(xs)), float(np.max(ys))
 
 

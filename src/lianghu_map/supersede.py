@@ -29,7 +29,7 @@ import pandas as pd
 from shapely import unary_union
 from shapely.geometry.base import BaseGeometry
 
-from .crs import METRIC_CRS
+from .crs import METRIC_CRS, project
 from .framecache import per_frame
 from .i18n import t
 from .layers import NAME_EN_COLUMNS, NAME_ZH_COLUMNS
@@ -169,7 +169,7 @@ def _prepared(builtins: gpd.GeoDataFrame, gazetteer: Gazetteer | None):
     """(normalised names by id, per geometry family (id, metric geometry, tolerance, the box
     beyond which nothing overlaps)) of the built-in features."""
     by_family: dict[str, list[tuple[str, BaseGeometry, float, tuple[float, ...]]]] = {}
-    for fid, geom, acc in zip(builtins.index, builtins.geometry.to_crs(METRIC_CRS),
+    for fid, geom, acc in zip(builtins.index, project(builtins.geometry, METRIC_CRS),
                               builtins["accuracy_m"], strict=True):
         if geom is not None and not geom.is_empty:
             tol = max(float(acc or 0), 300.0)
@@ -185,7 +185,7 @@ def rank_candidates(gdf: gpd.GeoDataFrame, builtins: gpd.GeoDataFrame,
     features of its geometry family it could supersede, best first, at most ``limit``."""
     sub = gdf.iloc[:SUPERSEDE_LIMIT]
     names = [[_norm(n) for n in own] for own in _names(sub)]
-    metric = sub.geometry.to_crs(METRIC_CRS)
+    metric = project(sub.geometry, METRIC_CRS)
     base_names, by_family = per_frame(builtins, ("supersede", id(gazetteer)),
                                       lambda: _prepared(builtins, gazetteer))
     out: dict[str, list[Candidate]] = {}
