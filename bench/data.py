@@ -64,20 +64,8 @@ def _meta_path(path: Path) -> Path:
 def parcels(n: int = DEFAULT_FEATURES, cache_dir: Path = CACHE_DIR,
             rebuild: bool = False) -> Dataset:
     """The cached file of ``n`` features, built first if missing (or if ``rebuild``)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    gitignore = cache_dir / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*\n", encoding="utf-8")
-    path = cache_dir / f"parcels-v{VERSION}-{n}.geojson"
-    meta = _meta_path(path)
-    if not rebuild and path.exists() and meta.exists():
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        if info.get("size_bytes") == path.stat().st_size:
-            return Dataset(path, info["features"], info["size_bytes"], info["invalid"],
-                           info["null"], info["vertices"])
-    ds = _write(path, n)
-    meta.write_text(json.dumps(ds.describe(), ensure_ascii=False, indent=1), encoding="utf-8")
-    return ds
+    return _cached(f"parcels-v{VERSION}-{n}.geojson", lambda path: _write(path, n), cache_dir,
+                   rebuild)
 
 
 def _pairs(x: np.ndarray, y: np.ndarray) -> list[str]:
@@ -144,12 +132,16 @@ def _write(path: Path, n: int) -> Dataset:
     return Dataset(path, n, path.stat().st_size, int(invalid.sum()), int(null.sum()), vertices)
 
 
-def _cached(name: str, write) -> Dataset:
-    """``bench/.cache/<name>``, written by ``write(path) -> Dataset`` when missing."""
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    path = CACHE_DIR / name
+def _cached(name: str, write, cache_dir: Path = CACHE_DIR, rebuild: bool = False) -> Dataset:
+    """``cache_dir/<name>``, written by ``write(path) -> Dataset`` when missing (or if
+    ``rebuild``); its meta file says what it holds."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    gitignore = cache_dir / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("*\n", encoding="utf-8")
+    path = cache_dir / name
     meta = _meta_path(path)
-    if path.exists() and meta.exists():
+    if not rebuild and path.exists() and meta.exists():
         info = json.loads(meta.read_text(encoding="utf-8"))
         if info.get("size_bytes") == path.stat().st_size:
             return Dataset(path, info["features"], info["size_bytes"], info["invalid"],

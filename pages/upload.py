@@ -90,16 +90,15 @@ def candidate_label(fid: str | None, score: dict[str, float]) -> str:
     return t("upload.supersede.other", lang, name=builtin_name(fid), id=fid)
 
 
-def hinted_datum(res) -> str | None:
-    """The datum ingest found the file likely in (GCJ-02, BD-09), if it did."""
-    found = next((f for f in res.findings if f.code == "datum_likely"), None)
-    return None if found is None else found.params["datum_code"]
+def likely_datum(res):
+    """The finding that the file is likely GCJ-02/BD-09 (``datum_likely``), if ingest made it."""
+    return next((f for f in res.findings if f.code == "datum_likely"), None)
 
 
 def datum_hint(res, key: str) -> tuple[str, str] | None:
     """(datum, reason) when ingest found the file likely GCJ-02/BD-09; kept per file, as the
     finding is only made while the file is read as WGS84."""
-    found = next((f for f in res.findings if f.code == "datum_likely"), None)
+    found = likely_datum(res)
     if found is not None:
         st.session_state[f"{key}_datum_hint"] = (found.params["datum_code"],
                                                  found.params["reason"])
@@ -219,8 +218,8 @@ if allowed:
                     hinted = drafts[cache_key].result.hinted
                     if hinted is not None:  # the same read in the datum its hint names: the
                         # draft the page asks for next (datum_hint below), not read again
-                        again = read_options(hinted_datum(drafts[cache_key].result), layer,
-                                             assume, swap, ignore_crs)
+                        datum = likely_datum(drafts[cache_key].result).params["datum_code"]
+                        again = read_options(datum, layer, assume, swap, ignore_crs)
                         hinted.usage = drafts[cache_key].result.usage
                         drafts.setdefault((up.file_id, again), prepare(
                             up.name, b"", again, cat, ingest=lambda *_a: hinted, links=False))

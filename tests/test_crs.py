@@ -331,7 +331,7 @@ def test_public_api():
     assert set(crs.__all__) == {
         "DATUMS", "DATUM_LABELS", "METRIC_CRS", "bd09_to_gcj02", "bd09_to_wgs84", "crs_label",
         "from_wgs84", "gcj02_to_bd09", "gcj02_to_wgs84", "guess_projected_crs", "project",
-        "shift_m", "to_wgs84", "transform_xy", "wgs84_to_bd09", "wgs84_to_gcj02",
+        "shift_m", "to_metric", "to_wgs84", "transform_xy", "wgs84_to_bd09", "wgs84_to_gcj02",
     }
     assert all(hasattr(crs, name) for name in crs.__all__)
 

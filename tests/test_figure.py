@@ -24,6 +24,7 @@ from shapely.geometry import Point
 
 from lianghu_map import figure as fg
 from lianghu_map.catalog import builtin_catalog
+from lianghu_map.crs import to_metric
 from lianghu_map.fonts import FontMissing, cjk_font_path, printable, register_cjk_font
 from lianghu_map.i18n import t
 from lianghu_map.layers import CANONICAL_COLUMNS, LAYERS, LayerSpec
@@ -171,7 +172,7 @@ def test_draws_exactly_the_selection():
                                "park.xitaihu": "focus"}
     # fitted to selection.fit: the park fills the view (with a margin), not the lake
     x0, y0, x1, y1 = mf.map.extent
-    px0, py0, px1, py1 = fg._to_metric(CAT.features.loc[["park.xitaihu"]].geometry).total_bounds
+    px0, py0, px1, py1 = to_metric(CAT.features.loc[["park.xitaihu"]].geometry).total_bounds
     assert x0 < px0 < px1 < x1 and y0 < py0 < py1 < y1
     assert max((px1 - px0) / (x1 - x0), (py1 - py0) / (y1 - y0)) > 0.85
 

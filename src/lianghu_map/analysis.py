@@ -32,7 +32,7 @@ from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from .crs import METRIC_CRS, project
+from .crs import METRIC_CRS, project, to_metric
 from .errors import LianghuError
 from .framecache import per_frame
 from .i18n import localise
@@ -157,13 +157,6 @@ def _show(value: object, limit: int = 80) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _metric(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    """``geoms`` in METRIC_CRS (a series without CRS is taken as WGS84 lon/lat)."""
-    if geoms.crs is None:
-        geoms = geoms.set_crs(4326)
-    return project(geoms, METRIC_CRS)
-
-
 def _part_measures(metric: gpd.GeoSeries) -> pd.DataFrame:
     """area_km2, perimeter_km and length_km of each geometry of a METRIC_CRS series, summed over
     its parts (multi-geometries and collections), positionally (a RangeIndex)."""
@@ -191,7 +184,7 @@ def measure(geometry: BaseGeometry | None, crs: Any = "EPSG:4326") -> dict[str, 
     ``area_km2`` and ``perimeter_km`` (outer and inner rings) the polygon parts; what does not
     apply is 0.0 (a point, or None / an empty geometry, measures 0 everywhere).
     """
-    row = _part_measures(_metric(gpd.GeoSeries([geometry], crs=crs))).iloc[0]
+    row = _part_measures(to_metric(gpd.GeoSeries([geometry], crs=crs))).iloc[0]
     return {key: float(row[key]) for key in ("length_km", "area_km2", "perimeter_km")}
 
 
@@ -201,7 +194,7 @@ def feature_measures(features: gpd.GeoDataFrame) -> pd.DataFrame:
     kept while the frame lives (the result is shared: do not modify it)."""
 
     def make() -> pd.DataFrame:
-        table = _part_measures(_metric(features.geometry))
+        table = _part_measures(to_metric(features.geometry))
         table.index = features.index
         return table[["area_km2", "length_km"]]
 
@@ -314,7 +307,7 @@ def catchment_centre(features: gpd.GeoDataFrame, feature_id: str) -> tuple[float
         if geom.crs is not None and not geom.crs.equals(pyproj.CRS.from_epsg(4326)):
             shape = project(geom, 4326).iloc[0]
         return float(shape.x), float(shape.y)
-    centroid = project(_metric(geom).centroid, 4326).iloc[0]
+    centroid = project(to_metric(geom).centroid, 4326).iloc[0]
     return float(centroid.x), float(centroid.y)
 
 
@@ -371,7 +364,7 @@ def catchment(
     if centre_id is not None:
         skip.add(centre_id)
     candidates = features.geometry[~features.index.isin(list(skip))]
-    metric = _metric(candidates)
+    metric = to_metric(candidates)
     origin = project(gpd.GeoSeries([Point(lonlat)], crs=4326), METRIC_CRS).iloc[0]
     distance_km = pd.Series(metric.distance(origin).to_numpy() / 1000.0, index=candidates.index)
     distance_km = distance_km[distance_km.notna() & (distance_km <= radii[-1])]

@@ -48,6 +48,7 @@ __all__ = [
     "guess_projected_crs",
     "project",
     "shift_m",
+    "to_metric",
     "to_wgs84",
     "transform_xy",
     "wgs84_to_bd09",
@@ -386,3 +387,8 @@ def project(geoms: Any, crs: Any) -> Any:
 
     return gpd.GeoSeries(_PROJ_THREAD.submit(work).result(), index=geoms.index, crs=dst,
                          name=geoms.name)
+
+
+def to_metric(geoms: Any) -> Any:
+    """A GeoSeries in :data:`METRIC_CRS` (one without a CRS is taken as WGS84 lon/lat)."""
+    return project(geoms if geoms.crs is not None else geoms.set_crs(4326), METRIC_CRS)

@@ -39,7 +39,7 @@ from shapely.geometry import box
 from shapely.geometry.polygon import orient
 
 from . import style as _style
-from .crs import METRIC_CRS, project, transform_xy
+from .crs import METRIC_CRS, to_metric, transform_xy
 from .fonts import cjk_font_path, printable
 from .i18n import t
 from .layers import LAYER_BY_ID, LAYERS, LayerSpec, Style, display_names
@@ -70,11 +70,6 @@ MUTED = "#6b665e"
 _STATE_ORDER = ("context", "normal", "focus")
 _MARGIN = 0.06  # of the fitted extent, each side
 _MIN_HALF_M = 2500.0  # a single point is shown with at least 5 km around it
-
-
-def _to_metric(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    """WGS84 geometries in EPSG:4549 (one vectorised transform, no new Transformer)."""
-    return project(geoms if geoms.crs is not None else geoms.set_crs(4326), METRIC_CRS)
 
 
 def _font(size: float) -> FontProperties:
@@ -370,7 +365,7 @@ def _draw_features(ax: Axes, features: gpd.GeoDataFrame, selection: MapSelection
                    font_pt: float) -> DrawnMap:
     state_of = _state_of(selection)
     drawn = features.loc[[fid for fid in features.index if fid in state_of]]
-    metric = _to_metric(drawn.geometry) if not drawn.empty else gpd.GeoSeries(crs=METRIC_CRS)
+    metric = to_metric(drawn.geometry) if not drawn.empty else gpd.GeoSeries(crs=METRIC_CRS)
     pos = ax.get_position()
     fig_w, fig_h = ax.figure.get_size_inches()
     aspect = (pos.width * fig_w) / (pos.height * fig_h)

@@ -76,20 +76,21 @@ def ingest_file(name: str, data: bytes, options: IngestOptions | None = None,
         follow = options.follow_hint and options.datum == "wgs84"
         before = copy.deepcopy((rep, result)) if follow else None
         tell(0.6, "validate")
-        checked = read.copy(deep=False) if follow else read  # (pandas copy-on-write)
 
-        def check_it(opts: IngestOptions = options, rep: Report = rep,
-                     res: IngestResult = result, tell: Progress = tell) -> None:
-            res.gdf = check(checked if res is result else read, declared, fmt, opts, rep, res,
-                            tell)
+        def check_it(frame: gpd.GeoDataFrame, opts: IngestOptions, rep: Report,
+                     res: IngestResult, tell: Progress) -> None:
+            res.gdf = check(frame, declared, fmt, opts, rep, res, tell)
             tell(1.0, "done")
 
-        _guarded(check_it, rep, result, options, fmt)
+        # (the first check may change the frame it is given: a shallow copy, pandas
+        # copy-on-write, keeps the read as it was for the second)
+        first = read.copy(deep=False) if follow else read
+        _guarded(lambda: check_it(first, options, rep, result, tell), rep, result, options, fmt)
         hint = next((f for f in rep.findings if f.code == "datum_likely"), None)
         if before is not None and hint is not None:
             rep2, res2 = before
             opts2 = replace(options, datum=hint.params["datum_code"])
-            _guarded(lambda: check_it(opts2, rep2, res2, lambda _f, _s: None), rep2, res2,
+            _guarded(lambda: check_it(read, opts2, rep2, res2, lambda _f, _s: None), rep2, res2,
                      opts2, fmt)
             _finish(rep2, res2, read)
             result.hinted = res2
