@@ -26,10 +26,19 @@ def wait_for_app(page) -> None:
 
 
 def map_frame(page):
-    """The st_folium iframe's Frame, once Leaflet has drawn at least one vector."""
-    handle = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
-                                    state="attached")
-    frame = handle.content_frame()
+    """The st_folium iframe's Frame, once Leaflet has drawn at least one vector.
+
+    A rerun may replace the iframe between finding it and asking for its frame (the handle's
+    frame is then gone: None): it is looked up again, for up to 30 s."""
+    end = time.monotonic() + 30
+    while True:
+        handle = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]',
+                                        state="attached")
+        frame = handle.content_frame()
+        if frame is not None or time.monotonic() > end:
+            break
+        page.wait_for_timeout(100)
+    assert frame is not None, "the map's iframe kept being replaced for 30 s"
     frame.wait_for_selector("path.leaflet-interactive", state="attached")
     return frame
 
