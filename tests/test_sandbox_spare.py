@@ -92,3 +92,28 @@ def test_without_room_for_scratch_files_the_pipe_carries_them(monkeypatch, tmp_p
     res, here = _read(), ingest_file(*fx.geojson_ref())
     assert [f.code for f in res.findings] == [f.code for f in here.findings]
     assert res.gdf.equals(here.gdf)
+
+
+def test_a_worker_that_read_a_file_is_reaped_after_the_result_is_returned(monkeypatch) -> None:
+    """The caller has the result before its worker's exit (up to ~10 ms for a big heap) is
+    waited for; the worker is still reaped, in the background, and a spare follows."""
+    reaped, returned = [], []
+    reap = sandbox._reap
+
+    def noted(proc) -> None:
+        end = time.monotonic() + 5
+        while not returned and time.monotonic() < end:  # (run_ingest does not wait for this)
+            time.sleep(0.005)
+        reaped.append((proc, bool(returned)))
+        reap(proc)
+
+    monkeypatch.setattr(sandbox, "_reap", noted)
+    _read()
+    returned.append(True)
+    end = time.monotonic() + 10
+    while not (reaped and reaped[0][0].exitcode is not None) and time.monotonic() < end:
+        time.sleep(0.02)
+    (proc, after_return), = reaped
+    assert after_return and proc.exitcode is not None  # (killed once its result was in)
+    assert _spare().proc.pid != proc.pid
+    assert not [p for p in multiprocessing.active_children() if p.name == "lianghu-ingest"]
