@@ -11,6 +11,7 @@ from lianghu_map.ui import (
     PAGES,
     enter_app_shell,
     language_selector,
+    settle_upload_reads,
     show_dropped_query,
     streamlit_texts,
 )
@@ -18,6 +19,7 @@ from lianghu_map.urlstate import forget_echoes
 
 ICON = Path(__file__).parent / "assets" / "favicon.png"  # local: no icon fetched from a CDN
 st.set_page_config(page_title="兩湖 · Lianghu map", layout="wide", page_icon=str(ICON))
+settle_upload_reads()  # a file just uploaded is read before the run draws (ui.settle_upload_reads)
 enter_app_shell()  # pages check it: a deep link on a fresh server must still come through here
 ensure_static_assets()  # Leaflet under /app/static (idempotent; `make run` does it first too)
 serve_patched()  # the map component, a click sent at once (lianghu_map.folium_component)

@@ -45,6 +45,7 @@ from lianghu_map.selection import MapSelection
 from lianghu_map.store import open_store
 from lianghu_map.supersede import SUPERSEDE_LIMIT, family
 from lianghu_map.ui import (
+    LazyProgress,
     analyst_access,
     current_basemap,
     current_lang,
@@ -207,11 +208,11 @@ if allowed:
                 options = read_options(datum, layer, assume, swap, ignore_crs)
                 cache_key = (up.file_id, options)
                 if cache_key not in drafts:
-                    bar = st.progress(0.0, text=t("upload.reading", lang, name=shown))
+                    bar = LazyProgress(lambda stage, shown=shown: (
+                        t("upload.reading", lang, name=shown) if stage == "read"
+                        else t(f"upload.stage.{stage}", lang)))
                     drafts[cache_key] = prepare(
-                        up.name, up.getvalue(), options, cat,
-                        progress=lambda frac, stage, b=bar: b.progress(
-                            frac, text=t(f"upload.stage.{stage}", lang)),
+                        up.name, up.getvalue(), options, cat, progress=bar,
                         ingest=partial(prefetcher().ingest, session_id, up.file_id),
                         links=False)  # the report first; suggestions below it
                     bar.empty()

@@ -39,13 +39,15 @@ OPTS = IngestOptions(max_bytes=100)
 
 
 def test_a_prefetched_read_is_claimed_once_with_its_progress():
-    reader = Reader()
+    release = threading.Event()
+    reader = Reader(gate=release)
     pf = Prefetcher(reader)
     pf.start("s1", "f1", "a.geojson", b"abc", OPTS)
+    threading.Timer(0.2, release.set).start()
     seen = []
     found, result = pf.claim("s1", "f1", OPTS, lambda f, s: seen.append((f, s)))
     assert found and result == {"name": "a.geojson", "bytes": 3, "options": OPTS}
-    assert seen == [(0.5, "parse")]
+    assert seen == [(0.5, "parse")]  # (relayed while the read ran)
     assert pf.claim("s1", "f1", OPTS) == (False, None)  # claimed once
     # the page's ingest: a second read is the page's own
     assert pf.ingest("s1", "f1", "a.geojson", b"abc", OPTS)["bytes"] == 3
@@ -120,3 +122,38 @@ def test_the_gate_hands_each_stored_file_of_a_hooked_session_to_the_prefetcher()
     assert pf.pending() == 1
     mgr.remove_session_files("analyst")
     assert pf.pending() == 0
+
+
+def test_a_read_done_before_the_page_asks_brings_no_progress():
+    """Its progress would only flash a bar on the page (pages/upload.py makes the bar at the
+    first progress reported)."""
+    pf = Prefetcher(Reader())
+    pf.start("s1", "f1", "a.geojson", b"abc", OPTS)
+    assert pf.settle("s1", 5)
+    seen = []
+    found, result = pf.claim("s1", "f1", OPTS, lambda f, s: seen.append((f, s)))
+    assert found and result["bytes"] == 3 and seen == []
+
+
+def test_settle_waits_for_the_sessions_reads_and_no_longer_than_its_timeout():
+    release, other = threading.Event(), threading.Event()
+
+    def read(name, data, _options, _progress=None):
+        (release if name == "a.geojson" else other).wait(5)
+        return {"bytes": len(data)}
+
+    pf = Prefetcher(read)
+    assert pf.settle("s1", 5)  # nothing in flight: at once
+    pf.start("s1", "f1", "a.geojson", b"abc", OPTS)
+    pf.start("s2", "f9", "b.geojson", b"abcd", OPTS)  # another session's: not waited for
+    t0 = time.monotonic()
+    assert not pf.settle("s1", 0.2)  # still running: gives up after its timeout
+    assert 0.15 <= time.monotonic() - t0 < 2
+    threading.Timer(0.2, release.set).start()
+    t0 = time.monotonic()
+    assert pf.settle("s1", 5)  # returns when the read is done, not at the timeout
+    assert 0.15 <= time.monotonic() - t0 < 2
+    assert pf.claim("s1", "f1", OPTS)[0]
+    t0 = time.monotonic()
+    assert pf.settle("s1", 5) and time.monotonic() - t0 < 0.1  # claimed: nothing to wait for
+    other.set()

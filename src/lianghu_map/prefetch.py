@@ -13,6 +13,12 @@ Results are keyed by ``(session id, file id, options)``: a page that reads the f
 way (a layer, a CRS or a datum chosen) finds no match and reads it itself, so a prefetch can
 only save time, never change what the page shows.  Unclaimed results are few and short-lived
 (at most :data:`KEEP` kept; a session's go when its files are removed).
+
+The run the upload causes waits for the read before it draws anything (:meth:`Prefetcher.settle`,
+at most :data:`SETTLE` s): while the browser renders a run's elements it takes the CPU the read
+needs (on a machine that serves and shows the app — ``make run`` — or a small server), and a
+3 MB read took 1.4–1.7× its idle time under a page drawn meanwhile (bench/upload.py).  A read
+already done when the page claims it brings its result alone: its progress would only flash.
 """
 
 from __future__ import annotations
@@ -21,12 +27,13 @@ import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from typing import Any
 
-__all__ = ["KEEP", "Prefetcher", "prefetcher"]
+__all__ = ["KEEP", "SETTLE", "Prefetcher", "prefetcher"]
 
 KEEP = 8  # unclaimed prefetches kept (each holds a file's result); the oldest go first
+SETTLE = 0.5  # s a run waits for its session's reads before it draws (then draws meanwhile)
 
 Progress = Callable[[float, str], None]
 Ingest = Callable[..., Any]  # ingest_file's signature: (name, data, options, progress)
@@ -75,6 +82,8 @@ class Prefetcher:
             job = self._jobs.pop((session_id, file_id, options), None)
         if job is None:
             return False, None
+        if job.future.done():  # (done before the page asked: its progress would only flash)
+            return True, job.future.result()
         while True:
             try:
                 job.future.exception(timeout=0.02)  # (returns it, once done)
@@ -103,6 +112,14 @@ class Prefetcher:
         after the first two arguments)."""
         found, result = self.claim(session_id, file_id, options, progress)
         return result if found else self._ingest(name, data, options, progress)
+
+    def settle(self, session_id: str, timeout: float = SETTLE) -> bool:
+        """Wait, at most ``timeout`` s in all, for the session's unclaimed reads still running;
+        True when none is left running.  Called before a run draws anything, so the read
+        does not share the CPU with the browser rendering that run (see the module's notes)."""
+        with self._lock:
+            futures = [job.future for key, job in self._jobs.items() if key[0] == session_id]
+        return not futures or not wait(futures, timeout=timeout).not_done
 
     def drop_session(self, session_id: str) -> None:
         """Forget a session's unclaimed prefetches (its files were removed)."""

@@ -195,6 +195,37 @@ def script_session_id() -> str:
     return ctx.session_id if ctx is not None else ""
 
 
+def settle_upload_reads() -> None:
+    """Before a run draws anything: when a file this session just uploaded is still being read
+    (it is read as it arrives, :mod:`lianghu_map.prefetch`), wait for that read, at most
+    :data:`~lianghu_map.prefetch.SETTLE` s, so the browser is not rendering the run meanwhile.
+    Other runs do not wait (a session with no read in flight returns at once)."""
+    from .prefetch import prefetcher
+
+    session_id = script_session_id()
+    if session_id:
+        prefetcher().settle(session_id)
+
+
+class LazyProgress:
+    """A progress bar made at the first progress reported, not before: work that reports none
+    (a read that was done before the page asked for it) leaves no bar flashing on the page.
+    ``text``: the bar's text for a stage."""
+
+    def __init__(self, text: Callable[[str], str]):
+        self._text, self._bar = text, None
+
+    def __call__(self, frac: float, stage: str) -> None:
+        if self._bar is None:
+            self._bar = st.progress(frac, text=self._text(stage))
+        else:
+            self._bar.progress(frac, text=self._text(stage))
+
+    def empty(self) -> None:
+        if self._bar is not None:
+            self._bar.empty()
+
+
 def deliver(timeout: float = 0.1) -> None:
     """Let the server send what this run has drawn so far before the script goes on.
 
