@@ -157,3 +157,16 @@ def test_settle_waits_for_the_sessions_reads_and_no_longer_than_its_timeout():
     t0 = time.monotonic()
     assert pf.settle("s1", 5) and time.monotonic() - t0 < 0.1  # claimed: nothing to wait for
     other.set()
+
+
+def test_the_process_settle_makes_no_prefetcher(monkeypatch):
+    """Every page's run calls it (app.py): without a prefetcher (no file read yet) it returns
+    at once and makes none (which would import the ingest worker's modules)."""
+    from lianghu_map import prefetch
+
+    monkeypatch.setattr(prefetch, "_SHARED", None)
+    assert prefetch.settle("s1") and prefetch._SHARED is None
+    pf = Prefetcher(Reader(gate=threading.Event()))
+    monkeypatch.setattr(prefetch, "_SHARED", pf)
+    pf.start("s1", "f1", "a.geojson", b"abc", OPTS)
+    assert not prefetch.settle("s1", 0.05) and prefetch.settle("s2", 0.05)

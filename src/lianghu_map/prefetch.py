@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future, wait
 from typing import Any
 
-__all__ = ["KEEP", "SETTLE", "Prefetcher", "prefetcher"]
+__all__ = ["KEEP", "SETTLE", "Prefetcher", "prefetcher", "settle"]
 
 KEEP = 8  # unclaimed prefetches kept (each holds a file's result); the oldest go first
 SETTLE = 0.5  # s a run waits for its session's reads before it draws (then draws meanwhile)
@@ -145,3 +145,10 @@ def prefetcher() -> Prefetcher:
 
             _SHARED = Prefetcher(run_ingest)
         return _SHARED
+
+
+def settle(session_id: str, timeout: float = SETTLE) -> bool:
+    """:meth:`Prefetcher.settle` on the process's prefetcher; True at once when none was made
+    (no file has been read: a page other than Upload imports nothing for this)."""
+    shared = _SHARED
+    return shared is None or shared.settle(session_id, timeout)

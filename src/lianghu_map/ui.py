@@ -200,11 +200,11 @@ def settle_upload_reads() -> None:
     (it is read as it arrives, :mod:`lianghu_map.prefetch`), wait for that read, at most
     :data:`~lianghu_map.prefetch.SETTLE` s, so the browser is not rendering the run meanwhile.
     Other runs do not wait (a session with no read in flight returns at once)."""
-    from .prefetch import prefetcher
+    from .prefetch import settle
 
     session_id = script_session_id()
     if session_id:
-        prefetcher().settle(session_id)
+        settle(session_id)
 
 
 class LazyProgress:
