@@ -3,7 +3,8 @@
 * ``render`` — the app's map against ``st_folium(gdf.explore())`` (see :mod:`bench.render`);
 * ``ingest`` — upload ingest against a bare pyogrio read (see :mod:`bench.run`);
 * ``upload`` — the Upload page's report for 3 MB files (GeoJSON parcels, QGIS boundaries, an
-  Excel point list, DataV) against ``ingest_file`` on the same bytes (see :mod:`bench.upload`);
+  Excel point list, DataV; a 16 KB file for the page's fixed cost) against ``ingest_file`` on
+  the same bytes (see :mod:`bench.upload`);
 * ``meeting`` — a 30,000-character meeting report cleaned, split and linked (see
   :mod:`bench.meeting`);
 * ``interaction`` — input event → repainted map/panel in Chromium, against the code before issue
