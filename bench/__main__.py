@@ -4,7 +4,8 @@
 * ``ingest`` — upload ingest against a bare pyogrio read (see :mod:`bench.run`);
 * ``upload`` — the Upload page's report for 3 MB files (GeoJSON parcels, QGIS boundaries, an
   Excel point list, DataV; a 16 KB file for the page's fixed cost) against ``ingest_file`` on
-  the same bytes (see :mod:`bench.upload`);
+  the same bytes, and Streamlit's own floor (a bare page with only a file uploader; see
+  :mod:`bench.upload`);
 * ``meeting`` — a 30,000-character meeting report cleaned, split and linked (see
   :mod:`bench.meeting`);
 * ``interaction`` — input event → repainted map/panel in Chromium, against the code before issue

@@ -29,6 +29,10 @@ What is timed:
   report is in the document (``table.lh-report``, or for a file without findings the verdict
   above it) — the upload, the sandboxed ingest worker, the page's script up to the report, and
   the browser's paint;
+* **Streamlit's floor** — the ``small`` and ``parcels`` files uploaded the same way to
+  :mod:`bench.bare_upload_app`, a page holding only ``st.file_uploader`` that writes a one-row
+  table and reads nothing: what Streamlit itself costs from a chosen file to a painted answer
+  (``--no-floor`` skips it);
 * **page** — the same clock until the page is complete (the Save button is there: preview map,
   attribute table, link suggestions and supersede candidates included).
 
@@ -49,15 +53,19 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
 from bench.data import CACHE_DIR, Dataset, boundaries, official_boundaries, parcels, points_xlsx
-from bench.render import CACHE, CHROMIUM, ROOT, serve
+from bench.render import CACHE, CHROMIUM, ROOT, serve, streamlit_server
 
 TARGET = 1.5
 FEATURES = 3_750  # ≈ 2.96 MB
 SMALL = 20  # parcels in the reference file (≈16 KB: its ingest takes a few ms)
+BARE_APP = Path(__file__).with_name("bare_upload_app.py")
 REFERENCE = {"small"}  # not a 3 MB file: its ratio only shows what every file pays
+FLOOR = {"small", "parcels"}  # also uploaded to the bare page (Streamlit's own cost)
 # name: (the file, whether its report has a findings table, what it stands for)
 FILES: dict[str, tuple[Any, bool, str]] = {
     "parcels": (lambda features: parcels(features), True,
@@ -126,9 +134,11 @@ class Baseline:
         self.proc.wait(30)
 
 
-def time_page(files: dict[str, tuple[Dataset, bool]], repeat: int
+def time_page(files: dict[str, tuple[Dataset, bool]], repeat: int, bare: bool = False
               ) -> dict[str, list[dict[str, float]]]:
-    """Each file uploaded ``repeat`` times (after one warm-up upload) through one server."""
+    """Each file uploaded ``repeat`` times (after one warm-up upload) through one server: of
+    the app, or with ``bare`` of :mod:`bench.bare_upload_app` (Streamlit's floor: no read, so
+    no baseline either)."""
     from playwright.sync_api import sync_playwright
 
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -136,8 +146,11 @@ def time_page(files: dict[str, tuple[Dataset, bool]], repeat: int
     info = {"var": var, "gpkg": ""}
     # local mode (uploads allowed), this checkout's sources first
     env = {"LIANGHU_LOCAL_MODE": "1", "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    server = (streamlit_server(str(BARE_APP), BARE_APP.parent, {**os.environ, **env},
+                               CACHE / "server-bare-upload.log", "bare upload") if bare
+              else serve("ours", info, env=env))
     out: dict[str, list[dict[str, float]]] = {}
-    with serve("ours", info, env=env) as (url, _pid), Baseline() as baseline, \
+    with server as (url, _pid), (nullcontext() if bare else Baseline()) as baseline, \
             sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                     args=["--no-sandbox", "--disable-gpu",
@@ -149,7 +162,7 @@ def time_page(files: dict[str, tuple[Dataset, bool]], repeat: int
         page = context.new_page()
         for key, (ds, table) in files.items():
             out[key] = runs = []
-            page.goto(url + "/upload?basemap=none")
+            page.goto(url + ("" if bare else "/upload?basemap=none"))
             for i in range(repeat + 1):  # the first: warm-up (the server's first such file)
                 if i:
                     page.reload()
@@ -159,7 +172,7 @@ def time_page(files: dict[str, tuple[Dataset, bool]], repeat: int
                     "[data-testid='stApp'][data-test-script-state='notRunning']",
                     state="attached", timeout=120_000)
                 page.evaluate("s => { window.__lhReport = s; }",
-                              "table.lh-report" if table else _VERDICT)
+                              "table.lh-report" if table or bare else _VERDICT)
                 page.wait_for_timeout(500)
                 page.set_input_files('input[type="file"]', str(ds.path))
                 page.wait_for_function("window.__lh.page !== null && window.__lh.report !== null",
@@ -167,12 +180,13 @@ def time_page(files: dict[str, tuple[Dataset, bool]], repeat: int
                 at = page.evaluate("window.__lh")
                 report = (at["report"] - at["input"]) / 1000
                 full = (at["page"] - at["input"]) / 1000
-                ingest = baseline.time(ds.path)  # (the first: its warm-up)
+                # (the first: its warm-up)
+                ingest = float("nan") if baseline is None else baseline.time(ds.path)
                 if i:
                     runs.append({"report": report, "page": full, "ingest": ingest})
-                print(f"[bench] {key} upload {i or 'warm-up'}: report {report:.2f} s, "
-                      f"page {full:.2f} s, ingest_file {ingest:.2f} s", file=sys.stderr,
-                      flush=True)
+                print(f"[bench] {'bare ' * bare}{key} upload {i or 'warm-up'}: report "
+                      f"{report:.2f} s, page {full:.2f} s, ingest_file {ingest:.2f} s",
+                      file=sys.stderr, flush=True)
         browser.close()
     return out
 
@@ -183,10 +197,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--features", type=int, default=FEATURES, help="of the parcels file")
     ap.add_argument("--files", default=",".join(FILES),
                     help=f"comma-separated, of: {', '.join(FILES)}")
+    ap.add_argument("--no-floor", action="store_true",
+                    help="skip Streamlit's floor (bench/bare_upload_app.py)")
     args = ap.parse_args(argv)
     chosen = {k: FILES[k] for k in args.files.split(",")}
     data = {k: (make(args.features), table) for k, (make, table, _what) in chosen.items()}
     runs = time_page(data, args.repeat)
+    floor_files = {k: v for k, v in data.items() if k in FLOOR and not args.no_floor}
+    floor = time_page(floor_files, args.repeat, bare=True) if floor_files else {}
     result: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "cores": os.cpu_count(),
         "files": {}}
@@ -214,6 +232,21 @@ def main(argv: list[str] | None = None) -> int:
         own = result["files"][key]["fixed_ms"] / 1000
         print(f"  the page's own time, for any file: ≈ {own:.2f} s ({key}), so a file is within "
               f"{TARGET}× only if ingest_file takes ≥ {own / (TARGET - 1):.2f} s on it")
+    if floor:
+        result["streamlit_floor_s"] = {}
+        print(f"  Streamlit's floor: a page holding only st.file_uploader and a one-row table, "
+              f"reading nothing ({BARE_APP.relative_to(ROOT)}), same clock:")
+    for key, one in floor.items():
+        bare = statistics.median(r["report"] for r in one)
+        result["streamlit_floor_s"][key] = round(bare, 3)
+        ours = result["files"][key]
+        limit = ("" if key in REFERENCE else
+                 f"; {TARGET}× of that is {TARGET * ours['ingest_s']:.2f} s"
+                 + (", less than Streamlit alone takes" if bare > TARGET * ours["ingest_s"]
+                    else ""))
+        print(f"    {key:<8} {data[key][0].size_bytes / 1e6:5.2f} MB: {bare:.2f} s "
+              f"(the Upload page: {ours['report_s']:.2f} s, its ingest_file {ours['ingest_s']:.2f}"
+              f" s{limit})")
     (CACHE_DIR / "upload.json").write_text(json.dumps(result, indent=1, ensure_ascii=False),
                                            encoding="utf-8")
     return 0
