@@ -34,7 +34,9 @@ def pytest_collection_modifyitems(items):
             # A real browser against a real Streamlit server on a 2-core machine: an input can
             # land while a rerun is still being drawn.  Such a race fails a test now and then
             # (each was seen to pass alone); a test that fails twice more is a real failure.
-            # LIANGHU_BROWSER_RERUNS=0 shows the first failure itself (to find such a race).
+            # Each failed attempt's traceback is printed (--rerun-show-tracebacks, in
+            # pyproject), so a race that passed on a rerun can still be found;
+            # LIANGHU_BROWSER_RERUNS=0 makes the first failure final.
             reruns = int(os.environ.get("LIANGHU_BROWSER_RERUNS", "2"))
             item.add_marker(pytest.mark.flaky(reruns=reruns, reruns_delay=2))
 
