@@ -43,6 +43,23 @@ def map_frame(page):
     return frame
 
 
+def in_map(page, fn, tries: int = 5):
+    """``fn(frame)`` on the map's frame (:func:`map_frame`), run again on a fresh lookup when a
+    rerun replaced the iframe while ``fn`` ran (Playwright: the frame was detached, or its
+    document was replaced); any other error, or the last try's, is raised."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    gone = ("detached", "Execution context was destroyed", "Target closed")
+    for i in range(tries):
+        try:
+            return fn(map_frame(page))
+        except PlaywrightError as err:
+            if i == tries - 1 or not any(g in str(err) for g in gone):
+                raise
+            page.wait_for_timeout(200)
+    return None
+
+
 def fill_and_commit(page, key: str, value: str) -> None:
     """Type into a text input and commit it (Enter), then wait for the rerun it causes to
     finish: waiting only for "not running" can pass before that rerun has even started, and

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
-from browser_helpers import fill_and_commit, map_frame, pick_option, wait_for_app
+from browser_helpers import fill_and_commit, in_map, map_frame, pick_option, wait_for_app
 
 from lianghu_map.catalog import load_catalog
 from lianghu_map.crs import wgs84_to_gcj02
@@ -125,20 +125,24 @@ def test_switching_the_basemap_keeps_the_view(page, server):
     page.wait_for_function("() => location.search.includes('z=13')")
     _settle(page)
     page.get_by_test_id("stSidebar").get_by_text("高德", exact=False).click()
-    for _ in range(30):  # the map is made anew over the new basemap
+    # the map is made anew over the new basemap (the old iframe can go while it is looked at)
+    for _ in range(30):
         page.wait_for_timeout(300)
         wait_for_app(page)
-        frame = map_frame(page)
-        if frame.locator(".lh-datum[data-datum='gcj02']").count():
+        if in_map(page, lambda f: f.locator(".lh-datum[data-datum='gcj02']").count()):
             break
-    frame.wait_for_function("() => window.map && window.map.getZoom() === 13")
     gcj = wgs84_to_gcj02(np.array([[119.83, 31.70]]))[0]  # drawn in GCJ-02 over Gaode
+
     # the same place at the map's centre, to within 3 screen pixels (~50 m at zoom 13): Leaflet
     # keeps a moved map's centre in whole pixels, and a frame resized as the page settles pans
     # it by half the change, rounded (0.5 px mostly, 1.8 px seen); the GCJ-02 shift is ~30 px
-    off = frame.evaluate("([lat, lng]) => { const m = window.map, p = m.latLngToContainerPoint("
-                         "[lat, lng]), c = m.getSize().divideBy(2); return p.distanceTo(c); }",
-                         [float(gcj[1]), float(gcj[0])])
+    def centre_off(frame) -> float:
+        frame.wait_for_function("() => window.map && window.map.getZoom() === 13")
+        return frame.evaluate("([lat, lng]) => { const m = window.map, p = m."
+                              "latLngToContainerPoint([lat, lng]), c = m.getSize().divideBy(2);"
+                              " return p.distanceTo(c); }", [float(gcj[1]), float(gcj[0])])
+
+    off = in_map(page, centre_off)
     assert off <= 3, f"the view's centre is {off:.1f} px from where it was"
     # the URL keeps the view, in WGS84 (once the new map has reported it)
     page.wait_for_function("() => Math.abs(new URLSearchParams(location.search).get('lat')"
