@@ -60,6 +60,33 @@ def test_wgs_gcj_round_trip_is_sub_millimetre():
     assert crs.shift_m(POINTS, gcj).min() > 20  # and the offset really was applied
 
 
+def _public_gcj_series(x: float, y: float) -> tuple[float, float]:
+    """The GCJ-02 series as published (eviltransform, coordtransform …): twelve sines."""
+    from math import pi, sin, sqrt
+
+    lat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqrt(abs(x))
+           + (20.0 * sin(6.0 * x * pi) + 20.0 * sin(2.0 * x * pi)) * 2.0 / 3.0
+           + (20.0 * sin(y * pi) + 40.0 * sin(y / 3.0 * pi)) * 2.0 / 3.0
+           + (160.0 * sin(y / 12.0 * pi) + 320 * sin(y * pi / 30.0)) * 2.0 / 3.0)
+    lon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt(abs(x))
+           + (20.0 * sin(6.0 * x * pi) + 20.0 * sin(2.0 * x * pi)) * 2.0 / 3.0
+           + (20.0 * sin(x * pi) + 40.0 * sin(x / 3.0 * pi)) * 2.0 / 3.0
+           + (150.0 * sin(x / 12.0 * pi) + 300.0 * sin(x / 30.0 * pi)) * 2.0 / 3.0)
+    return lat, lon
+
+
+def test_the_seven_sine_series_is_the_published_twelve_sine_one():
+    # crs computes three of the sines by the triple-angle identity and shares a fourth: the
+    # same series, to rounding, over the whole GCJ-02 rectangle
+    rng = np.random.default_rng(7)
+    pts = np.column_stack([rng.uniform(72.004, 137.8347, 2000), rng.uniform(0.8293, 55.8271, 2000)])
+    x, y = pts[:, 0] - 105.0, pts[:, 1] - 35.0
+    dlat, dlon = crs._gcj_offsets(x, y)
+    want = np.array([_public_gcj_series(a, b) for a, b in zip(x, y, strict=True)])
+    assert np.abs(dlat - want[:, 0]).max() < 1e-9 and np.abs(dlon - want[:, 1]).max() < 1e-9
+    # (1e-9 of the series is ~1e-14° once scaled)
+
+
 def test_wgs_bd_round_trip_within_half_metre():
     # the closed-form BD-09 inverse is approximate (~0.13 m here)
     back = crs.bd09_to_wgs84(crs.wgs84_to_bd09(POINTS))
