@@ -20,12 +20,9 @@ import os
 import statistics
 import subprocess
 import sys
-import time
-import urllib.request
-from contextlib import suppress
 
 from bench.data import parcels
-from bench.render import CHROMIUM, ROOT, _free_port
+from bench.render import CHROMIUM, ROOT, _free_port, wait_until_up
 from bench.upload import _WATCH, FEATURES, Baseline
 
 _SERVER = r'''
@@ -84,14 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                                str(ds.path)], env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            with suppress(OSError):
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the plain upload server did not start")
-            time.sleep(0.2)
+        wait_until_up(server, url, 60)
         runs: list[tuple[float, float]] = []
         with Baseline() as baseline, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,

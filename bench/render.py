@@ -190,6 +190,21 @@ def serve(app: str, info: dict[str, Any], env: dict[str, str] | None = None):
         yield served
 
 
+def wait_until_up(proc: subprocess.Popen, url: str, seconds: float,
+                  expect: bytes | None = None) -> None:
+    """Poll ``url`` until it answers (with ``expect``, if given); RuntimeError if ``proc``
+    exits or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with suppress(OSError):
+            body = urllib.request.urlopen(url, timeout=2).read()
+            if expect is None or body == expect:
+                return
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer")
+        time.sleep(0.2)
+
+
 @contextmanager
 def streamlit_server(script: str, cwd: Path, env: dict[str, str], log_path: Path, name: str,
                      *extra: str):
@@ -208,16 +223,12 @@ def streamlit_server(script: str, cwd: Path, env: dict[str, str], log_path: Path
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *extra],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        with suppress(OSError):
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            raise RuntimeError(f"{name} server did not start (see {log.name})")
-        time.sleep(0.2)
+    try:
+        wait_until_up(proc, f"{url}/_stcore/health", 120, b"ok")
+    except RuntimeError:
+        proc.kill()
+        log.close()
+        raise RuntimeError(f"{name} server did not start (see {log.name})") from None
     try:
         yield url, proc.pid
     finally:

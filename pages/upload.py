@@ -208,7 +208,7 @@ if allowed:
                 options = read_options(datum, layer, assume, swap, ignore_crs)
                 cache_key = (up.file_id, options)
                 if cache_key not in drafts:
-                    bar = LazyProgress(lambda stage, shown=shown: (
+                    bar = LazyProgress(lambda stage: (
                         t("upload.reading", lang, name=shown) if stage == "read"
                         else t(f"upload.stage.{stage}", lang)))
                     drafts[cache_key] = prepare(

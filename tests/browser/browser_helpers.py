@@ -57,7 +57,7 @@ def in_map(page, fn, tries: int = 5):
             if i == tries - 1 or not any(g in str(err) for g in gone):
                 raise
             page.wait_for_timeout(200)
-    return None
+    return None  # (tries=0)
 
 
 def fill_and_commit(page, key: str, value: str) -> None:
